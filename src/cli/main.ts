@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { migrateToLatest } from '../data/migrate.js';
+import { openConfiguredDatabase, startServer } from '../server.js';
+
+const program = new Command('keyline').description('Keyline: self-hosted software licensing');
+
+program
+  .command('serve')
+  .description('start the API, licensing server and portal (KEYLINE_HOST, KEYLINE_PORT, DATABASE_URL, ...)')
+  .option('--host <host>', 'address to listen on (KEYLINE_HOST)')
+  .option('--port <port>', 'port to listen on (KEYLINE_PORT)')
+  .option('--data-dir <dir>', 'data folder for the embedded database and dev mailbox (KEYLINE_DATA_DIR)')
+  .action(async (opts: { host?: string; port?: string; dataDir?: string }) => {
+    const config = loadConfig({
+      ...process.env,
+      ...(opts.host ? { KEYLINE_HOST: opts.host } : {}),
+      ...(opts.port ? { KEYLINE_PORT: opts.port } : {}),
+      ...(opts.dataDir ? { KEYLINE_DATA_DIR: opts.dataDir } : {}),
+    });
+    const server = await startServer(config);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        server.deps.log.info({ signal }, 'shutting down');
+        server.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            server.deps.log.error({ err }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    const database = await openConfiguredDatabase(loadConfig());
+    try {
+      const { applied } = await migrateToLatest(database.db);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    } finally {
+      await database.close();
+    }
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+/**
+ * The closed catalogue of error codes. Every error the API returns carries one of these codes;
+ * the status map is exhaustive so a new code cannot ship without its HTTP status.
+ */
+export const errorStatus = {
+  validation_failed: 400,
+  csv_invalid: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  token_invalid: 401,
+  csrf_failed: 403,
+  forbidden: 403,
+  membership_blocked: 403,
+  operator_only: 403,
+  not_found: 404,
+  email_taken: 409,
+  already_member: 409,
+  invitation_pending: 409,
+  last_admin: 409,
+  personal_account: 409,
+  invitation_invalid: 410,
+  invitation_expired: 410,
+  user_token_invalid: 410,
+  account_locked: 423,
+  rate_limited: 429,
+  internal_error: 500,
+  not_ready: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} was not found`);

@@ -1,0 +1,56 @@
+import type { AccountKind, MemberRole, MemberStatus } from '../data/schema.js';
+
+/**
+ * What a member of an account may do. Account Administrators do everything; Regular Members see
+ * the account's profile and nothing else until granted more (License Administrators, with their
+ * chosen keys, arrive with license keys).
+ */
+export type AccountPermission =
+  | 'account.view'
+  | 'account.edit'
+  | 'members.view'
+  | 'members.manage'
+  | 'invitations.manage'
+  | 'audit.view';
+
+const rolePermissions: Record<MemberRole, ReadonlySet<AccountPermission>> = {
+  admin: new Set<AccountPermission>([
+    'account.view',
+    'account.edit',
+    'members.view',
+    'members.manage',
+    'invitations.manage',
+    'audit.view',
+  ]),
+  member: new Set<AccountPermission>(['account.view']),
+};
+
+export type AccessDecision = 'allow' | 'blocked' | 'denied';
+
+export function decideAccess(
+  membership: { role: MemberRole; status: MemberStatus },
+  permission: AccountPermission,
+): AccessDecision {
+  if (membership.status === 'blocked') return 'blocked';
+  return rolePermissions[membership.role].has(permission) ? 'allow' : 'denied';
+}
+
+export function roleAllows(role: MemberRole, permission: AccountPermission): boolean {
+  return rolePermissions[role].has(permission);
+}
+
+/**
+ * An account must always keep an active administrator: the change is refused when it would take
+ * the last one away (leaving, removal, demotion or blocking).
+ */
+export function wouldLoseLastAdmin(
+  target: { role: MemberRole; status: MemberStatus },
+  activeAdminCount: number,
+): boolean {
+  return target.role === 'admin' && target.status === 'active' && activeAdminCount <= 1;
+}
+
+/** Membership changes that make no sense on a personal account, which has exactly its owner. */
+export function isMembershipManagedAccount(kind: AccountKind): boolean {
+  return kind === 'business';
+}

@@ -1,0 +1,80 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, errorStatus, type ErrorCode } from '../domain/errors.js';
+
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()),
+      requestId: z.string(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+/** The error answers a route may give, for its OpenAPI entry. */
+export const errorResponses = {
+  400: errorBodySchema,
+  401: errorBodySchema,
+  403: errorBodySchema,
+  404: errorBodySchema,
+  409: errorBodySchema,
+  410: errorBodySchema,
+  423: errorBodySchema,
+  429: errorBodySchema,
+};
+
+function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+  return reply
+    .code(errorStatus[code])
+    .type('application/json')
+    .send(JSON.stringify({ error: { code, message, details, requestId: request.id } }));
+}
+
+interface Issue {
+  path: string;
+  message: string;
+}
+
+function describeIssues(err: FastifyError): Issue[] {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    return err.validation.map((v) => {
+      const where = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const place = err.validationContext && err.validationContext !== 'body' ? `${err.validationContext}.` : '';
+      return { path: `${place}${where}`, message: v.message ?? 'is invalid' };
+    });
+  }
+  return (err.validation ?? []).map((v) => ({ path: v.instancePath, message: v.message ?? 'is invalid' }));
+}
+
+/** The one error handler: every failure leaves as {"error": {code, message, details}}; a 5xx never shows its cause. */
+export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof AppError) {
+    const retry = err.details['retryAfterSeconds'];
+    if (err.code === 'rate_limited' && typeof retry === 'number') reply.header('retry-after', String(retry));
+    return send(reply, request, err.code, err.message, err.details);
+  }
+  if (err.validation) {
+    const issues = describeIssues(err);
+    const first = issues[0];
+    const summary = first ? `${first.path || 'input'}: ${first.message}` : 'the request is invalid';
+    return send(reply, request, 'validation_failed', `Invalid request: ${summary}`, { issues });
+  }
+  if (isResponseSerializationError(err)) {
+    request.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
+    return send(reply, request, 'internal_error', 'Something went wrong on our side');
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    // Fastify's own client errors: unparsable JSON, wrong media type, body too large.
+    return send(reply, request, 'validation_failed', err.message, { fastifyCode: err.code });
+  }
+  request.log.error({ err }, 'request failed');
+  return send(reply, request, 'internal_error', 'Something went wrong on our side');
+}
+
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
+  return send(reply, request, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
+}

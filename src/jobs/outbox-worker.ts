@@ -1,0 +1,69 @@
+import { claimDueEmails, markEmailAttemptFailed, markEmailSent } from '../data/repositories/outbox.js';
+import { addSeconds } from '../domain/clock.js';
+import type { MailTransport } from '../mail/transport.js';
+import type { Deps } from '../services/context.js';
+
+export const MAX_EMAIL_ATTEMPTS = 8;
+const BATCH = 20;
+// A claimed message is invisible to other workers this long; past it, a crashed worker's claim expires.
+const LEASE_SECONDS = 120;
+
+/** Exponential backoff: 10 s, 20 s, 40 s ... capped at an hour. */
+export function retryDelaySeconds(attempt: number): number {
+  return Math.min(3600, 10 * 2 ** (attempt - 1));
+}
+
+/**
+ * Sends what is due, once. Safe with several processes: each message is claimed by one worker
+ * (SKIP LOCKED) and a send that dies half-way is retried after the lease, so nothing is lost.
+ */
+export async function deliverDueEmails(deps: Deps, transport: MailTransport): Promise<number> {
+  const claimed = await claimDueEmails(deps.db, deps.clock.now(), BATCH, LEASE_SECONDS);
+  for (const m of claimed) {
+    try {
+      const { messageId } = await transport.send({
+        from: deps.config.mailFrom,
+        to: m.to_address,
+        subject: m.subject,
+        text: m.text_body,
+        messageId: `<${m.id}@keyline>`,
+      });
+      await markEmailSent(deps.db, m.id, messageId, deps.clock.now());
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const retryAt = m.attempts >= MAX_EMAIL_ATTEMPTS ? null : addSeconds(deps.clock.now(), retryDelaySeconds(m.attempts));
+      deps.log.warn({ outboxId: m.id, attempt: m.attempts, err: message, giveUp: retryAt === null }, 'email delivery failed');
+      await markEmailAttemptFailed(deps.db, m.id, message, retryAt);
+    }
+  }
+  return claimed.length;
+}
+
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+export function startOutboxWorker(deps: Deps, transport: MailTransport, intervalMs = 1000): Worker {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const pass = async () => {
+    try {
+      // Keep draining while full batches come back.
+      while (!stopped && (await deliverDueEmails(deps, transport)) === BATCH);
+    } catch (err) {
+      deps.log.error({ err }, 'outbox pass failed');
+    }
+    if (!stopped) timer = setTimeout(() => (running = pass()), intervalMs);
+  };
+  timer = setTimeout(() => (running = pass()), 0);
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

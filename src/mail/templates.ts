@@ -1,0 +1,93 @@
+/**
+ * The emails Keyline sends, as plain text. Each template is a function of its data so the text
+ * is decided when the change happens and stored in the outbox as sent.
+ */
+export interface RenderedEmail {
+  template: string;
+  subject: string;
+  text: string;
+}
+
+export const INVITATION_LANGUAGES = ['en', 'de', 'fr', 'es'] as const;
+export type InvitationLanguage = (typeof INVITATION_LANGUAGES)[number];
+
+const signature = '\n\n-- \nKeyline My Account';
+
+export function verifyEmail(d: { firstName: string; link: string }): RenderedEmail {
+  return {
+    template: 'verify_email',
+    subject: 'Confirm your email address',
+    text: `Hello ${d.firstName},\n\nconfirm your email address for Keyline My Account by opening this link:\n\n${d.link}\n\nThe link is valid for 48 hours.${signature}`,
+  };
+}
+
+export function passwordReset(d: { firstName: string; link: string; minutes: number }): RenderedEmail {
+  return {
+    template: 'password_reset',
+    subject: 'Reset your password',
+    text: `Hello ${d.firstName},\n\nsomeone asked to reset the password of your Keyline account. To choose a new password, open:\n\n${d.link}\n\nThe link works once and expires in ${d.minutes} minutes. If you did not ask for this, ignore this email.${signature}`,
+  };
+}
+
+export function passwordChanged(d: { firstName: string }): RenderedEmail {
+  return {
+    template: 'password_changed',
+    subject: 'Your password was changed',
+    text: `Hello ${d.firstName},\n\nthe password of your Keyline account was just changed and your other sessions were signed out. If this was not you, reset your password now.${signature}`,
+  };
+}
+
+const invitationText: Record<InvitationLanguage, (d: { inviter: string; account: string; link: string; expires: string }) => { subject: string; text: string }> = {
+  en: (d) => ({
+    subject: `${d.inviter} invited you to join ${d.account}`,
+    text: `${d.inviter} invited you to join the business account "${d.account}" in Keyline My Account.\n\nAccept the invitation:\n\n${d.link}\n\nThe invitation expires on ${d.expires}.`,
+  }),
+  de: (d) => ({
+    subject: `${d.inviter} hat Sie zu ${d.account} eingeladen`,
+    text: `${d.inviter} hat Sie eingeladen, dem Geschäftskonto "${d.account}" in Keyline My Account beizutreten.\n\nEinladung annehmen:\n\n${d.link}\n\nDie Einladung läuft am ${d.expires} ab.`,
+  }),
+  fr: (d) => ({
+    subject: `${d.inviter} vous invite à rejoindre ${d.account}`,
+    text: `${d.inviter} vous invite à rejoindre le compte professionnel « ${d.account} » dans Keyline My Account.\n\nAccepter l'invitation :\n\n${d.link}\n\nL'invitation expire le ${d.expires}.`,
+  }),
+  es: (d) => ({
+    subject: `${d.inviter} le invita a unirse a ${d.account}`,
+    text: `${d.inviter} le ha invitado a unirse a la cuenta de empresa "${d.account}" en Keyline My Account.\n\nAceptar la invitación:\n\n${d.link}\n\nLa invitación caduca el ${d.expires}.`,
+  }),
+};
+
+export function memberInvitation(d: {
+  language: InvitationLanguage;
+  inviter: string;
+  account: string;
+  link: string;
+  expiresAt: Date;
+}): RenderedEmail {
+  const expires = d.expiresAt.toISOString().slice(0, 10);
+  const { subject, text } = invitationText[d.language]({ ...d, expires });
+  return { template: 'member_invitation', subject, text: text + signature };
+}
+
+export function memberBlocked(d: { firstName: string; account: string }): RenderedEmail {
+  return {
+    template: 'member_blocked',
+    subject: `Your access to ${d.account} was blocked`,
+    text: `Hello ${d.firstName},\n\nan administrator of the business account "${d.account}" blocked your access to it. Your membership is kept; contact the account's administrators to have it unblocked.${signature}`,
+  };
+}
+
+export function memberUnblocked(d: { firstName: string; account: string }): RenderedEmail {
+  return {
+    template: 'member_unblocked',
+    subject: `Your access to ${d.account} was restored`,
+    text: `Hello ${d.firstName},\n\nan administrator of the business account "${d.account}" restored your access to it.${signature}`,
+  };
+}
+
+export function memberRemoved(d: { firstName: string; account: string }): RenderedEmail {
+  return {
+    template: 'member_removed',
+    subject: `You were removed from ${d.account}`,
+    text: `Hello ${d.firstName},\n\nan administrator removed you from the business account "${d.account}". You no longer have access to it.${signature}`,
+  };
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './data/database.js';
+import { migrateToLatest } from './data/migrate.js';
+import { seedCatalog } from './data/seed.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { buildApp, type AppState } from './http/app.js';
+import { startOutboxWorker, type Worker } from './jobs/outbox-worker.js';
+import { createMailTransport, type MailTransport } from './mail/transport.js';
+import type { Deps } from './services/context.js';
+import { bootstrapOperator } from './services/operators/bootstrap-operator.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  deps: Deps;
+  database: Database;
+  transport: MailTransport;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function openConfiguredDatabase(config: Config): Promise<Database> {
+  return openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pglite') });
+}
+
+/**
+ * Starts the whole system: database (created, migrated and seeded on first start), HTTP API,
+ * background jobs. Stops gracefully: readiness turns false, in-flight requests finish, jobs stop,
+ * the database closes.
+ */
+export async function startServer(config: Config, options: { clock?: Clock; database?: Database } = {}): Promise<RunningServer> {
+  const log = pino({ level: config.logLevel });
+  const database = options.database ?? (await openConfiguredDatabase(config));
+  const deps: Deps = { db: database.db, clock: options.clock ?? systemClock, config, log };
+
+  const { applied } = await migrateToLatest(database.db);
+  if (applied.length) log.info({ applied, engine: database.engine }, 'database migrated');
+  const seeded = await seedCatalog(database.db);
+  if (seeded) log.info({ products: seeded }, 'demo catalog seeded');
+  const operator = await bootstrapOperator(deps);
+  if (operator) {
+    // Printed once, on the first start of a new database: the way into the vendor back office.
+    process.stdout.write(
+      `\n  Vendor operator login (shown once):\n    email:    ${operator.email}\n    password: ${operator.password}\n\n`,
+    );
+  }
+
+  const state: AppState = { shuttingDown: false };
+  const app = await buildApp(deps, state);
+  const transport = createMailTransport(config);
+  const worker: Worker | null = config.runJobs ? startOutboxWorker(deps, transport) : null;
+  const address = await app.listen({ host: config.host, port: config.port });
+  log.info({ address, engine: database.engine, mail: transport.kind }, 'keyline is listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      state.shuttingDown = true;
+      await app.close();
+      await worker?.stop();
+      transport.close();
+      await database.close();
+    })());
+  return { app, deps, database, transport, url: address, stop };
+}

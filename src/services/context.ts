@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { DB } from '../data/schema.js';
+import type { Clock } from '../domain/clock.js';
+
+/** The one typed container of dependencies, built once at start and handed to every use case. */
+export interface Deps {
+  db: Kysely<DB>;
+  clock: Clock;
+  config: Config;
+  log: Logger;
+}
+
+/** Who is calling and from where; every use case that changes something receives it. */
+export interface Actor {
+  userId: string;
+  email: string;
+  isOperator: boolean;
+  sessionId: string | null;
+  ip: string | null;
+}
+
+/** Facts about a request from someone not signed in (sign-up, sign-in, password reset). */
+export interface Origin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export function link(deps: Deps, path: string): string {
+  return `${deps.config.publicUrl}${path}`;
+}

@@ -1,0 +1,28 @@
+import { enqueueEmail } from '../../data/repositories/outbox.js';
+import { consumeUserToken } from '../../data/repositories/user-tokens.js';
+import { findUserById, updateUser } from '../../data/repositories/users.js';
+import { AppError, notFound } from '../../domain/errors.js';
+import { verifyEmail } from '../../mail/templates.js';
+import { link, type Actor, type Deps } from '../context.js';
+import { hashSecret } from '../security/secrets.js';
+import { issueUserToken } from './user-tokens.js';
+
+export async function confirmEmail(deps: Deps, token: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const used = await consumeUserToken(trx, 'verify_email', hashSecret(token), now);
+    if (!used) throw new AppError('user_token_invalid', 'This confirmation link is invalid, used or expired; ask for a new one');
+    await updateUser(trx, used.user_id, { email_verified_at: now }, now);
+  });
+}
+
+export async function resendEmailConfirmation(deps: Deps, actor: Actor): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const user = await findUserById(trx, actor.userId);
+    if (!user) throw notFound('User');
+    if (user.email_verified_at) return;
+    const token = await issueUserToken(trx, user.id, 'verify_email', now);
+    await enqueueEmail(trx, { ...verifyEmail({ firstName: user.first_name, link: link(deps, `/verify-email?token=${token}`) }), to: user.email }, now);
+  });
+}

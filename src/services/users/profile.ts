@@ -1,0 +1,39 @@
+import { findPersonalAccount, listAccountsOfUser, updateAccount } from '../../data/repositories/accounts.js';
+import { findUserById, updateUser } from '../../data/repositories/users.js';
+import type { User } from '../../data/schema.js';
+import { notFound } from '../../domain/errors.js';
+import { audit } from '../audit.js';
+import type { Actor, Deps } from '../context.js';
+import { fullName } from './sign-up.js';
+
+export async function getProfile(deps: Deps, actor: Actor): Promise<User> {
+  const user = await findUserById(deps.db, actor.userId);
+  if (!user) throw notFound('User');
+  return user;
+}
+
+/** The accounts the user may switch between: their personal account and each business account. */
+export function listMyAccounts(deps: Deps, actor: Actor) {
+  return listAccountsOfUser(deps.db, actor.userId);
+}
+
+export async function updateProfile(deps: Deps, actor: Actor, changes: { firstName?: string | undefined; lastName?: string | undefined }): Promise<User> {
+  return deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const user = await updateUser(
+      trx,
+      actor.userId,
+      {
+        ...(changes.firstName !== undefined ? { first_name: changes.firstName } : {}),
+        ...(changes.lastName !== undefined ? { last_name: changes.lastName } : {}),
+      },
+      now,
+    );
+    const personal = await findPersonalAccount(trx, actor.userId);
+    if (personal) {
+      await updateAccount(trx, personal.id, { name: fullName(user) }, now);
+    }
+    await audit(trx, actor, { accountId: personal?.id ?? null, action: 'user.profile_updated', targetType: 'user', targetId: user.id, details: changes }, now);
+    return user;
+  });
+}
