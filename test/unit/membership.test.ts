@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { decideAccess, wouldLoseLastAdmin, type AccountPermission } from '../../src/domain/membership.js';
+
+const all: AccountPermission[] = ['account.view', 'account.edit', 'members.view', 'members.manage', 'invitations.manage', 'audit.view'];
+
+describe('account permissions', () => {
+  it('lets an active administrator do everything', () => {
+    for (const p of all) expect(decideAccess({ role: 'admin', status: 'active' }, p)).toBe('allow');
+  });
+  it('lets a regular member only view the account', () => {
+    for (const p of all) expect(decideAccess({ role: 'member', status: 'active' }, p)).toBe(p === 'account.view' ? 'allow' : 'denied');
+  });
+  it('blocks a blocked member from everything, administrators included', () => {
+    for (const p of all) {
+      expect(decideAccess({ role: 'admin', status: 'blocked' }, p)).toBe('blocked');
+      expect(decideAccess({ role: 'member', status: 'blocked' }, p)).toBe('blocked');
+    }
+  });
+});
+
+describe('last administrator', () => {
+  it('protects the only active administrator', () => {
+    expect(wouldLoseLastAdmin({ role: 'admin', status: 'active' }, 1)).toBe(true);
+    expect(wouldLoseLastAdmin({ role: 'admin', status: 'active' }, 2)).toBe(false);
+    expect(wouldLoseLastAdmin({ role: 'member', status: 'active' }, 1)).toBe(false);
+    expect(wouldLoseLastAdmin({ role: 'admin', status: 'blocked' }, 1)).toBe(false);
+  });
+});

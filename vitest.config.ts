@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Pure rules run once; everything that touches data runs on both engines, as two projects.
+const integration = (engine: 'pglite' | 'postgres') => ({
+  test: {
+    name: engine,
+    include: ['test/integration/**/*.test.ts'],
+    env: { KEYLINE_TEST_ENGINE: engine },
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      integration('pglite'),
+      integration('postgres'),
+    ],
+  },
+});
