@@ -1,0 +1,79 @@
+/**
+ * License keys as people type them: 25 symbols of Crockford's base32 in five groups of five
+ * ("7KQ2M-...-..."), 24 random symbols (120 bits) and a Luhn mod 32 check symbol. The alphabet
+ * has no I, L, O or U; when typed, O reads as 0 and I or L as 1, so look-alikes are forgiven,
+ * and any single mistyped symbol or swap of two neighbours fails the check before any lookup.
+ */
+export const KEY_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const KEY_RANDOM_SYMBOLS = 24;
+const KEY_SYMBOLS = KEY_RANDOM_SYMBOLS + 1;
+const GROUP = 5;
+const N = KEY_ALPHABET.length;
+
+const valueOf = new Map<string, number>([...KEY_ALPHABET].map((c, i) => [c, i]));
+const lookAlikes: Record<string, string> = { O: '0', I: '1', L: '1' };
+
+/** Luhn mod N over symbol values; the result makes the whole key's sum divisible by N. */
+function luhnCheckValue(values: readonly number[]): number {
+  let factor = 2;
+  let sum = 0;
+  for (let i = values.length - 1; i >= 0; i--) {
+    let addend = factor * values[i]!;
+    factor = factor === 2 ? 1 : 2;
+    addend = Math.floor(addend / N) + (addend % N);
+    sum += addend;
+  }
+  return (N - (sum % N)) % N;
+}
+
+function luhnValid(values: readonly number[]): boolean {
+  let factor = 1;
+  let sum = 0;
+  for (let i = values.length - 1; i >= 0; i--) {
+    let addend = factor * values[i]!;
+    factor = factor === 2 ? 1 : 2;
+    addend = Math.floor(addend / N) + (addend % N);
+    sum += addend;
+  }
+  return sum % N === 0;
+}
+
+function group(symbols: string): string {
+  return symbols.match(new RegExp(`.{1,${GROUP}}`, 'g'))!.join('-');
+}
+
+/** Builds a key from 24 random values 0..31 (the caller supplies the randomness). */
+export function formatLicenseKey(randomValues: readonly number[]): string {
+  if (randomValues.length !== KEY_RANDOM_SYMBOLS || randomValues.some((v) => !Number.isInteger(v) || v < 0 || v >= N)) {
+    throw new RangeError(`a license key takes ${KEY_RANDOM_SYMBOLS} values 0-${N - 1}`);
+  }
+  const check = luhnCheckValue(randomValues);
+  return group([...randomValues, check].map((v) => KEY_ALPHABET[v]).join(''));
+}
+
+export type ParsedKey = { ok: true; key: string; canonical: string } | { ok: false; code: 'key_malformed' | 'key_checksum_mismatch' };
+
+/**
+ * Reads a key as typed: any case, with or without dashes and spaces. `canonical` (no separators)
+ * is what the server hashes to look the key up; `key` is the grouped form to show.
+ */
+export function parseLicenseKey(input: string): ParsedKey {
+  const symbols = input
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/[OIL]/g, (c) => lookAlikes[c]!);
+  if (symbols.length !== KEY_SYMBOLS) return { ok: false, code: 'key_malformed' };
+  const values: number[] = [];
+  for (const c of symbols) {
+    const v = valueOf.get(c);
+    if (v === undefined) return { ok: false, code: 'key_malformed' };
+    values.push(v);
+  }
+  if (!luhnValid(values)) return { ok: false, code: 'key_checksum_mismatch' };
+  return { ok: true, key: group(symbols), canonical: symbols };
+}
+
+/** Shows a key to someone who may see that it exists but not use it: the last group only. */
+export function maskLicenseKey(key: string): string {
+  return `•••••-•••••-•••••-•••••-${key.slice(-GROUP)}`;
+}

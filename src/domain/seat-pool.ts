@@ -1,0 +1,94 @@
+/**
+ * Seat arithmetic for one product of one subscription (PRODUCT.md, capability 4).
+ *
+ * The subscription's seats form a pool. Reserved keys fence off their quota for themselves. The
+ * rest is the main pool, shared first come first served by the primary key and every dynamic key;
+ * a dynamic key is also capped by its own quota.
+ */
+export type KeyKind = 'primary' | 'dynamic' | 'reserved';
+
+export interface PoolKey {
+  id: string;
+  kind: KeyKind;
+  /** Seats this key may hold; the primary key has none of its own (it is bounded by the main pool). */
+  quota: number | null;
+  used: number;
+}
+
+export interface PoolState {
+  total: number;
+  keys: readonly PoolKey[];
+}
+
+export interface PoolSummary {
+  total: number;
+  reserved: number;
+  mainPool: number;
+  mainUsed: number;
+  mainFree: number;
+  used: number;
+  availableInReserved: number;
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+export function summarizePool(pool: PoolState): PoolSummary {
+  const reservedKeys = pool.keys.filter((k) => k.kind === 'reserved');
+  const reserved = sum(reservedKeys.map((k) => k.quota ?? 0));
+  const mainUsed = sum(pool.keys.filter((k) => k.kind !== 'reserved').map((k) => k.used));
+  const mainPool = pool.total - reserved;
+  return {
+    total: pool.total,
+    reserved,
+    mainPool,
+    mainUsed,
+    mainFree: Math.max(0, mainPool - mainUsed),
+    used: sum(pool.keys.map((k) => k.used)),
+    availableInReserved: sum(reservedKeys.map((k) => Math.max(0, (k.quota ?? 0) - k.used))),
+  };
+}
+
+/** Seats a key can still take right now. */
+export function availableFor(key: PoolKey, pool: PoolState): number {
+  const { mainFree } = summarizePool(pool);
+  const own = key.quota === null ? Infinity : Math.max(0, key.quota - key.used);
+  switch (key.kind) {
+    case 'reserved':
+      return own;
+    case 'dynamic':
+      return Math.min(own, mainFree);
+    case 'primary':
+      return mainFree;
+  }
+}
+
+export function canActivate(key: PoolKey, pool: PoolState): boolean {
+  return availableFor(key, pool) > 0;
+}
+
+/** The row the License Keys table shows for a key: its quota, what it uses and what it can still take. */
+export function keyRow(key: PoolKey, pool: PoolState): { quota: number; used: number; available: number } {
+  const quota = key.kind === 'primary' ? summarizePool(pool).mainPool : (key.quota ?? 0);
+  return { quota, used: key.used, available: availableFor(key, pool) };
+}
+
+export type QuotaProblem = 'quota_not_positive' | 'reserved_exceeds_total' | 'dynamic_exceeds_total';
+
+/**
+ * Checks a key's new quota against the pool with the key's own old quota taken out: reserved
+ * quotas may never add up past the total; a dynamic key's cap above the total would mean nothing.
+ */
+export function checkQuota(pool: PoolState, change: { keyId: string | null; kind: 'dynamic' | 'reserved'; quota: number }): QuotaProblem | null {
+  if (!Number.isInteger(change.quota) || change.quota < 1) return 'quota_not_positive';
+  if (change.kind === 'dynamic') return change.quota > pool.total ? 'dynamic_exceeds_total' : null;
+  const otherReserved = sum(pool.keys.filter((k) => k.kind === 'reserved' && k.id !== change.keyId).map((k) => k.quota ?? 0));
+  return otherReserved + change.quota > pool.total ? 'reserved_exceeds_total' : null;
+}
+
+/**
+ * How many installations a key must give up when its quota drops below what it uses. Only the
+ * key's own overuse counts; the main pool is checked at each activation, not taken back.
+ */
+export function excessAfterQuotaChange(used: number, newQuota: number): number {
+  return Math.max(0, used - newQuota);
+}

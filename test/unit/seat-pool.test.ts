@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  availableFor,
+  canActivate,
+  checkQuota,
+  excessAfterQuotaChange,
+  keyRow,
+  summarizePool,
+  type PoolKey,
+  type PoolState,
+} from '../../src/domain/seat-pool.js';
+
+const primary = (used: number): PoolKey => ({ id: 'p', kind: 'primary', quota: null, used });
+const dynamic = (id: string, quota: number, used: number): PoolKey => ({ id, kind: 'dynamic', quota, used });
+const reserved = (id: string, quota: number, used: number): PoolKey => ({ id, kind: 'reserved', quota, used });
+
+describe('the guide example: 10 seats, a dynamic key of 1 and a reserved key of 3', () => {
+  const pool: PoolState = { total: 10, keys: [primary(0), dynamic('d', 1, 1), reserved('r', 3, 1)] };
+
+  it('shows quota, used and available per key', () => {
+    expect(keyRow(pool.keys[0]!, pool)).toEqual({ quota: 7, used: 0, available: 6 });
+    expect(keyRow(pool.keys[1]!, pool)).toEqual({ quota: 1, used: 1, available: 0 });
+    expect(keyRow(pool.keys[2]!, pool)).toEqual({ quota: 3, used: 1, available: 2 });
+  });
+
+  it('sums up used, the free main pool and what reserved keys still hold', () => {
+    expect(summarizePool(pool)).toEqual({ total: 10, reserved: 3, mainPool: 7, mainUsed: 1, mainFree: 6, used: 2, availableInReserved: 2 });
+  });
+});
+
+describe('who may activate', () => {
+  it('lets the primary key activate while the main pool has a seat', () => {
+    expect(canActivate(primary(6), { total: 10, keys: [primary(6), reserved('r', 3, 0)] })).toBe(true);
+    expect(canActivate(primary(7), { total: 10, keys: [primary(7), reserved('r', 3, 0)] })).toBe(false);
+  });
+
+  it('makes dynamic keys compete with the primary key', () => {
+    const pool = { total: 5, keys: [primary(3), dynamic('d', 4, 2)] };
+    expect(canActivate(pool.keys[1]!, pool)).toBe(false);
+    expect(canActivate(pool.keys[0]!, pool)).toBe(false);
+  });
+
+  it('caps a dynamic key at its own quota even with a free main pool', () => {
+    const pool = { total: 10, keys: [primary(0), dynamic('d', 2, 2)] };
+    expect(canActivate(pool.keys[1]!, pool)).toBe(false);
+  });
+
+  it('keeps reserved seats for their key alone', () => {
+    const pool = { total: 4, keys: [primary(2), reserved('r', 2, 0)] };
+    expect(canActivate(pool.keys[0]!, pool)).toBe(false);
+    expect(canActivate(pool.keys[1]!, pool)).toBe(true);
+  });
+});
+
+describe('pool invariants', () => {
+  const arbitraryPool = fc
+    .record({
+      total: fc.integer({ min: 0, max: 50 }),
+      dynamics: fc.array(fc.integer({ min: 1, max: 20 }), { maxLength: 4 }),
+      reserves: fc.array(fc.integer({ min: 1, max: 10 }), { maxLength: 4 }),
+    })
+    .filter((p) => p.reserves.reduce((a, b) => a + b, 0) <= p.total);
+
+  it('never lets activations go past the total, whatever order keys activate in', () => {
+    fc.assert(
+      fc.property(arbitraryPool, fc.array(fc.nat(), { maxLength: 200 }), (p, order) => {
+        const keys: PoolKey[] = [
+          primary(0),
+          ...p.dynamics.map((q, i) => dynamic(`d${i}`, q, 0)),
+          ...p.reserves.map((q, i) => reserved(`r${i}`, q, 0)),
+        ];
+        const pool = { total: p.total, keys };
+        for (const pick of order) {
+          const key = keys[pick % keys.length]!;
+          if (canActivate(key, pool)) key.used++;
+        }
+        const s = summarizePool(pool);
+        expect(s.used).toBeLessThanOrEqual(p.total);
+        expect(s.mainUsed).toBeLessThanOrEqual(s.mainPool);
+        for (const k of keys) if (k.quota !== null) expect(k.used).toBeLessThanOrEqual(k.quota);
+        for (const k of keys) expect(availableFor(k, pool)).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+
+  it('fills every seat when keys keep asking: reserved seats by their keys, the rest by anyone', () => {
+    fc.assert(
+      fc.property(arbitraryPool, (p) => {
+        const keys: PoolKey[] = [primary(0), ...p.reserves.map((q, i) => reserved(`r${i}`, q, 0))];
+        const pool = { total: p.total, keys };
+        for (let round = 0; round < p.total + 1; round++) for (const k of keys) if (canActivate(k, pool)) k.used++;
+        expect(summarizePool(pool).used).toBe(p.total);
+      }),
+    );
+  });
+});
+
+describe('quota changes', () => {
+  const pool: PoolState = { total: 10, keys: [primary(0), reserved('a', 4, 0), reserved('b', 3, 0)] };
+
+  it('keeps reserved quotas within the total', () => {
+    expect(checkQuota(pool, { keyId: null, kind: 'reserved', quota: 3 })).toBeNull();
+    expect(checkQuota(pool, { keyId: null, kind: 'reserved', quota: 4 })).toBe('reserved_exceeds_total');
+    expect(checkQuota(pool, { keyId: 'a', kind: 'reserved', quota: 7 })).toBeNull();
+    expect(checkQuota(pool, { keyId: 'a', kind: 'reserved', quota: 8 })).toBe('reserved_exceeds_total');
+  });
+
+  it('refuses empty quotas and dynamic quotas above the total', () => {
+    expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 0 })).toBe('quota_not_positive');
+    expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 1.5 })).toBe('quota_not_positive');
+    expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 11 })).toBe('dynamic_exceeds_total');
+    expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 10 })).toBeNull();
+  });
+
+  it('counts the installations to give up when a quota drops below use', () => {
+    expect(excessAfterQuotaChange(5, 3)).toBe(2);
+    expect(excessAfterQuotaChange(2, 3)).toBe(0);
+  });
+});
