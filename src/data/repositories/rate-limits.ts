@@ -1,0 +1,26 @@
+import { sql } from 'kysely';
+import type { Executor } from './users.js';
+
+/**
+ * Counts one hit against a fixed window and returns the hits in the current window. Stored in the
+ * database, so every server process sharing it counts against the same limit.
+ */
+export async function hitRateLimit(db: Executor, key: string, now: Date, windowSeconds: number): Promise<{ hits: number; windowStartedAt: Date }> {
+  const windowStart = new Date(now.getTime() - windowSeconds * 1000);
+  const row = await db
+    .insertInto('rate_limits')
+    .values({ key, window_started_at: now, hits: 1 })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        hits: sql`CASE WHEN rate_limits.window_started_at <= ${windowStart}::timestamptz THEN 1 ELSE rate_limits.hits + 1 END`,
+        window_started_at: sql`CASE WHEN rate_limits.window_started_at <= ${windowStart}::timestamptz THEN ${now}::timestamptz ELSE rate_limits.window_started_at END`,
+      }),
+    )
+    .returning(['hits', 'window_started_at'])
+    .executeTakeFirstOrThrow();
+  return { hits: row.hits, windowStartedAt: row.window_started_at };
+}
+
+export function clearRateLimit(db: Executor, key: string) {
+  return db.deleteFrom('rate_limits').where('key', '=', key).execute();
+}
