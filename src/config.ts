@@ -15,15 +15,18 @@ export interface Config {
   runJobs: boolean;
 }
 
+const badPort = 'must be a port number from 0 to 65535';
+
 const envSchema = z.object({
   KEYLINE_HOST: z.string().min(1).default('127.0.0.1'),
-  KEYLINE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  KEYLINE_PORT: z.coerce.number({ error: badPort }).int(badPort).min(0, badPort).max(65535, badPort).default(8080),
   KEYLINE_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  KEYLINE_PUBLIC_URL: z.url().optional(),
+  // Links in emails open in a browser: only http(s) makes sense there.
+  KEYLINE_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')

@@ -1,4 +1,5 @@
 import type { AccountKind, MemberRole, MemberStatus } from '../data/schema.js';
+import { AppError } from './errors.js';
 
 /**
  * What a member of an account may do. Account Administrators do everything; Regular Members see
@@ -53,4 +54,10 @@ export function wouldLoseLastAdmin(
 /** Membership changes that make no sense on a personal account, which has exactly its owner. */
 export function isMembershipManagedAccount(kind: AccountKind): boolean {
   return kind === 'business';
+}
+
+export function requireMembershipManaged(account: { kind: AccountKind }): void {
+  if (!isMembershipManagedAccount(account.kind)) {
+    throw new AppError('personal_account', 'A personal account belongs to its owner alone; members and invitations are for business accounts');
+  }
 }

@@ -14,7 +14,11 @@ import type { Deps } from '../services/context.js';
 import { registerAuth } from './auth.js';
 import { handleError, handleNotFound } from './errors.js';
 import { accountsRoutes } from './routes/accounts.js';
+import { auditRoutes } from './routes/audit.js';
+import { devMailboxRoutes } from './routes/dev-mailbox.js';
 import { healthRoutes } from './routes/health.js';
+import { invitationsRoutes } from './routes/invitations.js';
+import { membersRoutes } from './routes/members.js';
 import { usersRoutes } from './routes/users.js';
 
 export interface AppState {
@@ -36,6 +40,8 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
+  // Uploaded CSV files (member invitations) reach their route as the raw text.
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -62,6 +68,10 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
+  // The API reference is for anyone integrating, signed in or not, like /openapi.json.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...route.config, public: true };
+  });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   registerAuth(app, deps);
 
@@ -69,5 +79,9 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(healthRoutes(deps, state));
   await app.register(usersRoutes(deps), { prefix: '/api/v1' });
   await app.register(accountsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(membersRoutes(deps), { prefix: '/api/v1' });
+  await app.register(invitationsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(auditRoutes(deps), { prefix: '/api/v1' });
+  if (!deps.config.smtpUrl) await app.register(devMailboxRoutes(deps), { prefix: '/api/v1' });
   return app;
 }

@@ -44,14 +44,17 @@ export function registerAuth(app: FastifyInstance, deps: Deps) {
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     request.auth = await authenticate(deps, request);
-    if (config.public) return;
-    if (!request.auth) throw new AppError('unauthenticated', 'Sign in first');
-    if (request.auth.csrfToken !== null && !SAFE_METHODS.has(request.method)) {
+    // A path with no route is simply not found, whoever asks.
+    if (request.is404) return;
+    // Checked on public routes too: a signed-in browser's cookie must never act for a forged form.
+    if (request.auth?.csrfToken && !SAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !safeEqual(sent, request.auth.csrfToken)) {
         throw new AppError('csrf_failed', `Missing or wrong ${CSRF_HEADER} header`);
       }
     }
+    if (config.public) return;
+    if (!request.auth) throw new AppError('unauthenticated', 'Sign in first');
     if (config.operator && !request.auth.actor.isOperator) {
       throw new AppError('operator_only', 'Only vendor operators may do this');
     }

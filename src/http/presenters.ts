@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import type { AuditEventRow } from '../data/repositories/audit-events.js';
 import type { Account, User } from '../data/schema.js';
+import { INVITATION_STATES } from '../domain/invitation.js';
+import { INVITATION_LANGUAGES } from '../mail/templates.js';
+import type { InvitationView } from '../services/invitations/invite-members.js';
 
 // API shapes: camelCase, ISO timestamps. Each schema doubles as the route's response contract.
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -96,3 +100,63 @@ export function presentMember(m: {
 }
 
 export { iso };
+
+export const auditEventSchema = z
+  .object({
+    id: z.string(),
+    action: z.string(),
+    actorEmail: z.string().nullable(),
+    actorUserId: z.string().nullable(),
+    targetType: z.string(),
+    targetId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    ip: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export function presentAuditEvent(e: AuditEventRow): z.infer<typeof auditEventSchema> {
+  return {
+    id: String(e.id),
+    action: e.action,
+    actorEmail: e.actor_email,
+    actorUserId: e.actor_user_id,
+    targetType: e.target_type,
+    targetId: e.target_id,
+    details: e.details,
+    ip: e.ip,
+    createdAt: e.created_at.toISOString(),
+  };
+}
+
+export const invitationSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: z.enum(['admin', 'member']),
+    language: z.enum(INVITATION_LANGUAGES),
+    state: z.enum(INVITATION_STATES),
+    expiresAt: z.string(),
+    createdAt: z.string(),
+    invitedBy: z.string().nullable().meta({ description: 'Email of the administrator who sent it' }),
+    sentCount: z.number(),
+    lastSentAt: z.string(),
+    acceptedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Invitation' });
+
+export function presentInvitation(i: InvitationView): z.infer<typeof invitationSchema> {
+  return {
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    language: i.language,
+    state: i.state,
+    expiresAt: i.expires_at.toISOString(),
+    createdAt: i.created_at.toISOString(),
+    invitedBy: i.invited_by_email,
+    sentCount: i.sent_count,
+    lastSentAt: i.last_sent_at.toISOString(),
+    acceptedAt: iso(i.accepted_at),
+  };
+}

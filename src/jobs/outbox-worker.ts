@@ -3,10 +3,11 @@ import { addSeconds } from '../domain/clock.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Deps } from '../services/context.js';
 
-export const MAX_EMAIL_ATTEMPTS = 8;
+// With the backoff below this keeps retrying for about a day, so an SMTP outage overnight loses nothing.
+export const MAX_EMAIL_ATTEMPTS = 33;
 const BATCH = 20;
 // A claimed message is invisible to other workers this long; past it, a crashed worker's claim expires.
-const LEASE_SECONDS = 120;
+export const EMAIL_LEASE_SECONDS = 120;
 
 /** Exponential backoff: 10 s, 20 s, 40 s ... capped at an hour. */
 export function retryDelaySeconds(attempt: number): number {
@@ -18,7 +19,7 @@ export function retryDelaySeconds(attempt: number): number {
  * (SKIP LOCKED) and a send that dies half-way is retried after the lease, so nothing is lost.
  */
 export async function deliverDueEmails(deps: Deps, transport: MailTransport): Promise<number> {
-  const claimed = await claimDueEmails(deps.db, deps.clock.now(), BATCH, LEASE_SECONDS);
+  const claimed = await claimDueEmails(deps.db, deps.clock.now(), BATCH, EMAIL_LEASE_SECONDS);
   for (const m of claimed) {
     try {
       const { messageId } = await transport.send({

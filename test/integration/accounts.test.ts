@@ -97,6 +97,15 @@ describe('sessions and CSRF', () => {
     expect((await client.get('/api/v1/me')).body.user.firstName).toBe('csrf');
   });
 
+  it('checks the CSRF token of a signed-in browser on public routes too', async () => {
+    const { client } = await signedInUser(t, 'csrfpub');
+    const email = uniqueEmail('forged');
+    const body = { email, firstName: 'F', lastName: 'G', password: PASSWORD };
+    const res = await client.request('POST', '/api/v1/signup', body, { 'x-csrf-token': 'forged' });
+    expect(res.body.error.code).toBe('csrf_failed');
+    expect((await t.client().post('/api/v1/signup', body)).status).toBe(201);
+  });
+
   it('signs out, lists and revokes sessions', async () => {
     const { client, email } = await signedInUser(t, 'sess');
     const other = t.client();

@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../services/context.js';
@@ -6,11 +5,12 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../services/us
 import { confirmEmail, resendEmailConfirmation } from '../../services/users/email-verification.js';
 import { changePassword, requestPasswordReset, resetPassword } from '../../services/users/passwords.js';
 import { getProfile, listMyAccounts, updateProfile } from '../../services/users/profile.js';
-import { listSessions, revokeSession, signIn, signOut, type NewSession } from '../../services/users/sessions.js';
+import { listSessions, revokeSession, signIn, signOut } from '../../services/users/sessions.js';
 import { signUp } from '../../services/users/sign-up.js';
 import { actorOf, CSRF_COOKIE, originOf, SESSION_COOKIE } from '../auth.js';
 import { errorResponses as errors } from '../errors.js';
 import { presentUser, userSchema } from '../presenters.js';
+import { startSession } from '../session-cookies.js';
 import { companySchema, email, okSchema, password, personName, uuid } from '../schemas/common.js';
 
 const sessionBody = z.object({ user: userSchema, csrfToken: z.string(), expiresAt: z.string() }).meta({ id: 'Session' });
@@ -25,16 +25,6 @@ const myAccountSchema = z.object({
 });
 
 export function usersRoutes(deps: Deps): FastifyPluginAsyncZod {
-  const secure = deps.config.publicUrl.startsWith('https://');
-
-  function startSession(reply: FastifyReply, s: NewSession) {
-    const base = { path: '/', sameSite: 'lax' as const, secure, expires: s.expiresAt };
-    reply.setCookie(SESSION_COOKIE, s.token, { ...base, httpOnly: true });
-    // Readable by the portal's script, which echoes it in the x-csrf-token header.
-    reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...base, httpOnly: false });
-    return { user: presentUser(s.user), csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() };
-  }
-
   return async (app) => {
     app.post('/signup', {
       config: { public: true },
@@ -83,7 +73,7 @@ export function usersRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       handler: async (req, reply) => {
         const session = await signIn(deps, req.body, originOf(req));
-        return reply.code(201).send(startSession(reply, session));
+        return reply.code(201).send(startSession(deps.config, reply, session));
       },
     });
 

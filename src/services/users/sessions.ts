@@ -49,7 +49,8 @@ export async function openSession(deps: Deps, user: User, origin: Origin): Promi
   return { token, csrfToken, sessionId: session.id, expiresAt, user };
 }
 
-export async function signIn(deps: Deps, input: { email: string; password: string }, origin: Origin): Promise<NewSession> {
+/** Checks an email and password the way sign-in does (rate limit per address, lock after failures) and returns the user. */
+export async function checkCredentials(deps: Deps, input: { email: string; password: string }, origin: Origin): Promise<User> {
   await enforceRateLimit(deps, SIGN_IN_PER_ADDRESS, origin.ip ?? 'unknown');
   const user = await findUserByEmail(deps.db, input.email);
   const wrong = new AppError('invalid_credentials', 'The email address or password is wrong');
@@ -71,7 +72,11 @@ export async function signIn(deps: Deps, input: { email: string; password: strin
   if (user.failed_sign_ins > 0 || user.locked_until) {
     await updateUser(deps.db, user.id, { failed_sign_ins: 0, locked_until: null }, now);
   }
-  return openSession(deps, user, origin);
+  return user;
+}
+
+export async function signIn(deps: Deps, input: { email: string; password: string }, origin: Origin): Promise<NewSession> {
+  return openSession(deps, await checkCredentials(deps, input, origin), origin);
 }
 
 export interface AuthenticatedSession {

@@ -1,6 +1,6 @@
 import type { CompanyDetails } from '../../data/repositories/accounts.js';
 import { enqueueEmail } from '../../data/repositories/outbox.js';
-import { findUserByEmail, insertUser } from '../../data/repositories/users.js';
+import { findUserByEmail, insertUser, type Executor } from '../../data/repositories/users.js';
 import type { User } from '../../data/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { verifyEmail } from '../../mail/templates.js';
@@ -24,6 +24,25 @@ export function fullName(u: Pick<User, 'first_name' | 'last_name'>): string {
 }
 
 /**
+ * Inserts a user with their personal account, every user's home; the caller owns the transaction.
+ * `verifiedAt` is set when the address is already proven, as by an emailed invitation link.
+ */
+export async function insertUserWithPersonalAccount(
+  trx: Executor,
+  input: { email: string; firstName: string; lastName: string; passwordHash: string; verifiedAt: Date | null },
+  origin: Origin,
+  now: Date,
+): Promise<User> {
+  if (await findUserByEmail(trx, input.email)) {
+    throw new AppError('email_taken', 'An account with this email address already exists', { field: 'email' });
+  }
+  const user = await insertUser(trx, input);
+  const personal = await insertAccountWithAdmin(trx, { kind: 'personal', name: fullName(user), adminUserId: user.id });
+  await audit(trx, { userId: user.id, email: user.email, ip: origin.ip }, { accountId: personal.id, action: 'user.signed_up', targetType: 'user', targetId: user.id }, now);
+  return user;
+}
+
+/**
  * Creates a user with their personal account (and a business account when they represent a
  * company) and emails a link to confirm the address.
  */
@@ -31,13 +50,8 @@ export async function signUp(deps: Deps, input: SignUpInput, origin: Origin): Pr
   const passwordHash = await hashPassword(input.password);
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
-    if (await findUserByEmail(trx, input.email)) {
-      throw new AppError('email_taken', 'An account with this email address already exists', { field: 'email' });
-    }
-    const user = await insertUser(trx, { ...input, passwordHash });
+    const user = await insertUserWithPersonalAccount(trx, { ...input, passwordHash, verifiedAt: null }, origin, now);
     const actor = { userId: user.id, email: user.email, ip: origin.ip };
-    const personal = await insertAccountWithAdmin(trx, { kind: 'personal', name: fullName(user), adminUserId: user.id });
-    await audit(trx, actor, { accountId: personal.id, action: 'user.signed_up', targetType: 'user', targetId: user.id }, now);
     let businessAccountId: string | null = null;
     if (input.company) {
       const business = await insertAccountWithAdmin(trx, { kind: 'business', company: input.company, adminUserId: user.id });

@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('runs on this machine with an embedded database and the dev mailbox when nothing is set', () => {
+    expect(loadConfig({})).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: path.resolve('data'),
+      databaseUrl: undefined,
+      publicUrl: 'http://127.0.0.1:8080',
+      smtpUrl: undefined,
+      runJobs: true,
+    });
+  });
+
+  it('takes the environment, treating an empty variable as unset', () => {
+    const config = loadConfig({
+      KEYLINE_HOST: '0.0.0.0',
+      KEYLINE_PORT: '9000',
+      KEYLINE_DATA_DIR: '/var/lib/keyline',
+      DATABASE_URL: 'postgres://keyline@db:5432/keyline',
+      KEYLINE_PUBLIC_URL: 'https://licenses.example.com/',
+      SMTP_URL: '',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 9000,
+      dataDir: '/var/lib/keyline',
+      databaseUrl: 'postgres://keyline@db:5432/keyline',
+      publicUrl: 'https://licenses.example.com',
+      smtpUrl: undefined,
+    });
+  });
+
+  it.each([
+    ['KEYLINE_PORT', 'abc'],
+    ['KEYLINE_PORT', '70000'],
+    ['KEYLINE_PORT', '80.5'],
+    ['DATABASE_URL', 'mysql://db/keyline'],
+    ['SMTP_URL', 'mail.example.com:25'],
+    ['KEYLINE_PUBLIC_URL', 'not a url'],
+    ['KEYLINE_PUBLIC_URL', 'ftp://files.example.com'],
+  ])('refuses %s=%s and names the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('keyline serve with a bad setting', () => {
+  it('exits with code 2 and names the variable before touching any data', () => {
+    const dataDir = path.join(os.tmpdir(), `keyline-never-created-${process.pid}`);
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { ...process.env, KEYLINE_PORT: 'abc', KEYLINE_DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('KEYLINE_PORT: must be a port number');
+    expect(fs.existsSync(dataDir)).toBe(false);
+  });
+});
