@@ -13,30 +13,23 @@ const N = KEY_ALPHABET.length;
 const valueOf = new Map<string, number>([...KEY_ALPHABET].map((c, i) => [c, i]));
 const lookAlikes: Record<string, string> = { O: '0', I: '1', L: '1' };
 
-/** Luhn mod N over symbol values; the result makes the whole key's sum divisible by N. */
-function luhnCheckValue(values: readonly number[]): number {
-  let factor = 2;
+/**
+ * Luhn mod N: from the right, every second value is doubled and its base-N digits summed. With
+ * the first factor 2 this sums a body to find its check value; with 1, it checks a whole key.
+ */
+function luhnSum(values: readonly number[], firstFactor: 1 | 2): number {
+  let factor = firstFactor;
   let sum = 0;
   for (let i = values.length - 1; i >= 0; i--) {
-    let addend = factor * values[i]!;
+    const addend = factor * values[i]!;
     factor = factor === 2 ? 1 : 2;
-    addend = Math.floor(addend / N) + (addend % N);
-    sum += addend;
+    sum += Math.floor(addend / N) + (addend % N);
   }
-  return (N - (sum % N)) % N;
+  return sum % N;
 }
 
-function luhnValid(values: readonly number[]): boolean {
-  let factor = 1;
-  let sum = 0;
-  for (let i = values.length - 1; i >= 0; i--) {
-    let addend = factor * values[i]!;
-    factor = factor === 2 ? 1 : 2;
-    addend = Math.floor(addend / N) + (addend % N);
-    sum += addend;
-  }
-  return sum % N === 0;
-}
+const luhnCheckValue = (body: readonly number[]) => (N - luhnSum(body, 2)) % N;
+const luhnValid = (values: readonly number[]) => luhnSum(values, 1) === 0;
 
 function group(symbols: string): string {
   return symbols.match(new RegExp(`.{1,${GROUP}}`, 'g'))!.join('-');
