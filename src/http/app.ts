@@ -40,6 +40,13 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
+  // An action with nothing to say (block, resend...) may still be sent as JSON with an empty body;
+  // anything else goes through Fastify's own parser with its prototype-poisoning guards.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    (body as string).trim() === '' ? done(null, {}) : parseJson(req, body as string, done),
+  );
   // Uploaded CSV files (member invitations) reach their route as the raw text.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addHook('onSend', async (request, reply) => {

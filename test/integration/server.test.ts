@@ -41,6 +41,14 @@ describe('HTTP basics', () => {
     expect(res.body.error).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/JSON/) });
   });
 
+  it('reads an empty JSON body as an empty object, so its fields are reported missing', async () => {
+    const res = await t.client().request('POST', '/api/v1/signup', '', { 'content-type': 'application/json' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(
+      expect.arrayContaining(['email', 'firstName', 'lastName', 'password']),
+    );
+  });
+
   it('publishes an OpenAPI 3.1 document and its browsable docs', async () => {
     const c = t.client();
     const doc = await c.get('/openapi.json');
