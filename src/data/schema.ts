@@ -34,6 +34,7 @@ export interface AccountsTable {
   phone: string | null;
   support_code: string;
   owner_user_id: string | null;
+  offline_activation_enabled: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -148,6 +149,135 @@ export interface ProductsTable {
   created_at: Generated<Date>;
 }
 
+export interface SigningKeysTable {
+  kid: string;
+  private_key_pem: string;
+  public_jwk: Json<Record<string, string>>;
+  created_at: Generated<Date>;
+  retired_at: NullableTimestamp;
+}
+
+export type SubscriptionStatus = 'active' | 'suspended';
+export type SalesChannel = 'online' | 'reseller' | 'trial';
+export type SupportPlan = 'standard' | 'premium';
+
+export interface SubscriptionsTable {
+  id: Generated<string>;
+  account_id: string | null;
+  customer_email: string;
+  name: string;
+  status: Generated<SubscriptionStatus>;
+  channel: SalesChannel;
+  support_plan: SupportPlan;
+  auto_renew: Generated<boolean>;
+  starts_at: Timestamp;
+  expires_at: Timestamp;
+  registered_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SubscriptionItemsTable {
+  id: Generated<string>;
+  subscription_id: string;
+  account_id: string | null;
+  product_code: string;
+  license_type: string | null;
+  quantity: number;
+  reserved: Generated<number>;
+  main_used: Generated<number>;
+}
+
+export type KeyKind = 'primary' | 'dynamic' | 'reserved';
+
+export interface LicenseKeysTable {
+  id: Generated<string>;
+  subscription_id: string;
+  item_id: string | null;
+  account_id: string | null;
+  kind: KeyKind;
+  name: string;
+  quota: number | null;
+  used: Generated<number>;
+  moves_used: Generated<number>;
+  key_hash: string;
+  key_text: string;
+  expires_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type InstallationState = 'active' | 'deactivated';
+
+export interface InstallationsTable {
+  id: Generated<string>;
+  account_id: string | null;
+  subscription_id: string | null;
+  item_id: string | null;
+  license_key_id: string | null;
+  product_code: string;
+  license_type: string | null;
+  fingerprint: string;
+  public_key: string;
+  token_hash: string;
+  state: Generated<InstallationState>;
+  trial: Generated<boolean>;
+  name: string | null;
+  app_version: string | null;
+  host_os: string | null;
+  user_name: string | null;
+  hardware: Json<Record<string, unknown>>;
+  site: Json<Record<string, unknown>>;
+  activated_at: Timestamp;
+  activated_by: string | null;
+  last_seen_at: Timestamp;
+  next_check_in_at: Timestamp;
+  deactivated_at: NullableTimestamp;
+  deactivation_reason: string | null;
+  pending_action: 'deactivate' | 'move' | null;
+  pending_key_id: string | null;
+}
+
+export interface BlacklistedMachinesTable {
+  license_key_id: string;
+  fingerprint: string;
+  account_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface TrialsTable {
+  product_code: string;
+  fingerprint: string;
+  installation_id: string | null;
+  expires_at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+export type OrderKind = 'new' | 'renewal' | 'add_licenses' | 'trial';
+export type Duration = '1m' | '1y' | '2y' | '3y';
+
+export interface OrderItem {
+  productCode: string;
+  licenseType: string | null;
+  quantity: number;
+}
+
+export interface OrdersTable {
+  id: Generated<string>;
+  number: Generated<number>;
+  subscription_id: string;
+  account_id: string | null;
+  kind: OrderKind;
+  channel: SalesChannel;
+  duration: Duration | null;
+  items: Json<OrderItem[]>;
+  previous_expires_at: NullableTimestamp;
+  new_expires_at: Timestamp;
+  placed_by: string | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -160,6 +290,14 @@ export interface DB {
   audit_events: AuditEventsTable;
   rate_limits: RateLimitsTable;
   products: ProductsTable;
+  signing_keys: SigningKeysTable;
+  subscriptions: SubscriptionsTable;
+  subscription_items: SubscriptionItemsTable;
+  license_keys: LicenseKeysTable;
+  installations: InstallationsTable;
+  blacklisted_machines: BlacklistedMachinesTable;
+  trials: TrialsTable;
+  orders: OrdersTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -168,3 +306,8 @@ export type Membership = Selectable<MembershipsTable>;
 export type Invitation = Selectable<InvitationsTable>;
 export type OutboxMessage = Selectable<OutboxTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
+export type Subscription = Selectable<SubscriptionsTable>;
+export type SubscriptionItem = Selectable<SubscriptionItemsTable>;
+export type LicenseKey = Selectable<LicenseKeysTable>;
+export type Installation = Selectable<InstallationsTable>;
+export type Order = Selectable<OrdersTable>;

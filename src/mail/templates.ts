@@ -91,3 +91,11 @@ export function memberRemoved(d: { firstName: string; account: string }): Render
     text: `Hello ${d.firstName},\n\nan administrator removed you from the business account "${d.account}". You no longer have access to it.${signature}`,
   };
 }
+
+export function licenseKeyIssued(d: { subscriptionName: string; key: string; expiresAt: Date; registerLink: string }): RenderedEmail {
+  return {
+    template: 'license_key_issued',
+    subject: `Your license key: ${d.subscriptionName}`,
+    text: `Thank you for your order.\n\nSubscription: ${d.subscriptionName}\nLicense key: ${d.key}\nValid until: ${d.expiresAt.toISOString().slice(0, 10)}\n\nRegister the key in My Account to manage your licenses and installations:\n\n${d.registerLink}${signature}`,
+  };
+}

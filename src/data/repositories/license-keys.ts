@@ -1,0 +1,62 @@
+import type { KeyKind, LicenseKey } from '../schema.js';
+import type { Executor } from './users.js';
+
+export interface NewLicenseKey {
+  subscriptionId: string;
+  itemId: string | null;
+  accountId: string | null;
+  kind: KeyKind;
+  name: string;
+  quota: number | null;
+  keyHash: string;
+  keyText: string;
+  expiresAt: Date | null;
+  createdBy: string | null;
+}
+
+export function insertLicenseKey(db: Executor, k: NewLicenseKey): Promise<LicenseKey> {
+  return db
+    .insertInto('license_keys')
+    .values({
+      subscription_id: k.subscriptionId,
+      item_id: k.itemId,
+      account_id: k.accountId,
+      kind: k.kind,
+      name: k.name,
+      quota: k.quota,
+      key_hash: k.keyHash,
+      key_text: k.keyText,
+      expires_at: k.expiresAt,
+      created_by: k.createdBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function findKeyByHash(db: Executor, keyHash: string): Promise<LicenseKey | undefined> {
+  return db.selectFrom('license_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+}
+
+export function findKey(db: Executor, keyId: string): Promise<LicenseKey | undefined> {
+  return db.selectFrom('license_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
+}
+
+export function findPrimaryKey(db: Executor, subscriptionId: string): Promise<LicenseKey | undefined> {
+  return db.selectFrom('license_keys').selectAll().where('subscription_id', '=', subscriptionId).where('kind', '=', 'primary').executeTakeFirst();
+}
+
+export function listKeysOfSubscription(db: Executor, subscriptionId: string): Promise<LicenseKey[]> {
+  return db
+    .selectFrom('license_keys')
+    .selectAll()
+    .where('subscription_id', '=', subscriptionId)
+    .orderBy((eb) => eb.case().when('kind', '=', 'primary').then(0).else(1).end())
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Moves a subscription's keys into the account that registered it. */
+export function assignKeysToAccount(db: Executor, subscriptionId: string, accountId: string) {
+  return db.updateTable('license_keys').set({ account_id: accountId }).where('subscription_id', '=', subscriptionId).execute();
+}

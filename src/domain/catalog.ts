@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/**
+ * A product's licensing rules as data. The five demo products are five rows of this shape; a
+ * sixth product is another row, with no code change.
+ *
+ * - `seatUnit` says what a seat is: an activated installation (per device), a concurrent user of
+ *   a server farm, or a managed device reported by a proxy.
+ * - `installationsPerKey`: null lets one key activate many installations (one seat each); 1 binds
+ *   the key to a single installation (a farm, a proxy) whose seats come from its usage reports.
+ */
+export const licensingParamsSchema = z.strictObject({
+  seatUnit: z.enum(['installation', 'user', 'concurrent_user', 'managed_device']),
+  installationsPerKey: z.literal(1).nullable(),
+  checkInMaxHours: z.number().int().positive(),
+  /** Check-ins come at random moments up to the maximum, so a fleet does not call in all at once. */
+  checkInJitter: z.boolean(),
+  /** How long an installation keeps running after its subscription expires. */
+  expiryGraceDays: z.number().int().min(0),
+  /** How long usage may exceed the quota before the installation is stopped (once per purchase). */
+  overuseGraceDays: z.number().int().min(0),
+  /** What going over the quota does: refuse, warn only, or allow the overuse grace first. */
+  overQuota: z.enum(['block', 'warn', 'grace_then_block']),
+  /** How many times a bound key may move to another installation; null is unlimited. */
+  maxMoves: z.number().int().min(0).nullable(),
+  usageReportDays: z.number().int().positive().nullable(),
+  /** Re-validation of usage against the quota while over it (the farm's 20 minutes). */
+  validationMinutes: z.number().int().positive().nullable(),
+  trialDays: z.number().int().positive(),
+  trialSeats: z.number().int().positive(),
+});
+
+export type LicensingParams = z.infer<typeof licensingParamsSchema>;
+
+export const productSchema = z.strictObject({
+  code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,49}$/, 'lowercase letters, digits and dashes'),
+  name: z.string().min(1).max(200),
+  model: z.enum(['per_device', 'per_user', 'concurrent_users', 'per_managed_device']),
+  licenseTypes: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,29}$/)).max(10),
+  params: licensingParamsSchema,
+});
+
+export type Product = z.infer<typeof productSchema>;
+
+const desktop: LicensingParams = {
+  seatUnit: 'installation',
+  installationsPerKey: null,
+  checkInMaxHours: 7 * 24,
+  checkInJitter: true,
+  expiryGraceDays: 0,
+  overuseGraceDays: 0,
+  overQuota: 'block',
+  maxMoves: null,
+  usageReportDays: null,
+  validationMinutes: null,
+  trialDays: 14,
+  trialSeats: 1,
+};
+
+const proxy: LicensingParams = {
+  seatUnit: 'managed_device',
+  installationsPerKey: 1,
+  checkInMaxHours: 24,
+  checkInJitter: false,
+  expiryGraceDays: 0,
+  overuseGraceDays: 0,
+  overQuota: 'warn',
+  maxMoves: null,
+  usageReportDays: 7,
+  validationMinutes: null,
+  trialDays: 30,
+  trialSeats: 50,
+};
+
+/** The demo catalog: the five products of the guides with the values the guides give. */
+export const demoCatalog: Product[] = [
+  { code: 'desktop-business', name: 'Desktop Virtualization, Business Edition', model: 'per_device', licenseTypes: [], params: desktop },
+  {
+    code: 'desktop-enterprise',
+    name: 'Desktop Virtualization, Enterprise Edition',
+    model: 'per_device',
+    licenseTypes: [],
+    params: { ...desktop, trialDays: 30 },
+  },
+  {
+    code: 'ras',
+    name: 'Remote Application Server',
+    model: 'concurrent_users',
+    licenseTypes: [],
+    params: {
+      seatUnit: 'concurrent_user',
+      installationsPerKey: 1,
+      checkInMaxHours: 24,
+      checkInJitter: false,
+      expiryGraceDays: 30,
+      overuseGraceDays: 7,
+      overQuota: 'grace_then_block',
+      maxMoves: 3,
+      usageReportDays: 1,
+      validationMinutes: 20,
+      trialDays: 30,
+      trialSeats: 50,
+    },
+  },
+  { code: 'mac-sccm', name: 'Mac Management for Configuration Manager', model: 'per_managed_device', licenseTypes: [], params: proxy },
+  {
+    code: 'device-management',
+    name: 'Device Management',
+    model: 'per_managed_device',
+    licenseTypes: ['desktop', 'mobile'],
+    params: proxy,
+  },
+];

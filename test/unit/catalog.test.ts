@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { demoCatalog, productSchema } from '../../src/domain/catalog.js';
+
+const byCode = Object.fromEntries(demoCatalog.map((p) => [p.code, p]));
+
+describe('the demo catalog', () => {
+  it('holds the five products of the guides, each a valid catalog entry', () => {
+    expect(demoCatalog.map((p) => p.code)).toEqual(['desktop-business', 'desktop-enterprise', 'ras', 'mac-sccm', 'device-management']);
+    for (const p of demoCatalog) expect(productSchema.parse(p)).toEqual(p);
+  });
+
+  it('checks desktops in at random within 7 days, one seat per computer', () => {
+    expect(byCode['desktop-business']!.params).toMatchObject({ checkInMaxHours: 168, checkInJitter: true, seatUnit: 'installation', installationsPerKey: null });
+  });
+
+  it('gives the farm 7 days of overuse grace, 30 days past expiry and 3 moves, validating every 20 minutes', () => {
+    expect(byCode['ras']!.params).toMatchObject({
+      seatUnit: 'concurrent_user',
+      installationsPerKey: 1,
+      overuseGraceDays: 7,
+      expiryGraceDays: 30,
+      maxMoves: 3,
+      overQuota: 'grace_then_block',
+      validationMinutes: 20,
+    });
+  });
+
+  it('has the proxy products report weekly, refresh daily and only warn over the limit', () => {
+    for (const code of ['mac-sccm', 'device-management']) {
+      expect(byCode[code]!.params).toMatchObject({ usageReportDays: 7, checkInMaxHours: 24, overQuota: 'warn', installationsPerKey: 1 });
+    }
+    expect(byCode['device-management']!.licenseTypes).toEqual(['desktop', 'mobile']);
+  });
+
+  it('refuses a product whose rules are incomplete or unknown', () => {
+    const { params, ...rest } = demoCatalog[0]!;
+    expect(productSchema.safeParse({ ...rest, params: { ...params, overQuota: 'maybe' } }).success).toBe(false);
+    const { trialDays: _dropped, ...partial } = params;
+    expect(productSchema.safeParse({ ...rest, params: partial }).success).toBe(false);
+  });
+});
