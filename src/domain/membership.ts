@@ -6,23 +6,23 @@ import { AppError } from './errors.js';
  * the account's profile and nothing else until granted more (License Administrators, with their
  * chosen keys, arrive with license keys).
  */
-export type AccountPermission =
-  | 'account.view'
-  | 'account.edit'
-  | 'members.view'
-  | 'members.manage'
-  | 'invitations.manage'
-  | 'audit.view';
+export const ACCOUNT_PERMISSIONS = [
+  'account.view',
+  'account.edit',
+  'members.view',
+  'members.manage',
+  'invitations.manage',
+  'audit.view',
+  'subscriptions.view',
+  'subscriptions.manage',
+  'keys.view',
+  'keys.manage',
+] as const;
+
+export type AccountPermission = (typeof ACCOUNT_PERMISSIONS)[number];
 
 const rolePermissions: Record<MemberRole, ReadonlySet<AccountPermission>> = {
-  admin: new Set<AccountPermission>([
-    'account.view',
-    'account.edit',
-    'members.view',
-    'members.manage',
-    'invitations.manage',
-    'audit.view',
-  ]),
+  admin: new Set<AccountPermission>(ACCOUNT_PERMISSIONS),
   member: new Set<AccountPermission>(['account.view']),
 };
 

@@ -19,6 +19,7 @@ import { devMailboxRoutes } from './routes/dev-mailbox.js';
 import { healthRoutes } from './routes/health.js';
 import { invitationsRoutes } from './routes/invitations.js';
 import { membersRoutes } from './routes/members.js';
+import { subscriptionsRoutes } from './routes/subscriptions.js';
 import { usersRoutes } from './routes/users.js';
 
 export interface AppState {
@@ -89,6 +90,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(membersRoutes(deps), { prefix: '/api/v1' });
   await app.register(invitationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
+  await app.register(subscriptionsRoutes(deps), { prefix: '/api/v1' });
   if (!deps.config.smtpUrl) await app.register(devMailboxRoutes(deps), { prefix: '/api/v1' });
   return app;
 }

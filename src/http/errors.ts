@@ -22,6 +22,7 @@ export const errorResponses = {
   404: errorBodySchema,
   409: errorBodySchema,
   410: errorBodySchema,
+  422: errorBodySchema,
   423: errorBodySchema,
   429: errorBodySchema,
 };

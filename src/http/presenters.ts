@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuditEventRow } from '../data/repositories/audit-events.js';
-import type { Account, User } from '../data/schema.js';
+import type { Account, Subscription, User } from '../data/schema.js';
+import { displayStatus } from '../domain/subscription.js';
 import { INVITATION_STATES } from '../domain/invitation.js';
 import { INVITATION_LANGUAGES } from '../mail/templates.js';
 import type { InvitationView } from '../services/invitations/invite-members.js';
@@ -158,5 +159,35 @@ export function presentInvitation(i: InvitationView): z.infer<typeof invitationS
     sentCount: i.sent_count,
     lastSentAt: i.last_sent_at.toISOString(),
     acceptedAt: iso(i.accepted_at),
+  };
+}
+
+export const subscriptionSummarySchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string().nullable(),
+    name: z.string(),
+    status: z.enum(['active', 'expiring_soon', 'expired', 'suspended']),
+    channel: z.enum(['online', 'reseller', 'trial']),
+    supportPlan: z.enum(['standard', 'premium']),
+    autoRenew: z.boolean(),
+    startsAt: z.string(),
+    expiresAt: z.string(),
+    registeredAt: z.string().nullable(),
+  })
+  .meta({ id: 'SubscriptionSummary' });
+
+export function presentSubscription(s: Subscription, now: Date): z.infer<typeof subscriptionSummarySchema> {
+  return {
+    id: s.id,
+    accountId: s.account_id,
+    name: s.name,
+    status: displayStatus(s, now),
+    channel: s.channel,
+    supportPlan: s.support_plan,
+    autoRenew: s.auto_renew,
+    startsAt: s.starts_at.toISOString(),
+    expiresAt: s.expires_at.toISOString(),
+    registeredAt: iso(s.registered_at),
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { generateLicenseKey } from '../../src/services/licensing/key-material.js';
 import { insertMembership, updateMembership } from '../../src/data/repositories/memberships.js';
 import { ACME, createTestApp, signedInUser, uniqueEmail, type ApiClient, type TestApp } from '../support/harness.js';
 
@@ -61,6 +62,8 @@ function exampleBody(op: Operation): Record<string, unknown> | string | undefine
     'POST /api/v1/accounts/{accountId}/invitations/csv': 'email\nsomeone@example.com\n',
     'PATCH /api/v1/accounts/{accountId}/members/{userId}': { notes: 'hello' },
     'POST /api/v1/invitations/{token}/accept': { password: 'long enough password' },
+    'POST /api/v1/accounts/{accountId}/subscriptions': { licenseKey: generateLicenseKey().key },
+    'POST /api/v1/subscriptions/registrations': { licenseKey: generateLicenseKey().key, company: { ...ACME } },
   };
   const key = `${op.method} ${op.path}`;
   if (key in examples) return examples[key];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decideAccess, wouldLoseLastAdmin, type AccountPermission } from '../../src/domain/membership.js';
+import { ACCOUNT_PERMISSIONS, decideAccess, wouldLoseLastAdmin, type AccountPermission } from '../../src/domain/membership.js';
 
-const all: AccountPermission[] = ['account.view', 'account.edit', 'members.view', 'members.manage', 'invitations.manage', 'audit.view'];
+const all: readonly AccountPermission[] = ACCOUNT_PERMISSIONS;
 
 describe('account permissions', () => {
   it('lets an active administrator do everything', () => {
