@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
-import { migrateToLatest } from '../data/migrate.js';
-import { openConfiguredDatabase, startServer } from '../server.js';
+import { registerAgentCommands } from './agent.js';
+import { registerVendorCommands } from './vendor.js';
 
+// The server and database modules load only for the commands that run them, so the client
+// commands (`keyline vendor ...`) start in a fraction of the time.
 const program = new Command('keyline').description('Keyline: self-hosted software licensing');
 
 program
@@ -19,6 +21,7 @@ program
       ...(opts.port ? { KEYLINE_PORT: opts.port } : {}),
       ...(opts.dataDir ? { KEYLINE_DATA_DIR: opts.dataDir } : {}),
     });
+    const { startServer } = await import('../server.js');
     const server = await startServer(config);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
@@ -38,6 +41,7 @@ program
   .command('migrate')
   .description('apply pending database migrations and exit')
   .action(async () => {
+    const [{ openConfiguredDatabase }, { migrateToLatest }] = await Promise.all([import('../server.js'), import('../data/migrate.js')]);
     const database = await openConfiguredDatabase(loadConfig());
     try {
       const { applied } = await migrateToLatest(database.db);
@@ -46,6 +50,9 @@ program
       await database.close();
     }
   });
+
+registerVendorCommands(program);
+registerAgentCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -1,11 +1,17 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_licensing.js';
+import * as m0003 from './migrations/0003_key_admins.js';
+import * as m0004 from './migrations/0004_vendor.js';
+import * as m0005 from './migrations/0005_installation_usage.js';
 
 // The list is static so the server needs no file-system scan and a bundle keeps its migrations.
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_licensing': m0002,
+  '0003_key_admins': m0003,
+  '0004_vendor': m0004,
+  '0005_installation_usage': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

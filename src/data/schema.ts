@@ -237,6 +237,21 @@ export interface InstallationsTable {
   deactivation_reason: string | null;
   pending_action: 'deactivate' | 'move' | null;
   pending_key_id: string | null;
+  holds_seat: Generated<boolean>;
+  usage_peak: number | null;
+  usage_current: number | null;
+  usage_measured_at: NullableTimestamp;
+  over_limit_since: NullableTimestamp;
+}
+
+export interface InstallationUsageTable {
+  id: Generated<number>;
+  installation_id: string;
+  account_id: string | null;
+  peak: number;
+  current: number;
+  measured_at: Timestamp;
+  reported_at: Timestamp;
 }
 
 export interface BlacklistedMachinesTable {
@@ -278,6 +293,14 @@ export interface OrdersTable {
   created_at: Timestamp;
 }
 
+export interface KeyAdminsTable {
+  account_id: string;
+  license_key_id: string;
+  user_id: string;
+  granted_by: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -295,9 +318,11 @@ export interface DB {
   subscription_items: SubscriptionItemsTable;
   license_keys: LicenseKeysTable;
   installations: InstallationsTable;
+  installation_usage: InstallationUsageTable;
   blacklisted_machines: BlacklistedMachinesTable;
   trials: TrialsTable;
   orders: OrdersTable;
+  key_admins: KeyAdminsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -111,3 +111,16 @@ export const demoCatalog: Product[] = [
     params: proxy,
   },
 ];
+
+/**
+ * Whether a product may be replaced by a new definition while subscriptions hold it: every
+ * license type they were sold with must stay sellable, and a product sold without types cannot
+ * start requiring one (nor the other way round), or their keys would stop matching the catalog.
+ */
+export function checkProductChange(next: Product, typesInUse: readonly (string | null)[]): string | null {
+  for (const type of typesInUse) {
+    if (type === null && next.licenseTypes.length > 0) return 'subscriptions hold this product without a license type, so it cannot gain license types';
+    if (type !== null && !next.licenseTypes.includes(type)) return `subscriptions hold license type "${type}", so it must stay in licenseTypes`;
+  }
+  return null;
+}

@@ -46,7 +46,10 @@ export const errorStatus = {
   key_bound_to_other_installation: 409,
   move_limit_reached: 409,
   key_already_registered: 409,
+  quota_exceeds_pool: 409,
   trial_used: 409,
+  // Vendor back office.
+  product_in_use: 409,
   file_malformed: 400,
   file_signature_invalid: 400,
   file_expired: 410,

@@ -70,3 +70,17 @@ export function parseLicenseKey(input: string): ParsedKey {
 export function maskLicenseKey(key: string): string {
   return `•••••-•••••-•••••-•••••-${key.slice(-GROUP)}`;
 }
+
+/**
+ * The last group of a key as someone reads it out to support: five symbols, or a whole key, in
+ * any case, with look-alikes forgiven. Null when the text cannot be a key's last group.
+ */
+export function keyLastGroup(input: string): string | null {
+  const whole = parseLicenseKey(input);
+  if (whole.ok) return whole.canonical.slice(-GROUP);
+  const symbols = input
+    .trim()
+    .toUpperCase()
+    .replace(/[OIL]/g, (c) => lookAlikes[c]!);
+  return symbols.length === GROUP && [...symbols].every((c) => valueOf.has(c)) ? symbols : null;
+}

@@ -28,6 +28,26 @@ const rolePermissions: Record<MemberRole, ReadonlySet<AccountPermission>> = {
 
 export type AccessDecision = 'allow' | 'blocked' | 'denied';
 
+/**
+ * What a License Administrator (a regular member granted chosen keys) may do, on those keys
+ * only: see them and their subscription, and manage their installations and invitations to
+ * install. Never the account's members, configuration or other keys.
+ */
+export const LICENSE_ADMIN_PERMISSIONS: ReadonlySet<AccountPermission> = new Set<AccountPermission>(['subscriptions.view', 'keys.view']);
+
+export type ScopedDecision = 'allow_all' | 'allow_granted_keys' | 'blocked' | 'denied';
+
+/** Like decideAccess, for permissions a License Administrator may hold on the keys granted to them. */
+export function decideKeyAccess(
+  membership: { role: MemberRole; status: MemberStatus },
+  grantedKeys: number,
+  permission: AccountPermission,
+): ScopedDecision {
+  const decision = decideAccess(membership, permission);
+  if (decision !== 'denied') return decision === 'allow' ? 'allow_all' : 'blocked';
+  return grantedKeys > 0 && LICENSE_ADMIN_PERMISSIONS.has(permission) ? 'allow_granted_keys' : 'denied';
+}
+
 export function decideAccess(
   membership: { role: MemberRole; status: MemberStatus },
   permission: AccountPermission,

@@ -7,34 +7,82 @@ export interface OrderProblem {
   message: string;
 }
 
+type Line = Pick<OrderItem, 'productCode' | 'licenseType'>;
+
+/** A product sold by license type needs one of its types; a product without types takes none. */
+function licenseTypeProblem(product: Product, licenseType: string | null): string | null {
+  if (product.licenseTypes.length > 0 && (licenseType === null || !product.licenseTypes.includes(licenseType))) {
+    return `${product.name} is sold by license type: one of ${product.licenseTypes.join(', ')}`;
+  }
+  if (product.licenseTypes.length === 0 && licenseType !== null) return `${product.name} has no license types`;
+  return null;
+}
+
 /**
- * Checks an order against the catalog and the sales rules: known products, the license type a
- * product needs (and none where it has no types), one line per product and type, monthly terms
- * and auto-renewal for online orders only.
+ * Checks order lines against the catalog: known products, the license type a product needs (and
+ * none where it has no types), one line per product and type, whole positive quantities. A
+ * product sold by license type holds a single type per subscription (the guides sell Desktop and
+ * Mobile as two subscriptions), counting the lines the subscription already has.
  */
+export function checkItems(items: readonly OrderItem[], catalog: ReadonlyMap<string, Product>, existing: readonly Line[] = []): OrderProblem | null {
+  if (items.length === 0) return { field: 'items', message: 'an order needs at least one product' };
+  const seen = new Set<string>();
+  const typeOf = new Map(existing.filter((l) => l.licenseType !== null).map((l) => [l.productCode, l.licenseType]));
+  for (const [i, item] of items.entries()) {
+    const product = catalog.get(item.productCode);
+    if (!product) return { field: `items.${i}.productCode`, message: `"${item.productCode}" is not in the catalog` };
+    const typeProblem = licenseTypeProblem(product, item.licenseType);
+    if (typeProblem) return { field: `items.${i}.licenseType`, message: typeProblem };
+    const line = `${item.productCode}/${item.licenseType ?? ''}`;
+    if (seen.has(line)) return { field: `items.${i}`, message: 'each product and license type appears once' };
+    seen.add(line);
+    const held = typeOf.get(item.productCode);
+    if (held !== undefined && held !== item.licenseType) {
+      return { field: `items.${i}.licenseType`, message: `${product.name} is sold as one subscription per license type; this one holds ${held}` };
+    }
+    if (item.licenseType !== null) typeOf.set(item.productCode, item.licenseType);
+    if (!Number.isInteger(item.quantity) || item.quantity < 1) return { field: `items.${i}.quantity`, message: 'must be a whole number of at least 1' };
+  }
+  return null;
+}
+
+/** Checks a new order: its lines, then monthly terms and auto-renewal for online orders only. */
 export function checkOrder(
   order: { items: OrderItem[]; duration: Duration; channel: SalesChannel; autoRenew: boolean },
   catalog: ReadonlyMap<string, Product>,
 ): OrderProblem | null {
-  if (order.items.length === 0) return { field: 'items', message: 'an order needs at least one product' };
-  const seen = new Set<string>();
-  for (const [i, item] of order.items.entries()) {
-    const product = catalog.get(item.productCode);
-    if (!product) return { field: `items.${i}.productCode`, message: `"${item.productCode}" is not in the catalog` };
-    if (product.licenseTypes.length > 0 && (item.licenseType === null || !product.licenseTypes.includes(item.licenseType))) {
-      return { field: `items.${i}.licenseType`, message: `${product.name} is sold by license type: one of ${product.licenseTypes.join(', ')}` };
-    }
-    if (product.licenseTypes.length === 0 && item.licenseType !== null) {
-      return { field: `items.${i}.licenseType`, message: `${product.name} has no license types` };
-    }
-    const line = `${item.productCode}/${item.licenseType ?? ''}`;
-    if (seen.has(line)) return { field: `items.${i}`, message: 'each product and license type appears once' };
-    seen.add(line);
-    if (!Number.isInteger(item.quantity) || item.quantity < 1) return { field: `items.${i}.quantity`, message: 'must be a whole number of at least 1' };
-  }
+  const problem = checkItems(order.items, catalog);
+  if (problem) return problem;
   if (!durationAllowed(order.duration, order.channel)) return { field: 'duration', message: '1 month is sold only in online orders' };
   if (order.autoRenew && order.channel !== 'online') return { field: 'autoRenew', message: 'only online orders renew automatically' };
   return null;
+}
+
+/**
+ * A renewal or a purchase of more licenses is sold on the subscription's own channel. A trial is
+ * neither renewed nor enlarged: turning it into a paid subscription is a new order.
+ */
+export function checkChange(channel: SalesChannel, duration: Duration | null): OrderProblem | null {
+  if (channel === 'trial') return { field: 'subscription', message: 'a trial is not renewed or enlarged; place an order for the customer instead' };
+  if (duration !== null && !durationAllowed(duration, channel)) return { field: 'duration', message: '1 month is sold only for online subscriptions' };
+  return null;
+}
+
+export const TRIAL_MAX_DAYS = 90;
+
+export type TrialTerms = { ok: true; item: OrderItem; days: number } | { ok: false; problem: OrderProblem };
+
+/** A trial's line and length: the product's seats and days unless the operator chooses, never past 90 days. */
+export function trialTerms(product: Product, chosen: { licenseType: string | null; quantity?: number | undefined; days?: number | undefined }): TrialTerms {
+  const typeProblem = licenseTypeProblem(product, chosen.licenseType);
+  if (typeProblem) return { ok: false, problem: { field: 'licenseType', message: typeProblem } };
+  const quantity = chosen.quantity ?? product.params.trialSeats;
+  const days = chosen.days ?? product.params.trialDays;
+  if (!Number.isInteger(quantity) || quantity < 1) return { ok: false, problem: { field: 'quantity', message: 'must be a whole number of at least 1' } };
+  if (!Number.isInteger(days) || days < 1 || days > TRIAL_MAX_DAYS) {
+    return { ok: false, problem: { field: 'days', message: `must be a whole number of days from 1 to ${TRIAL_MAX_DAYS}` } };
+  }
+  return { ok: true, item: { productCode: product.code, licenseType: chosen.licenseType, quantity }, days };
 }
 
 /** The name a new subscription carries until the customer renames it, as the guides show it. */

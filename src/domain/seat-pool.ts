@@ -72,17 +72,21 @@ export function keyRow(key: PoolKey, pool: PoolState): { quota: number; used: nu
   return { quota, used: key.used, available: availableFor(key, pool) };
 }
 
-export type QuotaProblem = 'quota_not_positive' | 'reserved_exceeds_total' | 'dynamic_exceeds_total';
+export type QuotaProblem = 'quota_not_positive' | 'reserved_exceeds_total' | 'reserved_exceeds_free' | 'dynamic_exceeds_total';
 
 /**
- * Checks a key's new quota against the pool with the key's own old quota taken out: reserved
- * quotas may never add up past the total; a dynamic key's cap above the total would mean nothing.
+ * Checks a key's new quota against the pool, the key's own old quota taken out. Reserved quotas
+ * may never add up past the total, and seats a reserved key gains must be free in the main pool
+ * now, since they leave it; a dynamic key's cap above the total would mean nothing.
  */
 export function checkQuota(pool: PoolState, change: { keyId: string | null; kind: 'dynamic' | 'reserved'; quota: number }): QuotaProblem | null {
   if (!Number.isInteger(change.quota) || change.quota < 1) return 'quota_not_positive';
   if (change.kind === 'dynamic') return change.quota > pool.total ? 'dynamic_exceeds_total' : null;
-  const otherReserved = sum(pool.keys.filter((k) => k.kind === 'reserved' && k.id !== change.keyId).map((k) => k.quota ?? 0));
-  return otherReserved + change.quota > pool.total ? 'reserved_exceeds_total' : null;
+  const current = pool.keys.find((k) => k.id === change.keyId && k.kind === 'reserved');
+  const otherReserved = sum(pool.keys.filter((k) => k.kind === 'reserved' && k !== current).map((k) => k.quota ?? 0));
+  if (otherReserved + change.quota > pool.total) return 'reserved_exceeds_total';
+  const gained = change.quota - (current?.quota ?? 0);
+  return gained > summarizePool(pool).mainFree ? 'reserved_exceeds_free' : null;
 }
 
 /**

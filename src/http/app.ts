@@ -18,9 +18,11 @@ import { auditRoutes } from './routes/audit.js';
 import { devMailboxRoutes } from './routes/dev-mailbox.js';
 import { healthRoutes } from './routes/health.js';
 import { invitationsRoutes } from './routes/invitations.js';
+import { licensingRoutes } from './routes/licensing.js';
 import { membersRoutes } from './routes/members.js';
 import { subscriptionsRoutes } from './routes/subscriptions.js';
 import { usersRoutes } from './routes/users.js';
+import { vendorRoutes } from './routes/vendor.js';
 
 export interface AppState {
   shuttingDown: boolean;
@@ -69,6 +71,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'keyline_session' },
           apiToken: { type: 'http', scheme: 'bearer' },
+          installationToken: { type: 'http', scheme: 'bearer', description: 'The installationToken an activation returned (licensing API)' },
         },
       },
       security: [{ session: [] }, { apiToken: [] }],
@@ -91,6 +94,8 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(invitationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
   await app.register(subscriptionsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(licensingRoutes(deps));
+  await app.register(vendorRoutes(deps), { prefix: '/api/v1' });
   if (!deps.config.smtpUrl) await app.register(devMailboxRoutes(deps), { prefix: '/api/v1' });
   return app;
 }

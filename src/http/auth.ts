@@ -17,6 +17,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Routes only vendor operators may call. */
     operator?: boolean;
+    /** Installation-facing licensing routes: they authenticate the installation's own bearer token. */
+    installation?: boolean;
   }
 }
 
@@ -43,6 +45,7 @@ export function registerAuth(app: FastifyInstance, deps: Deps) {
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
+    if (config.installation) return;
     request.auth = await authenticate(deps, request);
     // A path with no route is simply not found, whoever asks.
     if (request.is404) return;

@@ -5,6 +5,7 @@ import { displayStatus } from '../domain/subscription.js';
 import { INVITATION_STATES } from '../domain/invitation.js';
 import { INVITATION_LANGUAGES } from '../mail/templates.js';
 import type { InvitationView } from '../services/invitations/invite-members.js';
+import type { KeyRowView, SubscriptionView } from '../services/subscriptions/subscription-view.js';
 
 // API shapes: camelCase, ISO timestamps. Each schema doubles as the route's response contract.
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -45,6 +46,7 @@ export const accountSchema = z
     zip: z.string().nullable(),
     phone: z.string().nullable(),
     supportCode: z.string(),
+    offlineActivationEnabled: z.boolean().meta({ description: 'Whether installations may activate with files carried by hand; the vendor turns it on' }),
     createdAt: z.string(),
   })
   .meta({ id: 'Account' });
@@ -61,6 +63,7 @@ export function presentAccount(a: Account): z.infer<typeof accountSchema> {
     zip: a.zip,
     phone: a.phone,
     supportCode: a.support_code,
+    offlineActivationEnabled: a.offline_activation_enabled,
     createdAt: a.created_at.toISOString(),
   };
 }
@@ -189,5 +192,94 @@ export function presentSubscription(s: Subscription, now: Date): z.infer<typeof 
     startsAt: s.starts_at.toISOString(),
     expiresAt: s.expires_at.toISOString(),
     registeredAt: iso(s.registered_at),
+  };
+}
+
+export const licenseKeyRowSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(['primary', 'dynamic', 'reserved']),
+    key: z.string(),
+    itemId: z.string(),
+    quota: z.number(),
+    used: z.number(),
+    available: z.number(),
+    expiresAt: z.string().describe('the key’s own date, or the subscription’s for keys that renew with it'),
+    renewsWithSubscription: z.boolean(),
+  })
+  .meta({ id: 'LicenseKeyRow' });
+
+export const subscriptionDetailsSchema = z
+  .object({
+    subscription: subscriptionSummarySchema,
+    contract: z.object({ customerEmail: z.string(), supportPlan: z.enum(['standard', 'premium']), channel: z.enum(['online', 'reseller', 'trial']) }),
+    products: z.array(
+      z.object({
+        itemId: z.string(),
+        productCode: z.string(),
+        productName: z.string(),
+        licenseType: z.string().nullable(),
+        quantity: z.number(),
+        used: z.number(),
+        availableInMainPool: z.number(),
+        availableInReservedKeys: z.number(),
+      }),
+    ),
+    keys: z.array(licenseKeyRowSchema),
+    orders: z.array(
+      z.object({
+        number: z.number(),
+        kind: z.enum(['new', 'renewal', 'add_licenses', 'trial']),
+        duration: z.enum(['1m', '1y', '2y', '3y']).nullable(),
+        items: z.array(z.object({ productCode: z.string(), licenseType: z.string().nullable(), quantity: z.number() })),
+        previousExpiresAt: z.string().nullable(),
+        newExpiresAt: z.string(),
+        createdAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'SubscriptionDetails' });
+
+export function presentKeyRow(r: KeyRowView, s: Subscription): z.infer<typeof licenseKeyRowSchema> {
+  return {
+    id: r.key.id,
+    name: r.key.name,
+    kind: r.key.kind,
+    key: r.key.key_text,
+    itemId: r.itemId,
+    quota: r.quota,
+    used: r.used,
+    available: r.available,
+    expiresAt: (r.key.expires_at && r.key.expires_at < s.expires_at ? r.key.expires_at : s.expires_at).toISOString(),
+    renewsWithSubscription: r.key.expires_at === null,
+  };
+}
+
+export function presentSubscriptionDetails(v: SubscriptionView, now: Date): z.infer<typeof subscriptionDetailsSchema> {
+  const s = v.subscription;
+  return {
+    subscription: presentSubscription(s, now),
+    contract: { customerEmail: s.customer_email, supportPlan: s.support_plan, channel: s.channel },
+    products: v.items.map((i) => ({
+      itemId: i.item.id,
+      productCode: i.item.product_code,
+      productName: i.productName,
+      licenseType: i.item.license_type,
+      quantity: i.item.quantity,
+      used: i.used,
+      availableInMainPool: i.availableInMain,
+      availableInReservedKeys: i.availableInReserved,
+    })),
+    keys: v.keys.map((r) => presentKeyRow(r, s)),
+    orders: v.orders.map((o) => ({
+      number: o.number,
+      kind: o.kind,
+      duration: o.duration,
+      items: o.items,
+      previousExpiresAt: iso(o.previous_expires_at),
+      newExpiresAt: o.new_expires_at.toISOString(),
+      createdAt: o.created_at.toISOString(),
+    })),
   };
 }

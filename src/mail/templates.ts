@@ -99,3 +99,11 @@ export function licenseKeyIssued(d: { subscriptionName: string; key: string; exp
     text: `Thank you for your order.\n\nSubscription: ${d.subscriptionName}\nLicense key: ${d.key}\nValid until: ${d.expiresAt.toISOString().slice(0, 10)}\n\nRegister the key in My Account to manage your licenses and installations:\n\n${d.registerLink}${signature}`,
   };
 }
+
+export function trialKeyIssued(d: { subscriptionName: string; key: string; expiresAt: Date; registerLink: string }): RenderedEmail {
+  return {
+    template: 'trial_key_issued',
+    subject: `Your trial license key: ${d.subscriptionName}`,
+    text: `Here is your trial license.\n\nSubscription: ${d.subscriptionName}\nLicense key: ${d.key}\nTrial ends: ${d.expiresAt.toISOString().slice(0, 10)}\n\nRegister the key in My Account to manage your licenses and installations:\n\n${d.registerLink}${signature}`,
+  };
+}

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { generateLicenseKey } from '../../src/services/licensing/key-material.js';
+import { demoCatalog } from '../../src/domain/catalog.js';
 import { insertMembership, updateMembership } from '../../src/data/repositories/memberships.js';
+import { issueOrder } from '../support/licensing.js';
 import { ACME, createTestApp, signedInUser, uniqueEmail, type ApiClient, type TestApp } from '../support/harness.js';
+import { signedInOperator } from '../support/vendor.js';
 
 /**
  * One shared sweep over every route in the OpenAPI document, so a new route is covered the day
@@ -38,6 +41,9 @@ const PUBLIC = new Set([
   'POST /api/v1/invitations/{token}/accept',
   'GET /api/v1/dev/mailbox',
   'GET /api/v1/dev/mailbox/{id}',
+  'GET /.well-known/keyline/jwks.json',
+  'POST /licensing/v1/activations',
+  'POST /licensing/v1/trials',
 ]);
 
 // Account-scoped routes a regular member may use; every other one answers 403 forbidden to them.
@@ -63,7 +69,21 @@ function exampleBody(op: Operation): Record<string, unknown> | string | undefine
     'PATCH /api/v1/accounts/{accountId}/members/{userId}': { notes: 'hello' },
     'POST /api/v1/invitations/{token}/accept': { password: 'long enough password' },
     'POST /api/v1/accounts/{accountId}/subscriptions': { licenseKey: generateLicenseKey().key },
+    'PATCH /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}': { name: 'Renamed' },
+    'POST /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/renewals': { duration: '1y' },
+    'POST /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/additions': { items: [{ productCode: 'desktop-business', quantity: 1 }] },
+    'POST /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys': { itemId: ids['itemId'], name: 'K', kind: 'dynamic', quota: 1, expiresAt: null },
+    'PATCH /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}': { name: 'Renamed' },
     'POST /api/v1/subscriptions/registrations': { licenseKey: generateLicenseKey().key, company: { ...ACME } },
+    'PUT /api/v1/vendor/products/{code}': (({ code: _code, ...definition }) => definition)(demoCatalog[0]!),
+    'POST /api/v1/vendor/orders': { customerEmail: uniqueEmail('order'), items: [{ productCode: 'ras', quantity: 5 }], duration: '1y', channel: 'reseller', supportPlan: 'standard', autoRenew: false },
+    'POST /api/v1/vendor/trials': { customerEmail: uniqueEmail('trial'), productCode: 'ras' },
+    'POST /api/v1/vendor/subscriptions/{id}/renewals': { duration: '1y' },
+    'POST /api/v1/vendor/subscriptions/{id}/additions': { items: [{ productCode: 'ras', quantity: 5 }] },
+    'PUT /api/v1/vendor/accounts/{id}/offline-activation': { enabled: true },
+    'POST /licensing/v1/activations': { product: 'desktop-business', licenseKey: generateLicenseKey().key, fingerprint: 'sweep-fingerprint-0001', publicKey: 'A'.repeat(43) },
+    'POST /licensing/v1/check-ins': {},
+    'POST /licensing/v1/trials': { product: 'desktop-business', fingerprint: `sweep-fingerprint-${Math.random()}`, publicKey: 'A'.repeat(43) },
   };
   const key = `${op.method} ${op.path}`;
   if (key in examples) return examples[key];
@@ -91,10 +111,16 @@ function fill(path: string): string {
   });
 }
 
+// Required query parameters, so that a route is refused for who asks rather than for what.
+const exampleQueries: Record<string, string> = {
+  'GET /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/renewal-quote': '?duration=1y',
+};
+
 function call(client: ApiClient, op: Operation, body?: unknown) {
   const payload = body ?? exampleBody(op);
-  if (typeof payload === 'string') return client.request(op.method, fill(op.path), payload, { 'content-type': 'text/csv' });
-  return client.request(op.method, fill(op.path), op.method === 'GET' || op.method === 'DELETE' ? undefined : payload);
+  const url = fill(op.path) + (exampleQueries[`${op.method} ${op.path}`] ?? '');
+  if (typeof payload === 'string') return client.request(op.method, url, payload, { 'content-type': 'text/csv' });
+  return client.request(op.method, url, op.method === 'GET' || op.method === 'DELETE' ? undefined : payload);
 }
 
 async function tableCounts(): Promise<Record<string, number>> {
@@ -132,6 +158,16 @@ beforeAll(async () => {
   outsider = (await signedInUser(t, 'outsider')).client;
   await outsider.post('/api/v1/accounts', ACME);
 
+  const order = await issueOrder(t);
+  const registered = await owner.client.post(`/api/v1/accounts/${account.id}/subscriptions`, { licenseKey: order.key });
+  const sublicense = await owner.client.post(`/api/v1/accounts/${account.id}/subscriptions/${order.subscription.id}/keys`, {
+    itemId: order.items[0]!.id,
+    name: 'B key',
+    kind: 'dynamic',
+    quota: 1,
+    expiresAt: null,
+  });
+  expect([registered.status, sublicense.status]).toEqual([201, 201]);
   const invite = await owner.client.post(`/api/v1/accounts/${account.id}/invitations`, { emails: [uniqueEmail('b-invitee')] });
   const sessions = await owner.client.get('/api/v1/sessions');
   const tokens = await owner.client.post('/api/v1/me/api-tokens', { name: 'b' });
@@ -142,6 +178,10 @@ beforeAll(async () => {
     sessionId: sessions.body.items[0].id,
     tokenId: tokens.body.id,
     token: 'ki_not_a_real_invitation_token',
+    code: 'sweep-product',
+    subscriptionId: order.subscription.id,
+    itemId: order.items[0]!.id,
+    keyId: sublicense.body.key.id,
     id: '00000000-0000-4000-8000-000000000000',
   };
 });
@@ -209,6 +249,8 @@ describe('every body', () => {
 
   it('refuses malformed input with 400 validation_failed and changes nothing', async () => {
     const { client } = await signedInUser(t, 'validator');
+    // Vendor routes turn a customer away before reading the input; an operator gets to the input.
+    const operator = (await signedInOperator(t)).client;
     const { account } = (await client.post('/api/v1/accounts', ACME)).body;
     const own = { ...ids, accountId: account.id };
     const before = await tableCounts();
@@ -218,8 +260,9 @@ describe('every body', () => {
       expect(body, `${op.method} ${op.path} needs an example body in the security sweep`).toBeDefined();
       if (typeof body !== 'object') continue;
       const url = op.path.replace(/\{(\w+)\}/g, (_, n: string) => own[n as keyof typeof own] ?? '');
+      const caller = op.path.startsWith('/api/v1/vendor/') ? operator : client;
       for (const [label, bad] of badBodies(body, op.bodySchema!)) {
-        const res = await client.request(op.method, url, bad);
+        const res = await caller.request(op.method, url, bad);
         expect([`${op.method} ${op.path}: ${label}`, res.status, res.body.error?.code]).toEqual([
           `${op.method} ${op.path}: ${label}`,
           400,
@@ -228,7 +271,7 @@ describe('every body', () => {
         expect(res.body.error.message).toMatch(/\w/);
         checked++;
       }
-      const broken = await client.request(op.method, url, '{"not json', { 'content-type': 'application/json' });
+      const broken = await caller.request(op.method, url, '{"not json', { 'content-type': 'application/json' });
       expect([`${op.method} ${op.path}: broken JSON`, broken.status]).toEqual([`${op.method} ${op.path}: broken JSON`, 400]);
     }
     expect(checked).toBeGreaterThan(20);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoCatalog, productSchema } from '../../src/domain/catalog.js';
+import { checkProductChange, demoCatalog, productSchema } from '../../src/domain/catalog.js';
 
 const byCode = Object.fromEntries(demoCatalog.map((p) => [p.code, p]));
 
@@ -37,5 +37,21 @@ describe('the demo catalog', () => {
     expect(productSchema.safeParse({ ...rest, params: { ...params, overQuota: 'maybe' } }).success).toBe(false);
     const { trialDays: _dropped, ...partial } = params;
     expect(productSchema.safeParse({ ...rest, params: partial }).success).toBe(false);
+  });
+});
+
+describe('replacing a product', () => {
+  const deviceManagement = byCode['device-management']!;
+  const ras = byCode['ras']!;
+
+  it('keeps every license type subscriptions hold', () => {
+    expect(checkProductChange({ ...deviceManagement, name: 'Renamed' }, ['desktop', 'mobile'])).toBeNull();
+    expect(checkProductChange({ ...deviceManagement, licenseTypes: ['desktop', 'mobile', 'tv'] }, ['mobile'])).toBeNull();
+    expect(checkProductChange({ ...deviceManagement, licenseTypes: ['desktop'] }, ['mobile'])).toMatch(/"mobile"/);
+  });
+
+  it('gives no license types to a product held without one, unless nobody holds it', () => {
+    expect(checkProductChange({ ...ras, licenseTypes: ['small'] }, [null])).toMatch(/without a license type/);
+    expect(checkProductChange({ ...ras, licenseTypes: ['small'] }, [])).toBeNull();
   });
 });

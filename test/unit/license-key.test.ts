@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatLicenseKey, KEY_ALPHABET, KEY_RANDOM_SYMBOLS, maskLicenseKey, parseLicenseKey } from '../../src/domain/license-key.js';
+import { formatLicenseKey, KEY_ALPHABET, KEY_RANDOM_SYMBOLS, keyLastGroup, maskLicenseKey, parseLicenseKey } from '../../src/domain/license-key.js';
 
 const randomValues = fc.array(fc.integer({ min: 0, max: 31 }), { minLength: KEY_RANDOM_SYMBOLS, maxLength: KEY_RANDOM_SYMBOLS });
 
@@ -82,5 +82,20 @@ describe('license key format', () => {
   it('masks all but the last group', () => {
     const key = formatLicenseKey(Array(24).fill(5));
     expect(maskLicenseKey(key)).toBe(`•••••-•••••-•••••-•••••-${key.slice(-5)}`);
+  });
+});
+
+describe("a key's last group, as read out to support", () => {
+  const key = formatLicenseKey(Array.from({ length: KEY_RANDOM_SYMBOLS }, (_, i) => (i * 7) % 32));
+
+  it('comes from five symbols or a whole key, in any case, look-alikes forgiven', () => {
+    const last = key.slice(-5);
+    expect(keyLastGroup(last.toLowerCase())).toBe(last);
+    expect(keyLastGroup(` ${key.toLowerCase().replace(/-/g, '')} `)).toBe(last);
+    expect(keyLastGroup('0O1IL')).toBe('00111');
+  });
+
+  it('is not found in text that cannot be one', () => {
+    for (const text of ['ABCD', 'ABCDEF', 'AB-CD', 'ABCU1', 'jane@example.com']) expect(keyLastGroup(text)).toBeNull();
   });
 });

@@ -106,6 +106,15 @@ describe('quota changes', () => {
     expect(checkQuota(pool, { keyId: 'a', kind: 'reserved', quota: 8 })).toBe('reserved_exceeds_total');
   });
 
+  it('takes the seats a reserved key gains from the free main pool', () => {
+    const busy: PoolState = { total: 10, keys: [primary(5), reserved('a', 3, 0)] };
+    expect(checkQuota(busy, { keyId: null, kind: 'reserved', quota: 2 })).toBeNull();
+    expect(checkQuota(busy, { keyId: null, kind: 'reserved', quota: 3 })).toBe('reserved_exceeds_free');
+    expect(checkQuota(busy, { keyId: 'a', kind: 'reserved', quota: 5 })).toBeNull();
+    expect(checkQuota(busy, { keyId: 'a', kind: 'reserved', quota: 6 })).toBe('reserved_exceeds_free');
+    expect(checkQuota(busy, { keyId: 'a', kind: 'reserved', quota: 1 })).toBeNull();
+  });
+
   it('refuses empty quotas and dynamic quotas above the total', () => {
     expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 0 })).toBe('quota_not_positive');
     expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 1.5 })).toBe('quota_not_positive');

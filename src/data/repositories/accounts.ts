@@ -1,4 +1,5 @@
 import type { Account, AccountKind } from '../schema.js';
+import { containing } from './search.js';
 import type { Executor } from './users.js';
 
 export interface CompanyDetails {
@@ -81,4 +82,47 @@ export function findPersonalAccount(db: Executor, userId: string) {
     .where('owner_user_id', '=', userId)
     .where('kind', '=', 'personal')
     .executeTakeFirst();
+}
+
+export function setOfflineActivation(db: Executor, accountId: string, enabled: boolean, now: Date): Promise<Account> {
+  return db
+    .updateTable('accounts')
+    .set({ offline_activation_enabled: enabled, updated_at: now })
+    .where('id', '=', accountId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function lockAccount(db: Executor, accountId: string): Promise<Account | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', accountId).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Accounts of every customer by name, keyset-paged, for the vendor back office: matched by part
+ * of the name, the exact support code, or part of a member's email.
+ */
+export function searchAccounts(db: Executor, f: { text?: string | undefined; after?: { name: string; id: string } | undefined; limit: number }) {
+  let q = db.selectFrom('accounts').selectAll();
+  if (f.text !== undefined) {
+    const text = f.text;
+    q = q.where((eb) =>
+      eb.or([
+        eb('accounts.name', 'ilike', containing(text)),
+        eb('accounts.support_code', '=', text),
+        eb.exists(
+          eb
+            .selectFrom('memberships')
+            .innerJoin('users', 'users.id', 'memberships.user_id')
+            .select('memberships.user_id')
+            .whereRef('memberships.account_id', '=', 'accounts.id')
+            .where('users.email', 'ilike', containing(text)),
+        ),
+      ]),
+    );
+  }
+  if (f.after) {
+    const { name, id } = f.after;
+    q = q.where((eb) => eb.or([eb('accounts.name', '>', name), eb.and([eb('accounts.name', '=', name), eb('accounts.id', '>', id)])]));
+  }
+  return q.orderBy('accounts.name').orderBy('accounts.id').limit(f.limit).execute();
 }

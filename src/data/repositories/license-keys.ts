@@ -60,3 +60,25 @@ export function listKeysOfSubscription(db: Executor, subscriptionId: string): Pr
 export function assignKeysToAccount(db: Executor, subscriptionId: string, accountId: string) {
   return db.updateTable('license_keys').set({ account_id: accountId }).where('subscription_id', '=', subscriptionId).execute();
 }
+
+export function lockKey(db: Executor, keyId: string): Promise<LicenseKey | undefined> {
+  return db.selectFrom('license_keys').selectAll().where('id', '=', keyId).forUpdate().executeTakeFirst();
+}
+
+export function updateKey(
+  db: Executor,
+  keyId: string,
+  changes: Partial<{ name: string; quota: number; expires_at: Date | null }>,
+  now: Date,
+): Promise<LicenseKey> {
+  return db.updateTable('license_keys').set({ ...changes, updated_at: now }).where('id', '=', keyId).returningAll().executeTakeFirstOrThrow();
+}
+
+export function deleteKey(db: Executor, keyId: string) {
+  return db.deleteFrom('license_keys').where('id', '=', keyId).execute();
+}
+
+/** Counts one move of a key bound to one installation to another machine. */
+export async function countKeyMove(db: Executor, keyId: string): Promise<void> {
+  await db.updateTable('license_keys').set((eb) => ({ moves_used: eb('moves_used', '+', 1) })).where('id', '=', keyId).execute();
+}

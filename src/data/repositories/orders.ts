@@ -40,3 +40,14 @@ export function listOrdersOfSubscription(db: Executor, subscriptionId: string): 
 export function assignOrdersToAccount(db: Executor, subscriptionId: string, accountId: string) {
   return db.updateTable('orders').set({ account_id: accountId }).where('subscription_id', '=', subscriptionId).execute();
 }
+
+/** An order with the email of whoever placed it. */
+export type OrderRow = Order & { placed_by_email: string | null };
+
+/** Orders newest first (by number), optionally of one subscription. */
+export function listOrders(db: Executor, f: { subscriptionId?: string | undefined; beforeNumber?: number | undefined; limit: number }): Promise<OrderRow[]> {
+  let q = db.selectFrom('orders').leftJoin('users', 'users.id', 'orders.placed_by').selectAll('orders').select('users.email as placed_by_email');
+  if (f.subscriptionId) q = q.where('orders.subscription_id', '=', f.subscriptionId);
+  if (f.beforeNumber !== undefined) q = q.where('orders.number', '<', f.beforeNumber);
+  return q.orderBy('orders.number', 'desc').limit(f.limit).execute();
+}

@@ -21,6 +21,13 @@ export async function hitRateLimit(db: Executor, key: string, now: Date, windowS
   return { hits: row.hits, windowStartedAt: row.window_started_at };
 }
 
+/** The hits in the current window without counting one: for limits that count only failures. */
+export async function peekRateLimit(db: Executor, key: string, now: Date, windowSeconds: number): Promise<{ hits: number; windowStartedAt: Date }> {
+  const row = await db.selectFrom('rate_limits').select(['hits', 'window_started_at']).where('key', '=', key).executeTakeFirst();
+  if (!row || row.window_started_at.getTime() <= now.getTime() - windowSeconds * 1000) return { hits: 0, windowStartedAt: now };
+  return { hits: row.hits, windowStartedAt: row.window_started_at };
+}
+
 export function clearRateLimit(db: Executor, key: string) {
   return db.deleteFrom('rate_limits').where('key', '=', key).execute();
 }

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { OrderItem, SalesChannel, Subscription, SubscriptionItem, SupportPlan } from '../schema.js';
+import { containing } from './search.js';
 import type { Executor } from './users.js';
 
 export interface NewSubscription {
@@ -93,4 +95,137 @@ export async function addItemQuantity(db: Executor, subscriptionId: string, acco
 
 export function assignItemsToAccount(db: Executor, subscriptionId: string, accountId: string) {
   return db.updateTable('subscription_items').set({ account_id: accountId }).where('subscription_id', '=', subscriptionId).execute();
+}
+
+export type SubscriptionFilter = 'all' | 'active' | 'expiring_soon' | 'expired';
+export type SubscriptionSort = 'name' | 'expires_at' | 'starts_at';
+
+export interface SubscriptionListQuery {
+  filter: SubscriptionFilter;
+  sort: SubscriptionSort;
+  descending: boolean;
+  now: Date;
+  expiringSoonUntil: Date;
+  after?: { value: string; id: string } | undefined;
+  limit: number;
+}
+
+/** An account's subscriptions, filtered by status and ordered by the chosen column, keyset-paged. */
+export function listAccountSubscriptions(db: Executor, accountId: string, q: SubscriptionListQuery): Promise<Subscription[]> {
+  let query = db.selectFrom('subscriptions').selectAll().where('account_id', '=', accountId);
+  if (q.filter === 'active') query = query.where('status', '=', 'active').where('expires_at', '>', q.now);
+  if (q.filter === 'expiring_soon') query = query.where('status', '=', 'active').where('expires_at', '>', q.now).where('expires_at', '<=', q.expiringSoonUntil);
+  if (q.filter === 'expired') query = query.where('expires_at', '<=', q.now);
+  const dir = q.descending ? 'desc' : 'asc';
+  if (q.after) {
+    const after = q.after;
+    const cmp = q.descending ? '<' : '>';
+    // Timestamps travel in the cursor as ISO text; cast back so they compare as time, not text.
+    const value = q.sort === 'name' ? after.value : new Date(after.value);
+    query = query.where((eb) =>
+      eb.or([eb(q.sort, cmp, value), eb.and([eb(q.sort, '=', value), eb('id', cmp, after.id)])]),
+    );
+  }
+  return query.orderBy(q.sort, dir).orderBy('id', dir).limit(q.limit).execute();
+}
+
+export function lockItem(db: Executor, itemId: string): Promise<SubscriptionItem | undefined> {
+  return db.selectFrom('subscription_items').selectAll().where('id', '=', itemId).forUpdate().executeTakeFirst();
+}
+
+/** Moves seats between the main pool and reserved keys; the table's CHECK refuses overcommitting. */
+export function adjustReserved(db: Executor, itemId: string, delta: number) {
+  return db
+    .updateTable('subscription_items')
+    .set((eb) => ({ reserved: eb('reserved', '+', delta) }))
+    .where('id', '=', itemId)
+    .execute();
+}
+
+export type VendorStatusFilter = 'all' | 'active' | 'expiring_soon' | 'expired' | 'suspended';
+
+export interface SubscriptionSearch {
+  /** Part of the customer email or subscription name, or an account's support code. */
+  text?: string | undefined;
+  /** The last group of one of the subscription's keys, normalised. */
+  keyGroup?: string | undefined;
+  status: VendorStatusFilter;
+  channel?: SalesChannel | undefined;
+  productCode?: string | undefined;
+  accountId?: string | undefined;
+  now: Date;
+  expiringSoonUntil: Date;
+}
+
+export type SubscriptionCursor = { startsAt: Date; id: string };
+
+function searched(db: Executor, f: SubscriptionSearch) {
+  let q = db
+    .selectFrom('subscriptions')
+    .leftJoin('accounts', 'accounts.id', 'subscriptions.account_id')
+    .selectAll('subscriptions')
+    .select(['accounts.name as account_name', 'accounts.support_code as account_support_code']);
+  if (f.text !== undefined || f.keyGroup !== undefined) {
+    const { text, keyGroup } = f;
+    q = q.where((eb) =>
+      eb.or([
+        ...(text === undefined
+          ? []
+          : [eb('subscriptions.customer_email', 'ilike', containing(text)), eb('subscriptions.name', 'ilike', containing(text)), eb('accounts.support_code', '=', text)]),
+        ...(keyGroup === undefined
+          ? []
+          : [
+              eb.exists(
+                eb
+                  .selectFrom('license_keys')
+                  .select('license_keys.id')
+                  .whereRef('license_keys.subscription_id', '=', 'subscriptions.id')
+                  // The same expression as the license_keys_last_group index.
+                  .where(sql<string>`right(license_keys.key_text, 5)`, '=', keyGroup),
+              ),
+            ]),
+      ]),
+    );
+  }
+  // Running subscriptions count as active, those within the warning window also as expiring soon;
+  // a suspended one shows as suspended whatever its dates, as displayStatus has it.
+  if (f.status === 'active') q = q.where('subscriptions.status', '=', 'active').where('subscriptions.expires_at', '>', f.now);
+  if (f.status === 'expiring_soon') {
+    q = q.where('subscriptions.status', '=', 'active').where('subscriptions.expires_at', '>', f.now).where('subscriptions.expires_at', '<=', f.expiringSoonUntil);
+  }
+  if (f.status === 'expired') q = q.where('subscriptions.status', '=', 'active').where('subscriptions.expires_at', '<=', f.now);
+  if (f.status === 'suspended') q = q.where('subscriptions.status', '=', 'suspended');
+  if (f.channel) q = q.where('subscriptions.channel', '=', f.channel);
+  if (f.accountId) q = q.where('subscriptions.account_id', '=', f.accountId);
+  if (f.productCode) {
+    const code = f.productCode;
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('subscription_items').select('subscription_items.id').whereRef('subscription_items.subscription_id', '=', 'subscriptions.id').where('subscription_items.product_code', '=', code)),
+    );
+  }
+  return q;
+}
+
+/** Subscriptions of every account, newest first, keyset-paged, for the vendor back office. */
+export function searchSubscriptions(db: Executor, f: SubscriptionSearch & { after?: SubscriptionCursor | undefined; limit: number }) {
+  let q = searched(db, f);
+  if (f.after) {
+    const { startsAt, id } = f.after;
+    q = q.where((eb) => eb.or([eb('subscriptions.starts_at', '<', startsAt), eb.and([eb('subscriptions.starts_at', '=', startsAt), eb('subscriptions.id', '<', id)])]));
+  }
+  return q.orderBy('subscriptions.starts_at', 'desc').orderBy('subscriptions.id', 'desc').limit(f.limit).execute();
+}
+
+export type SubscriptionSearchRow = Awaited<ReturnType<typeof searchSubscriptions>>[number];
+
+/** The items of several subscriptions at once, for a page of a listing. */
+export function listItemsOfSubscriptions(db: Executor, subscriptionIds: readonly string[]): Promise<SubscriptionItem[]> {
+  if (subscriptionIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('subscription_items').selectAll().where('subscription_id', 'in', subscriptionIds).orderBy('product_code').orderBy('license_type').execute();
+}
+
+/** The license types subscriptions hold a product with (null for a product sold without types). */
+export async function licenseTypesInUse(db: Executor, productCode: string): Promise<(string | null)[]> {
+  const rows = await db.selectFrom('subscription_items').select('license_type').distinct().where('product_code', '=', productCode).execute();
+  return rows.map((r) => r.license_type);
 }

@@ -1,16 +1,224 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../services/context.js';
+import { grantKeyAdmin, listKeyAdmins, revokeKeyAdmin } from '../../services/sublicenses/key-admins.js';
+import { createSublicense, deleteSublicense, updateSublicense } from '../../services/sublicenses/manage-sublicenses.js';
+import { getSubscription, listSubscriptions, updateSubscriptionSettings } from '../../services/subscriptions/customer-subscriptions.js';
+import { buyMoreLicenses, quoteRenewal, renewOnline } from '../../services/subscriptions/online-purchases.js';
 import { registerKey } from '../../services/subscriptions/register-key.js';
 import { actorOf } from '../auth.js';
 import { errorResponses as errors } from '../errors.js';
-import { presentSubscription, subscriptionSummarySchema } from '../presenters.js';
-import { accountIdParams, companySchema } from '../schemas/common.js';
+import {
+  licenseKeyRowSchema,
+  presentKeyRow,
+  presentSubscription,
+  presentSubscriptionDetails,
+  subscriptionDetailsSchema,
+  subscriptionSummarySchema,
+} from '../presenters.js';
+import { accountIdParams, companySchema, encodeCursor, okSchema, pageQuery, uuid } from '../schemas/common.js';
+import { cursorParam } from '../schemas/paging.js';
+
+const subscriptionParams = accountIdParams.extend({ subscriptionId: uuid });
+const keyParams = subscriptionParams.extend({ keyId: uuid });
+const futureDate = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).transform((s) => new Date(s));
+const sublicenseFields = {
+  name: z.string().trim().min(1).max(200),
+  quota: z.number().int().min(1).max(1_000_000),
+  expiresAt: futureDate.nullable().describe('null: expires with the subscription and follows its renewals'),
+};
 
 const licenseKey = z.string().trim().min(1).max(64).describe('The primary license key from the order email, with or without dashes');
 
 export function subscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
+  /** A key's row of the License Keys table after a change, as the details page shows it. */
+  async function keyRowOf(req: FastifyRequest, accountId: string, subscriptionId: string, keyId: string) {
+    const view = await getSubscription(deps, actorOf(req), accountId, subscriptionId);
+    return presentKeyRow(view.keys.find((r) => r.key.id === keyId)!, view.subscription);
+  }
+
   return async (app) => {
+    app.get('/accounts/:accountId/subscriptions', {
+      schema: {
+        tags: ['subscriptions'],
+        summary: "The account's subscriptions (administrators; License Administrators see those holding their keys)",
+        params: accountIdParams,
+        querystring: z.strictObject({
+          filter: z.enum(['all', 'active', 'expiring_soon', 'expired']).default('all'),
+          sort: z.enum(['name', 'expires_at', 'starts_at']).default('expires_at'),
+          order: z.enum(['asc', 'desc']).default('asc'),
+          limit: pageQuery.limit,
+          cursor: cursorParam(z.object({ value: z.string(), id: uuid })),
+        }),
+        response: { 200: z.object({ items: z.array(subscriptionSummarySchema), nextCursor: z.string().nullable() }), ...errors },
+      },
+      handler: async (req) => {
+        const { filter, sort, order, limit, cursor } = req.query;
+        const page = await listSubscriptions(deps, actorOf(req), req.params.accountId, { filter, sort, descending: order === 'desc', limit, after: cursor });
+        const now = deps.clock.now();
+        return { items: page.items.map((s) => presentSubscription(s, now)), nextCursor: page.next === null ? null : encodeCursor(page.next) };
+      },
+    });
+
+    app.get('/accounts/:accountId/subscriptions/:subscriptionId', {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'A subscription: status, dates, products, license keys with quota/used/available, order history, contract',
+        params: subscriptionParams,
+        response: { 200: subscriptionDetailsSchema, ...errors },
+      },
+      handler: async (req) =>
+        presentSubscriptionDetails(await getSubscription(deps, actorOf(req), req.params.accountId, req.params.subscriptionId), deps.clock.now()),
+    });
+
+    app.patch('/accounts/:accountId/subscriptions/:subscriptionId', {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Rename a subscription or turn auto-renewal on or off (online subscriptions)',
+        params: subscriptionParams,
+        body: z
+          .strictObject({ name: z.string().trim().min(1).max(200).optional(), autoRenew: z.boolean().optional() })
+          .refine((b) => Object.keys(b).length > 0, 'name at least one field to change'),
+        response: { 200: z.object({ subscription: subscriptionSummarySchema }), ...errors },
+      },
+      handler: async (req) => ({
+        subscription: presentSubscription(
+          await updateSubscriptionSettings(deps, actorOf(req), req.params.accountId, req.params.subscriptionId, req.body),
+          deps.clock.now(),
+        ),
+      }),
+    });
+
+    const duration = z.enum(['1m', '1y', '2y', '3y']);
+
+    app.get('/accounts/:accountId/subscriptions/:subscriptionId/renewal-quote', {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'The new expiration date a renewal for this duration would give (online subscriptions)',
+        params: subscriptionParams,
+        querystring: z.strictObject({ duration }),
+        response: { 200: z.object({ currentExpiresAt: z.string(), newExpiresAt: z.string() }), ...errors },
+      },
+      handler: async (req) => {
+        const q = await quoteRenewal(deps, actorOf(req), req.params.accountId, req.params.subscriptionId, req.query.duration);
+        return { currentExpiresAt: q.currentExpiresAt.toISOString(), newExpiresAt: q.newExpiresAt.toISOString() };
+      },
+    });
+
+    app.post('/accounts/:accountId/subscriptions/:subscriptionId/renewals', {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Renew online: the order is recorded and the dates move',
+        params: subscriptionParams,
+        body: z.strictObject({ duration }),
+        response: { 201: subscriptionDetailsSchema, ...errors },
+      },
+      handler: async (req, reply) => {
+        const { accountId, subscriptionId } = req.params;
+        await renewOnline(deps, actorOf(req), accountId, subscriptionId, req.body.duration);
+        return reply.code(201).send(presentSubscriptionDetails(await getSubscription(deps, actorOf(req), accountId, subscriptionId), deps.clock.now()));
+      },
+    });
+
+    app.post('/accounts/:accountId/subscriptions/:subscriptionId/additions', {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Buy more licenses for products of the subscription',
+        params: subscriptionParams,
+        body: z.strictObject({
+          items: z
+            .array(z.strictObject({ productCode: z.string().min(1).max(50), licenseType: z.string().min(1).max(30).nullable().default(null), quantity: z.number().int().min(1).max(1_000_000) }))
+            .min(1)
+            .max(20),
+        }),
+        response: { 201: subscriptionDetailsSchema, ...errors },
+      },
+      handler: async (req, reply) => {
+        const { accountId, subscriptionId } = req.params;
+        await buyMoreLicenses(deps, actorOf(req), accountId, subscriptionId, req.body.items);
+        return reply.code(201).send(presentSubscriptionDetails(await getSubscription(deps, actorOf(req), accountId, subscriptionId), deps.clock.now()));
+      },
+    });
+
+    app.post('/accounts/:accountId/subscriptions/:subscriptionId/keys', {
+      schema: {
+        tags: ['license keys'],
+        summary: 'Create an additional license key (sublicense) for one product of the subscription',
+        params: subscriptionParams,
+        body: z.strictObject({ itemId: uuid, kind: z.enum(['dynamic', 'reserved']), ...sublicenseFields }),
+        response: { 201: z.object({ key: licenseKeyRowSchema }), ...errors },
+      },
+      handler: async (req, reply) => {
+        const { accountId, subscriptionId } = req.params;
+        const { itemId, ...input } = req.body;
+        const created = await createSublicense(deps, actorOf(req), accountId, subscriptionId, itemId, input);
+        return reply.code(201).send({ key: await keyRowOf(req, accountId, subscriptionId, created.id) });
+      },
+    });
+
+    app.patch('/accounts/:accountId/subscriptions/:subscriptionId/keys/:keyId', {
+      schema: {
+        tags: ['license keys'],
+        summary: 'Edit a sublicense; a quota below use deactivates its least recently seen installations',
+        params: keyParams,
+        body: z
+          .strictObject({ name: sublicenseFields.name.optional(), quota: sublicenseFields.quota.optional(), expiresAt: sublicenseFields.expiresAt.optional() })
+          .refine((b) => Object.keys(b).length > 0, 'name at least one field to change'),
+        response: { 200: z.object({ key: licenseKeyRowSchema, deactivatedInstallations: z.number() }), ...errors },
+      },
+      handler: async (req) => {
+        const { accountId, subscriptionId, keyId } = req.params;
+        const { deactivated } = await updateSublicense(deps, actorOf(req), accountId, subscriptionId, keyId, req.body);
+        return { key: await keyRowOf(req, accountId, subscriptionId, keyId), deactivatedInstallations: deactivated };
+      },
+    });
+
+    app.delete('/accounts/:accountId/subscriptions/:subscriptionId/keys/:keyId', {
+      schema: {
+        tags: ['license keys'],
+        summary: 'Delete a sublicense: its installations are deactivated and its seats return to the pool',
+        params: keyParams,
+        response: { 200: z.object({ deactivatedInstallations: z.number() }), ...errors },
+      },
+      handler: async (req) => {
+        const { accountId, subscriptionId, keyId } = req.params;
+        const { deactivated } = await deleteSublicense(deps, actorOf(req), accountId, subscriptionId, keyId);
+        return { deactivatedInstallations: deactivated };
+      },
+    });
+
+    const keyAdminSchema = z.object({ userId: z.string(), email: z.string(), firstName: z.string(), lastName: z.string(), grantedAt: z.string() });
+
+    app.get('/accounts/:accountId/subscriptions/:subscriptionId/keys/:keyId/admins', {
+      schema: { tags: ['license keys'], summary: "The key's License Administrators", params: keyParams, response: { 200: z.object({ items: z.array(keyAdminSchema) }), ...errors } },
+      handler: async (req) => ({
+        items: (await listKeyAdmins(deps, actorOf(req), req.params.accountId, req.params.keyId)).map((a) => ({
+          userId: a.user_id,
+          email: a.email,
+          firstName: a.first_name,
+          lastName: a.last_name,
+          grantedAt: a.created_at.toISOString(),
+        })),
+      }),
+    });
+
+    app.put('/accounts/:accountId/subscriptions/:subscriptionId/keys/:keyId/admins/:userId', {
+      schema: { tags: ['license keys'], summary: 'Make a Regular Member a License Administrator of this key', params: keyParams.extend({ userId: uuid }), response: { 200: okSchema, ...errors } },
+      handler: async (req) => {
+        await grantKeyAdmin(deps, actorOf(req), req.params.accountId, req.params.keyId, req.params.userId);
+        return { ok: true as const };
+      },
+    });
+
+    app.delete('/accounts/:accountId/subscriptions/:subscriptionId/keys/:keyId/admins/:userId', {
+      schema: { tags: ['license keys'], summary: 'Take a key away from a License Administrator', params: keyParams.extend({ userId: uuid }), response: { 200: okSchema, ...errors } },
+      handler: async (req) => {
+        await revokeKeyAdmin(deps, actorOf(req), req.params.accountId, req.params.keyId, req.params.userId);
+        return { ok: true as const };
+      },
+    });
+
     app.post('/accounts/:accountId/subscriptions', {
       schema: {
         tags: ['subscriptions'],

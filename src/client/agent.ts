@@ -1,0 +1,232 @@
+import { RUNNABLE_STATES, type CertificateClaims, type Warning } from '../domain/certificate.js';
+import type { ActivationResponse, CheckInRequest, Jwks } from '../domain/licensing-protocol.js';
+import { isLicensed, verifyCertificate } from './certificate.js';
+import { LicensingClient, LicensingError, ServerUnavailable } from './licensing-client.js';
+import { describeMachine, loadState, newIdentity, saveState, StateFileError, type ActivationState, type AgentState } from './state.js';
+
+/**
+ * `keyline agent`: a stand-in for a licensed product. Each command returns what to print and an
+ * exit code a script can rely on.
+ */
+export const EXIT = {
+  ok: 0,
+  usage: 2,
+  /** The server refused; the error code says why. */
+  refused: 3,
+  /** No answer from the server. */
+  unreachable: 4,
+  /** Not activated, or the certificate is invalid or expired, or the license does not allow running. */
+  unlicensed: 5,
+} as const;
+
+export interface AgentResult {
+  exitCode: number;
+  data: Record<string, unknown>;
+  lines: string[];
+}
+
+class AgentFailure extends Error {
+  constructor(
+    readonly exitCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const unlicensed = (code: string, message: string) => new AgentFailure(EXIT.unlicensed, code, message);
+
+async function activatedState(stateFile: string): Promise<AgentState & { activation: ActivationState }> {
+  const state = await loadState(stateFile);
+  if (!state?.activation) throw unlicensed('not_activated', `Not activated (no activation in ${stateFile}); run keyline agent activate first`);
+  return state as AgentState & { activation: ActivationState };
+}
+
+/** Verifies a certificate from the server, fetching the public keys again when it is signed by one not yet known. */
+async function verifiedClaims(client: LicensingClient, certificate: string, jwks: Jwks | null, expect: { product: string; installationId: string }) {
+  let keys = jwks ?? (await client.jwks());
+  let verdict = verifyCertificate(certificate, keys, expect);
+  if (!verdict.ok && verdict.problem === 'unknown_key' && jwks) {
+    keys = await client.jwks();
+    verdict = verifyCertificate(certificate, keys, expect);
+  }
+  if (!verdict.ok) throw unlicensed(`certificate_${verdict.problem}`, `The server's certificate does not verify: ${verdict.problem}`);
+  return { claims: verdict.claims, jwks: keys };
+}
+
+function licenseLines(claims: CertificateClaims): string[] {
+  return [
+    `product:          ${claims.aud}`,
+    `installation:     ${claims.sub}`,
+    `state:            ${claims.lic.state}`,
+    `seats:            ${claims.lic.seats}`,
+    `license expires:  ${claims.lic.licenseExpiresAt}`,
+    ...(claims.lic.graceUntil ? [`grace until:      ${claims.lic.graceUntil}`] : []),
+    `certificate until ${new Date(claims.exp * 1000).toISOString()}`,
+  ];
+}
+
+const licenseData = (claims: CertificateClaims) => ({
+  installationId: claims.sub,
+  product: claims.aud,
+  state: claims.lic.state,
+  seats: claims.lic.seats,
+  licenseExpiresAt: claims.lic.licenseExpiresAt,
+  ...(claims.lic.graceUntil ? { graceUntil: claims.lic.graceUntil } : {}),
+  certificateExpiresAt: new Date(claims.exp * 1000).toISOString(),
+});
+
+const warningLines = (warnings: Warning[]) => warnings.map((w) => `warning:          ${w.message}`);
+const licensedExit = (claims: CertificateClaims) => (isLicensed(claims) ? EXIT.ok : EXIT.unlicensed);
+
+export interface ActivationOptions {
+  state: string;
+  server: string;
+  product: string;
+  name?: string | undefined;
+  fingerprint?: string | undefined;
+}
+
+interface Activating {
+  identity: AgentState;
+  client: LicensingClient;
+  request: { product: string; fingerprint: string; publicKey: string } & ReturnType<typeof describeMachine>;
+}
+
+async function prepare(opts: ActivationOptions): Promise<Activating> {
+  const identity = (await loadState(opts.state)) ?? (await newIdentity(opts.fingerprint));
+  if (opts.fingerprint !== undefined && opts.fingerprint !== identity.fingerprint) {
+    throw new AgentFailure(EXIT.usage, 'usage', `${opts.state} belongs to another machine (fingerprint ${identity.fingerprint})`);
+  }
+  const request = {
+    product: opts.product,
+    fingerprint: identity.fingerprint,
+    publicKey: identity.publicKey,
+    ...describeMachine(),
+    ...(opts.name !== undefined ? { name: opts.name } : {}),
+  };
+  return { identity, client: new LicensingClient(opts.server), request };
+}
+
+/** Verifies the certificate of a new activation and keeps it with the token. */
+async function keep(opts: ActivationOptions & { licenseType?: string | undefined }, { identity, client }: Activating, activation: ActivationResponse, headline: string): Promise<AgentResult> {
+  const { claims, jwks } = await verifiedClaims(client, activation.certificate, null, { product: opts.product, installationId: activation.installationId });
+  await saveState(opts.state, {
+    ...identity,
+    activation: {
+      server: opts.server,
+      product: opts.product,
+      ...(opts.licenseType !== undefined ? { licenseType: opts.licenseType } : {}),
+      installationId: activation.installationId,
+      installationToken: activation.installationToken,
+      certificate: activation.certificate,
+      nextCheckInAt: activation.nextCheckInAt,
+      jwks,
+    },
+  });
+  return {
+    exitCode: licensedExit(claims),
+    data: { ...licenseData(claims), nextCheckInAt: activation.nextCheckInAt },
+    lines: [headline, ...licenseLines(claims), `next check-in:    ${activation.nextCheckInAt}`],
+  };
+}
+
+/** Activates this machine with a license key. */
+export async function activate(opts: ActivationOptions & { key: string; licenseType?: string | undefined }): Promise<AgentResult> {
+  const activating = await prepare(opts);
+  const { created, activation } = await activating.client.activate({
+    ...activating.request,
+    licenseKey: opts.key,
+    ...(opts.licenseType !== undefined ? { licenseType: opts.licenseType } : {}),
+  });
+  const result = await keep(opts, activating, activation, created ? 'Activated.' : 'Already active on this machine: activation renewed.');
+  return { ...result, data: { ...result.data, created } };
+}
+
+/** Starts this machine's trial of a product. */
+export async function trial(opts: ActivationOptions): Promise<AgentResult> {
+  const activating = await prepare(opts);
+  return keep(opts, activating, await activating.client.startTrial(activating.request), 'Trial started.');
+}
+
+/** The license as the server sees it now, or with `offline`, the stored certificate checked with the stored keys and no network. */
+export async function status(opts: { state: string; offline: boolean }): Promise<AgentResult> {
+  const state = await activatedState(opts.state);
+  const { activation } = state;
+  if (opts.offline) {
+    const verdict = verifyCertificate(activation.certificate, activation.jwks, { product: activation.product, installationId: activation.installationId });
+    if (!verdict.ok) throw unlicensed(`certificate_${verdict.problem}`, `The stored certificate is not valid: ${verdict.problem}`);
+    return { exitCode: licensedExit(verdict.claims), data: { ...licenseData(verdict.claims), verified: true }, lines: ['Certificate verified offline.', ...licenseLines(verdict.claims)] };
+  }
+  const answer = await new LicensingClient(activation.server).status(activation.installationToken);
+  return {
+    exitCode: RUNNABLE_STATES.includes(answer.state) ? EXIT.ok : EXIT.unlicensed,
+    data: { installationId: activation.installationId, product: activation.product, ...answer },
+    lines: [
+      `product:          ${activation.product}`,
+      `installation:     ${activation.installationId}`,
+      `state:            ${answer.state}`,
+      `seats:            ${answer.used} used of ${answer.total}, ${answer.remaining} remaining`,
+      `license expires:  ${answer.licenseExpiresAt}`,
+      ...warningLines(answer.warnings),
+    ],
+  };
+}
+
+/** Reports in, keeps the new certificate, and follows what the server asks: a deactivation ends the activation here. */
+export async function checkIn(opts: { state: string; peak?: number | undefined; current?: number | undefined }): Promise<AgentResult> {
+  const state = await activatedState(opts.state);
+  const { activation } = state;
+  const client = new LicensingClient(activation.server);
+  const body: CheckInRequest = {};
+  if (opts.peak !== undefined || opts.current !== undefined) {
+    const peak = opts.peak ?? opts.current!;
+    body.usage = { peak, current: opts.current ?? peak, measuredAt: new Date().toISOString() };
+  }
+  const answer = await client.checkIn(activation.installationToken, body);
+  if (answer.action === 'deactivate') {
+    await saveState(opts.state, { ...state, activation: null });
+    return { exitCode: EXIT.unlicensed, data: { action: answer.action, installationId: activation.installationId }, lines: ['The server deactivated this installation.'] };
+  }
+  const { claims, jwks } = await verifiedClaims(client, answer.certificate, activation.jwks, { product: activation.product, installationId: activation.installationId });
+  await saveState(opts.state, { ...state, activation: { ...activation, certificate: answer.certificate, nextCheckInAt: answer.nextCheckInAt, jwks } });
+  return {
+    exitCode: licensedExit(claims),
+    data: { ...licenseData(claims), action: answer.action, nextCheckInAt: answer.nextCheckInAt, warnings: answer.warnings },
+    lines: [
+      answer.action === 'reactivate' ? 'Checked in: moved to another license key.' : 'Checked in.',
+      ...licenseLines(claims),
+      `next check-in:    ${answer.nextCheckInAt}`,
+      ...warningLines(answer.warnings),
+    ],
+  };
+}
+
+/** Gives the seat back and forgets the activation; the machine's identity stays for a later activation. */
+export async function deactivate(opts: { state: string }): Promise<AgentResult> {
+  const state = await activatedState(opts.state);
+  const answer = await new LicensingClient(state.activation.server).deactivate(state.activation.installationToken);
+  await saveState(opts.state, { ...state, activation: null });
+  return { exitCode: EXIT.ok, data: answer, lines: [`Deactivated installation ${answer.installationId}; its seat is free.`] };
+}
+
+/** Runs a command and turns every way it can fail into an exit code and a message. */
+export async function runAgentCommand(command: () => Promise<AgentResult>): Promise<AgentResult> {
+  try {
+    return await command();
+  } catch (err) {
+    const failure =
+      err instanceof AgentFailure
+        ? err
+        : err instanceof LicensingError
+          ? new AgentFailure(EXIT.refused, err.code, err.message)
+          : err instanceof ServerUnavailable
+            ? new AgentFailure(EXIT.unreachable, 'server_unreachable', err.message)
+            : err instanceof StateFileError
+              ? new AgentFailure(EXIT.usage, 'state_file_invalid', err.message)
+              : null;
+    if (!failure) throw err;
+    return { exitCode: failure.exitCode, data: { error: { code: failure.code, message: failure.message } }, lines: [`${failure.code}: ${failure.message}`] };
+  }
+}

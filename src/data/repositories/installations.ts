@@ -1,0 +1,227 @@
+import { sql } from 'kysely';
+import type { Installation } from '../schema.js';
+import type { Executor } from './users.js';
+
+/** What an installation says about itself, as stored; a field left out of a check-in keeps its value. */
+export interface InstallationDetails {
+  name?: string | null;
+  app_version?: string | null;
+  host_os?: string | null;
+  user_name?: string | null;
+  hardware?: Record<string, unknown>;
+  site?: Record<string, unknown>;
+}
+
+const detailColumns = (d: InstallationDetails) => ({
+  ...(d.name !== undefined ? { name: d.name } : {}),
+  ...(d.app_version !== undefined ? { app_version: d.app_version } : {}),
+  ...(d.host_os !== undefined ? { host_os: d.host_os } : {}),
+  ...(d.user_name !== undefined ? { user_name: d.user_name } : {}),
+  ...(d.hardware !== undefined ? { hardware: JSON.stringify(d.hardware) } : {}),
+  ...(d.site !== undefined ? { site: JSON.stringify(d.site) } : {}),
+});
+
+export interface NewInstallation {
+  accountId: string | null;
+  subscriptionId: string | null;
+  itemId: string | null;
+  licenseKeyId: string | null;
+  productCode: string;
+  licenseType: string | null;
+  fingerprint: string;
+  publicKey: string;
+  tokenHash: string;
+  trial: boolean;
+  holdsSeat: boolean;
+  details: InstallationDetails;
+  now: Date;
+  nextCheckInAt: Date;
+}
+
+export function insertInstallation(db: Executor, i: NewInstallation): Promise<Installation> {
+  return db
+    .insertInto('installations')
+    .values({
+      account_id: i.accountId,
+      subscription_id: i.subscriptionId,
+      item_id: i.itemId,
+      license_key_id: i.licenseKeyId,
+      product_code: i.productCode,
+      license_type: i.licenseType,
+      fingerprint: i.fingerprint,
+      public_key: i.publicKey,
+      token_hash: i.tokenHash,
+      trial: i.trial,
+      holds_seat: i.holdsSeat,
+      ...detailColumns(i.details),
+      activated_at: i.now,
+      last_seen_at: i.now,
+      next_check_in_at: i.nextCheckInAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** True for the error of a second active installation of one fingerprint on one key (a racing retry). */
+export function isDuplicateActivation(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && e.constraint === 'installations_one_active_per_key';
+}
+
+export function findActiveInstallation(db: Executor, keyId: string, fingerprint: string): Promise<Installation | undefined> {
+  return db
+    .selectFrom('installations')
+    .selectAll()
+    .where('license_key_id', '=', keyId)
+    .where('fingerprint', '=', fingerprint)
+    .where('state', '=', 'active')
+    .executeTakeFirst();
+}
+
+/** An activation repeated by the same machine: a new token and key pair, the same installation and seat. */
+export function reissueActivation(
+  db: Executor,
+  id: string,
+  r: { tokenHash: string; publicKey: string; details: InstallationDetails; now: Date; nextCheckInAt: Date },
+): Promise<Installation> {
+  return db
+    .updateTable('installations')
+    .set({ token_hash: r.tokenHash, public_key: r.publicKey, ...detailColumns(r.details), last_seen_at: r.now, next_check_in_at: r.nextCheckInAt })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Whether other machines hold the key now, or held it before: what binding a key to one installation needs. */
+export async function keyBinding(db: Executor, keyId: string, fingerprint: string): Promise<{ otherActive: boolean; otherBefore: boolean }> {
+  const row = await db
+    .selectFrom('installations')
+    .select([
+      sql<boolean>`coalesce(bool_or(state = 'active'), false)`.as('otherActive'),
+      sql<boolean>`count(*) > 0`.as('otherBefore'),
+    ])
+    .where('license_key_id', '=', keyId)
+    .where('fingerprint', '<>', fingerprint)
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+export async function isBlacklisted(db: Executor, keyId: string, fingerprint: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('blacklisted_machines')
+    .select('fingerprint')
+    .where('license_key_id', '=', keyId)
+    .where('fingerprint', '=', fingerprint)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export type AuthenticatedInstallation = Installation & { blacklisted: boolean };
+
+export function findInstallationByTokenHash(db: Executor, tokenHash: string): Promise<AuthenticatedInstallation | undefined> {
+  return db
+    .selectFrom('installations as i')
+    .selectAll('i')
+    .select(
+      sql<boolean>`EXISTS (SELECT 1 FROM blacklisted_machines b WHERE b.license_key_id = i.license_key_id AND b.fingerprint = i.fingerprint)`.as('blacklisted'),
+    )
+    .where('i.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+export interface CheckInRecord {
+  details: InstallationDetails;
+  usage: { peak: number; current: number; measuredAt: Date } | null;
+  overLimitSince: Date | null;
+  now: Date;
+  nextCheckInAt: Date;
+}
+
+export function recordCheckIn(db: Executor, id: string, c: CheckInRecord): Promise<Installation> {
+  return db
+    .updateTable('installations')
+    .set({
+      ...detailColumns(c.details),
+      ...(c.usage ? { usage_peak: c.usage.peak, usage_current: c.usage.current, usage_measured_at: c.usage.measuredAt } : {}),
+      over_limit_since: c.overLimitSince,
+      last_seen_at: c.now,
+      next_check_in_at: c.nextCheckInAt,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function insertUsageReport(
+  db: Executor,
+  r: { installationId: string; accountId: string | null; peak: number; current: number; measuredAt: Date; reportedAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('installation_usage')
+    .values({
+      installation_id: r.installationId,
+      account_id: r.accountId,
+      peak: r.peak,
+      current: r.current,
+      measured_at: r.measuredAt,
+      reported_at: r.reportedAt,
+    })
+    .execute();
+}
+
+/**
+ * Deactivates an active installation. Returns the row only when this call did it, so two racing
+ * deactivations give the seat back once.
+ */
+export function deactivateInstallation(db: Executor, id: string, reason: string, now: Date): Promise<Installation | undefined> {
+  return db
+    .updateTable('installations')
+    .set({ state: 'deactivated', deactivated_at: now, deactivation_reason: reason, pending_action: null, pending_key_id: null })
+    .where('id', '=', id)
+    .where('state', '=', 'active')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Carries out a pending move: the installation now draws on another key (and maybe another subscription). */
+export function moveInstallation(
+  db: Executor,
+  id: string,
+  to: { accountId: string | null; subscriptionId: string; itemId: string; licenseKeyId: string; holdsSeat: boolean },
+): Promise<Installation> {
+  return db
+    .updateTable('installations')
+    .set({
+      account_id: to.accountId,
+      subscription_id: to.subscriptionId,
+      item_id: to.itemId,
+      license_key_id: to.licenseKeyId,
+      holds_seat: to.holdsSeat,
+      over_limit_since: null,
+      pending_action: null,
+      pending_key_id: null,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Records a trial for a machine and product; false when that machine already had one. */
+export async function insertTrial(db: Executor, t: { productCode: string; fingerprint: string; expiresAt: Date; now: Date }): Promise<boolean> {
+  const row = await db
+    .insertInto('trials')
+    .values({ product_code: t.productCode, fingerprint: t.fingerprint, expires_at: t.expiresAt, created_at: t.now })
+    .onConflict((oc) => oc.columns(['product_code', 'fingerprint']).doNothing())
+    .returning('fingerprint')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function attachTrialInstallation(db: Executor, productCode: string, fingerprint: string, installationId: string): Promise<void> {
+  await db.updateTable('trials').set({ installation_id: installationId }).where('product_code', '=', productCode).where('fingerprint', '=', fingerprint).execute();
+}
+
+export async function findTrialEnd(db: Executor, productCode: string, fingerprint: string): Promise<Date | undefined> {
+  const row = await db.selectFrom('trials').select('expires_at').where('product_code', '=', productCode).where('fingerprint', '=', fingerprint).executeTakeFirst();
+  return row?.expires_at;
+}

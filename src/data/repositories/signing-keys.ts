@@ -1,0 +1,42 @@
+import { sql } from 'kysely';
+import type { Executor } from './users.js';
+
+export interface SigningKeyRow {
+  kid: string;
+  private_key_pem: string;
+  public_jwk: Record<string, string>;
+}
+
+/** The newest key not retired: the one new certificates are signed with. */
+export function findActiveSigningKey(db: Executor): Promise<SigningKeyRow | undefined> {
+  return db
+    .selectFrom('signing_keys')
+    .select(['kid', 'private_key_pem', 'public_jwk'])
+    .where('retired_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('kid')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The public halves of every key not retired: what installations verify certificates with. */
+export async function listPublicSigningKeys(db: Executor): Promise<Record<string, string>[]> {
+  const rows = await db.selectFrom('signing_keys').select('public_jwk').where('retired_at', 'is', null).orderBy('created_at', 'desc').orderBy('kid').execute();
+  return rows.map((r) => r.public_jwk);
+}
+
+/**
+ * Serializes the creation of the first key across server processes sharing the database: the
+ * lock is held to the end of the caller's transaction, so the second process finds the key the
+ * first one made instead of adding its own.
+ */
+export async function lockSigningKeyCreation(trx: Executor): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('keyline.signing_keys'))`.execute(trx);
+}
+
+export async function insertSigningKey(db: Executor, key: SigningKeyRow, now: Date): Promise<void> {
+  await db
+    .insertInto('signing_keys')
+    .values({ kid: key.kid, private_key_pem: key.private_key_pem, public_jwk: JSON.stringify(key.public_jwk), created_at: now })
+    .execute();
+}

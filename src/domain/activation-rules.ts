@@ -1,0 +1,93 @@
+import type { LicensingParams } from './catalog.js';
+import { addDays } from './clock.js';
+import type { KeyKind } from './seat-pool.js';
+
+/**
+ * The rules an online activation passes, in the order PROTOCOL.md gives their codes. Each rule is
+ * a small function that returns its refusal code or null, so the order is one list and each rule
+ * is tested on its own. What needs the database under a lock (the seat, the binding) comes after.
+ */
+export type ActivationRefusal =
+  | 'key_not_registered'
+  | 'product_mismatch'
+  | 'license_type_mismatch'
+  | 'subscription_suspended'
+  | 'subscription_expired'
+  | 'key_expired'
+  | 'installation_blacklisted';
+
+export interface ItemFacts {
+  id: string;
+  productCode: string;
+  licenseType: string | null;
+}
+
+export interface ActivationFacts {
+  now: Date;
+  request: { product: string; licenseType: string | null };
+  key: { kind: KeyKind; itemId: string | null; expiresAt: Date | null };
+  subscription: { accountId: string | null; status: 'active' | 'suspended'; expiresAt: Date };
+  items: readonly ItemFacts[];
+  /** The requested product's rules; undefined when the catalog has no such product. */
+  params: Pick<LicensingParams, 'expiryGraceDays'> | undefined;
+  blacklisted: boolean;
+}
+
+/** The items the key may activate the requested product from: any of the subscription's for the primary key, its own for a sublicense. */
+function productItems(f: ActivationFacts): ItemFacts[] {
+  return f.items.filter((i) => i.productCode === f.request.product && (f.key.kind === 'primary' || i.id === f.key.itemId));
+}
+
+const matchingItem = (f: ActivationFacts) => productItems(f).find((i) => i.licenseType === f.request.licenseType);
+
+type Rule = (f: ActivationFacts) => ActivationRefusal | null;
+
+// The guides register a subscription into an account before any installation activates with it.
+const registered: Rule = (f) => (f.subscription.accountId === null ? 'key_not_registered' : null);
+const productInSubscription: Rule = (f) => (f.params && productItems(f).length > 0 ? null : 'product_mismatch');
+const licenseTypeMatches: Rule = (f) => (matchingItem(f) ? null : 'license_type_mismatch');
+const notSuspended: Rule = (f) => (f.subscription.status === 'suspended' ? 'subscription_suspended' : null);
+const subscriptionRunning: Rule = (f) =>
+  addDays(f.subscription.expiresAt, f.params?.expiryGraceDays ?? 0) <= f.now ? 'subscription_expired' : null;
+const keyRunning: Rule = (f) => (f.key.expiresAt && f.key.expiresAt <= f.now ? 'key_expired' : null);
+const notBlacklisted: Rule = (f) => (f.blacklisted ? 'installation_blacklisted' : null);
+
+export const ACTIVATION_RULES: readonly Rule[] = [
+  registered,
+  productInSubscription,
+  licenseTypeMatches,
+  notSuspended,
+  subscriptionRunning,
+  keyRunning,
+  notBlacklisted,
+];
+
+/** The first refusal, or the subscription item the installation takes its license from. */
+export function checkActivation(f: ActivationFacts): { ok: true; item: ItemFacts } | { ok: false; code: ActivationRefusal } {
+  for (const rule of ACTIVATION_RULES) {
+    const code = rule(f);
+    if (code) return { ok: false, code };
+  }
+  return { ok: true, item: matchingItem(f)! };
+}
+
+export interface BindingFacts {
+  /** Another fingerprint is active on the key. */
+  otherActive: boolean;
+  /** Another fingerprint was ever activated on the key (and is now deactivated). */
+  otherBefore: boolean;
+  movesUsed: number;
+  maxMoves: number | null;
+}
+
+/**
+ * A key bound to one installation (a farm, a proxy): a second machine is refused while the first
+ * is active; once it is deactivated, a new machine is a move, counted against the product's limit.
+ * The same machine coming back is not a move.
+ */
+export function checkBinding(f: BindingFacts): { ok: true; move: boolean } | { ok: false; code: 'key_bound_to_other_installation' | 'move_limit_reached' } {
+  if (f.otherActive) return { ok: false, code: 'key_bound_to_other_installation' };
+  if (!f.otherBefore) return { ok: true, move: false };
+  if (f.maxMoves !== null && f.movesUsed >= f.maxMoves) return { ok: false, code: 'move_limit_reached' };
+  return { ok: true, move: true };
+}

@@ -1,0 +1,231 @@
+import type { LicensingParams, Product } from './catalog.js';
+import { addDays, addSeconds } from './clock.js';
+import { keyRow, type PoolKey, type PoolState } from './seat-pool.js';
+import { EXPIRING_SOON_DAYS } from './subscription.js';
+
+/**
+ * What an installation is told about its license (PROTOCOL.md, "Certificates"): when to call in
+ * again, how its license stands, and the claims the server signs.
+ */
+export const LICENSE_STATES = ['active', 'grace', 'over_limit', 'expired', 'deactivated'] as const;
+export type LicenseState = (typeof LICENSE_STATES)[number];
+
+/** States in which the product may run; the others mean unlicensed. */
+export const RUNNABLE_STATES: readonly LicenseState[] = ['active', 'grace'];
+
+export const WARNING_CODES = [
+  'license_expiring',
+  'expiry_grace',
+  'license_expired',
+  'subscription_suspended',
+  'key_expired',
+  'over_limit',
+  'overuse_grace',
+  'move_pending',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
+export interface Warning {
+  code: WarningCode;
+  message: string;
+  daysLeft?: number;
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_SECONDS = 3600;
+const daysUntil = (end: Date, now: Date) => Math.max(0, Math.ceil((end.getTime() - now.getTime()) / DAY_MS));
+
+type Schedule = Pick<LicensingParams, 'checkInMaxHours' | 'checkInJitter'>;
+
+/**
+ * When the installation calls in next. With jitter it is a random moment between half and all of
+ * the maximum interval, so a fleet activated together does not call in together forever after.
+ * `random` returns a number in [0, 1), like Math.random.
+ */
+export function nextCheckInAt(now: Date, params: Schedule, random: () => number): Date {
+  const max = params.checkInMaxHours * HOUR_SECONDS;
+  const seconds = params.checkInJitter ? max * (0.5 + 0.5 * random()) : max;
+  return addSeconds(now, Math.round(seconds));
+}
+
+/**
+ * The certificate outlives the scheduled check-in by one more interval: an installation that
+ * misses a check-in (offline, server down) keeps working, one that stays away for two does not.
+ */
+export function certificateExpiresAt(nextCheckIn: Date, params: Schedule): Date {
+  return addSeconds(nextCheckIn, params.checkInMaxHours * HOUR_SECONDS);
+}
+
+export interface StandingFacts {
+  now: Date;
+  suspended: boolean;
+  /** The subscription's expiry, or a trial's end. */
+  subscriptionExpiresAt: Date;
+  /** A sublicense's own expiry date, when it has one. */
+  keyExpiresAt: Date | null;
+  params: Pick<LicensingParams, 'expiryGraceDays' | 'overQuota' | 'overuseGraceDays'>;
+  /** Seats the installation is licensed for. */
+  seats: number;
+  /** The latest reported peak of a bound installation (a farm, a proxy); null for per-installation products. */
+  usagePeak: number | null;
+  /** When usage first went over the seats; the overuse grace runs from there, once. */
+  overLimitSince: Date | null;
+}
+
+export interface Standing {
+  state: LicenseState;
+  licenseExpiresAt: Date;
+  graceUntil: Date | null;
+  warnings: Warning[];
+}
+
+function expiryStanding(f: StandingFacts): Standing {
+  const licenseExpiresAt = f.keyExpiresAt && f.keyExpiresAt < f.subscriptionExpiresAt ? f.keyExpiresAt : f.subscriptionExpiresAt;
+  const standing = (state: LicenseState, warning: Warning | null, graceUntil: Date | null = null): Standing => ({
+    state,
+    licenseExpiresAt,
+    graceUntil,
+    warnings: warning ? [warning] : [],
+  });
+  if (f.suspended) return standing('expired', { code: 'subscription_suspended', message: 'The subscription is suspended' });
+  // A sublicense's own date has no grace: on expiry its seats go back to the pool.
+  if (f.keyExpiresAt && f.keyExpiresAt <= f.now) return standing('expired', { code: 'key_expired', message: 'The license key has expired' });
+  if (f.subscriptionExpiresAt <= f.now) {
+    const graceUntil = addDays(f.subscriptionExpiresAt, f.params.expiryGraceDays);
+    if (graceUntil <= f.now) return standing('expired', { code: 'license_expired', message: 'The license has expired' });
+    const daysLeft = daysUntil(graceUntil, f.now);
+    return standing('grace', { code: 'expiry_grace', message: `The license has expired; it keeps working for ${daysLeft} more day(s)`, daysLeft }, graceUntil);
+  }
+  if (licenseExpiresAt.getTime() - f.now.getTime() <= EXPIRING_SOON_DAYS * DAY_MS) {
+    const daysLeft = daysUntil(licenseExpiresAt, f.now);
+    return standing('active', { code: 'license_expiring', message: `The license expires in ${daysLeft} day(s)`, daysLeft });
+  }
+  return standing('active', null);
+}
+
+export const isOverLimit = (f: Pick<StandingFacts, 'usagePeak' | 'seats'>) => f.usagePeak !== null && f.usagePeak > f.seats;
+
+/**
+ * The moment the overuse grace started: the first report over the limit. It is never reset, so
+ * the grace is given once; after it, the installation stops while over the limit and runs again
+ * as soon as a report is back within it.
+ */
+export function overLimitSince(previous: Date | null, f: Pick<StandingFacts, 'usagePeak' | 'seats' | 'now'>): Date | null {
+  return previous ?? (isOverLimit(f) ? f.now : null);
+}
+
+/** How the license stands: expiry and suspension first, then usage over the seats for bound products. */
+export function licenseStanding(f: StandingFacts): Standing {
+  const base = expiryStanding(f);
+  if (base.state === 'expired' || !isOverLimit(f) || f.params.overQuota === 'block') return base;
+  const over = `Usage of ${f.usagePeak} is over the ${f.seats} licensed seat(s)`;
+  if (f.params.overQuota === 'warn') return { ...base, warnings: [...base.warnings, { code: 'over_limit', message: over }] };
+  const graceEnd = addDays(f.overLimitSince ?? f.now, f.params.overuseGraceDays);
+  if (graceEnd <= f.now) return { ...base, state: 'over_limit', warnings: [...base.warnings, { code: 'over_limit', message: `${over}; the overuse grace period has ended` }] };
+  const daysLeft = daysUntil(graceEnd, f.now);
+  const graceUntil = base.graceUntil && base.graceUntil < graceEnd ? base.graceUntil : graceEnd;
+  return {
+    ...base,
+    state: 'grace',
+    graceUntil,
+    warnings: [...base.warnings, { code: 'overuse_grace', message: `${over}; ${daysLeft} day(s) of overuse grace left`, daysLeft }],
+  };
+}
+
+export interface LicenseClaims {
+  keyId: string | null;
+  subscriptionId: string | null;
+  licenseType: string | null;
+  model: Product['model'];
+  seats: number;
+  state: LicenseState;
+  licenseExpiresAt: string;
+  graceUntil?: string;
+  /** Filled from configuration profiles (capability 9); none yet. */
+  features: string[];
+}
+
+export interface CertificateClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  iat: number;
+  exp: number;
+  lic: LicenseClaims;
+}
+
+export interface CertificateInput {
+  issuer: string;
+  installationId: string;
+  product: Pick<Product, 'code' | 'model'>;
+  keyId: string | null;
+  subscriptionId: string | null;
+  licenseType: string | null;
+  seats: number;
+  standing: Pick<Standing, 'state' | 'licenseExpiresAt' | 'graceUntil'>;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
+/** The signed claims. The license key itself never appears: only its id. */
+export function certificateClaims(c: CertificateInput): CertificateClaims {
+  return {
+    iss: c.issuer,
+    sub: c.installationId,
+    aud: c.product.code,
+    iat: epochSeconds(c.issuedAt),
+    exp: epochSeconds(c.expiresAt),
+    lic: {
+      keyId: c.keyId,
+      subscriptionId: c.subscriptionId,
+      licenseType: c.licenseType,
+      model: c.product.model,
+      seats: c.seats,
+      state: c.standing.state,
+      licenseExpiresAt: c.standing.licenseExpiresAt.toISOString(),
+      ...(c.standing.graceUntil ? { graceUntil: c.standing.graceUntil.toISOString() } : {}),
+      features: [],
+    },
+  };
+}
+
+export interface ItemKeys {
+  quantity: number;
+  mainUsed: number;
+  /** The item's sublicenses (the primary key spans all items, so it is not among them). */
+  sublicenses: readonly PoolKey[];
+}
+
+/**
+ * One product's pool as seat-pool.ts sees it. The primary key serves every product of its
+ * subscription, so its use in this product is what the main pool counts beyond the dynamic keys.
+ */
+export function itemPool(item: ItemKeys, primaryKeyId: string): PoolState {
+  const dynamicUsed = item.sublicenses.filter((k) => k.kind === 'dynamic').reduce((a, k) => a + k.used, 0);
+  return {
+    total: item.quantity,
+    keys: [{ id: primaryKeyId, kind: 'primary', quota: null, used: item.mainUsed - dynamicUsed }, ...item.sublicenses],
+  };
+}
+
+export interface SeatFigures {
+  total: number;
+  used: number;
+  remaining: number;
+}
+
+/** The seats a key can hold in its product's pool, as the pool's rules count them. */
+export function keySeats(keyId: string, pool: PoolState): SeatFigures {
+  const key = pool.keys.find((k) => k.id === keyId);
+  if (!key) throw new RangeError(`key ${keyId} is not in the pool`);
+  const row = keyRow(key, pool);
+  return { total: row.quota, used: row.used, remaining: row.available };
+}
+
+/** A bound installation's seats are its reported concurrent use against the seats it is licensed for. */
+export function usageSeats(seats: number, usageCurrent: number | null): SeatFigures {
+  const used = usageCurrent ?? 0;
+  return { total: seats, used, remaining: Math.max(0, seats - used) };
+}

@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { productSchema } from './catalog.js';
+import { LICENSE_STATES, WARNING_CODES, type CertificateClaims } from './certificate.js';
+import type { ErrorCode } from './errors.js';
+
+/**
+ * The messages of PROTOCOL.md as schemas: the server validates requests and its answers with
+ * them, and the client library validates what the server sends and exports the types. Licensed
+ * products ship for years, so these only ever gain fields.
+ */
+
+/** Every code the licensing API answers with; a product can rely on the list being closed. */
+export const LICENSING_ERROR_CODES = [
+  'validation_failed',
+  'key_malformed',
+  'key_checksum_mismatch',
+  'key_not_found',
+  'key_not_registered',
+  'code_not_found',
+  'code_expired',
+  'code_used',
+  'product_mismatch',
+  'license_type_mismatch',
+  'subscription_expired',
+  'subscription_suspended',
+  'key_expired',
+  'installation_blacklisted',
+  'quota_exhausted',
+  'key_bound_to_other_installation',
+  'move_limit_reached',
+  'trial_used',
+  'offline_not_enabled',
+  'unauthenticated',
+  'token_invalid',
+  'installation_deactivated',
+  'file_malformed',
+  'file_signature_invalid',
+  'file_expired',
+  'file_replayed',
+  'file_wrong_installation',
+  'rate_limited',
+  'not_found',
+  'internal_error',
+  'not_ready',
+] as const satisfies readonly ErrorCode[];
+export type LicensingErrorCode = (typeof LICENSING_ERROR_CODES)[number];
+
+const text = (max: number) => z.string().trim().max(max);
+const iso = z.iso.datetime({ offset: true });
+
+export const fingerprintSchema = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+  .describe("The installation's stable machine id");
+
+export const publicKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'must be an Ed25519 public key (32 bytes, base64url)')
+  .describe("The installation's own Ed25519 public key, base64url of its 32 bytes");
+
+export const productCodeSchema = z.string().min(1).max(50);
+
+export const hardwareSchema = z.strictObject({
+  serialNumber: text(100).optional(),
+  model: text(100).optional(),
+  cpuArch: text(32).optional(),
+  macAddresses: z.array(text(64)).max(32).optional(),
+  ipAddresses: z.array(text(64)).max(64).optional(),
+});
+
+/** What an installation says about itself at activation and check-in; server products add their site. */
+export const descriptiveFields = {
+  name: text(200).optional(),
+  appVersion: text(50).optional(),
+  hostOs: text(200).optional(),
+  userName: text(100).optional(),
+  hardware: hardwareSchema.optional(),
+  siteCode: text(50).optional(),
+  siteDescription: text(500).optional(),
+  serverId: text(100).optional(),
+};
+export type DescriptiveFields = z.output<z.ZodObject<typeof descriptiveFields>>;
+
+export const activationRequestSchema = z
+  .strictObject({
+    product: productCodeSchema,
+    licenseType: z.string().min(1).max(30).optional().describe('Required where the product has license types'),
+    licenseKey: z.string().trim().min(1).max(64).optional(),
+    activationCode: z.string().trim().min(1).max(64).optional(),
+    fingerprint: fingerprintSchema,
+    publicKey: publicKeySchema,
+    ...descriptiveFields,
+  })
+  .refine((b) => (b.licenseKey === undefined) !== (b.activationCode === undefined), {
+    message: 'send either licenseKey or activationCode',
+    path: ['licenseKey'],
+  })
+  .meta({ id: 'ActivationRequest' });
+export type ActivationRequest = z.input<typeof activationRequestSchema>;
+
+export const activationResponseSchema = z
+  .object({
+    installationId: z.string(),
+    installationToken: z.string(),
+    certificate: z.string(),
+    nextCheckInAt: iso,
+  })
+  .meta({ id: 'Activation' });
+export type ActivationResponse = z.infer<typeof activationResponseSchema>;
+
+export const usageSchema = z.strictObject({
+  peak: z.number().int().min(0).max(10_000_000),
+  current: z.number().int().min(0).max(10_000_000),
+  measuredAt: iso,
+});
+
+export const checkInRequestSchema = z
+  .strictObject({
+    usage: usageSchema.optional(),
+    ...descriptiveFields,
+    virtualMachines: z.array(z.record(z.string(), z.unknown())).max(10_000).optional().describe('Accepted; the inventory comes later'),
+  })
+  .meta({ id: 'CheckInRequest' });
+export type CheckInRequest = z.input<typeof checkInRequestSchema>;
+
+export const warningSchema = z.object({ code: z.enum(WARNING_CODES), message: z.string(), daysLeft: z.number().int().optional() }).meta({ id: 'LicenseWarning' });
+export const licenseStateSchema = z.enum(LICENSE_STATES);
+
+export const CHECK_IN_ACTIONS = ['none', 'deactivate', 'reactivate'] as const;
+export type CheckInAction = (typeof CHECK_IN_ACTIONS)[number];
+
+export const checkInResponseSchema = z
+  .object({
+    certificate: z.string(),
+    nextCheckInAt: iso,
+    action: z.enum(CHECK_IN_ACTIONS),
+    warnings: z.array(warningSchema),
+    profile: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'CheckIn' });
+export type CheckInResponse = z.infer<typeof checkInResponseSchema>;
+
+export const statusResponseSchema = z
+  .object({
+    total: z.number().int(),
+    used: z.number().int(),
+    remaining: z.number().int(),
+    licenseExpiresAt: iso,
+    state: licenseStateSchema,
+    warnings: z.array(warningSchema),
+  })
+  .meta({ id: 'InstallationStatus' });
+export type StatusResponse = z.infer<typeof statusResponseSchema>;
+
+export const deactivationResponseSchema = z.object({ installationId: z.string(), state: z.literal('deactivated') }).meta({ id: 'Deactivation' });
+export type DeactivationResponse = z.infer<typeof deactivationResponseSchema>;
+
+export const trialRequestSchema = z
+  .strictObject({ product: productCodeSchema, fingerprint: fingerprintSchema, publicKey: publicKeySchema, ...descriptiveFields })
+  .meta({ id: 'TrialRequest' });
+export type TrialRequest = z.input<typeof trialRequestSchema>;
+
+export const publicJwkSchema = z.object({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  x: z.string(),
+  kid: z.string(),
+  alg: z.literal('EdDSA'),
+  use: z.literal('sig'),
+});
+export const jwksSchema = z.object({ keys: z.array(publicJwkSchema) }).meta({ id: 'JsonWebKeySet' });
+export type Jwks = z.infer<typeof jwksSchema>;
+
+export const certificateClaimsSchema: z.ZodType<CertificateClaims> = z.object({
+  iss: z.string(),
+  sub: z.string(),
+  aud: z.string(),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  lic: z.object({
+    keyId: z.string().nullable(),
+    subscriptionId: z.string().nullable(),
+    licenseType: z.string().nullable(),
+    model: productSchema.shape.model,
+    seats: z.number().int(),
+    state: licenseStateSchema,
+    licenseExpiresAt: iso,
+    graceUntil: iso.optional(),
+    features: z.array(z.string()),
+  }),
+});

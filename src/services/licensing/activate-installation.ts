@@ -1,0 +1,137 @@
+import type { z } from 'zod';
+import {
+  findActiveInstallation,
+  insertInstallation,
+  isBlacklisted,
+  isDuplicateActivation,
+  reissueActivation,
+} from '../../data/repositories/installations.js';
+import { findKeyByHash } from '../../data/repositories/license-keys.js';
+import { findProduct } from '../../data/repositories/products.js';
+import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
+import type { LicenseKey } from '../../data/schema.js';
+import { checkActivation } from '../../domain/activation-rules.js';
+import { nextCheckInAt } from '../../domain/certificate.js';
+import { AppError, type ErrorCode } from '../../domain/errors.js';
+import { parseLicenseKey } from '../../domain/license-key.js';
+import type { activationRequestSchema, ActivationResponse } from '../../domain/licensing-protocol.js';
+import type { Deps, Origin } from '../context.js';
+import { ACTIVATION_GUESSES_PER_ADDRESS, ACTIVATIONS_PER_KEY, enforceRateLimit, refuseWhenLimited } from '../rate-limit.js';
+import { hashSecret, newSecret } from '../security/secrets.js';
+import { licenseKeyHash } from './key-material.js';
+import { certify, installationDetails, licensedSeats, occupyKey, refusal } from './installation-license.js';
+import { activeSigner, signCertificate } from './signing.js';
+
+export type ActivationInput = z.output<typeof activationRequestSchema>;
+
+/** Answers that mean the caller does not hold a real key or code: the ones a guesser gets. */
+const GUESS_CODES: ReadonlySet<ErrorCode> = new Set(['key_malformed', 'key_checksum_mismatch', 'key_not_found', 'code_not_found']);
+
+async function findActivationKey(input: ActivationInput, deps: Deps): Promise<LicenseKey> {
+  if (input.licenseKey === undefined) {
+    // Activation codes come with invitations to install (capability 8); until then none exists.
+    throw new AppError('code_not_found', 'No activation code like this exists', { field: 'activationCode' });
+  }
+  const parsed = parseLicenseKey(input.licenseKey);
+  if (!parsed.ok) {
+    const message = parsed.code === 'key_malformed' ? 'This is not a license key: it has 25 letters and digits in five groups' : 'This license key has a typo';
+    throw new AppError(parsed.code, message, { field: 'licenseKey' });
+  }
+  const key = await findKeyByHash(deps.db, licenseKeyHash(parsed.canonical));
+  if (!key) throw new AppError('key_not_found', 'No license key like this exists', { field: 'licenseKey' });
+  return key;
+}
+
+/**
+ * An online activation (PROTOCOL.md): the key's rules in order, then one seat (or the binding of
+ * the key) taken atomically, then a signed certificate. The same machine activating again gets its
+ * installation back with a new token and no second seat, also when its two requests race.
+ */
+export async function activateInstallation(deps: Deps, input: ActivationInput, origin: Origin): Promise<{ created: boolean; activation: ActivationResponse }> {
+  const address = origin.ip ?? 'unknown';
+  await refuseWhenLimited(deps, ACTIVATION_GUESSES_PER_ADDRESS, address);
+  let key: LicenseKey;
+  try {
+    key = await findActivationKey(input, deps);
+  } catch (err) {
+    if (err instanceof AppError && GUESS_CODES.has(err.code)) await enforceRateLimit(deps, ACTIVATION_GUESSES_PER_ADDRESS, address);
+    throw err;
+  }
+  await enforceRateLimit(deps, ACTIVATIONS_PER_KEY, key.id);
+  const signer = await activeSigner(deps);
+  const token = newSecret('kli');
+  const attempt = () => deps.db.transaction().execute((trx) => activateWithKey(deps, trx, key, input, token));
+  let result: Awaited<ReturnType<typeof attempt>>;
+  try {
+    result = await attempt();
+  } catch (err) {
+    // The same machine's other request committed first; this retry finds its installation.
+    if (!isDuplicateActivation(err)) throw err;
+    result = await attempt();
+  }
+  return {
+    created: result.created,
+    activation: {
+      installationId: result.installation.id,
+      installationToken: token,
+      certificate: signCertificate(signer, result.claims),
+      nextCheckInAt: result.nextCheckIn.toISOString(),
+    },
+  };
+}
+
+async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string) {
+  const now = deps.clock.now();
+  const subscription = await findSubscription(trx, key.subscription_id);
+  const items = await listItems(trx, key.subscription_id);
+  const product = await findProduct(trx, input.product);
+  const blacklisted = await isBlacklisted(trx, key.id, input.fingerprint);
+  if (!subscription) throw new AppError('key_not_found', 'No license key like this exists', { field: 'licenseKey' });
+  const verdict = checkActivation({
+    now,
+    request: { product: input.product, licenseType: input.licenseType ?? null },
+    key: { kind: key.kind, itemId: key.item_id, expiresAt: key.expires_at },
+    subscription: { accountId: subscription.account_id, status: subscription.status, expiresAt: subscription.expires_at },
+    items: items.map((i) => ({ id: i.id, productCode: i.product_code, licenseType: i.license_type })),
+    params: product?.params,
+    blacklisted,
+  });
+  if (!verdict.ok) throw refusal(verdict.code);
+  const item = items.find((i) => i.id === verdict.item.id)!;
+  const basis = { trial: false as const, product: product!, key, subscription, item };
+  const nextCheckIn = nextCheckInAt(now, basis.product.params, Math.random);
+  const details = installationDetails(input);
+  const renewal = { tokenHash: hashSecret(token), publicKey: input.publicKey, details, now, nextCheckInAt: nextCheckIn };
+
+  const seats = await licensedSeats(trx, basis);
+  let existing = await findActiveInstallation(trx, key.id, input.fingerprint);
+  if (!existing) {
+    const occupied = await occupyKey(trx, { key, itemId: item.id, product: basis.product, fingerprint: input.fingerprint });
+    if (!occupied.ok) {
+      // A racing request of the same machine may have taken the last seat while this one waited for it.
+      existing = await findActiveInstallation(trx, key.id, input.fingerprint);
+      if (!existing) throw refusal(occupied.code, occupied.details);
+    } else {
+      const installation = await insertInstallation(trx, {
+        accountId: subscription.account_id,
+        subscriptionId: subscription.id,
+        itemId: item.id,
+        licenseKeyId: key.id,
+        productCode: basis.product.code,
+        licenseType: item.license_type,
+        fingerprint: input.fingerprint,
+        publicKey: input.publicKey,
+        tokenHash: renewal.tokenHash,
+        trial: false,
+        holdsSeat: occupied.holdsSeat,
+        details,
+        now,
+        nextCheckInAt: nextCheckIn,
+      });
+      return { created: true, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn) };
+    }
+  }
+  const installation = await reissueActivation(trx, existing.id, renewal);
+  return { created: false, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn) };
+}
+

@@ -1,0 +1,121 @@
+import type { z } from 'zod';
+import {
+  findActiveInstallation,
+  insertUsageReport,
+  isBlacklisted,
+  moveInstallation,
+  recordCheckIn,
+} from '../../data/repositories/installations.js';
+import { findKey } from '../../data/repositories/license-keys.js';
+import { releaseSeat } from '../../data/repositories/seats.js';
+import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
+import type { Executor } from '../../data/repositories/users.js';
+import type { Installation } from '../../data/schema.js';
+import { checkActivation } from '../../domain/activation-rules.js';
+import { nextCheckInAt, overLimitSince, type Warning } from '../../domain/certificate.js';
+import type { CheckInAction, checkInRequestSchema, CheckInResponse } from '../../domain/licensing-protocol.js';
+import type { Deps } from '../context.js';
+import {
+  authenticateInstallation,
+  certify,
+  claimsFor,
+  installationDetails,
+  isBound,
+  licensedSeats,
+  loadLicenseBasis,
+  occupyKey,
+  type LicenseBasis,
+} from './installation-license.js';
+import { releaseInstallation } from './deactivate-installation.js';
+import { activeSigner, signCertificate } from './signing.js';
+
+export type CheckInInput = z.output<typeof checkInRequestSchema>;
+
+/**
+ * Carries out a move to another key that the portal left pending: the new key must pass the same
+ * rules and have room, and only then is the old seat given back. Otherwise the installation stays
+ * where it is, is told so, and the move is tried again at the next check-in.
+ */
+async function carryOutMove(trx: Executor, installation: Installation, basis: LicenseBasis, now: Date): Promise<{ moved: Installation } | { warning: Warning }> {
+  const pending = (message: string): { warning: Warning } => ({ warning: { code: 'move_pending', message: `The move to another license key is waiting: ${message}` } });
+  const key = installation.pending_key_id ? await findKey(trx, installation.pending_key_id) : undefined;
+  const subscription = key && (await findSubscription(trx, key.subscription_id));
+  if (!key || !subscription) return pending('the key no longer exists');
+  const items = await listItems(trx, subscription.id);
+  const verdict = checkActivation({
+    now,
+    request: { product: installation.product_code, licenseType: installation.license_type },
+    key: { kind: key.kind, itemId: key.item_id, expiresAt: key.expires_at },
+    subscription: { accountId: subscription.account_id, status: subscription.status, expiresAt: subscription.expires_at },
+    items: items.map((i) => ({ id: i.id, productCode: i.product_code, licenseType: i.license_type })),
+    params: basis.product.params,
+    blacklisted: await isBlacklisted(trx, key.id, installation.fingerprint),
+  });
+  if (!verdict.ok) return pending(verdict.code);
+  if (await findActiveInstallation(trx, key.id, installation.fingerprint)) return pending('this machine is already active on that key');
+  const occupied = await occupyKey(trx, { key, itemId: verdict.item.id, product: basis.product, fingerprint: installation.fingerprint });
+  if (!occupied.ok) return pending(occupied.code);
+  if (installation.holds_seat && !basis.trial) await releaseSeat(trx, basis.key, basis.item.id);
+  const moved = await moveInstallation(trx, installation.id, {
+    accountId: subscription.account_id,
+    subscriptionId: subscription.id,
+    itemId: verdict.item.id,
+    licenseKeyId: key.id,
+    holdsSeat: occupied.holdsSeat,
+  });
+  return { moved };
+}
+
+/**
+ * A check-in (PROTOCOL.md): records what the installation reports, carries out what the portal
+ * left pending for it, and answers with a fresh certificate. An expired license still gets a
+ * certificate, saying `expired`: the desktop rule is that it runs until this check-in, then stops.
+ */
+export async function checkIn(deps: Deps, token: string, input: CheckInInput): Promise<CheckInResponse> {
+  const signer = await activeSigner(deps);
+  const answer = await deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    let installation: Installation = await authenticateInstallation(trx, token);
+    let basis = await loadLicenseBasis(trx, installation);
+    if (installation.pending_action === 'deactivate') {
+      await releaseInstallation(trx, installation, 'deactivated from the portal', now);
+      const seats = await licensedSeats(trx, basis);
+      const standing = { state: 'deactivated' as const, licenseExpiresAt: now, graceUntil: null };
+      return { action: 'deactivate' as const, warnings: [], nextCheckIn: now, claims: claimsFor(deps, installation, basis, seats, standing, { now, nextCheckInAt: now, expiresAt: now }) };
+    }
+
+    let action: CheckInAction = 'none';
+    const warnings: Warning[] = [];
+    if (installation.pending_action === 'move') {
+      const move = await carryOutMove(trx, installation, basis, now);
+      if ('warning' in move) warnings.push(move.warning);
+      else {
+        installation = move.moved;
+        basis = await loadLicenseBasis(trx, installation);
+        action = 'reactivate';
+      }
+    }
+
+    const usage = input.usage ? { peak: input.usage.peak, current: input.usage.current, measuredAt: new Date(input.usage.measuredAt) } : null;
+    const bound = isBound(basis.product);
+    const seats = await licensedSeats(trx, basis);
+    const nextCheckIn = nextCheckInAt(now, basis.product.params, Math.random);
+    installation = await recordCheckIn(trx, installation.id, {
+      details: installationDetails(input, installation.site),
+      usage,
+      overLimitSince: bound ? overLimitSince(installation.over_limit_since, { usagePeak: usage?.peak ?? installation.usage_peak, seats, now }) : null,
+      now,
+      nextCheckInAt: nextCheckIn,
+    });
+    if (usage) await insertUsageReport(trx, { installationId: installation.id, accountId: installation.account_id, ...usage, reportedAt: now });
+    const { standing, claims } = certify(deps, installation, basis, seats, now, nextCheckIn);
+    return { action, warnings: [...standing.warnings, ...warnings], nextCheckIn, claims };
+  });
+  return {
+    certificate: signCertificate(signer, answer.claims),
+    nextCheckInAt: answer.nextCheckIn.toISOString(),
+    action: answer.action,
+    warnings: answer.warnings,
+    profile: null,
+  };
+}

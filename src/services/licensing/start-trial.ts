@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import { attachTrialInstallation, insertInstallation, insertTrial } from '../../data/repositories/installations.js';
+import { findProduct } from '../../data/repositories/products.js';
+import { addDays } from '../../domain/clock.js';
+import { nextCheckInAt } from '../../domain/certificate.js';
+import { AppError } from '../../domain/errors.js';
+import type { ActivationResponse, trialRequestSchema } from '../../domain/licensing-protocol.js';
+import type { Deps } from '../context.js';
+import { hashSecret, newSecret } from '../security/secrets.js';
+import { certify, installationDetails, licensedSeats } from './installation-license.js';
+import { activeSigner, signCertificate } from './signing.js';
+
+export type TrialInput = z.output<typeof trialRequestSchema>;
+
+/**
+ * A trial activation: no key, the product's trial days and seats, once per machine and product.
+ * The trial installation checks in like any other and is told when its trial has ended.
+ */
+export async function startTrial(deps: Deps, input: TrialInput): Promise<ActivationResponse> {
+  const signer = await activeSigner(deps);
+  const token = newSecret('kli');
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const product = await findProduct(trx, input.product);
+    if (!product) throw new AppError('not_found', `No product ${input.product}`, { field: 'product' });
+    const trialEnd = addDays(now, product.params.trialDays);
+    if (!(await insertTrial(trx, { productCode: product.code, fingerprint: input.fingerprint, expiresAt: trialEnd, now }))) {
+      throw new AppError('trial_used', 'This machine has already had a trial of this product');
+    }
+    const nextCheckIn = nextCheckInAt(now, product.params, Math.random);
+    const installation = await insertInstallation(trx, {
+      accountId: null,
+      subscriptionId: null,
+      itemId: null,
+      licenseKeyId: null,
+      productCode: product.code,
+      licenseType: null,
+      fingerprint: input.fingerprint,
+      publicKey: input.publicKey,
+      tokenHash: hashSecret(token),
+      trial: true,
+      holdsSeat: false,
+      details: installationDetails(input),
+      now,
+      nextCheckInAt: nextCheckIn,
+    });
+    await attachTrialInstallation(trx, product.code, input.fingerprint, installation.id);
+    const basis = { trial: true as const, product, trialEnd };
+    return { installation, nextCheckIn, ...certify(deps, installation, basis, await licensedSeats(trx, basis), now, nextCheckIn) };
+  });
+  return {
+    installationId: result.installation.id,
+    installationToken: token,
+    certificate: signCertificate(signer, result.claims),
+    nextCheckInAt: result.nextCheckIn.toISOString(),
+  };
+}

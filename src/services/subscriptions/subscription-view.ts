@@ -1,0 +1,79 @@
+import { listKeysOfSubscription } from '../../data/repositories/license-keys.js';
+import { listOrdersOfSubscription } from '../../data/repositories/orders.js';
+import { listProducts } from '../../data/repositories/products.js';
+import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
+import type { Executor } from '../../data/repositories/users.js';
+import type { LicenseKey, Order, Subscription, SubscriptionItem } from '../../data/schema.js';
+import { notFound } from '../../domain/errors.js';
+import { keyRow, summarizePool, type PoolKey, type PoolState } from '../../domain/seat-pool.js';
+
+export interface KeyRowView {
+  key: LicenseKey;
+  itemId: string;
+  quota: number;
+  used: number;
+  available: number;
+}
+
+export interface ItemView {
+  item: SubscriptionItem;
+  productName: string;
+  used: number;
+  availableInMain: number;
+  availableInReserved: number;
+}
+
+export interface SubscriptionView {
+  subscription: Subscription;
+  items: ItemView[];
+  keys: KeyRowView[];
+  orders: Order[];
+}
+
+/**
+ * The seat pool of one product of a subscription, as the domain rules read it. The primary key
+ * serves every product, so its use in this product is what the main pool holds beyond the
+ * dynamic keys of the product.
+ */
+export function poolOfItem(item: SubscriptionItem, keys: readonly LicenseKey[]): { pool: PoolState; primary: PoolKey | null } {
+  const sublicenses = keys.filter((k) => k.item_id === item.id);
+  const dynamicUsed = sublicenses.filter((k) => k.kind === 'dynamic').reduce((n, k) => n + k.used, 0);
+  const primaryKey = keys.find((k) => k.kind === 'primary');
+  const primary: PoolKey | null = primaryKey ? { id: primaryKey.id, kind: 'primary', quota: null, used: item.main_used - dynamicUsed } : null;
+  const poolKeys: PoolKey[] = [...(primary ? [primary] : []), ...sublicenses.map((k) => ({ id: k.id, kind: k.kind, quota: k.quota, used: k.used }))];
+  return { pool: { total: item.quantity, keys: poolKeys }, primary };
+}
+
+/**
+ * A subscription as its details page shows it; the caller has already checked access to its
+ * account (null: a subscription no account has registered yet, as the vendor sees it).
+ */
+export async function loadSubscriptionView(db: Executor, accountId: string | null, subscriptionId: string): Promise<SubscriptionView> {
+  const subscription = await findSubscription(db, subscriptionId);
+  if (!subscription || subscription.account_id !== accountId) throw notFound('Subscription');
+  const [items, keys, orders, products] = await Promise.all([
+    listItems(db, subscriptionId),
+    listKeysOfSubscription(db, subscriptionId),
+    listOrdersOfSubscription(db, subscriptionId),
+    listProducts(db),
+  ]);
+  const names = new Map(products.map((p) => [p.code, p.name]));
+  const itemViews: ItemView[] = [];
+  const keyRows: KeyRowView[] = [];
+  for (const item of items) {
+    const { pool } = poolOfItem(item, keys);
+    const summary = summarizePool(pool);
+    itemViews.push({
+      item,
+      productName: names.get(item.product_code) ?? item.product_code,
+      used: summary.used,
+      availableInMain: summary.mainFree,
+      availableInReserved: summary.availableInReserved,
+    });
+    for (const poolKey of pool.keys) {
+      const key = keys.find((k) => k.id === poolKey.id)!;
+      keyRows.push({ key, itemId: item.id, ...keyRow(poolKey, pool) });
+    }
+  }
+  return { subscription, items: itemViews, keys: keyRows, orders };
+}

@@ -1,0 +1,24 @@
+import { lockAccount, setOfflineActivation } from '../../data/repositories/accounts.js';
+import type { Account } from '../../data/schema.js';
+import { notFound } from '../../domain/errors.js';
+import { requireOperator } from '../../policies/vendor-policy.js';
+import { audit } from '../audit.js';
+import type { Actor, Deps } from '../context.js';
+
+/**
+ * Offline activation stays off until the vendor turns it on for a customer account. The audit
+ * entry belongs to that account, so its administrators see who changed it and when.
+ */
+export async function setAccountOfflineActivation(deps: Deps, actor: Actor, accountId: string, enabled: boolean): Promise<Account> {
+  requireOperator(actor);
+  return deps.db.transaction().execute(async (trx) => {
+    const current = await lockAccount(trx, accountId);
+    if (!current) throw notFound('Account');
+    if (current.offline_activation_enabled === enabled) return current;
+    const now = deps.clock.now();
+    const account = await setOfflineActivation(trx, accountId, enabled, now);
+    const action = enabled ? 'account.offline_activation_enabled' : 'account.offline_activation_disabled';
+    await audit(trx, actor, { accountId, action, targetType: 'account', targetId: accountId }, now);
+    return account;
+  });
+}

@@ -1,0 +1,27 @@
+import { findProduct, upsertProduct } from '../../data/repositories/products.js';
+import { licenseTypesInUse } from '../../data/repositories/subscriptions.js';
+import { checkProductChange, type Product } from '../../domain/catalog.js';
+import { AppError } from '../../domain/errors.js';
+import { requireOperator } from '../../policies/vendor-policy.js';
+import { audit } from '../audit.js';
+import type { Actor, Deps } from '../context.js';
+
+/**
+ * Adds a product to the catalog or replaces its definition: a new product is configuration, not
+ * code. Products are never deleted, since subscriptions refer to them, and a replacement must
+ * keep selling every license type that subscriptions already hold.
+ */
+export async function putProduct(deps: Deps, actor: Actor, product: Product): Promise<{ product: Product; created: boolean }> {
+  requireOperator(actor);
+  return deps.db.transaction().execute(async (trx) => {
+    const existing = await findProduct(trx, product.code);
+    if (existing) {
+      const problem = checkProductChange(product, await licenseTypesInUse(trx, product.code));
+      if (problem) throw new AppError('product_in_use', `Product ${product.code} cannot change this way: ${problem}`, { field: 'licenseTypes' });
+    }
+    await upsertProduct(trx, product);
+    const now = deps.clock.now();
+    await audit(trx, actor, { accountId: null, action: existing ? 'product.replaced' : 'product.created', targetType: 'product', targetId: product.code, details: { product } }, now);
+    return { product, created: !existing };
+  });
+}

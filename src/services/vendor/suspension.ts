@@ -1,0 +1,27 @@
+import { updateSubscription } from '../../data/repositories/subscriptions.js';
+import type { Subscription, SubscriptionStatus } from '../../data/schema.js';
+import { requireOperator } from '../../policies/vendor-policy.js';
+import { audit } from '../audit.js';
+import type { Actor, Deps } from '../context.js';
+import { lockForChange } from './common.js';
+
+/**
+ * Suspending stops every key of the subscription from activating or checking in until it is
+ * resumed; the dates are untouched. Asking for the state it is already in changes nothing.
+ */
+function setStatus(status: SubscriptionStatus, action: string) {
+  return async (deps: Deps, actor: Actor, subscriptionId: string): Promise<Subscription> => {
+    requireOperator(actor);
+    return deps.db.transaction().execute(async (trx) => {
+      const current = await lockForChange(trx, subscriptionId);
+      if (current.status === status) return current;
+      const now = deps.clock.now();
+      const subscription = await updateSubscription(trx, current.id, { status }, now);
+      await audit(trx, actor, { accountId: current.account_id, action, targetType: 'subscription', targetId: current.id }, now);
+      return subscription;
+    });
+  };
+}
+
+export const suspendSubscription = setStatus('suspended', 'subscription.suspended');
+export const resumeSubscription = setStatus('active', 'subscription.resumed');

@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyCertificate, type AgentState } from '../../src/client/index.js';
+import { createTestApp, type TestApp } from '../support/harness.js';
+import { asInstallation, counters, registeredOrder } from '../support/installations.js';
+
+let t: TestApp;
+let server: string;
+let dir: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  server = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'keyline-agent-'));
+});
+afterAll(async () => {
+  await t.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json: any;
+}
+
+/** Runs `keyline agent ...` as a script would. */
+function agent(...args: string[]): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'agent', ...args], { cwd: path.resolve(import.meta.dirname, '../..') });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      let json: unknown = null;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        // text output
+      }
+      resolve({ code, stdout, stderr, json });
+    }),
+  );
+}
+
+let files = 0;
+const stateFile = () => path.join(dir, `state-${++files}.json`);
+const readState = async (file: string) => JSON.parse(await fs.readFile(file, 'utf8')) as AgentState;
+
+describe('keyline agent', () => {
+  it('activates, shows the status online and offline, checks in and deactivates', async () => {
+    const order = await registeredOrder(t);
+    const state = stateFile();
+
+    const activated = await agent('activate', '--server', server, '--product', 'desktop-business', '--key', order.key, '--name', 'build-agent-7', '--state', state, '--json');
+    expect([activated.code, activated.stderr]).toEqual([0, '']);
+    expect(activated.json).toMatchObject({ ok: true, created: true, product: 'desktop-business', state: 'active', seats: 1, installationId: expect.any(String) });
+    const kept = await readState(state);
+    expect(kept).toMatchObject({ version: 1, fingerprint: expect.any(String), publicKey: expect.any(String), privateKeyPem: expect.stringContaining('PRIVATE KEY') });
+    expect(kept.activation).toMatchObject({ server, product: 'desktop-business', installationId: activated.json.installationId, installationToken: expect.stringMatching(/^kli_/) });
+    expect(verifyCertificate(kept.activation!.certificate, kept.activation!.jwks, { installationId: activated.json.installationId }).ok).toBe(true);
+    expect((await fs.stat(state)).mode & 0o777).toBe(0o600);
+    const row = await t.deps.db.selectFrom('installations').selectAll().where('id', '=', activated.json.installationId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ name: 'build-agent-7', fingerprint: kept.fingerprint, public_key: kept.publicKey, hardware: { cpuArch: os.arch() } });
+
+    const online = await agent('status', '--state', state, '--json');
+    expect([online.code, online.json]).toEqual([0, expect.objectContaining({ ok: true, total: 10, used: 1, remaining: 9, state: 'active', warnings: [] })]);
+    const text = await agent('status', '--state', state);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/state:\s+active/);
+    expect(text.stdout).toMatch(/seats:\s+1 used of 10, 9 remaining/);
+
+    const checkedIn = await agent('check-in', '--state', state, '--json');
+    expect(checkedIn.code).toBe(0);
+    expect(checkedIn.json).toMatchObject({ ok: true, action: 'none', state: 'active', warnings: [] });
+    expect((await readState(state)).activation!.certificate).not.toBe(kept.activation!.certificate);
+
+    const deactivated = await agent('deactivate', '--state', state, '--json');
+    expect([deactivated.code, deactivated.json]).toEqual([0, { ok: true, installationId: activated.json.installationId, state: 'deactivated' }]);
+    expect(await counters(t.deps.db, order.primaryKey.id, order.items[0]!.id)).toMatchObject({ used: 0, active: 0 });
+    const after = await agent('status', '--state', state, '--json');
+    expect([after.code, after.json.error.code]).toEqual([5, 'not_activated']);
+    expect((await readState(state)).fingerprint).toBe(kept.fingerprint);
+  });
+
+  it('verifies the stored certificate with no network, and says when the server cannot be reached', async () => {
+    const order = await registeredOrder(t);
+    const state = stateFile();
+    expect((await agent('activate', '--server', server, '--product', 'desktop-business', '--key', order.key, '--state', state, '--fingerprint', 'offline-test-machine-1')).code).toBe(0);
+    const saved = await readState(state);
+    await fs.writeFile(state, JSON.stringify({ ...saved, activation: { ...saved.activation, server: 'http://127.0.0.1:9' } }));
+
+    const offline = await agent('status', '--offline', '--state', state, '--json');
+    expect([offline.code, offline.json]).toEqual([0, expect.objectContaining({ ok: true, verified: true, state: 'active', product: 'desktop-business' })]);
+    const unreachable = await agent('check-in', '--state', state, '--json');
+    expect([unreachable.code, unreachable.json.error.code]).toEqual([4, 'server_unreachable']);
+
+    const [header, payload, signature] = saved.activation!.certificate.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const forged = [header, Buffer.from(JSON.stringify({ ...claims, lic: { ...claims.lic, seats: 99 } })).toString('base64url'), signature].join('.');
+    await fs.writeFile(state, JSON.stringify({ ...saved, activation: { ...saved.activation, certificate: forged } }));
+    const tampered = await agent('status', '--offline', '--state', state, '--json');
+    expect([tampered.code, tampered.json.error.code]).toEqual([5, 'certificate_bad_signature']);
+  });
+
+  it('exits 5 when a certificate has expired, whether just received or kept in the state file', async () => {
+    const order = await registeredOrder(t);
+    const state = stateFile();
+    expect((await agent('activate', '--server', server, '--product', 'desktop-business', '--key', order.key, '--state', state)).code).toBe(0);
+    const saved = await readState(state);
+    // With the server's clock set back a month, what it signs has long expired by the agent's clock.
+    t.clock.advanceDays(-30);
+    try {
+      const old = await asInstallation(t, saved.activation!.installationToken).post('/licensing/v1/check-ins', {});
+      await fs.writeFile(state, JSON.stringify({ ...saved, activation: { ...saved.activation, certificate: old.body.certificate } }));
+      const received = await agent('check-in', '--state', state, '--json');
+      expect([received.code, received.json.error.code]).toEqual([5, 'certificate_expired']);
+    } finally {
+      t.clock.advanceDays(30);
+    }
+    const kept = await agent('status', '--offline', '--state', state);
+    expect(kept.code).toBe(5);
+    expect(kept.stderr).toContain('certificate_expired');
+  });
+
+  it('exits 3 with the code when the server refuses, and 2 on a usage error', async () => {
+    const order = await registeredOrder(t, { items: [{ productCode: 'desktop-business', licenseType: null, quantity: 1 }] });
+    const activateWith = (file: string, ...extra: string[]) => agent('activate', '--server', server, '--product', 'desktop-business', '--key', order.key, '--state', file, ...extra);
+    expect((await activateWith(stateFile(), '--fingerprint', 'refusal-test-machine-1')).code).toBe(0);
+    const full = await activateWith(stateFile(), '--fingerprint', 'refusal-test-machine-2', '--json');
+    expect([full.code, full.json]).toEqual([3, { ok: false, error: { code: 'quota_exhausted', message: 'All seats of this license key are in use' } }]);
+    const text = await activateWith(stateFile(), '--fingerprint', 'refusal-test-machine-3');
+    expect([text.code, text.stderr.trim()]).toEqual([3, 'quota_exhausted: All seats of this license key are in use']);
+
+    const missingKey = await agent('activate', '--server', server, '--product', 'desktop-business', '--json');
+    expect([missingKey.code, missingKey.json.error.code]).toEqual([2, 'usage']);
+    expect((await agent('check-in', '--peak', 'many')).code).toBe(2);
+  });
+
+  it('starts a trial and reports farm usage', async () => {
+    const state = stateFile();
+    const started = await agent('trial', '--server', server, '--product', 'ras', '--state', state, '--json');
+    expect([started.code, started.json]).toEqual([0, expect.objectContaining({ ok: true, product: 'ras', seats: 50, state: 'active' })]);
+    expect((await agent('check-in', '--state', state, '--peak', '12', '--current', '9')).code).toBe(0);
+    expect((await agent('status', '--state', state, '--json')).json).toMatchObject({ total: 50, used: 9, remaining: 41 });
+  });
+});
