@@ -13,6 +13,8 @@ export interface Config {
   logLevel: string;
   /** Runs the outbox worker and other jobs inside this server process. */
   runJobs: boolean;
+  /** Activations one license key may make per 10 minutes; 0 turns the limit off (benchmarks). */
+  activationsPerKey: number;
 }
 
 const badPort = 'must be a port number from 0 to 65535';
@@ -34,6 +36,7 @@ const envSchema = z.object({
   KEYLINE_MAIL_FROM: z.string().min(3).default('Keyline <no-reply@keyline.local>'),
   KEYLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KEYLINE_JOBS: z.enum(['on', 'off']).default('on'),
+  KEYLINE_ACTIVATIONS_PER_KEY: z.coerce.number().int().min(0).default(600),
 });
 
 export class ConfigError extends Error {}
@@ -56,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.KEYLINE_MAIL_FROM,
     logLevel: e.KEYLINE_LOG_LEVEL,
     runJobs: e.KEYLINE_JOBS === 'on',
+    activationsPerKey: e.KEYLINE_ACTIVATIONS_PER_KEY,
   };
 }

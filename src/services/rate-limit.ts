@@ -18,7 +18,7 @@ export const EMAIL_REQUESTS_PER_ADDRESS: RateLimitRule = { name: 'email-request'
  * client address: stops key guessing, while good keys (and a full quota) never count.
  */
 export const ACTIVATION_GUESSES_PER_ADDRESS: RateLimitRule = { name: 'activation-guess', limit: 30, windowSeconds: 600 };
-/** Activations per license key, so one leaked key cannot keep the server busy. */
+/** Activations per license key, so one leaked key cannot keep the server busy (limit: KEYLINE_ACTIVATIONS_PER_KEY). */
 export const ACTIVATIONS_PER_KEY: RateLimitRule = { name: 'activation-key', limit: 600, windowSeconds: 600 };
 
 function refuse(rule: RateLimitRule, windowStartedAt: Date, now: Date): never {

@@ -57,7 +57,9 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
     if (err instanceof AppError && GUESS_CODES.has(err.code)) await enforceRateLimit(deps, ACTIVATION_GUESSES_PER_ADDRESS, address);
     throw err;
   }
-  await enforceRateLimit(deps, ACTIVATIONS_PER_KEY, key.id);
+  if (deps.config.activationsPerKey > 0) {
+    await enforceRateLimit(deps, { ...ACTIVATIONS_PER_KEY, limit: deps.config.activationsPerKey }, key.id);
+  }
   const signer = await activeSigner(deps);
   const token = newSecret('kli');
   const attempt = () => deps.db.transaction().execute((trx) => activateWithKey(deps, trx, key, input, token));

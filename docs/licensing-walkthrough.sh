@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# From a vendor order to a licensed installation and back, with the keyline CLI, against a server
+# started with `npm start`. Needs curl and jq, and the operator login the first start printed.
+# Usage: OPERATOR_PASSWORD=… bash docs/licensing-walkthrough.sh [base-url]
+set -euo pipefail
+SERVER=${1:-http://127.0.0.1:8080}
+API=$SERVER/api/v1
+: "${OPERATOR_PASSWORD:?the operator password printed at the first start}"
+OPERATOR_EMAIL=${OPERATOR_EMAIL:-operator@keyline.local}
+WORK=$(mktemp -d)
+keyline() { node --import tsx src/cli/main.ts "$@"; }
+vendor() { keyline vendor --config "$WORK/vendor.json" "$@"; }
+agent() { local command=$1; shift; keyline agent "$command" --state "$WORK/agent.json" "$@"; }
+CUSTOMER=carol.$(date +%s)@example.com
+json=(-H 'content-type: application/json')
+
+echo "1. The vendor operator signs in and orders 10 desktop licenses for a customer"
+vendor login --server "$SERVER" --email "$OPERATOR_EMAIL" --password "$OPERATOR_PASSWORD"
+KEY=$(vendor --json order --email "$CUSTOMER" --product desktop-business=10 --duration 1y --channel reseller --plan standard | jq -r .primaryKey.key)
+echo "   license key: $KEY"
+
+echo "2. The customer signs up, confirms the email and registers the key into a new business account"
+curl -sf "${json[@]}" -X POST "$API/signup" -d "{\"email\":\"$CUSTOMER\",\"firstName\":\"Carol\",\"lastName\":\"Customer\",\"password\":\"carol-password-1\"}" >/dev/null
+sleep 2
+TOKEN=$(curl -sf "$API/dev/mailbox?to=$CUSTOMER" | jq -r '.items[] | select(.subject | startswith("Confirm")) | .text' | grep -o 'token=[A-Za-z0-9_-]*' | cut -d= -f2)
+curl -sf "${json[@]}" -X POST "$API/email-verification" -d "{\"token\":\"$TOKEN\"}" >/dev/null
+CSRF=$(curl -sf -c "$WORK/carol.jar" "${json[@]}" -X POST "$API/sessions" -d "{\"email\":\"$CUSTOMER\",\"password\":\"carol-password-1\"}" | jq -r .csrfToken)
+carol=(-b "$WORK/carol.jar" -H "x-csrf-token: $CSRF" "${json[@]}")
+SUB=$(curl -sf "${carol[@]}" -X POST "$API/subscriptions/registrations" -d "{\"licenseKey\":\"$KEY\",\"company\":{\"name\":\"Carol's Studio\",
+  \"street\":\"5 Rue de la Paix\",\"city\":\"Paris\",\"country\":\"FR\",\"zip\":\"75002\",\"phone\":\"+33 1 23 45 67 89\"}}")
+ACCOUNT=$(jq -r .subscription.accountId <<<"$SUB"); SUBSCRIPTION=$(jq -r .subscription.id <<<"$SUB")
+echo "   subscription $SUBSCRIPTION in account $ACCOUNT"
+
+echo "3. A Mac activates with the key, reads its license with and without the network, checks in"
+agent activate --server "$SERVER" --product desktop-business --key "$KEY" --name "Carol's MacBook"
+agent status
+agent status --offline
+agent check-in
+curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION" | jq -c '.keys[] | {kind, quota, used, available}'
+
+echo "4. It deactivates; the seat is free again"
+agent deactivate
+curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION" | jq -c '.keys[] | {kind, quota, used, available}'
+rm -rf "$WORK"
