@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Installation } from '../schema.js';
+import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../schema.js';
+import type { ProductRow } from './products.js';
 import type { Executor } from './users.js';
 
 /** What an installation says about itself, as stored; a field left out of a check-in keeps its value. */
@@ -118,55 +119,12 @@ export async function isBlacklisted(db: Executor, keyId: string, fingerprint: st
 
 export type AuthenticatedInstallation = Installation & { blacklisted: boolean };
 
-export function findInstallationByTokenHash(db: Executor, tokenHash: string): Promise<AuthenticatedInstallation | undefined> {
-  return db
-    .selectFrom('installations as i')
-    .selectAll('i')
-    .select(
-      sql<boolean>`EXISTS (SELECT 1 FROM blacklisted_machines b WHERE b.license_key_id = i.license_key_id AND b.fingerprint = i.fingerprint)`.as('blacklisted'),
-    )
-    .where('i.token_hash', '=', tokenHash)
-    .executeTakeFirst();
-}
-
 export interface CheckInRecord {
   details: InstallationDetails;
   usage: { peak: number; current: number; measuredAt: Date } | null;
   overLimitSince: Date | null;
   now: Date;
   nextCheckInAt: Date;
-}
-
-export function recordCheckIn(db: Executor, id: string, c: CheckInRecord): Promise<Installation> {
-  return db
-    .updateTable('installations')
-    .set({
-      ...detailColumns(c.details),
-      ...(c.usage ? { usage_peak: c.usage.peak, usage_current: c.usage.current, usage_measured_at: c.usage.measuredAt } : {}),
-      over_limit_since: c.overLimitSince,
-      last_seen_at: c.now,
-      next_check_in_at: c.nextCheckInAt,
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
-export async function insertUsageReport(
-  db: Executor,
-  r: { installationId: string; accountId: string | null; peak: number; current: number; measuredAt: Date; reportedAt: Date },
-): Promise<void> {
-  await db
-    .insertInto('installation_usage')
-    .values({
-      installation_id: r.installationId,
-      account_id: r.accountId,
-      peak: r.peak,
-      current: r.current,
-      measured_at: r.measuredAt,
-      reported_at: r.reportedAt,
-    })
-    .execute();
 }
 
 /**
@@ -224,4 +182,84 @@ export async function attachTrialInstallation(db: Executor, productCode: string,
 export async function findTrialEnd(db: Executor, productCode: string, fingerprint: string): Promise<Date | undefined> {
   const row = await db.selectFrom('trials').select('expires_at').where('product_code', '=', productCode).where('fingerprint', '=', fingerprint).executeTakeFirst();
   return row?.expires_at;
+}
+
+export interface InstallationContext {
+  installation: AuthenticatedInstallation;
+  key: LicenseKey | null;
+  subscription: Subscription | null;
+  item: SubscriptionItem | null;
+  product: ProductRow;
+  trialEnd: Date | null;
+}
+
+// Rows nested as JSON come back with timestamps as text; every timestamp column is named *_at.
+function reviveTimestamps<T>(row: Record<string, unknown> | null): T | null {
+  if (!row) return null;
+  for (const [k, v] of Object.entries(row)) if (k.endsWith('_at') && typeof v === 'string') row[k] = new Date(v);
+  return row as T;
+}
+
+/**
+ * Everything a bearer-token call needs about its installation in one round trip: the installation,
+ * whether it is blacklisted, its key, subscription, item and product, and a trial's end. Check-ins
+ * are the most frequent call of all, so this is one indexed lookup by token hash and nothing more.
+ */
+export async function findInstallationContext(db: Executor, tokenHash: string): Promise<InstallationContext | undefined> {
+  const row = await db
+    .selectFrom('installations as i')
+    .innerJoin('products as p', 'p.code', 'i.product_code')
+    .selectAll('i')
+    .select([
+      sql<boolean>`EXISTS (SELECT 1 FROM blacklisted_machines b WHERE b.license_key_id = i.license_key_id AND b.fingerprint = i.fingerprint)`.as('blacklisted'),
+      sql<Record<string, unknown> | null>`(SELECT to_jsonb(k) FROM license_keys k WHERE k.id = i.license_key_id)`.as('key_row'),
+      sql<Record<string, unknown> | null>`(SELECT to_jsonb(s) FROM subscriptions s WHERE s.id = i.subscription_id)`.as('subscription_row'),
+      sql<Record<string, unknown> | null>`(SELECT to_jsonb(it) FROM subscription_items it WHERE it.id = i.item_id)`.as('item_row'),
+      sql<Date | null>`(SELECT t.expires_at FROM trials t WHERE i.trial AND t.product_code = i.product_code AND t.fingerprint = i.fingerprint)`.as('trial_end'),
+      'p.name as product_name',
+      'p.model as product_model',
+      'p.license_types as product_license_types',
+      'p.params as product_params',
+    ])
+    .where('i.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { key_row, subscription_row, item_row, trial_end, product_name, product_model, product_license_types, product_params, ...installation } = row;
+  return {
+    installation,
+    key: reviveTimestamps<LicenseKey>(key_row),
+    subscription: reviveTimestamps<Subscription>(subscription_row),
+    item: reviveTimestamps<SubscriptionItem>(item_row),
+    product: { code: installation.product_code, name: product_name, model: product_model, license_types: product_license_types, params: product_params },
+    trialEnd: trial_end === null ? null : new Date(trial_end),
+  };
+}
+
+/**
+ * Records a check-in in one statement: the installation's new details and schedule, and the usage
+ * report when one came, so an ordinary check-in needs no transaction of its own.
+ */
+export async function recordCheckInWithUsage(db: Executor, id: string, accountId: string | null, c: CheckInRecord): Promise<Installation> {
+  const columns = {
+    ...detailColumns(c.details),
+    ...(c.usage ? { usage_peak: c.usage.peak, usage_current: c.usage.current, usage_measured_at: c.usage.measuredAt } : {}),
+    over_limit_since: c.overLimitSince,
+    last_seen_at: c.now,
+    next_check_in_at: c.nextCheckInAt,
+  };
+  const usage = c.usage;
+  // The usage report rides along as a CTE; the cast only widens the CTE's table list away.
+  const statement: Executor = usage
+    ? (db.with('report', (q) =>
+        q.insertInto('installation_usage').values({
+          installation_id: id,
+          account_id: accountId,
+          peak: usage.peak,
+          current: usage.current,
+          measured_at: usage.measuredAt,
+          reported_at: c.now,
+        }),
+      ) as unknown as Executor)
+    : db;
+  return statement.updateTable('installations').set(columns).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

@@ -1,21 +1,21 @@
 import { productSchema, type Product } from '../../domain/catalog.js';
 import type { Executor } from './users.js';
 
-type ProductRow = { code: string; name: string; model: string; license_types: string[]; params: Record<string, unknown> };
+export type ProductRow = { code: string; name: string; model: string; license_types: string[]; params: Record<string, unknown> };
 
 // Rows are checked against the catalog schema on the way out: a hand-edited row with a broken
 // rule fails loudly where it is read instead of misbehaving during an activation.
-const toProduct = (r: ProductRow): Product =>
+export const productFromRow = (r: ProductRow): Product =>
   productSchema.parse({ code: r.code, name: r.name, model: r.model, licenseTypes: r.license_types, params: r.params });
 
 export async function listProducts(db: Executor): Promise<Product[]> {
   const rows = await db.selectFrom('products').select(['code', 'name', 'model', 'license_types', 'params']).orderBy('code').execute();
-  return rows.map(toProduct);
+  return rows.map(productFromRow);
 }
 
 export async function findProduct(db: Executor, code: string): Promise<Product | undefined> {
   const row = await db.selectFrom('products').select(['code', 'name', 'model', 'license_types', 'params']).where('code', '=', code).executeTakeFirst();
-  return row ? toProduct(row) : undefined;
+  return row ? productFromRow(row) : undefined;
 }
 
 export function upsertProduct(db: Executor, p: Product) {

@@ -1,27 +1,21 @@
 import type { z } from 'zod';
-import {
-  findActiveInstallation,
-  insertUsageReport,
-  isBlacklisted,
-  moveInstallation,
-  recordCheckIn,
-} from '../../data/repositories/installations.js';
+import { findActiveInstallation, isBlacklisted, moveInstallation, recordCheckInWithUsage } from '../../data/repositories/installations.js';
 import { findKey } from '../../data/repositories/license-keys.js';
 import { releaseSeat } from '../../data/repositories/seats.js';
 import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
 import type { Executor } from '../../data/repositories/users.js';
 import type { Installation } from '../../data/schema.js';
 import { checkActivation } from '../../domain/activation-rules.js';
-import { nextCheckInAt, overLimitSince, type Warning } from '../../domain/certificate.js';
+import { nextCheckInAt, overLimitSince, type CertificateClaims, type Warning } from '../../domain/certificate.js';
 import type { CheckInAction, checkInRequestSchema, CheckInResponse } from '../../domain/licensing-protocol.js';
 import type { Deps } from '../context.js';
 import {
-  authenticateInstallation,
   certify,
   claimsFor,
   installationDetails,
   isBound,
   licensedSeats,
+  loadInstallation,
   loadLicenseBasis,
   occupyKey,
   type LicenseBasis,
@@ -66,51 +60,76 @@ async function carryOutMove(trx: Executor, installation: Installation, basis: Li
   return { moved };
 }
 
+interface CheckInAnswer {
+  action: CheckInAction;
+  warnings: Warning[];
+  nextCheckIn: Date;
+  claims: CertificateClaims;
+}
+
+/** Records what the installation reports and works out its next certificate. */
+async function recordAndCertify(
+  db: Executor,
+  deps: Deps,
+  installation: Installation,
+  basis: LicenseBasis,
+  input: CheckInInput,
+  now: Date,
+): Promise<Omit<CheckInAnswer, 'action'>> {
+  const usage = input.usage ? { peak: input.usage.peak, current: input.usage.current, measuredAt: new Date(input.usage.measuredAt) } : null;
+  const bound = isBound(basis.product);
+  const seats = await licensedSeats(db, basis);
+  const nextCheckIn = nextCheckInAt(now, basis.product.params, Math.random);
+  const recorded = await recordCheckInWithUsage(db, installation.id, installation.account_id, {
+    details: installationDetails(input, installation.site),
+    usage,
+    overLimitSince: bound ? overLimitSince(installation.over_limit_since, { usagePeak: usage?.peak ?? installation.usage_peak, seats, now }) : null,
+    now,
+    nextCheckInAt: nextCheckIn,
+  });
+  const { standing, claims } = certify(deps, recorded, basis, seats, now, nextCheckIn);
+  return { warnings: standing.warnings, nextCheckIn, claims };
+}
+
+/** A check-in with something the portal left pending for it: a deactivation or a move, in one transaction. */
+async function checkInWithPendingAction(trx: Executor, deps: Deps, token: string, input: CheckInInput): Promise<CheckInAnswer> {
+  const now = deps.clock.now();
+  let { installation, basis } = await loadInstallation(trx, token);
+  if (installation.pending_action === 'deactivate') {
+    await releaseInstallation(trx, installation, 'deactivated from the portal', now);
+    const seats = await licensedSeats(trx, basis);
+    const standing = { state: 'deactivated' as const, licenseExpiresAt: now, graceUntil: null };
+    return { action: 'deactivate', warnings: [], nextCheckIn: now, claims: claimsFor(deps, installation, basis, seats, standing, { now, nextCheckInAt: now, expiresAt: now }) };
+  }
+  let action: CheckInAction = 'none';
+  const warnings: Warning[] = [];
+  if (installation.pending_action === 'move') {
+    const move = await carryOutMove(trx, installation, basis, now);
+    if ('warning' in move) warnings.push(move.warning);
+    else {
+      installation = { ...move.moved, blacklisted: false };
+      basis = await loadLicenseBasis(trx, installation);
+      action = 'reactivate';
+    }
+  }
+  const answer = await recordAndCertify(trx, deps, installation, basis, input, now);
+  return { ...answer, action, warnings: [...answer.warnings, ...warnings] };
+}
+
 /**
  * A check-in (PROTOCOL.md): records what the installation reports, carries out what the portal
  * left pending for it, and answers with a fresh certificate. An expired license still gets a
  * certificate, saying `expired`: the desktop rule is that it runs until this check-in, then stops.
+ * The ordinary check-in, with nothing pending, is one read and one write with no transaction:
+ * it is the call a fleet makes most.
  */
 export async function checkIn(deps: Deps, token: string, input: CheckInInput): Promise<CheckInResponse> {
   const signer = await activeSigner(deps);
-  const answer = await deps.db.transaction().execute(async (trx) => {
-    const now = deps.clock.now();
-    let installation: Installation = await authenticateInstallation(trx, token);
-    let basis = await loadLicenseBasis(trx, installation);
-    if (installation.pending_action === 'deactivate') {
-      await releaseInstallation(trx, installation, 'deactivated from the portal', now);
-      const seats = await licensedSeats(trx, basis);
-      const standing = { state: 'deactivated' as const, licenseExpiresAt: now, graceUntil: null };
-      return { action: 'deactivate' as const, warnings: [], nextCheckIn: now, claims: claimsFor(deps, installation, basis, seats, standing, { now, nextCheckInAt: now, expiresAt: now }) };
-    }
-
-    let action: CheckInAction = 'none';
-    const warnings: Warning[] = [];
-    if (installation.pending_action === 'move') {
-      const move = await carryOutMove(trx, installation, basis, now);
-      if ('warning' in move) warnings.push(move.warning);
-      else {
-        installation = move.moved;
-        basis = await loadLicenseBasis(trx, installation);
-        action = 'reactivate';
-      }
-    }
-
-    const usage = input.usage ? { peak: input.usage.peak, current: input.usage.current, measuredAt: new Date(input.usage.measuredAt) } : null;
-    const bound = isBound(basis.product);
-    const seats = await licensedSeats(trx, basis);
-    const nextCheckIn = nextCheckInAt(now, basis.product.params, Math.random);
-    installation = await recordCheckIn(trx, installation.id, {
-      details: installationDetails(input, installation.site),
-      usage,
-      overLimitSince: bound ? overLimitSince(installation.over_limit_since, { usagePeak: usage?.peak ?? installation.usage_peak, seats, now }) : null,
-      now,
-      nextCheckInAt: nextCheckIn,
-    });
-    if (usage) await insertUsageReport(trx, { installationId: installation.id, accountId: installation.account_id, ...usage, reportedAt: now });
-    const { standing, claims } = certify(deps, installation, basis, seats, now, nextCheckIn);
-    return { action, warnings: [...standing.warnings, ...warnings], nextCheckIn, claims };
-  });
+  const { installation, basis } = await loadInstallation(deps.db, token);
+  const answer: CheckInAnswer =
+    installation.pending_action === null
+      ? { ...(await recordAndCertify(deps.db, deps, installation, basis, input, deps.clock.now())), action: 'none' }
+      : await deps.db.transaction().execute((trx) => checkInWithPendingAction(trx, deps, token, input));
   return {
     certificate: signCertificate(signer, answer.claims),
     nextCheckInAt: answer.nextCheckIn.toISOString(),

@@ -5,7 +5,7 @@ import type { Executor } from '../../data/repositories/users.js';
 import type { Installation } from '../../data/schema.js';
 import type { DeactivationResponse } from '../../domain/licensing-protocol.js';
 import type { Deps } from '../context.js';
-import { authenticateInstallation } from './installation-license.js';
+import { loadInstallation } from './installation-license.js';
 
 /** Deactivates an installation and gives back its seat when it took one; racing calls give it back once. */
 export async function releaseInstallation(trx: Executor, installation: Installation, reason: string, now: Date): Promise<void> {
@@ -18,7 +18,7 @@ export async function releaseInstallation(trx: Executor, installation: Installat
 /** The installation gives up its license: the seat is free at once and its token stops working. */
 export async function deactivateFromInstallation(deps: Deps, token: string): Promise<DeactivationResponse> {
   return deps.db.transaction().execute(async (trx) => {
-    const installation = await authenticateInstallation(trx, token);
+    const { installation } = await loadInstallation(trx, token);
     await releaseInstallation(trx, installation, 'deactivated by the installation', deps.clock.now());
     return { installationId: installation.id, state: 'deactivated' as const };
   });

@@ -1,12 +1,12 @@
 import {
-  findInstallationByTokenHash,
+  findInstallationContext,
   findTrialEnd,
   keyBinding,
   type AuthenticatedInstallation,
   type InstallationDetails,
 } from '../../data/repositories/installations.js';
 import { countKeyMove, findKey, listKeysOfSubscription, lockKey } from '../../data/repositories/license-keys.js';
-import { findProduct } from '../../data/repositories/products.js';
+import { findProduct, productFromRow } from '../../data/repositories/products.js';
 import { takeSeat } from '../../data/repositories/seats.js';
 import { findItem, findSubscription } from '../../data/repositories/subscriptions.js';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
@@ -64,15 +64,6 @@ export function installationDetails(d: DescriptiveFields, currentSite: Record<st
   };
 }
 
-/** The installation a bearer token belongs to; a deactivated or blacklisted one's token no longer works. */
-export async function authenticateInstallation(trx: Executor, token: string): Promise<AuthenticatedInstallation> {
-  const installation = await findInstallationByTokenHash(trx, hashSecret(token));
-  if (!installation) throw new AppError('token_invalid', 'The installation token is not valid');
-  if (installation.state === 'deactivated') throw new AppError('installation_deactivated', 'This installation has been deactivated; activate it again');
-  if (installation.blacklisted) throw refusal('installation_blacklisted');
-  return installation;
-}
-
 /** What an installation's license rests on: a key of a subscription item, or a trial. */
 export type LicenseBasis =
   | { trial: false; product: Product; key: LicenseKey; subscription: Subscription; item: SubscriptionItem }
@@ -94,6 +85,26 @@ export async function loadLicenseBasis(trx: Executor, installation: Installation
   // The key or subscription was deleted under a running installation: it has nothing to run on.
   if (!key || !subscription || !item) throw new AppError('installation_deactivated', 'The license of this installation no longer exists');
   return { trial: false, product, key, subscription, item };
+}
+
+/**
+ * The installation a bearer token belongs to, with the license it rests on, read in one query. A
+ * deactivated or blacklisted installation's token no longer works.
+ */
+export async function loadInstallation(db: Executor, token: string): Promise<{ installation: AuthenticatedInstallation; basis: LicenseBasis }> {
+  const context = await findInstallationContext(db, hashSecret(token));
+  if (!context) throw new AppError('token_invalid', 'The installation token is not valid');
+  const { installation, key, subscription, item, trialEnd } = context;
+  if (installation.state === 'deactivated') throw new AppError('installation_deactivated', 'This installation has been deactivated; activate it again');
+  if (installation.blacklisted) throw refusal('installation_blacklisted');
+  const product = productFromRow(context.product);
+  if (installation.trial) {
+    if (!trialEnd) throw new Error(`trial installation ${installation.id} has no trial`);
+    return { installation, basis: { trial: true, product, trialEnd } };
+  }
+  // The key or subscription was deleted under a running installation: it has nothing to run on.
+  if (!key || !subscription || !item) throw new AppError('installation_deactivated', 'The license of this installation no longer exists');
+  return { installation, basis: { trial: false, product, key, subscription, item } };
 }
 
 async function poolOf(trx: Executor, basis: Extract<LicenseBasis, { trial: false }>): Promise<PoolState> {

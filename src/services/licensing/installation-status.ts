@@ -1,12 +1,11 @@
 import type { StatusResponse } from '../../domain/licensing-protocol.js';
 import type { Deps } from '../context.js';
-import { authenticateInstallation, licensedSeats, loadLicenseBasis, seatFigures, standingOf } from './installation-license.js';
+import { licensedSeats, loadInstallation, seatFigures, standingOf } from './installation-license.js';
 
 /** The license information an installation's console shows: the seats of its key and how its license stands. */
 export async function installationStatus(deps: Deps, token: string): Promise<StatusResponse> {
   const now = deps.clock.now();
-  const installation = await authenticateInstallation(deps.db, token);
-  const basis = await loadLicenseBasis(deps.db, installation);
+  const { installation, basis } = await loadInstallation(deps.db, token);
   const seats = await licensedSeats(deps.db, basis);
   const standing = standingOf(basis, installation, seats, now);
   return {
