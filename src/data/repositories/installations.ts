@@ -194,7 +194,7 @@ export interface InstallationContext {
 }
 
 // Rows nested as JSON come back with timestamps as text; every timestamp column is named *_at.
-function reviveTimestamps<T>(row: Record<string, unknown> | null): T | null {
+export function reviveTimestamps<T>(row: Record<string, unknown> | null): T | null {
   if (!row) return null;
   for (const [k, v] of Object.entries(row)) if (k.endsWith('_at') && typeof v === 'string') row[k] = new Date(v);
   return row as T;
@@ -262,4 +262,47 @@ export async function recordCheckInWithUsage(db: Executor, id: string, accountId
       ) as unknown as Executor)
     : db;
   return statement.updateTable('installations').set(columns).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export interface ActivationContext {
+  subscription: Subscription | null;
+  items: SubscriptionItem[];
+  product: ProductRow | null;
+  blacklisted: boolean;
+  activeInstallation: Installation | null;
+}
+
+/**
+ * Everything an activation checks about a key before taking a seat, in one round trip: its
+ * subscription and products, the product asked for, and whether this machine is blacklisted or
+ * already active on the key.
+ */
+export async function findActivationContext(
+  db: Executor,
+  a: { keyId: string; subscriptionId: string; productCode: string; fingerprint: string },
+): Promise<ActivationContext> {
+  const { rows } = await sql<{
+    subscription: Record<string, unknown> | null;
+    items: Record<string, unknown>[];
+    product: ProductRow | null;
+    blacklisted: boolean;
+    active_installation: Record<string, unknown> | null;
+  }>`
+    SELECT
+      (SELECT to_jsonb(s) FROM subscriptions s WHERE s.id = ${a.subscriptionId}) AS subscription,
+      (SELECT coalesce(jsonb_agg(to_jsonb(it) ORDER BY it.product_code, it.license_type), '[]'::jsonb)
+         FROM subscription_items it WHERE it.subscription_id = ${a.subscriptionId}) AS items,
+      (SELECT jsonb_build_object('code', p.code, 'name', p.name, 'model', p.model, 'license_types', p.license_types, 'params', p.params)
+         FROM products p WHERE p.code = ${a.productCode}) AS product,
+      EXISTS (SELECT 1 FROM blacklisted_machines b WHERE b.license_key_id = ${a.keyId} AND b.fingerprint = ${a.fingerprint}) AS blacklisted,
+      (SELECT to_jsonb(i) FROM installations i
+         WHERE i.license_key_id = ${a.keyId} AND i.fingerprint = ${a.fingerprint} AND i.state = 'active') AS active_installation`.execute(db);
+  const row = rows[0]!;
+  return {
+    subscription: reviveTimestamps<Subscription>(row.subscription),
+    items: row.items.map((i) => reviveTimestamps<SubscriptionItem>(i)!),
+    product: row.product,
+    blacklisted: row.blacklisted,
+    activeInstallation: reviveTimestamps<Installation>(row.active_installation),
+  };
 }

@@ -1,14 +1,13 @@
 import type { z } from 'zod';
 import {
+  findActivationContext,
   findActiveInstallation,
   insertInstallation,
-  isBlacklisted,
   isDuplicateActivation,
   reissueActivation,
 } from '../../data/repositories/installations.js';
 import { findKeyByHash } from '../../data/repositories/license-keys.js';
-import { findProduct } from '../../data/repositories/products.js';
-import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
+import { productFromRow } from '../../data/repositories/products.js';
 import type { LicenseKey } from '../../data/schema.js';
 import { checkActivation } from '../../domain/activation-rules.js';
 import { nextCheckInAt } from '../../domain/certificate.js';
@@ -84,10 +83,9 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
 
 async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string) {
   const now = deps.clock.now();
-  const subscription = await findSubscription(trx, key.subscription_id);
-  const items = await listItems(trx, key.subscription_id);
-  const product = await findProduct(trx, input.product);
-  const blacklisted = await isBlacklisted(trx, key.id, input.fingerprint);
+  const context = await findActivationContext(trx, { keyId: key.id, subscriptionId: key.subscription_id, productCode: input.product, fingerprint: input.fingerprint });
+  const { subscription, items, blacklisted } = context;
+  const product = context.product ? productFromRow(context.product) : undefined;
   if (!subscription) throw new AppError('key_not_found', 'No license key like this exists', { field: 'licenseKey' });
   const verdict = checkActivation({
     now,
@@ -106,7 +104,7 @@ async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, inp
   const renewal = { tokenHash: hashSecret(token), publicKey: input.publicKey, details, now, nextCheckInAt: nextCheckIn };
 
   const seats = await licensedSeats(trx, basis);
-  let existing = await findActiveInstallation(trx, key.id, input.fingerprint);
+  let existing = context.activeInstallation ?? undefined;
   if (!existing) {
     const occupied = await occupyKey(trx, { key, itemId: item.id, product: basis.product, fingerprint: input.fingerprint });
     if (!occupied.ok) {
