@@ -7,7 +7,9 @@ import { migrateToLatest } from './data/migrate.js';
 import { seedCatalog } from './data/seed.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { buildApp, type AppState } from './http/app.js';
-import { startOutboxWorker, type Worker } from './jobs/outbox-worker.js';
+import { startOutboxWorker } from './jobs/outbox-worker.js';
+import { startPeriodicJob, type PeriodicJob } from './jobs/periodic.js';
+import { releaseExpiredSublicenses } from './services/sublicenses/release-expired-sublicenses.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
 import type { Deps } from './services/context.js';
 import { bootstrapOperator } from './services/operators/bootstrap-operator.js';
@@ -50,7 +52,10 @@ export async function startServer(config: Config, options: { clock?: Clock; data
   const state: AppState = { shuttingDown: false };
   const app = await buildApp(deps, state);
   const transport = createMailTransport(config);
-  const worker: Worker | null = config.runJobs ? startOutboxWorker(deps, transport) : null;
+  // Background jobs run in every server process; each claims its rows, so each due item runs once.
+  const jobs: PeriodicJob[] = config.runJobs
+    ? [startOutboxWorker(deps, transport), startPeriodicJob(deps, 'sublicense-expiry', 60_000, () => releaseExpiredSublicenses(deps))]
+    : [];
   const address = await app.listen({ host: config.host, port: config.port });
   log.info({ address, engine: database.engine, mail: transport.kind }, 'keyline is listening');
 
@@ -59,7 +64,7 @@ export async function startServer(config: Config, options: { clock?: Clock; data
     (stopping ??= (async () => {
       state.shuttingDown = true;
       await app.close();
-      await worker?.stop();
+      await Promise.all(jobs.map((job) => job.stop()));
       transport.close();
       await database.close();
     })());

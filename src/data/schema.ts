@@ -203,6 +203,7 @@ export interface LicenseKeysTable {
   key_hash: string;
   key_text: string;
   expires_at: NullableTimestamp;
+  released_at: NullableTimestamp;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

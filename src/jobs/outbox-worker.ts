@@ -2,6 +2,7 @@ import { claimDueEmails, markEmailAttemptFailed, markEmailSent } from '../data/r
 import { addSeconds } from '../domain/clock.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Deps } from '../services/context.js';
+import { startPeriodicJob, type PeriodicJob } from './periodic.js';
 
 // With the backoff below this keeps retrying for about a day, so an SMTP outage overnight loses nothing.
 export const MAX_EMAIL_ATTEMPTS = 33;
@@ -40,31 +41,9 @@ export async function deliverDueEmails(deps: Deps, transport: MailTransport): Pr
   return claimed.length;
 }
 
-export interface Worker {
-  stop(): Promise<void>;
-}
-
-export function startOutboxWorker(deps: Deps, transport: MailTransport, intervalMs = 1000): Worker {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
-  const pass = async () => {
-    try {
-      // Keep draining while full batches come back.
-      while (!stopped && (await deliverDueEmails(deps, transport)) === BATCH);
-    } catch (err) {
-      deps.log.error({ err }, 'outbox pass failed');
-    }
-    if (!stopped) timer = setTimeout(() => (running = pass()), intervalMs);
-  };
-  timer = setTimeout(() => (running = pass()), 0);
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+/** Drains the outbox every `intervalMs`, as long as full batches keep coming back. */
+export function startOutboxWorker(deps: Deps, transport: MailTransport, intervalMs = 1000): PeriodicJob {
+  return startPeriodicJob(deps, 'outbox', intervalMs, async () => {
+    while ((await deliverDueEmails(deps, transport)) === BATCH);
+  });
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMembership } from '../../src/data/repositories/memberships.js';
-import { createTestApp, signedInUser, type TestApp } from '../support/harness.js';
+import { releaseExpiredSublicenses } from '../../src/services/sublicenses/release-expired-sublicenses.js';
+import { createTestApp, PASSWORD, signedInUser, type TestApp } from '../support/harness.js';
 import { customerWithSubscription, seatedInstallation } from '../support/licensing.js';
 
 let t: TestApp;
@@ -81,6 +82,23 @@ describe('additional license keys', () => {
     expect(res.body.key).toMatchObject({ name: 'Spring term', expiresAt: term, renewsWithSubscription: false });
     const past = await c.client.patch(`${c.base}/keys/${key.id}`, { expiresAt: new Date(t.clock.now().getTime() - 1000).toISOString() });
     expect(past.body.error.details.field).toBe('expiresAt');
+  });
+
+  it('gives an expired custom-dated key’s seats back to the pool, once, when the job runs', async () => {
+    const c = await tenSeats();
+    const term = new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString();
+    const { key } = (await c.create({ name: 'Contractor', kind: 'reserved', quota: 3, expiresAt: term })).body;
+    const seat = await seatedInstallation(t, { id: key.id, kind: 'reserved' }, c.itemId, t.clock.now());
+    expect(await releaseExpiredSublicenses(t.deps)).toBe(0);
+    t.clock.advanceDays(31);
+    expect(await releaseExpiredSublicenses(t.deps)).toBe(1);
+    expect(await releaseExpiredSublicenses(t.deps)).toBe(0);
+    expect((await c.client.signIn(c.email, PASSWORD)).status).toBe(201);
+    const d = await c.details();
+    expect(d.products[0]).toMatchObject({ used: 0, availableInMainPool: 10, availableInReservedKeys: 0 });
+    expect(d.keys.map((k: { name: string }) => k.name)).not.toContain('Contractor');
+    const installation = await t.deps.db.selectFrom('installations').select(['state', 'deactivation_reason']).where('id', '=', seat.id).executeTakeFirstOrThrow();
+    expect(installation).toEqual({ state: 'deactivated', deactivation_reason: 'key_expired' });
   });
 
   it('refuses sublicenses for products whose key activates one server', async () => {

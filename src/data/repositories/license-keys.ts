@@ -82,3 +82,25 @@ export function deleteKey(db: Executor, keyId: string) {
 export async function countKeyMove(db: Executor, keyId: string): Promise<void> {
   await db.updateTable('license_keys').set((eb) => ({ moves_used: eb('moves_used', '+', 1) })).where('id', '=', keyId).execute();
 }
+
+/**
+ * Custom-dated sublicenses whose date has passed and whose seats are still held, locked for one
+ * job run; SKIP LOCKED lets several server processes share the work without doing it twice.
+ */
+export function claimExpiredSublicenses(db: Executor, now: Date, limit: number): Promise<LicenseKey[]> {
+  return db
+    .selectFrom('license_keys')
+    .selectAll()
+    .where('kind', '<>', 'primary')
+    .where('released_at', 'is', null)
+    .where('expires_at', '<=', now)
+    .orderBy('expires_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export function markKeyReleased(db: Executor, keyId: string, now: Date) {
+  return db.updateTable('license_keys').set({ released_at: now, updated_at: now }).where('id', '=', keyId).execute();
+}

@@ -15,7 +15,6 @@ import type { Product } from '../../domain/catalog.js';
 import {
   certificateClaims,
   certificateExpiresAt,
-  itemPool,
   keySeats,
   licenseStanding,
   usageSeats,
@@ -28,6 +27,7 @@ import type { DescriptiveFields } from '../../domain/licensing-protocol.js';
 import type { PoolState } from '../../domain/seat-pool.js';
 import type { Deps } from '../context.js';
 import type { Executor } from '../../data/repositories/users.js';
+import { poolOfItem } from '../subscriptions/subscription-view.js';
 import { hashSecret } from '../security/secrets.js';
 
 /** The pieces shared by the installation-facing use cases: identity, the license behind an installation, its certificate. */
@@ -108,11 +108,7 @@ export async function loadInstallation(db: Executor, token: string): Promise<{ i
 }
 
 async function poolOf(trx: Executor, basis: Extract<LicenseBasis, { trial: false }>): Promise<PoolState> {
-  const keys = await listKeysOfSubscription(trx, basis.subscription.id);
-  const primary = keys.find((k) => k.kind === 'primary');
-  if (!primary) throw new Error(`subscription ${basis.subscription.id} has no primary key`);
-  const sublicenses = keys.filter((k) => k.item_id === basis.item.id).map((k) => ({ id: k.id, kind: k.kind, quota: k.quota, used: k.used }));
-  return itemPool({ quantity: basis.item.quantity, mainUsed: basis.item.main_used, sublicenses }, primary.id);
+  return poolOfItem(basis.item, await listKeysOfSubscription(trx, basis.subscription.id));
 }
 
 /** Seats the certificate licenses: one per installation, or the whole key for a bound installation. */

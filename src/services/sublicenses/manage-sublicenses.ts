@@ -68,7 +68,7 @@ export async function createSublicense(deps: Deps, actor: Actor, accountId: stri
     if (product?.params.installationsPerKey !== null) {
       throw new AppError('validation_failed', `${product?.name ?? 'This product'} activates one server per key; additional keys are for per-device products`, { field: 'itemId' });
     }
-    const { pool } = poolOfItem(item, await listKeysOfSubscription(trx, subscriptionId));
+    const pool = poolOfItem(item, await listKeysOfSubscription(trx, subscriptionId));
     const problem = checkQuota(pool, { keyId: null, kind: input.kind, quota: input.quota });
     if (problem) refuseQuota(problem);
     if (input.kind === 'reserved') await adjustReserved(trx, item.id, input.quota);
@@ -110,7 +110,7 @@ export async function updateSublicense(
     let deactivated = 0;
     if (changes.quota !== undefined && changes.quota !== key.quota) {
       const kind = key.kind as 'dynamic' | 'reserved';
-      const { pool } = poolOfItem(item, await listKeysOfSubscription(trx, subscriptionId));
+      const pool = poolOfItem(item, await listKeysOfSubscription(trx, subscriptionId));
       const problem = checkQuota(pool, { keyId, kind, quota: changes.quota });
       if (problem) refuseQuota(problem);
       const excess = excessAfterQuotaChange(key.used, changes.quota);

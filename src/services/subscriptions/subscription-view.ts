@@ -5,7 +5,8 @@ import { findSubscription, listItems } from '../../data/repositories/subscriptio
 import type { Executor } from '../../data/repositories/users.js';
 import type { LicenseKey, Order, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
-import { keyRow, summarizePool, type PoolKey, type PoolState } from '../../domain/seat-pool.js';
+import { itemPool } from '../../domain/certificate.js';
+import { keyRow, summarizePool, type PoolState } from '../../domain/seat-pool.js';
 
 export interface KeyRowView {
   key: LicenseKey;
@@ -31,17 +32,17 @@ export interface SubscriptionView {
 }
 
 /**
- * The seat pool of one product of a subscription, as the domain rules read it. The primary key
- * serves every product, so its use in this product is what the main pool holds beyond the
- * dynamic keys of the product.
+ * The seat pool of one product of a subscription, as the domain rules read it: the primary key
+ * serves every product, and a sublicense whose custom date passed and whose seats were given
+ * back no longer takes part.
  */
-export function poolOfItem(item: SubscriptionItem, keys: readonly LicenseKey[]): { pool: PoolState; primary: PoolKey | null } {
-  const sublicenses = keys.filter((k) => k.item_id === item.id);
-  const dynamicUsed = sublicenses.filter((k) => k.kind === 'dynamic').reduce((n, k) => n + k.used, 0);
-  const primaryKey = keys.find((k) => k.kind === 'primary');
-  const primary: PoolKey | null = primaryKey ? { id: primaryKey.id, kind: 'primary', quota: null, used: item.main_used - dynamicUsed } : null;
-  const poolKeys: PoolKey[] = [...(primary ? [primary] : []), ...sublicenses.map((k) => ({ id: k.id, kind: k.kind, quota: k.quota, used: k.used }))];
-  return { pool: { total: item.quantity, keys: poolKeys }, primary };
+export function poolOfItem(item: SubscriptionItem, keys: readonly LicenseKey[]): PoolState {
+  const primary = keys.find((k) => k.kind === 'primary');
+  if (!primary) throw new Error(`subscription ${item.subscription_id} has no primary key`);
+  const sublicenses = keys
+    .filter((k) => k.item_id === item.id && k.released_at === null)
+    .map((k) => ({ id: k.id, kind: k.kind, quota: k.quota, used: k.used }));
+  return itemPool({ quantity: item.quantity, mainUsed: item.main_used, sublicenses }, primary.id);
 }
 
 /**
@@ -61,7 +62,7 @@ export async function loadSubscriptionView(db: Executor, accountId: string | nul
   const itemViews: ItemView[] = [];
   const keyRows: KeyRowView[] = [];
   for (const item of items) {
-    const { pool } = poolOfItem(item, keys);
+    const pool = poolOfItem(item, keys);
     const summary = summarizePool(pool);
     itemViews.push({
       item,

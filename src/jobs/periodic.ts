@@ -1,0 +1,31 @@
+import type { Deps } from '../services/context.js';
+
+export interface PeriodicJob {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `work` now and then every `intervalMs`, one run at a time, until stopped. The work itself
+ * must be safe with several server processes running it (row claims with SKIP LOCKED).
+ */
+export function startPeriodicJob(deps: Deps, name: string, intervalMs: number, work: () => Promise<unknown>): PeriodicJob {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const run = async () => {
+    try {
+      await work();
+    } catch (err) {
+      deps.log.error({ err, job: name }, 'job run failed');
+    }
+    if (!stopped) timer = setTimeout(() => (running = run()), intervalMs);
+  };
+  timer = setTimeout(() => (running = run()), 0);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
