@@ -18,6 +18,8 @@ export const EMAIL_REQUESTS_PER_ADDRESS: RateLimitRule = { name: 'email-request'
  * client address: stops key guessing, while good keys (and a full quota) never count.
  */
 export const ACTIVATION_GUESSES_PER_ADDRESS: RateLimitRule = { name: 'activation-guess', limit: 30, windowSeconds: 600 };
+/** Trials started from one client address a day: a lab installs a few machines, not thousands. */
+export const TRIALS_PER_ADDRESS: RateLimitRule = { name: 'trial', limit: 20, windowSeconds: 86_400 };
 /** Activations per license key, so one leaked key cannot keep the server busy (limit: KEYLINE_ACTIVATIONS_PER_KEY). */
 export const ACTIVATIONS_PER_KEY: RateLimitRule = { name: 'activation-key', limit: 600, windowSeconds: 600 };
 

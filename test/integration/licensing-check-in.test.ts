@@ -207,6 +207,16 @@ describe('trials', () => {
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'not_found']);
   });
 
+  it('limits how many trials one address may start in a day, since fingerprints cost nothing', async () => {
+    const lab = t.client('198.51.100.9');
+    for (let i = 0; i < 20; i++) expect((await lab.post('/licensing/v1/trials', { product: 'desktop-business', ...machine() })).status).toBe(201);
+    const refused = await lab.post('/licensing/v1/trials', { product: 'desktop-business', ...machine() });
+    expect([refused.status, refused.body.error.code]).toEqual([429, 'rate_limited']);
+    expect((await t.client('198.51.100.10').post('/licensing/v1/trials', { product: 'desktop-business', ...machine() })).status).toBe(201);
+    t.clock.advanceDays(1);
+    expect((await lab.post('/licensing/v1/trials', { product: 'desktop-business', ...machine() })).status).toBe(201);
+  });
+
   it('checks in like any installation and is told when the trial has ended', async () => {
     const res = await t.client().post('/licensing/v1/trials', { product: 'desktop-business', ...machine() });
     const trial = asInstallation(t, res.body.installationToken);

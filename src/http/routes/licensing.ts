@@ -84,7 +84,7 @@ export function licensingRoutes(deps: Deps): FastifyPluginAsyncZod {
         body: trialRequestSchema,
         response: { 201: activationResponseSchema, ...errors },
       },
-      handler: async (req, reply) => reply.code(201).send(await startTrial(deps, req.body)),
+      handler: async (req, reply) => reply.code(201).send(await startTrial(deps, req.body, originOf(req))),
     });
   };
 }

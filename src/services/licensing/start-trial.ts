@@ -5,7 +5,8 @@ import { addDays } from '../../domain/clock.js';
 import { nextCheckInAt } from '../../domain/certificate.js';
 import { AppError } from '../../domain/errors.js';
 import type { ActivationResponse, trialRequestSchema } from '../../domain/licensing-protocol.js';
-import type { Deps } from '../context.js';
+import type { Deps, Origin } from '../context.js';
+import { enforceRateLimit, TRIALS_PER_ADDRESS } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { certify, installationDetails, licensedSeats } from './installation-license.js';
 import { activeSigner, signCertificate } from './signing.js';
@@ -16,7 +17,9 @@ export type TrialInput = z.output<typeof trialRequestSchema>;
  * A trial activation: no key, the product's trial days and seats, once per machine and product.
  * The trial installation checks in like any other and is told when its trial has ended.
  */
-export async function startTrial(deps: Deps, input: TrialInput): Promise<ActivationResponse> {
+export async function startTrial(deps: Deps, input: TrialInput, origin: Origin): Promise<ActivationResponse> {
+  // A trial needs no key, only a fingerprint the caller makes up, so the address is what limits them.
+  await enforceRateLimit(deps, TRIALS_PER_ADDRESS, origin.ip ?? 'unknown');
   const signer = await activeSigner(deps);
   const token = newSecret('kli');
   const result = await deps.db.transaction().execute(async (trx) => {
