@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AuditEventRow } from '../data/repositories/audit-events.js';
-import type { Account, Subscription, User } from '../data/schema.js';
+import type { Account, Order, Subscription, User } from '../data/schema.js';
 import { displayStatus } from '../domain/subscription.js';
 import { INVITATION_STATES } from '../domain/invitation.js';
 import { INVITATION_LANGUAGES } from '../mail/templates.js';
@@ -195,6 +195,33 @@ export function presentSubscription(s: Subscription, now: Date): z.infer<typeof 
   };
 }
 
+export const orderLineSchema = z.object({ productCode: z.string(), licenseType: z.string().nullable(), quantity: z.number() }).meta({ id: 'OrderLine' });
+
+/** An order as the customer's order history shows it; the back office adds who placed it. */
+export const orderHistorySchema = z
+  .object({
+    number: z.number(),
+    kind: z.enum(['new', 'renewal', 'add_licenses', 'trial']),
+    duration: z.enum(['1m', '1y', '2y', '3y']).nullable(),
+    items: z.array(orderLineSchema),
+    previousExpiresAt: z.string().nullable(),
+    newExpiresAt: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'OrderHistoryEntry' });
+
+export function presentOrderHistory(o: Order): z.infer<typeof orderHistorySchema> {
+  return {
+    number: o.number,
+    kind: o.kind,
+    duration: o.duration,
+    items: o.items,
+    previousExpiresAt: iso(o.previous_expires_at),
+    newExpiresAt: o.new_expires_at.toISOString(),
+    createdAt: o.created_at.toISOString(),
+  };
+}
+
 export const licenseKeyRowSchema = z
   .object({
     id: z.string(),
@@ -227,17 +254,7 @@ export const subscriptionDetailsSchema = z
       }),
     ),
     keys: z.array(licenseKeyRowSchema),
-    orders: z.array(
-      z.object({
-        number: z.number(),
-        kind: z.enum(['new', 'renewal', 'add_licenses', 'trial']),
-        duration: z.enum(['1m', '1y', '2y', '3y']).nullable(),
-        items: z.array(z.object({ productCode: z.string(), licenseType: z.string().nullable(), quantity: z.number() })),
-        previousExpiresAt: z.string().nullable(),
-        newExpiresAt: z.string(),
-        createdAt: z.string(),
-      }),
-    ),
+    orders: z.array(orderHistorySchema),
   })
   .meta({ id: 'SubscriptionDetails' });
 
@@ -272,14 +289,6 @@ export function presentSubscriptionDetails(v: SubscriptionView, now: Date): z.in
       availableInReservedKeys: i.availableInReserved,
     })),
     keys: v.keys.map((r) => presentKeyRow(r, s)),
-    orders: v.orders.map((o) => ({
-      number: o.number,
-      kind: o.kind,
-      duration: o.duration,
-      items: o.items,
-      previousExpiresAt: iso(o.previous_expires_at),
-      newExpiresAt: o.new_expires_at.toISOString(),
-      createdAt: o.created_at.toISOString(),
-    })),
+    orders: v.orders.map(presentOrderHistory),
   };
 }

@@ -7,8 +7,9 @@ import type { SubscriptionView } from '../services/subscriptions/subscription-vi
 import type { IssuedSubscription } from '../services/vendor/issue-subscription.js';
 import {
   accountSchema,
-  iso,
+  orderHistorySchema,
   presentAccount,
+  presentOrderHistory,
   presentSubscription,
   presentSubscriptionDetails,
   subscriptionDetailsSchema,
@@ -16,8 +17,6 @@ import {
 } from './presenters.js';
 
 // The vendor back office's shapes: what the portal shows a customer, plus who the customer is.
-
-export const orderLineSchema = z.object({ productCode: z.string(), licenseType: z.string().nullable(), quantity: z.number() }).meta({ id: 'OrderLine' });
 
 export const itemSchema = z
   .object({ id: z.string(), productCode: z.string(), licenseType: z.string().nullable(), quantity: z.number() })
@@ -27,37 +26,24 @@ export function presentItem(i: SubscriptionItem): z.infer<typeof itemSchema> {
   return { id: i.id, productCode: i.product_code, licenseType: i.license_type, quantity: i.quantity };
 }
 
-export const orderSchema = z
-  .object({
+export const orderSchema = orderHistorySchema
+  .extend({
     id: z.string(),
-    number: z.number(),
     subscriptionId: z.string(),
     accountId: z.string().nullable(),
-    kind: z.enum(['new', 'renewal', 'add_licenses', 'trial']),
     channel: z.enum(['online', 'reseller', 'trial']),
-    duration: z.enum(['1m', '1y', '2y', '3y']).nullable(),
-    items: z.array(orderLineSchema),
-    previousExpiresAt: z.string().nullable(),
-    newExpiresAt: z.string(),
     placedBy: z.string().nullable().meta({ description: 'Email of the operator who placed it' }),
-    createdAt: z.string(),
   })
   .meta({ id: 'Order' });
 
 export function presentOrder(o: OrderRow): z.infer<typeof orderSchema> {
   return {
+    ...presentOrderHistory(o),
     id: o.id,
-    number: o.number,
     subscriptionId: o.subscription_id,
     accountId: o.account_id,
-    kind: o.kind,
     channel: o.channel,
-    duration: o.duration,
-    items: o.items,
-    previousExpiresAt: iso(o.previous_expires_at),
-    newExpiresAt: o.new_expires_at.toISOString(),
     placedBy: o.placed_by_email,
-    createdAt: o.created_at.toISOString(),
   };
 }
 
