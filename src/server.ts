@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { buildApp, type AppState } from './http/app.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { startPeriodicJob, type PeriodicJob } from './jobs/periodic.js';
+import { sendExpiryReminders } from './services/notifications/expiry-reminders.js';
 import { releaseExpiredSublicenses } from './services/sublicenses/release-expired-sublicenses.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
 import type { Deps } from './services/context.js';
@@ -54,7 +55,11 @@ export async function startServer(config: Config, options: { clock?: Clock; data
   const transport = createMailTransport(config);
   // Background jobs run in every server process; each claims its rows, so each due item runs once.
   const jobs: PeriodicJob[] = config.runJobs
-    ? [startOutboxWorker(deps, transport), startPeriodicJob(deps, 'sublicense-expiry', 60_000, () => releaseExpiredSublicenses(deps))]
+    ? [
+        startOutboxWorker(deps, transport),
+        startPeriodicJob(deps, 'sublicense-expiry', 60_000, () => releaseExpiredSublicenses(deps)),
+        startPeriodicJob(deps, 'expiry-reminders', 15 * 60_000, () => sendExpiryReminders(deps)),
+      ]
     : [];
   const address = await app.listen({ host: config.host, port: config.port });
   log.info({ address, engine: database.engine, mail: transport.kind }, 'keyline is listening');

@@ -177,6 +177,13 @@ export interface SubscriptionsTable {
   updated_at: Generated<Date>;
 }
 
+export interface SubscriptionRemindersTable {
+  subscription_id: string;
+  expires_at: Timestamp;
+  days_before: number;
+  sent_at: Timestamp;
+}
+
 export interface SubscriptionItemsTable {
   id: Generated<string>;
   subscription_id: string;
@@ -306,6 +313,7 @@ export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
   memberships: MembershipsTable;
+  subscription_reminders: SubscriptionRemindersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   user_tokens: UserTokensTable;

@@ -1,5 +1,5 @@
 import type { LicensingParams, Product } from './catalog.js';
-import { addDays, addSeconds } from './clock.js';
+import { addDays, addSeconds, DAY_MS, daysUntil } from './clock.js';
 import { keyRow, type PoolKey, type PoolState } from './seat-pool.js';
 import { EXPIRING_SOON_DAYS } from './subscription.js';
 
@@ -31,9 +31,7 @@ export interface Warning {
   daysLeft?: number;
 }
 
-const DAY_MS = 86_400_000;
 const HOUR_SECONDS = 3600;
-const daysUntil = (end: Date, now: Date) => Math.max(0, Math.ceil((end.getTime() - now.getTime()) / DAY_MS));
 
 type Schedule = Pick<LicensingParams, 'checkInMaxHours' | 'checkInJitter'>;
 
@@ -106,12 +104,28 @@ function expiryStanding(f: StandingFacts): Standing {
 export const isOverLimit = (f: Pick<StandingFacts, 'usagePeak' | 'seats'>) => f.usagePeak !== null && f.usagePeak > f.seats;
 
 /**
- * The moment the overuse grace started: the first report over the limit. It is never reset, so
- * the grace is given once; after it, the installation stops while over the limit and runs again
- * as soon as a report is back within it.
+ * The moment usage went over the limit. Where going over starts the overuse grace, the moment is
+ * kept when usage comes back within the limit, so the grace is given once: after it, the
+ * installation stops while over the limit and runs again as soon as a report is back within it.
+ * Only a purchase of more licenses clears it (a new grace). Where going over only warns, each
+ * episode over the limit is its own, so the administrators hear of each one.
  */
-export function overLimitSince(previous: Date | null, f: Pick<StandingFacts, 'usagePeak' | 'seats' | 'now'>): Date | null {
-  return previous ?? (isOverLimit(f) ? f.now : null);
+export function overLimitSince(
+  previous: Date | null,
+  f: Pick<StandingFacts, 'usagePeak' | 'seats' | 'now'> & { params: Pick<LicensingParams, 'overQuota'> },
+): Date | null {
+  if (f.params.overQuota === 'grace_then_block') return previous ?? (isOverLimit(f) ? f.now : null);
+  return isOverLimit(f) ? (previous ?? f.now) : null;
+}
+
+/**
+ * While usage is over the seats, a product with a validation interval (the farm's 20 minutes) calls
+ * in at that pace, so it stops soon after its grace ends and runs again soon after usage is back
+ * within the limit; otherwise the ordinary schedule applies.
+ */
+export function nextValidationAt(now: Date, params: Schedule & Pick<LicensingParams, 'validationMinutes'>, overLimit: boolean, random: () => number): Date {
+  if (overLimit && params.validationMinutes !== null) return addSeconds(now, params.validationMinutes * 60);
+  return nextCheckInAt(now, params, random);
 }
 
 /** How the license stands: expiry and suspension first, then usage over the seats for bound products. */

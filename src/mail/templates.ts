@@ -107,3 +107,36 @@ export function trialKeyIssued(d: { subscriptionName: string; key: string; expir
     text: `Here is your trial license.\n\nSubscription: ${d.subscriptionName}\nLicense key: ${d.key}\nTrial ends: ${d.expiresAt.toISOString().slice(0, 10)}\n\nRegister the key in My Account to manage your licenses and installations:\n\n${d.registerLink}${signature}`,
   };
 }
+
+export function usageOverLimit(d: {
+  firstName: string;
+  account: string;
+  product: string;
+  installation: string;
+  peak: number;
+  seats: number;
+  graceDays: number | null;
+  link: string;
+}): RenderedEmail {
+  const consequence =
+    d.graceDays === null
+      ? 'It keeps running, with a warning, until you buy more licenses or usage comes back within the limit.'
+      : `It may stay over the limit for ${d.graceDays} day(s) of overuse grace; after that it stops whenever usage is over the limit. Buy more licenses to keep it running.`;
+  return {
+    template: 'usage_over_limit',
+    subject: `${d.product}: usage is over the licensed limit`,
+    text: `Hello ${d.firstName},\n\n"${d.installation}" of the business account "${d.account}" reported a peak usage of ${d.peak} while its license has ${d.seats} seat(s).\n\n${consequence}\n\nManage your licenses:\n\n${d.link}${signature}`,
+  };
+}
+
+export function subscriptionExpiring(d: { firstName: string | null; subscription: string; expiresAt: Date; daysLeft: number; autoRenew: boolean; link: string }): RenderedEmail {
+  const date = d.expiresAt.toISOString().slice(0, 10);
+  const next = d.autoRenew
+    ? 'It renews automatically; nothing needs to be done unless you want to change it.'
+    : 'Renew it to keep your installations licensed.';
+  return {
+    template: 'subscription_expiring',
+    subject: `${d.subscription} expires in ${d.daysLeft} day(s)`,
+    text: `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\nthe subscription "${d.subscription}" expires on ${date} (in ${d.daysLeft} day(s)). ${next}\n\n${d.link}${signature}`,
+  };
+}

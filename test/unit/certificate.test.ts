@@ -8,6 +8,7 @@ import {
   keySeats,
   licenseStanding,
   nextCheckInAt,
+  nextValidationAt,
   overLimitSince,
   usageSeats,
   type StandingFacts,
@@ -116,10 +117,24 @@ describe('how a license stands', () => {
     });
 
     it('starts the overuse grace at the first report over the limit and never restarts it', () => {
-      expect(overLimitSince(null, { usagePeak: 50, seats: 50, now })).toBeNull();
-      expect(overLimitSince(null, { usagePeak: 51, seats: 50, now })).toEqual(now);
-      expect(overLimitSince(at(-20), { usagePeak: 51, seats: 50, now })).toEqual(at(-20));
-      expect(overLimitSince(at(-20), { usagePeak: 10, seats: 50, now })).toEqual(at(-20));
+      const farmFacts = { seats: 50, now, params: params('ras') };
+      expect(overLimitSince(null, { ...farmFacts, usagePeak: 50 })).toBeNull();
+      expect(overLimitSince(null, { ...farmFacts, usagePeak: 51 })).toEqual(now);
+      expect(overLimitSince(at(-20), { ...farmFacts, usagePeak: 51 })).toEqual(at(-20));
+      expect(overLimitSince(at(-20), { ...farmFacts, usagePeak: 10 })).toEqual(at(-20));
+    });
+
+    it('starts a new episode for a proxy each time usage goes over again', () => {
+      const proxyFacts = { seats: 50, now, params: params('mac-sccm') };
+      expect(overLimitSince(null, { ...proxyFacts, usagePeak: 51 })).toEqual(now);
+      expect(overLimitSince(at(-3), { ...proxyFacts, usagePeak: 51 })).toEqual(at(-3));
+      expect(overLimitSince(at(-3), { ...proxyFacts, usagePeak: 50 })).toBeNull();
+    });
+
+    it('re-validates a farm every 20 minutes while it is over the limit, and a proxy on its daily schedule', () => {
+      expect(nextValidationAt(now, params('ras'), true, () => 0.5).getTime() - now.getTime()).toBe(20 * 60_000);
+      expect(nextValidationAt(now, params('ras'), false, () => 0.5).getTime() - now.getTime()).toBe(24 * HOUR);
+      expect(nextValidationAt(now, params('mac-sccm'), true, () => 0.5).getTime() - now.getTime()).toBe(24 * HOUR);
     });
   });
 });

@@ -306,3 +306,18 @@ export async function findActivationContext(
     activeInstallation: reviveTimestamps<Installation>(row.active_installation),
   };
 }
+
+/**
+ * A purchase of more licenses for a product gives its installations a new overuse grace: the next
+ * report over the limit starts it again.
+ */
+export async function renewOveruseGrace(db: Executor, subscriptionId: string, productCodes: readonly string[]): Promise<void> {
+  if (productCodes.length === 0) return;
+  await db
+    .updateTable('installations')
+    .set({ over_limit_since: null })
+    .where('subscription_id', '=', subscriptionId)
+    .where('product_code', 'in', productCodes)
+    .where('over_limit_since', 'is not', null)
+    .execute();
+}

@@ -111,3 +111,16 @@ export function listMembers(db: Executor, accountId: string, f: MemberListFilter
   }
   return q.orderBy('users.email').orderBy('users.id').limit(f.limit).execute();
 }
+
+/** Where the account's notices go: its administrators whose access is not blocked. */
+export async function listAdminEmails(db: Executor, accountId: string): Promise<{ email: string; firstName: string }[]> {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.email as email', 'users.first_name as firstName'])
+    .where('memberships.account_id', '=', accountId)
+    .where('memberships.role', '=', 'admin')
+    .where('memberships.status', '=', 'active')
+    .orderBy('users.email')
+    .execute();
+}

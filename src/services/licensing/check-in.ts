@@ -6,7 +6,7 @@ import { findSubscription, listItems } from '../../data/repositories/subscriptio
 import type { Executor } from '../../data/repositories/users.js';
 import type { Installation } from '../../data/schema.js';
 import { checkActivation } from '../../domain/activation-rules.js';
-import { nextCheckInAt, overLimitSince, type CertificateClaims, type Warning } from '../../domain/certificate.js';
+import { isOverLimit, nextValidationAt, overLimitSince, type CertificateClaims, type Warning } from '../../domain/certificate.js';
 import type { CheckInAction, checkInRequestSchema, CheckInResponse } from '../../domain/licensing-protocol.js';
 import type { Deps } from '../context.js';
 import {
@@ -22,6 +22,7 @@ import {
 } from './installation-license.js';
 import { releaseInstallation } from './deactivate-installation.js';
 import { activeSigner, signCertificate } from './signing.js';
+import { recordWentOverLimit } from './usage-alerts.js';
 
 export type CheckInInput = z.output<typeof checkInRequestSchema>;
 
@@ -77,16 +78,22 @@ async function recordAndCertify(
   now: Date,
 ): Promise<Omit<CheckInAnswer, 'action'>> {
   const usage = input.usage ? { peak: input.usage.peak, current: input.usage.current, measuredAt: new Date(input.usage.measuredAt) } : null;
-  const bound = isBound(basis.product);
+  const { params } = basis.product;
   const seats = await licensedSeats(db, basis);
-  const nextCheckIn = nextCheckInAt(now, basis.product.params, Math.random);
-  const recorded = await recordCheckInWithUsage(db, installation.id, installation.account_id, {
+  const usageFacts = { usagePeak: usage?.peak ?? installation.usage_peak, seats, now, params };
+  const bound = isBound(basis.product);
+  const nextCheckIn = nextValidationAt(now, params, bound && isOverLimit(usageFacts), Math.random);
+  const record = {
     details: installationDetails(input, installation.site),
     usage,
-    overLimitSince: bound ? overLimitSince(installation.over_limit_since, { usagePeak: usage?.peak ?? installation.usage_peak, seats, now }) : null,
+    overLimitSince: bound ? overLimitSince(installation.over_limit_since, usageFacts) : null,
     now,
     nextCheckInAt: nextCheckIn,
-  });
+  };
+  const recorded =
+    installation.over_limit_since === null && record.overLimitSince !== null && !basis.trial
+      ? await recordWentOverLimit(db, deps, installation, basis, record, seats)
+      : await recordCheckInWithUsage(db, installation.id, installation.account_id, record);
   const { standing, claims } = certify(deps, recorded, basis, seats, now, nextCheckIn);
   return { warnings: standing.warnings, nextCheckIn, claims };
 }

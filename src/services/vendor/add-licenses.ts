@@ -1,3 +1,4 @@
+import { renewOveruseGrace } from '../../data/repositories/installations.js';
 import type { OrderRow } from '../../data/repositories/orders.js';
 import { addItemQuantity, listItems, updateSubscription } from '../../data/repositories/subscriptions.js';
 import type { Executor } from '../../data/repositories/users.js';
@@ -10,8 +11,8 @@ import { loadCatalog, lockForChange, orderRefused, recordOrder } from './common.
 
 /**
  * Sells more licenses inside the caller's transaction: each line adds seats to its product, or
- * brings a new product in. The add_licenses order is what later grants a farm its overuse grace
- * once per purchase, so every purchase is recorded as one order with exactly the lines sold.
+ * brings a new product in, and gives that product's installations a new overuse grace (the guides
+ * grant it once per purchase). Every purchase is recorded as one order with exactly the lines sold.
  * The vendor back office and the customer's "buy more" both come through here.
  */
 export async function applyAddition(
@@ -25,6 +26,7 @@ export async function applyAddition(
   const problem = checkChange(current.channel, null) ?? checkItems(lines, await loadCatalog(trx), held);
   if (problem) throw orderRefused(problem);
   for (const line of lines) await addItemQuantity(trx, current.id, current.account_id, line);
+  await renewOveruseGrace(trx, current.id, lines.map((l) => l.productCode));
   const subscription = await updateSubscription(trx, current.id, {}, now);
   const order = await recordOrder(trx, actor, {
     subscriptionId: current.id,
