@@ -36,7 +36,7 @@ export function openConfiguredDatabase(config: Config): Promise<Database> {
 export async function startServer(config: Config, options: { clock?: Clock; database?: Database } = {}): Promise<RunningServer> {
   const log = pino({ level: config.logLevel });
   const database = options.database ?? (await openConfiguredDatabase(config));
-  const deps: Deps = { db: database.db, clock: options.clock ?? systemClock, config, log };
+  const deps: Deps = { db: database.db, relaxedDb: database.relaxed, clock: options.clock ?? systemClock, config, log };
 
   const { applied } = await migrateToLatest(database.db);
   if (applied.length) log.info({ applied, engine: database.engine }, 'database migrated');

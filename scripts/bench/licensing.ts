@@ -114,7 +114,7 @@ async function prepareDatabase(engine: 'pglite' | 'postgres', dataDir: string, u
   try {
     await migrateToLatest(database.db);
     await seedCatalog(database.db);
-    const deps: Deps = { db: database.db, clock: systemClock, config: loadConfig({ KEYLINE_DATA_DIR: dataDir }), log: pino({ level: 'silent' }) };
+    const deps: Deps = { db: database.db, relaxedDb: database.relaxed, clock: systemClock, config: loadConfig({ KEYLINE_DATA_DIR: dataDir }), log: pino({ level: 'silent' }) };
     const operator = await insertUser(database.db, { email: `bench-op-${randomUUID()}@example.com`, firstName: 'B', lastName: 'O', passwordHash: '-', isOperator: true });
     const opActor = { userId: operator.id, email: operator.email, isOperator: true, sessionId: null, ip: null };
     const email = `bench-${randomUUID()}@example.com`;

@@ -9,6 +9,13 @@ export type Engine = 'pglite' | 'postgres';
 
 export interface Database {
   db: Kysely<DB>;
+  /**
+   * For writes that may be lost in a database crash without harm, because the next request makes
+   * them again (an installation's check-in record, rate-limit counters): on PostgreSQL its commits
+   * do not wait for the disk (synchronous_commit off), so hot rows are locked for microseconds
+   * instead of a disk flush. Seats, orders and everything else go through `db`.
+   */
+  relaxed: Kysely<DB>;
   engine: Engine;
   close(): Promise<void>;
   /** PGlite only: the data folder as a tarball, to restore with `loadDataDir`. */
@@ -33,9 +40,14 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    const size = options.poolSize ?? 10;
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.url, max: size }) }) });
+    const relaxed = new Kysely<DB>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: options.url, max: Math.max(1, Math.ceil(size / 2)), options: '-c synchronous_commit=off' }),
+      }),
+    });
+    return { db, relaxed, engine: 'postgres', close: async () => void (await Promise.all([db.destroy(), relaxed.destroy()])) };
   }
   if (options.dataDir) await fs.mkdir(options.dataDir, { recursive: true });
   const pglite = await PGlite.create({
@@ -44,5 +56,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) },
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-  return { db, engine: 'pglite', close: () => db.destroy(), dumpDataDir: () => pglite.dumpDataDir('none') };
+  // One embedded session serves both: PGlite has no server-side flush to skip.
+  return { db, relaxed: db, engine: 'pglite', close: () => db.destroy(), dumpDataDir: () => pglite.dumpDataDir('none') };
 }

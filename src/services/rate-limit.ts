@@ -31,13 +31,13 @@ function refuse(rule: RateLimitRule, windowStartedAt: Date, now: Date): never {
 /** Counts one hit and refuses with rate_limited (and the seconds to wait) over the limit. */
 export async function enforceRateLimit(deps: Deps, rule: RateLimitRule, subject: string): Promise<void> {
   const now = deps.clock.now();
-  const { hits, windowStartedAt } = await hitRateLimit(deps.db, `${rule.name}:${subject}`, now, rule.windowSeconds);
+  const { hits, windowStartedAt } = await hitRateLimit(deps.relaxedDb, `${rule.name}:${subject}`, now, rule.windowSeconds);
   if (hits > rule.limit) refuse(rule, windowStartedAt, now);
 }
 
 /** Refuses once the limit is used up, without counting this request. */
 export async function refuseWhenLimited(deps: Deps, rule: RateLimitRule, subject: string): Promise<void> {
   const now = deps.clock.now();
-  const { hits, windowStartedAt } = await peekRateLimit(deps.db, `${rule.name}:${subject}`, now, rule.windowSeconds);
+  const { hits, windowStartedAt } = await peekRateLimit(deps.relaxedDb, `${rule.name}:${subject}`, now, rule.windowSeconds);
   if (hits >= rule.limit) refuse(rule, windowStartedAt, now);
 }

@@ -141,7 +141,7 @@ describe('email over SMTP', () => {
     const saved = first.database.url ? null : await first.database.dumpDataDir!();
     await first.database.close();
     const database = await openDatabase(first.database.url ? { url: first.database.url } : { loadDataDir: saved! });
-    const deps: Deps = { db: database.db, clock: new TestClock(), config: first.deps.config, log: pino({ level: 'silent' }) };
+    const deps: Deps = { db: database.db, relaxedDb: database.relaxed, clock: new TestClock(), config: first.deps.config, log: pino({ level: 'silent' }) };
     const app = await buildApp(deps);
     try {
       await deliverDueEmails(deps, transport);

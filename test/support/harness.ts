@@ -32,7 +32,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     runJobs: false,
     ...overrides,
   };
-  const deps: Deps = { db: database.db, clock, config, log: pino({ level: 'silent' }) };
+  const deps: Deps = { db: database.db, relaxedDb: database.relaxed, clock, config, log: pino({ level: 'silent' }) };
   const app = await buildApp(deps);
   await app.ready();
   let clients = 0;

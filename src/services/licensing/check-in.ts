@@ -68,9 +68,14 @@ interface CheckInAnswer {
   claims: CertificateClaims;
 }
 
-/** Records what the installation reports and works out its next certificate. */
+/**
+ * Records what the installation reports and works out its next certificate, inside the caller's
+ * transaction, or (`trx` null, the ordinary check-in) with a commit that does not wait for the
+ * disk: a record lost in a crash is made again by the next check-in. The first report over the
+ * limit sends email, so it is written durably.
+ */
 async function recordAndCertify(
-  db: Executor,
+  trx: Executor | null,
   deps: Deps,
   installation: Installation,
   basis: LicenseBasis,
@@ -79,7 +84,7 @@ async function recordAndCertify(
 ): Promise<Omit<CheckInAnswer, 'action'>> {
   const usage = input.usage ? { peak: input.usage.peak, current: input.usage.current, measuredAt: new Date(input.usage.measuredAt) } : null;
   const { params } = basis.product;
-  const seats = await licensedSeats(db, basis);
+  const seats = await licensedSeats(trx ?? deps.db, basis);
   const usageFacts = { usagePeak: usage?.peak ?? installation.usage_peak, seats, now, params };
   const bound = isBound(basis.product);
   const nextCheckIn = nextValidationAt(now, params, bound && isOverLimit(usageFacts), Math.random);
@@ -92,8 +97,8 @@ async function recordAndCertify(
   };
   const recorded =
     installation.over_limit_since === null && record.overLimitSince !== null && !basis.trial
-      ? await recordWentOverLimit(db, deps, installation, basis, record, seats)
-      : await recordCheckInWithUsage(db, installation.id, installation.account_id, record);
+      ? await recordWentOverLimit(trx ?? deps.db, deps, installation, basis, record, seats)
+      : await recordCheckInWithUsage(trx ?? deps.relaxedDb, installation.id, installation.account_id, record);
   const { standing, claims } = certify(deps, recorded, basis, seats, now, nextCheckIn);
   return { warnings: standing.warnings, nextCheckIn, claims };
 }
@@ -135,7 +140,7 @@ export async function checkIn(deps: Deps, token: string, input: CheckInInput): P
   const { installation, basis } = await loadInstallation(deps.db, token);
   const answer: CheckInAnswer =
     installation.pending_action === null
-      ? { ...(await recordAndCertify(deps.db, deps, installation, basis, input, deps.clock.now())), action: 'none' }
+      ? { ...(await recordAndCertify(null, deps, installation, basis, input, deps.clock.now())), action: 'none' }
       : await deps.db.transaction().execute((trx) => checkInWithPendingAction(trx, deps, token, input));
   return {
     certificate: signCertificate(signer, answer.claims),
