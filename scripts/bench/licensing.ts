@@ -108,8 +108,15 @@ async function updateLoopCeiling(url: string): Promise<number> {
   return tps;
 }
 
-/** A database with a registered subscription big enough for the run; returns its primary key. */
-async function prepareDatabase(engine: 'pglite' | 'postgres', dataDir: string, url: string): Promise<string> {
+/** Subscriptions the second activation run spreads over, each with its own seat counters, as many customers activating at once. */
+const SPREAD_KEYS = 50;
+
+/**
+ * A database with registered subscriptions big enough for the run; returns their primary keys.
+ * The first carries the single-key run: every activation there takes its seat from one key and one
+ * item row, so they queue on those rows, one disk flush each, as exact counting requires.
+ */
+async function prepareDatabase(engine: 'pglite' | 'postgres', dataDir: string, url: string): Promise<string[]> {
   const database = await openDatabase(engine === 'postgres' ? { url } : { dataDir: path.join(dataDir, 'pglite') });
   try {
     await migrateToLatest(database.db);
@@ -117,19 +124,25 @@ async function prepareDatabase(engine: 'pglite' | 'postgres', dataDir: string, u
     const deps: Deps = { db: database.db, relaxedDb: database.relaxed, clock: systemClock, config: loadConfig({ KEYLINE_DATA_DIR: dataDir }), log: pino({ level: 'silent' }) };
     const operator = await insertUser(database.db, { email: `bench-op-${randomUUID()}@example.com`, firstName: 'B', lastName: 'O', passwordHash: '-', isOperator: true });
     const opActor = { userId: operator.id, email: operator.email, isOperator: true, sessionId: null, ip: null };
-    const email = `bench-${randomUUID()}@example.com`;
-    const issued = await placeOrder(deps, opActor, {
-      customerEmail: email,
-      items: [{ productCode: 'desktop-business', licenseType: null, quantity: 10_000_000 }],
-      duration: '3y',
-      channel: 'reseller',
-      supportPlan: 'standard',
-      autoRenew: false,
-    });
-    const { user } = await signUp(deps, { email, firstName: 'Bench', lastName: 'Customer', password: 'bench-password' }, { ip: null, userAgent: null });
-    const personal = await findPersonalAccount(database.db, user.id);
-    await registerKey(deps, { userId: user.id, email, isOperator: false, sessionId: null, ip: null }, issued.primaryKey.key_text, { accountId: personal!.id });
-    return issued.primaryKey.key_text;
+    const keys: string[] = [];
+    // One customer per subscription: registrations are rate-limited per user.
+    for (let i = 0; i < 1 + SPREAD_KEYS; i++) {
+      const email = `bench-${randomUUID()}@example.com`;
+      const { user } = await signUp(deps, { email, firstName: 'Bench', lastName: 'Customer', password: 'bench-password' }, { ip: null, userAgent: null });
+      const personal = await findPersonalAccount(database.db, user.id);
+      const customer = { userId: user.id, email, isOperator: false, sessionId: null, ip: null };
+      const issued = await placeOrder(deps, opActor, {
+        customerEmail: email,
+        items: [{ productCode: 'desktop-business', licenseType: null, quantity: 10_000_000 }],
+        duration: '3y',
+        channel: 'reseller',
+        supportPlan: 'standard',
+        autoRenew: false,
+      });
+      await registerKey(deps, customer, issued.primaryKey.key_text, { accountId: personal!.id });
+      keys.push(issued.primaryKey.key_text);
+    }
+    return keys;
   } finally {
     await database.close();
   }
@@ -150,8 +163,8 @@ async function licensingRun(engine: 'pglite' | 'postgres', bare: number, updates
     u.pathname = `/${dbName}`;
     url = u.toString();
   }
-  log(`${engine}: preparing a database with one registered subscription`);
-  const licenseKey = await prepareDatabase(engine, dataDir, url);
+  log(`${engine}: preparing a database with ${1 + SPREAD_KEYS} registered subscriptions`);
+  const licenseKeys = await prepareDatabase(engine, dataDir, url);
   const server = await startNode('src/cli/main.ts', ['serve'], {
     KEYLINE_DATA_DIR: dataDir,
     KEYLINE_LOG_LEVEL: 'warn',
@@ -162,34 +175,40 @@ async function licensingRun(engine: 'pglite' | 'postgres', bare: number, updates
   const publicKey = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!;
   const tokens: string[] = [];
   try {
-    log(`${engine}: activations`);
-    const activations = await load({
-      url: server.url,
-      requests: [
-        {
-          method: 'POST',
-          path: '/licensing/v1/activations',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (req) => ({
-            ...req,
-            body: JSON.stringify({ product: 'desktop-business', licenseKey, fingerprint: `bench-${randomUUID()}`, publicKey, name: 'bench' }),
-          }),
-          onResponse: (status, body) => {
-            if (status === 201) tokens.push(JSON.parse(body).installationToken);
+    const activationRun = async (test: string, keys: string[]) => {
+      log(`${engine}: ${test}`);
+      let n = 0;
+      const before = tokens.length;
+      const r = await load({
+        url: server.url,
+        requests: [
+          {
+            method: 'POST',
+            path: '/licensing/v1/activations',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({ product: 'desktop-business', licenseKey: keys[n++ % keys.length], fingerprint: `bench-${randomUUID()}`, publicKey, name: 'bench' }),
+            }),
+            onResponse: (status, body) => {
+              if (status === 201) tokens.push(JSON.parse(body).installationToken);
+            },
           },
-        },
-      ],
-    });
-    const activationErrors = activations.non2xx + activations.errors;
-    rows.push({
-      engine,
-      test: 'activations',
-      perSecond: activations.requests.average,
-      p50: activations.latency.p50,
-      p99: activations.latency.p99,
-      ratio: updates ? `${Math.round((activations.requests.average / updates) * 100)}% of UPDATE loop` : '-',
-      note: `${tokens.length} installations${activationErrors ? `, ${activationErrors} failed` : ''}`,
-    });
+        ],
+      });
+      const failed = r.non2xx + r.errors;
+      rows.push({
+        engine,
+        test,
+        perSecond: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        ratio: updates ? `${Math.round((r.requests.average / updates) * 100)}% of UPDATE loop` : '-',
+        note: `${tokens.length - before} installations${failed ? `, ${failed} failed` : ''}`,
+      });
+    };
+    await activationRun('activations, one key', licenseKeys.slice(0, 1));
+    await activationRun(`activations, ${SPREAD_KEYS} keys`, licenseKeys.slice(1));
 
     log(`${engine}: check-ins by ${tokens.length} installations`);
     let next = 0;
