@@ -79,10 +79,10 @@ async function claimCode(trx: Deps['db'], invitationId: string, fingerprint: str
 }
 
 /**
- * An online activation (PROTOCOL.md), with a license key or a temporary activation code that
- * stands for one: the key's rules in order, then one seat (or the binding of
- * the key) taken atomically, then a signed certificate. The same machine activating again gets its
- * installation back with a new token and no second seat, also when its two requests race.
+ * An online activation (PROTOCOL.md), with a license key or a temporary activation code standing
+ * for one: the key's rules in order, then one seat (or the binding of the key) taken atomically,
+ * then a signed certificate. The same machine activating again gets its installation back with a
+ * new token and no second seat, also when its two requests race.
  */
 export async function activateInstallation(deps: Deps, input: ActivationInput, origin: Origin): Promise<{ created: boolean; activation: ActivationResponse }> {
   const address = origin.ip ?? 'unknown';
