@@ -11,7 +11,9 @@ import { createMailTransport, type MailTransport } from '../../src/mail/transpor
 import { LicensingClient, LicensingError, type ActivationResponse, type AgentState } from '../../src/client/index.js';
 import { createTestApp, signedInUser, uniqueEmail, type TestApp } from '../support/harness.js';
 import { counters, machine } from '../support/installations.js';
+import { testEngine } from '../support/database.js';
 import { customerWithSubscription } from '../support/licensing.js';
+import { overlapping } from '../support/members.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
 let t: TestApp;
@@ -183,6 +185,19 @@ describe('activating with a code', () => {
     const code = codeOf(await c.invite([uniqueEmail('once')]));
     expect((await activateWithCode(code)).created).toBe(true);
     expect(await activateWithCode(code)).toMatchObject({ refused: 'code_used', status: 410 });
+  });
+
+  it.runIf(testEngine() === 'postgres')('works once only when two machines send it at the same moment', async () => {
+    const c = await customer();
+    const sent = await c.invite([uniqueEmail('race')]);
+    const body = () => ({ product: 'desktop-business', activationCode: codeOf(sent), ...machine() });
+    const answers = await overlapping(
+      t,
+      (trx) => trx.selectFrom('install_invitations').select('id').where('id', '=', sent.body.invited[0].id).forUpdate().execute(),
+      () => [t.client().post('/licensing/v1/activations', body()), t.client().post('/licensing/v1/activations', body())],
+    );
+    expect(answers.map((a) => a.body.error?.code ?? a.status).sort()).toEqual([201, 'code_used']);
+    expect(await counters(t.deps.db, c.office.id, c.items[0]!.id)).toMatchObject({ used: 1, active: 1 });
   });
 
   it('works only until it expires', async () => {
