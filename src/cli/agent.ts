@@ -46,10 +46,11 @@ export function registerAgentCommands(program: Command): void {
       .option('--state <file>', 'the state file of this installation', DEFAULT_STATE)
       .option('--json', 'print one JSON object');
 
-  command('activate', 'activate this machine with a license key')
+  command('activate', 'activate this machine with a license key, or with the activation code of an invitation to install')
     .requiredOption('--server <url>', 'the licensing server, e.g. http://127.0.0.1:8080')
     .requiredOption('--product <code>', 'the product code')
-    .requiredOption('--key <licenseKey>', 'the license key')
+    .option('--key <licenseKey>', 'the license key')
+    .option('--code <activationCode>', 'the temporary activation code from an invitation email (instead of --key)')
     .option('--license-type <type>', 'the license type, where the product has types')
     .option('--name <name>', 'a name for this installation (default: the host name)')
     .option('--fingerprint <id>', 'stand in for another machine: the fingerprint of a new state file')

@@ -132,12 +132,15 @@ async function keep(opts: ActivationOptions & { licenseType?: string | undefined
   };
 }
 
-/** Activates this machine with a license key. */
-export async function activate(opts: ActivationOptions & { key: string; licenseType?: string | undefined }): Promise<AgentResult> {
+/** Activates this machine with a license key, or with the temporary activation code of an invitation to install. */
+export async function activate(opts: ActivationOptions & { key?: string | undefined; code?: string | undefined; licenseType?: string | undefined }): Promise<AgentResult> {
+  if ((opts.key === undefined) === (opts.code === undefined)) {
+    throw new AgentFailure(EXIT.usage, 'usage', 'Give either --key <licenseKey> or --code <activationCode>');
+  }
   const activating = await prepare(opts);
   const { created, activation } = await activating.client.activate({
     ...activating.request,
-    licenseKey: opts.key,
+    ...(opts.key !== undefined ? { licenseKey: opts.key } : { activationCode: opts.code! }),
     ...(opts.licenseType !== undefined ? { licenseType: opts.licenseType } : {}),
   });
   const result = await keep(opts, activating, activation, created ? 'Activated.' : 'Already active on this machine: activation renewed.');

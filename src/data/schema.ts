@@ -309,6 +309,22 @@ export interface KeyAdminsTable {
   created_at: Generated<Date>;
 }
 
+export interface InstallInvitationsTable {
+  id: Generated<string>;
+  account_id: string;
+  license_key_id: string;
+  email: string;
+  language: InvitationLanguage;
+  code_hash: string;
+  code_text: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  installation_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -332,6 +348,7 @@ export interface DB {
   trials: TrialsTable;
   orders: OrdersTable;
   key_admins: KeyAdminsTable;
+  install_invitations: InstallInvitationsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -345,3 +362,4 @@ export type SubscriptionItem = Selectable<SubscriptionItemsTable>;
 export type LicenseKey = Selectable<LicenseKeysTable>;
 export type Installation = Selectable<InstallationsTable>;
 export type Order = Selectable<OrdersTable>;
+export type InstallInvitation = Selectable<InstallInvitationsTable>;

@@ -50,6 +50,20 @@ export type EmailFile = { ok: true; emails: string[]; rejectedRows: RejectedRow[
 
 const emailAddress = z.email().max(254);
 
+const rejectedEmail = (line: number, value: string): RejectedRow => ({ line, value, message: value === '' ? 'has no email address' : 'is not an email address' });
+
+/** Addresses typed in by hand: those that are not addresses are reported by their position (from 1), the others kept. */
+export function readEmailList(values: readonly string[]): { emails: string[]; rejectedRows: RejectedRow[] } {
+  const emails: string[] = [];
+  const rejectedRows: RejectedRow[] = [];
+  values.forEach((raw, i) => {
+    const value = raw.trim();
+    if (emailAddress.safeParse(value).success) emails.push(value);
+    else rejectedRows.push(rejectedEmail(i + 1, value));
+  });
+  return { emails, rejectedRows };
+}
+
 /**
  * Reads the addresses from an uploaded CSV file: the column headed "email" when the first row is
  * a header, else the first column. Rows that hold no email address are reported by line and left
@@ -80,7 +94,7 @@ export function readEmailFile(text: string): EmailFile {
   for (const { line, cells } of header >= 0 ? rows.slice(1) : rows) {
     const value = cells[column] ?? '';
     if (emailAddress.safeParse(value).success) emails.push(value);
-    else rejectedRows.push({ line, value, message: value === '' ? 'has no email address' : 'is not an email address' });
+    else rejectedRows.push(rejectedEmail(line, value));
   }
   if (emails.length === 0) return { ok: false, message: 'The file holds no email address to invite', rejectedRows };
   if (emails.length > MAX_CSV_EMAILS) {

@@ -28,8 +28,27 @@ function luhnSum(values: readonly number[], firstFactor: 1 | 2): number {
   return sum % N;
 }
 
-const luhnCheckValue = (body: readonly number[]) => (N - luhnSum(body, 2)) % N;
-const luhnValid = (values: readonly number[]) => luhnSum(values, 1) === 0;
+/** The check symbol's value for a body of symbol values; activation codes use the same scheme. */
+export const luhnCheckValue = (body: readonly number[]) => (N - luhnSum(body, 2)) % N;
+export const luhnValid = (values: readonly number[]) => luhnSum(values, 1) === 0;
+
+/** Symbols as typed, made canonical: upper case, separators (dashes, spaces) dropped, look-alikes forgiven. */
+export const typedSymbols = (input: string) =>
+  input
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/[OIL]/g, (c) => lookAlikes[c]!);
+
+/** The values of symbols of the alphabet, or null when one is not of it. */
+export function symbolValues(symbols: string): number[] | null {
+  const values: number[] = [];
+  for (const c of symbols) {
+    const v = valueOf.get(c);
+    if (v === undefined) return null;
+    values.push(v);
+  }
+  return values;
+}
 
 function group(symbols: string): string {
   return symbols.match(new RegExp(`.{1,${GROUP}}`, 'g'))!.join('-');
@@ -51,17 +70,10 @@ export type ParsedKey = { ok: true; key: string; canonical: string } | { ok: fal
  * is what the server hashes to look the key up; `key` is the grouped form to show.
  */
 export function parseLicenseKey(input: string): ParsedKey {
-  const symbols = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[OIL]/g, (c) => lookAlikes[c]!);
+  const symbols = typedSymbols(input);
   if (symbols.length !== KEY_SYMBOLS) return { ok: false, code: 'key_malformed' };
-  const values: number[] = [];
-  for (const c of symbols) {
-    const v = valueOf.get(c);
-    if (v === undefined) return { ok: false, code: 'key_malformed' };
-    values.push(v);
-  }
+  const values = symbolValues(symbols);
+  if (!values) return { ok: false, code: 'key_malformed' };
   if (!luhnValid(values)) return { ok: false, code: 'key_checksum_mismatch' };
   return { ok: true, key: group(symbols), canonical: symbols };
 }

@@ -17,6 +17,7 @@ import { accountsRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { devMailboxRoutes } from './routes/dev-mailbox.js';
 import { healthRoutes } from './routes/health.js';
+import { installInvitationsRoutes } from './routes/install-invitations.js';
 import { invitationsRoutes } from './routes/invitations.js';
 import { licensingRoutes } from './routes/licensing.js';
 import { membersRoutes } from './routes/members.js';
@@ -92,6 +93,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(accountsRoutes(deps), { prefix: '/api/v1' });
   await app.register(membersRoutes(deps), { prefix: '/api/v1' });
   await app.register(invitationsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(installInvitationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
   await app.register(subscriptionsRoutes(deps), { prefix: '/api/v1' });
   await app.register(licensingRoutes(deps));

@@ -140,3 +140,38 @@ export function subscriptionExpiring(d: { firstName: string | null; subscription
     text: `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\nthe subscription "${d.subscription}" expires on ${date} (in ${d.daysLeft} day(s)). ${next}\n\n${d.link}${signature}`,
   };
 }
+
+type InstallInvitationData = { inviter: string; account: string; downloads: string; code: string; expires: string };
+
+const installInvitationText: Record<InvitationLanguage, (d: InstallInvitationData) => { subject: string; text: string }> = {
+  en: (d) => ({
+    subject: `${d.inviter} invited you to install software from ${d.account}`,
+    text: `${d.inviter} of "${d.account}" invited you to install:\n\n${d.downloads}\n\n1. Download the installer from the link above and run it.\n2. The product activates by itself with your personal activation code. If it asks for a code, enter:\n\n   ${d.code}\n\nThe code works on one computer, once, until ${d.expires}. It is not a license key; keep it to yourself.`,
+  }),
+  de: (d) => ({
+    subject: `${d.inviter} hat Sie eingeladen, Software von ${d.account} zu installieren`,
+    text: `${d.inviter} von "${d.account}" hat Sie eingeladen, Folgendes zu installieren:\n\n${d.downloads}\n\n1. Laden Sie das Installationsprogramm über den Link oben herunter und führen Sie es aus.\n2. Das Produkt aktiviert sich selbst mit Ihrem persönlichen Aktivierungscode. Falls es nach einem Code fragt, geben Sie ein:\n\n   ${d.code}\n\nDer Code gilt für einen Computer, einmal, bis zum ${d.expires}. Er ist kein Lizenzschlüssel; geben Sie ihn nicht weiter.`,
+  }),
+  fr: (d) => ({
+    subject: `${d.inviter} vous invite à installer un logiciel de ${d.account}`,
+    text: `${d.inviter} de « ${d.account} » vous invite à installer :\n\n${d.downloads}\n\n1. Téléchargez le programme d'installation depuis le lien ci-dessus et lancez-le.\n2. Le produit s'active seul avec votre code d'activation personnel. S'il demande un code, saisissez :\n\n   ${d.code}\n\nLe code fonctionne sur un ordinateur, une fois, jusqu'au ${d.expires}. Ce n'est pas une clé de licence ; ne le partagez pas.`,
+  }),
+  es: (d) => ({
+    subject: `${d.inviter} le invita a instalar software de ${d.account}`,
+    text: `${d.inviter} de "${d.account}" le invita a instalar:\n\n${d.downloads}\n\n1. Descargue el instalador desde el enlace de arriba y ejecútelo.\n2. El producto se activa solo con su código de activación personal. Si le pide un código, introduzca:\n\n   ${d.code}\n\nEl código sirve para un ordenador, una vez, hasta el ${d.expires}. No es una clave de licencia; no lo comparta.`,
+  }),
+};
+
+/** An invitation to install: the download link of each product the key covers and the person's own activation code. */
+export function installInvitation(d: {
+  language: InvitationLanguage;
+  inviter: string;
+  account: string;
+  downloads: { product: string; link: string }[];
+  code: string;
+  expiresAt: Date;
+}): RenderedEmail {
+  const downloads = d.downloads.map((p) => `${p.product}:\n${p.link}`).join('\n\n');
+  const { subject, text } = installInvitationText[d.language]({ ...d, downloads, expires: d.expiresAt.toISOString().slice(0, 10) });
+  return { template: 'install_invitation', subject, text: text + signature };
+}

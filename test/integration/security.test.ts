@@ -66,6 +66,8 @@ function exampleBody(op: Operation): Record<string, unknown> | string | undefine
     'PATCH /api/v1/accounts/{accountId}': { city: 'Hamburg' },
     'POST /api/v1/accounts/{accountId}/invitations': { emails: [uniqueEmail('inv')], role: 'member', language: 'en', expiresInDays: 7 },
     'POST /api/v1/accounts/{accountId}/invitations/csv': 'email\nsomeone@example.com\n',
+    'POST /api/v1/accounts/{accountId}/install-invitations': { keyId: ids['keyId'], language: 'en', expiresInDays: 7, emails: [uniqueEmail('install')] },
+    'POST /api/v1/accounts/{accountId}/install-invitations/csv': 'email\nsomeone@example.com\n',
     'PATCH /api/v1/accounts/{accountId}/members/{userId}': { notes: 'hello' },
     'POST /api/v1/invitations/{token}/accept': { password: 'long enough password' },
     'POST /api/v1/accounts/{accountId}/subscriptions': { licenseKey: generateLicenseKey().key },
@@ -114,6 +116,7 @@ function fill(path: string): string {
 // Required query parameters, so that a route is refused for who asks rather than for what.
 const exampleQueries: Record<string, string> = {
   'GET /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/renewal-quote': '?duration=1y',
+  'POST /api/v1/accounts/{accountId}/install-invitations/csv': '?keyId=00000000-0000-4000-8000-000000000000',
 };
 
 function call(client: ApiClient, op: Operation, body?: unknown) {
@@ -124,7 +127,7 @@ function call(client: ApiClient, op: Operation, body?: unknown) {
 }
 
 async function tableCounts(): Promise<Record<string, number>> {
-  const tables = ['users', 'accounts', 'memberships', 'sessions', 'api_tokens', 'user_tokens', 'invitations', 'outbox', 'audit_events'];
+  const tables = ['users', 'accounts', 'memberships', 'sessions', 'api_tokens', 'user_tokens', 'invitations', 'outbox', 'audit_events', 'install_invitations'];
   const counts: Record<string, number> = {};
   for (const table of tables) {
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.deps.db);

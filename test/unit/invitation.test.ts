@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invitationLifetimeSeconds, invitationState, planInvitations, readEmailFile } from '../../src/domain/invitation.js';
+import { invitationLifetimeSeconds, invitationState, planInvitations, readEmailFile, readEmailList } from '../../src/domain/invitation.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const later = new Date('2026-03-02T12:00:00Z');
@@ -63,5 +63,17 @@ describe('reading a CSV file of addresses', () => {
   it('refuses a file with more addresses than one upload may invite', () => {
     const many = Array.from({ length: 1001 }, (_, i) => `p${i}@example.com`).join('\n');
     expect(readEmailFile(many)).toMatchObject({ ok: false, message: expect.stringContaining('more than 1000') });
+  });
+});
+
+describe('reading addresses typed in by hand', () => {
+  it('keeps the addresses and reports the other entries by position', () => {
+    expect(readEmailList([' ann@example.com ', 'not-an-email', '', 'bob@example.com'])).toEqual({
+      emails: ['ann@example.com', 'bob@example.com'],
+      rejectedRows: [
+        { line: 2, value: 'not-an-email', message: 'is not an email address' },
+        { line: 3, value: '', message: 'has no email address' },
+      ],
+    });
   });
 });

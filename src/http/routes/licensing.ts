@@ -46,7 +46,7 @@ export function licensingRoutes(deps: Deps): FastifyPluginAsyncZod {
       config: installation,
       schema: {
         tags,
-        summary: 'Activate an installation with a license key (201 new, 200 when this machine is already active on the key)',
+        summary: 'Activate an installation with a license key or a temporary activation code (201 new, 200 when this machine is already active on the key)',
         security: [],
         body: activationRequestSchema,
         response: { 200: activationResponseSchema, 201: activationResponseSchema, ...errors },

@@ -9,6 +9,7 @@ import {
   invitationState,
   planInvitations,
   readEmailFile,
+  readEmailList,
   type InvitationState,
   type RejectedRow,
   type SkipReason,
@@ -43,11 +44,16 @@ export function describeInvitation(invitation: InvitationWithInviter, now: Date)
 export async function authorizeInviter(trx: Executor, actor: Actor, accountId: string): Promise<{ account: Account; inviter: User }> {
   const { account } = await authorizeAccount(trx, actor, accountId, 'invitations.manage');
   requireMembershipManaged(account);
+  return { account, inviter: await confirmedInviter(trx, actor) };
+}
+
+/** The caller, whose own address must be confirmed before any invitation goes out in their name. */
+export async function confirmedInviter(trx: Executor, actor: Actor): Promise<User> {
   const inviter = await findUserById(trx, actor.userId);
   if (!inviter?.email_verified_at) {
     throw new AppError('email_not_verified', 'Confirm your own email address before you invite others');
   }
-  return { account, inviter };
+  return inviter;
 }
 
 /** Emails the join link in the invitation's language; the token exists only in this email. */
@@ -66,8 +72,9 @@ export function sendInvitationEmail(
   return enqueueEmail(trx, { ...mail, to: s.invitation.email, accountId: s.account.id }, s.now);
 }
 
-function readSource(source: InvitationSource): { emails: string[]; rejectedRows: RejectedRow[] } {
-  if ('emails' in source) return { emails: source.emails, rejectedRows: [] };
+/** The addresses to invite and the rows that hold none, from either source; a file with none to invite is refused. */
+export function readInvitationSource(source: InvitationSource): { emails: string[]; rejectedRows: RejectedRow[] } {
+  if ('emails' in source) return readEmailList(source.emails);
   const file = readEmailFile(source.csv);
   if (!file.ok) throw new AppError('csv_invalid', file.message, { rejectedRows: file.rejectedRows });
   return file;
@@ -82,7 +89,7 @@ function readSource(source: InvitationSource): { emails: string[]; rejectedRows:
 export function inviteMembers(deps: Deps, actor: Actor, accountId: string, source: InvitationSource, options: InvitationOptions) {
   return deps.db.transaction().execute(async (trx) => {
     const { account, inviter } = await authorizeInviter(trx, actor, accountId);
-    const { emails, rejectedRows } = readSource(source);
+    const { emails, rejectedRows } = readInvitationSource(source);
     const now = deps.clock.now();
     const plan = planInvitations(emails, await findMemberEmails(trx, accountId, emails.map((e) => e.toLowerCase())));
     const wanted = plan.filter((p) => p.skip === null).map((p) => p.email.toLowerCase());

@@ -6,18 +6,21 @@ import {
   isDuplicateActivation,
   reissueActivation,
 } from '../../data/repositories/installations.js';
-import { findKeyByHash } from '../../data/repositories/license-keys.js';
+import { findInstallInvitationByCodeHash, lockInvitationForActivation, markCodeUsed } from '../../data/repositories/install-invitations.js';
+import { findKey, findKeyByHash } from '../../data/repositories/license-keys.js';
 import { productFromRow } from '../../data/repositories/products.js';
 import type { LicenseKey } from '../../data/schema.js';
+import { parseActivationCode } from '../../domain/activation-code.js';
 import { checkActivation } from '../../domain/activation-rules.js';
 import { nextCheckInAt } from '../../domain/certificate.js';
 import { AppError, type ErrorCode } from '../../domain/errors.js';
+import { checkCodeUse } from '../../domain/install-invitation.js';
 import { parseLicenseKey } from '../../domain/license-key.js';
 import type { activationRequestSchema, ActivationResponse } from '../../domain/licensing-protocol.js';
 import type { Deps, Origin } from '../context.js';
 import { ACTIVATION_GUESSES_PER_ADDRESS, ACTIVATIONS_PER_KEY, enforceRateLimit, refuseWhenLimited } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
-import { licenseKeyHash } from './key-material.js';
+import { activationCodeHash, licenseKeyHash } from './key-material.js';
 import { certify, installationDetails, licensedSeats, occupyKey, refusal } from './installation-license.js';
 import { activeSigner, signCertificate } from './signing.js';
 
@@ -26,42 +29,85 @@ export type ActivationInput = z.output<typeof activationRequestSchema>;
 /** Answers that mean the caller does not hold a real key or code: the ones a guesser gets. */
 const GUESS_CODES: ReadonlySet<ErrorCode> = new Set(['key_malformed', 'key_checksum_mismatch', 'key_not_found', 'code_not_found']);
 
-async function findActivationKey(input: ActivationInput, deps: Deps): Promise<LicenseKey> {
-  if (input.licenseKey === undefined) {
-    // Activation codes come with invitations to install (capability 8); until then none exists.
-    throw new AppError('code_not_found', 'No activation code like this exists', { field: 'activationCode' });
-  }
-  const parsed = parseLicenseKey(input.licenseKey);
+/** The key an activation is for, and the invitation when it comes with a temporary activation code. */
+interface Credential {
+  key: LicenseKey;
+  invitationId: string | null;
+}
+
+const codeNotFound = (message: string) => new AppError('code_not_found', message, { field: 'activationCode' });
+
+async function findActivationKey(input: ActivationInput, deps: Deps): Promise<Credential> {
+  if (input.activationCode !== undefined) return findCodeKey(input.activationCode, deps);
+  const parsed = parseLicenseKey(input.licenseKey!);
   if (!parsed.ok) {
     const message = parsed.code === 'key_malformed' ? 'This is not a license key: it has 25 letters and digits in five groups' : 'This license key has a typo';
     throw new AppError(parsed.code, message, { field: 'licenseKey' });
   }
   const key = await findKeyByHash(deps.db, licenseKeyHash(parsed.canonical));
   if (!key) throw new AppError('key_not_found', 'No license key like this exists', { field: 'licenseKey' });
-  return key;
+  return { key, invitationId: null };
+}
+
+/** A code that is malformed, mistyped or unknown is not found alike: all three are what a guesser sends. */
+async function findCodeKey(text: string, deps: Deps): Promise<Credential> {
+  const parsed = parseActivationCode(text);
+  if (!parsed.ok) {
+    throw codeNotFound(parsed.problem === 'malformed' ? 'This is not an activation code: it is AC and 20 letters and digits in four groups' : 'This activation code has a typo');
+  }
+  const invitation = await findInstallInvitationByCodeHash(deps.db, activationCodeHash(parsed.canonical));
+  const key = invitation && (await findKey(deps.db, invitation.license_key_id));
+  if (!invitation || !key) throw codeNotFound('No activation code like this exists');
+  return { key, invitationId: invitation.id };
+}
+
+const codeRefusals = {
+  used: 'This activation code was already used on another computer; ask for a new invitation',
+  revoked: 'This activation code was withdrawn; ask for a new invitation',
+  expired: 'This activation code has expired; ask for a new invitation',
+} as const;
+
+/**
+ * Locks the invitation for this activation and checks its code may be used by this machine now;
+ * the lock makes two machines with one code take turns, so only the first gets a seat.
+ */
+async function claimCode(trx: Deps['db'], invitationId: string, fingerprint: string, now: Date): Promise<void> {
+  const invitation = await lockInvitationForActivation(trx, invitationId);
+  const usedBy = invitation.used_by_fingerprint === null ? null : { fingerprint: invitation.used_by_fingerprint, active: invitation.used_by_active === true };
+  const verdict = checkCodeUse(invitation, usedBy, fingerprint, now);
+  if (!verdict.ok) throw new AppError(verdict.code, codeRefusals[verdict.reason], { field: 'activationCode' });
 }
 
 /**
- * An online activation (PROTOCOL.md): the key's rules in order, then one seat (or the binding of
- * the key) taken atomically, then a signed certificate. The same machine activating again gets its
- * installation back with a new token and no second seat, also when its two requests race.
+ * An online activation (PROTOCOL.md), with a license key or a temporary activation code standing
+ * for one: the key's rules in order, then one seat (or the binding of the key) taken atomically,
+ * then a signed certificate. The same machine activating again gets its installation back with a
+ * new token and no second seat, also when its two requests race.
  */
 export async function activateInstallation(deps: Deps, input: ActivationInput, origin: Origin): Promise<{ created: boolean; activation: ActivationResponse }> {
   const address = origin.ip ?? 'unknown';
   await refuseWhenLimited(deps, ACTIVATION_GUESSES_PER_ADDRESS, address);
-  let key: LicenseKey;
+  let credential: Credential;
   try {
-    key = await findActivationKey(input, deps);
+    credential = await findActivationKey(input, deps);
   } catch (err) {
     if (err instanceof AppError && GUESS_CODES.has(err.code)) await enforceRateLimit(deps, ACTIVATION_GUESSES_PER_ADDRESS, address);
     throw err;
   }
+  const { key, invitationId } = credential;
   if (deps.config.activationsPerKey > 0) {
     await enforceRateLimit(deps, { ...ACTIVATIONS_PER_KEY, limit: deps.config.activationsPerKey }, key.id);
   }
   const signer = await activeSigner(deps);
   const token = newSecret('kli');
-  const attempt = () => deps.db.transaction().execute((trx) => activateWithKey(deps, trx, key, input, token));
+  const attempt = () =>
+    deps.db.transaction().execute(async (trx) => {
+      if (invitationId) await claimCode(trx, invitationId, input.fingerprint, deps.clock.now());
+      const activated = await activateWithKey(deps, trx, key, input, token);
+      // The code is spent with the seat it took, in one transaction; a machine already active keeps it unspent.
+      if (invitationId && activated.created) await markCodeUsed(trx, invitationId, activated.installation.id, deps.clock.now());
+      return activated;
+    });
   let result: Awaited<ReturnType<typeof attempt>>;
   try {
     result = await attempt();

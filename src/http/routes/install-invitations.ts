@@ -1,0 +1,128 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { INVITATION_LANGUAGES } from '../../mail/templates.js';
+import type { Deps } from '../../services/context.js';
+import { inviteToInstall, type InstallInvitationView } from '../../services/install-invitations/invite-to-install.js';
+import {
+  exportInstallInvitations,
+  listAccountInstallInvitations,
+  revokeInstallInvitation,
+} from '../../services/install-invitations/manage-install-invitations.js';
+import { actorOf } from '../auth.js';
+import { sendCsv, type CsvColumn } from '../csv.js';
+import { errorResponses as errors } from '../errors.js';
+import { installInvitationSchema, presentInstallInvitation } from '../install-invitation-presenters.js';
+import { accountIdParams, encodeCursor, pageQuery, uuid } from '../schemas/common.js';
+import { cursorParam } from '../schemas/paging.js';
+
+const tags = ['install-invitations'];
+const lifetimeDays = z.number().int().min(1).max(90);
+const language = z.enum(INVITATION_LANGUAGES).default('en');
+const invitationParams = accountIdParams.extend({ invitationId: uuid });
+
+const sentSchema = z.object({
+  invited: z.array(installInvitationSchema),
+  skipped: z.array(z.object({ email: z.string(), reason: z.enum(['duplicate']) })),
+  rejectedRows: z.array(z.object({ line: z.number(), value: z.string(), message: z.string() })).meta({
+    description: 'Entries that hold no email address, by line of the file or position in the list (from 1); the others were invited',
+  }),
+});
+
+const present = (r: { invited: InstallInvitationView[]; skipped: { email: string; reason: 'duplicate' }[]; rejectedRows: z.infer<typeof sentSchema>['rejectedRows'] }) => ({
+  invited: r.invited.map(presentInstallInvitation),
+  skipped: r.skipped,
+  rejectedRows: r.rejectedRows,
+});
+
+const csvColumns: CsvColumn<InstallInvitationView>[] = [
+  { header: 'email', value: (i) => i.email },
+  { header: 'code', value: (i) => i.code_text },
+  { header: 'link', value: (i) => i.downloadLinks.join(' ') },
+  { header: 'status', value: (i) => i.status },
+  { header: 'expires', value: (i) => i.expires_at.toISOString() },
+  { header: 'key', value: (i) => i.key_name },
+];
+
+/** Invitations to install (capability 8): account administrators, and License Administrators for their keys. */
+export function installInvitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post('/accounts/:accountId/install-invitations', {
+      schema: {
+        tags,
+        summary: 'Email each address its own temporary activation code for a key and the download link; entries that are not addresses are reported',
+        params: accountIdParams,
+        body: z.strictObject({
+          keyId: uuid,
+          language,
+          expiresInDays: lifetimeDays.default(7),
+          emails: z.array(z.string().max(254)).min(1).max(1000),
+        }),
+        response: { 201: sentSchema, ...errors },
+      },
+      handler: async (req, reply) => {
+        const { emails, ...options } = req.body;
+        return reply.code(201).send(present(await inviteToInstall(deps, actorOf(req), req.params.accountId, { emails }, options)));
+      },
+    });
+
+    app.post('/accounts/:accountId/install-invitations/csv', {
+      schema: {
+        tags,
+        summary: 'The same for the addresses of a CSV file: the column headed "email", or the first column',
+        consumes: ['text/csv'],
+        params: accountIdParams,
+        querystring: z.strictObject({ keyId: uuid, language, expiresInDays: z.coerce.number().pipe(lifetimeDays).default(7) }),
+        body: z.string().meta({ description: 'The CSV file, at most 1 MB' }),
+        response: { 201: sentSchema, ...errors },
+      },
+      handler: async (req, reply) =>
+        reply.code(201).send(present(await inviteToInstall(deps, actorOf(req), req.params.accountId, { csv: req.body }, req.query))),
+    });
+
+    app.get('/accounts/:accountId/install-invitations', {
+      schema: {
+        tags,
+        summary: 'The invitations to install, newest first, with their status (pending, used, expired, revoked)',
+        params: accountIdParams,
+        querystring: z.strictObject({
+          keyId: uuid.optional(),
+          limit: pageQuery.limit,
+          cursor: cursorParam(z.object({ createdAt: z.iso.datetime().transform((s) => new Date(s)), id: uuid })),
+        }),
+        response: { 200: z.object({ items: z.array(installInvitationSchema), nextCursor: z.string().nullable() }), ...errors },
+      },
+      handler: async (req) => {
+        const { cursor, ...filter } = req.query;
+        const page = await listAccountInstallInvitations(deps, actorOf(req), req.params.accountId, { ...filter, after: cursor });
+        return { items: page.items.map(presentInstallInvitation), nextCursor: page.next === null ? null : encodeCursor(page.next) };
+      },
+    });
+
+    app.get('/accounts/:accountId/install-invitations.csv', {
+      schema: {
+        tags,
+        summary: 'Download the invitations to install as CSV: email, code, link, status, expires, key',
+        params: accountIdParams,
+        querystring: z.strictObject({ keyId: uuid.optional() }),
+        produces: ['text/csv'],
+        response: { 200: z.string().meta({ description: 'email,code,link,status,expires,key' }), ...errors },
+      },
+      handler: async (req, reply) => {
+        const rows = await exportInstallInvitations(deps, actorOf(req), req.params.accountId, req.query.keyId);
+        return sendCsv(reply, `install-invitations-${deps.clock.now().toISOString().slice(0, 10)}.csv`, csvColumns, rows);
+      },
+    });
+
+    app.delete('/accounts/:accountId/install-invitations/:invitationId', {
+      schema: {
+        tags,
+        summary: 'Revoke an invitation to install: its code stops working at once',
+        params: invitationParams,
+        response: { 200: z.object({ invitation: installInvitationSchema }), ...errors },
+      },
+      handler: async (req) => ({
+        invitation: presentInstallInvitation(await revokeInstallInvitation(deps, actorOf(req), req.params.accountId, req.params.invitationId)),
+      }),
+    });
+  };
+}

@@ -1,0 +1,106 @@
+import {
+  insertInstallInvitation,
+  productCodesOfKeys,
+  type InstallInvitationRow,
+} from '../../data/repositories/install-invitations.js';
+import { findKey } from '../../data/repositories/license-keys.js';
+import { listProducts } from '../../data/repositories/products.js';
+import type { Executor } from '../../data/repositories/users.js';
+import { addDays } from '../../domain/clock.js';
+import { notFound } from '../../domain/errors.js';
+import { downloadLink, installInvitationStatus, type InstallInvitationStatus } from '../../domain/install-invitation.js';
+import { planInvitations } from '../../domain/invitation.js';
+import { installInvitation, type InvitationLanguage } from '../../mail/templates.js';
+import { enqueueEmail } from '../../data/repositories/outbox.js';
+import { authorizeLicensing, requireKeyInScope, type LicensingAccess } from '../../policies/license-policy.js';
+import { audit } from '../audit.js';
+import type { Actor, Deps } from '../context.js';
+import { confirmedInviter, readInvitationSource, type InvitationSource } from '../invitations/invite-members.js';
+import { generateActivationCode } from '../licensing/key-material.js';
+import { fullName } from '../users/sign-up.js';
+
+export interface InstallInvitationOptions {
+  keyId: string;
+  language: InvitationLanguage;
+  expiresInDays: number;
+}
+
+export type InstallInvitationView = InstallInvitationRow & { status: InstallInvitationStatus; downloadLinks: string[] };
+
+/** An invitation as administrators see it: its status now and the download link of each product of its key. */
+export function describeInstallInvitation(deps: Deps, row: InstallInvitationRow, productCodes: readonly string[], now: Date): InstallInvitationView {
+  return {
+    ...row,
+    status: installInvitationStatus(row, now),
+    downloadLinks: productCodes.map((code) => downloadLink(deps.config.publicUrl, code, row.code_text)),
+  };
+}
+
+/** The gate for invitations to install: account administrators, or License Administrators for their keys. */
+export function authorizeInstallInvitations(db: Executor, actor: Actor, accountId: string): Promise<LicensingAccess> {
+  return authorizeLicensing(db, actor, accountId, 'install_invitations.manage');
+}
+
+/** A key of the account that the caller may hand out; any other key does not exist for them. */
+async function keyToInvite(db: Executor, access: LicensingAccess, keyId: string) {
+  const key = await findKey(db, keyId);
+  if (!key || key.account_id !== access.account.id) throw notFound('License key');
+  requireKeyInScope(access.scope, key.id);
+  return key;
+}
+
+/**
+ * Sends each address its own activation code for the chosen key, with the download link, by
+ * email written in the same transaction. Rows that hold no address are reported by line and
+ * repeated addresses skipped; the rest are invited. Invitations may outnumber the free seats:
+ * the first to activate get them.
+ */
+export function inviteToInstall(deps: Deps, actor: Actor, accountId: string, source: InvitationSource, options: InstallInvitationOptions) {
+  return deps.db.transaction().execute(async (trx) => {
+    const access = await authorizeInstallInvitations(trx, actor, accountId);
+    const key = await keyToInvite(trx, access, options.keyId);
+    const inviter = await confirmedInviter(trx, actor);
+    const { emails, rejectedRows } = readInvitationSource(source);
+    const now = deps.clock.now();
+    const productCodes = (await productCodesOfKeys(trx, [key.id])).get(key.id)!;
+    const names = new Map((await listProducts(trx)).map((p) => [p.code, p.name]));
+    const invited: InstallInvitationView[] = [];
+    const skipped: { email: string; reason: 'duplicate' }[] = [];
+    for (const { email, skip } of planInvitations(emails, new Set())) {
+      if (skip) {
+        skipped.push({ email, reason: 'duplicate' });
+        continue;
+      }
+      const { code, hash } = generateActivationCode();
+      const invitation = await insertInstallInvitation(trx, {
+        accountId,
+        keyId: key.id,
+        email,
+        language: options.language,
+        codeHash: hash,
+        codeText: code,
+        expiresAt: addDays(now, options.expiresInDays),
+        createdBy: inviter.id,
+        now,
+      });
+      const view = describeInstallInvitation(deps, { ...invitation, key_name: key.name, created_by_email: inviter.email }, productCodes, now);
+      const mail = installInvitation({
+        language: options.language,
+        inviter: fullName(inviter),
+        account: access.account.name,
+        downloads: productCodes.map((c, i) => ({ product: names.get(c) ?? c, link: view.downloadLinks[i]! })),
+        code,
+        expiresAt: invitation.expires_at,
+      });
+      await enqueueEmail(trx, { ...mail, to: email, accountId }, now);
+      await audit(
+        trx,
+        actor,
+        { accountId, action: 'install_invitation.created', targetType: 'install_invitation', targetId: invitation.id, details: { email, keyId: key.id } },
+        now,
+      );
+      invited.push(view);
+    }
+    return { invited, skipped, rejectedRows };
+  });
+}
