@@ -243,6 +243,8 @@ export interface InstallationsTable {
   usage_current: number | null;
   usage_measured_at: NullableTimestamp;
   over_limit_since: NullableTimestamp;
+  /** Activated with offline files: it never checks in. */
+  offline: Generated<boolean>;
 }
 
 export interface InstallationUsageTable {
@@ -302,6 +304,14 @@ export interface KeyAdminsTable {
   created_at: Generated<Date>;
 }
 
+export interface OfflineNoncesTable {
+  nonce: string;
+  account_id: string | null;
+  installation_id: string | null;
+  kind: 'activation-request' | 'refresh-request' | 'deactivation-request';
+  accepted_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -324,6 +334,7 @@ export interface DB {
   trials: TrialsTable;
   orders: OrdersTable;
   key_admins: KeyAdminsTable;
+  offline_nonces: OfflineNoncesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -18,7 +18,7 @@ import type { Deps, Origin } from '../context.js';
 import { ACTIVATION_GUESSES_PER_ADDRESS, ACTIVATIONS_PER_KEY, enforceRateLimit, refuseWhenLimited } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { licenseKeyHash } from './key-material.js';
-import { certify, installationDetails, licensedSeats, occupyKey, refusal } from './installation-license.js';
+import { certify, installationDetails, licensedSeats, occupyKey, offlineExpiresAt, refusal } from './installation-license.js';
 import { activeSigner, signCertificate } from './signing.js';
 
 export type ActivationInput = z.output<typeof activationRequestSchema>;
@@ -26,7 +26,8 @@ export type ActivationInput = z.output<typeof activationRequestSchema>;
 /** Answers that mean the caller does not hold a real key or code: the ones a guesser gets. */
 const GUESS_CODES: ReadonlySet<ErrorCode> = new Set(['key_malformed', 'key_checksum_mismatch', 'key_not_found', 'code_not_found']);
 
-async function findActivationKey(input: ActivationInput, deps: Deps): Promise<LicenseKey> {
+/** The key an activation names; the codes tell a malformed key, a typo and an unknown key apart. */
+export async function findActivationKey(input: Pick<ActivationInput, 'licenseKey'>, deps: Deps): Promise<LicenseKey> {
   if (input.licenseKey === undefined) {
     // Activation codes come with invitations to install (capability 8); until then none exists.
     throw new AppError('code_not_found', 'No activation code like this exists', { field: 'activationCode' });
@@ -81,7 +82,12 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
   };
 }
 
-async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string) {
+/**
+ * The rules and the seat of an activation, inside the caller's transaction: shared by the online
+ * activation and the offline one, whose installation never checks in and so gets a certificate
+ * that lasts to the end of its license (offlineExpiresAt).
+ */
+export async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string, mode: { offline: boolean } = { offline: false }) {
   const now = deps.clock.now();
   const context = await findActivationContext(trx, { keyId: key.id, subscriptionId: key.subscription_id, productCode: input.product, fingerprint: input.fingerprint });
   const { subscription, items, blacklisted } = context;
@@ -99,9 +105,11 @@ async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, inp
   if (!verdict.ok) throw refusal(verdict.code);
   const item = items.find((i) => i.id === verdict.item.id)!;
   const basis = { trial: false as const, product: product!, key, subscription, item };
-  const nextCheckIn = nextCheckInAt(now, basis.product.params, Math.random);
+  // An offline installation is next due when its certificate ends: it never checks in.
+  const expiresAt = mode.offline ? offlineExpiresAt(basis) : undefined;
+  const nextCheckIn = expiresAt ?? nextCheckInAt(now, basis.product.params, Math.random);
   const details = installationDetails(input);
-  const renewal = { tokenHash: hashSecret(token), publicKey: input.publicKey, details, now, nextCheckInAt: nextCheckIn };
+  const renewal = { tokenHash: hashSecret(token), publicKey: input.publicKey, details, now, nextCheckInAt: nextCheckIn, offline: mode.offline };
 
   const seats = await licensedSeats(trx, basis);
   let existing = context.activeInstallation ?? undefined;
@@ -127,11 +135,12 @@ async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, inp
         details,
         now,
         nextCheckInAt: nextCheckIn,
+        offline: mode.offline,
       });
-      return { created: true, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn) };
+      return { created: true, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn, expiresAt) };
     }
   }
   const installation = await reissueActivation(trx, existing.id, renewal);
-  return { created: false, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn) };
+  return { created: false, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn, expiresAt) };
 }
 
