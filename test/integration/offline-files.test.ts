@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offlineApply, offlineRequest, runAgentCommand, status } from '../../src/client/agent.js';
+import { checkIn, offlineApply, offlineRequest, runAgentCommand, status } from '../../src/client/agent.js';
 import { writeOfflineRequest } from '../../src/client/offline.js';
 import { loadState, newIdentity } from '../../src/client/state.js';
 import { insertMembership } from '../../src/data/repositories/memberships.js';
@@ -172,6 +172,8 @@ describe('offline refresh', () => {
     const applied = await apply(state, res.body.file);
     expect([applied.exitCode, applied.data['licenseExpiresAt']]).toEqual([0, renewedUntil.toISOString()]);
     expect((await runAgentCommand(() => status({ state, offline: false }))).data).toMatchObject({ verified: true, licenseExpiresAt: renewedUntil.toISOString() });
+    const online = await runAgentCommand(() => checkIn({ state }));
+    expect([online.exitCode, online.data]).toEqual([2, { error: expect.objectContaining({ code: 'activated_offline' }) }]);
     expect(await c.seats()).toMatchObject({ used: 1, active: 1 });
   });
 });
