@@ -1,5 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import { activate, checkIn, deactivate, EXIT, runAgentCommand, status, trial, type AgentResult } from '../client/agent.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { activate, checkIn, deactivate, EXIT, offlineApply, offlineRequest, runAgentCommand, status, trial, type AgentResult } from '../client/agent.js';
 
 const DEFAULT_STATE = './keyline-agent.json';
 
@@ -25,13 +25,14 @@ const run = <O extends Common>(command: (opts: O) => Promise<AgentResult>) => as
 
 /**
  * `keyline agent ...`: the installation side of PROTOCOL.md, standing in for a licensed product.
- * Exit codes: 0 ok, 2 usage, 3 refused by the server (the code is printed), 4 server unreachable,
- * 5 not activated or not licensed (certificate invalid or expired, license expired).
+ * Exit codes: 0 ok, 2 usage, 3 refused by the server or an offline file refused (the code is
+ * printed), 4 server unreachable, 5 not activated or not licensed (certificate invalid or expired,
+ * license expired).
  */
 export function registerAgentCommands(program: Command): void {
   const agent = program
     .command('agent')
-    .description('act as a licensed product: activate, status, check-in, deactivate (exit codes: 0 ok, 2 usage, 3 refused, 4 unreachable, 5 unlicensed)');
+    .description('act as a licensed product: activate, status, check-in, deactivate, offline files (exit codes: 0 ok, 2 usage, 3 refused, 4 unreachable, 5 unlicensed)');
   // Usage errors leave with their own exit code, and as JSON too when that was asked for.
   agent.exitOverride((err) => {
     if (err.exitCode !== 0 && process.argv.includes('--json')) {
@@ -73,4 +74,19 @@ export function registerAgentCommands(program: Command): void {
     .action(run(checkIn));
 
   command('deactivate', 'deactivate this installation and free its seat').action(run(deactivate));
+
+  command('offline-request', 'write an offline request file (no network) to upload in the portal')
+    .addOption(new Option('--kind <kind>', 'what to ask for').choices(['activation', 'refresh', 'deactivation']).makeOptionMandatory())
+    .option('--product <code>', 'the product code (activation)')
+    .option('--key <licenseKey>', 'the license key (activation)')
+    .option('--license-type <type>', 'the license type, where the product has types (activation)')
+    .option('--out <file>', 'write the request to this file (default: print it)')
+    .option('--name <name>', 'a name for this installation (default: the host name)')
+    .option('--fingerprint <id>', 'stand in for another machine: the fingerprint of a new state file')
+    .action(run(offlineRequest));
+
+  command('offline-apply', 'apply an activation or refresh file from the portal, with no network')
+    .argument('<file>', 'the file the portal gave back')
+    .option('--jwks <file>', "the server's public keys (/.well-known/keyline/jwks.json) when this installation has none yet")
+    .action((file: string, opts: Common & { jwks?: string }) => run(offlineApply)({ ...opts, file }));
 }

@@ -1,7 +1,11 @@
+import fs from 'node:fs/promises';
+import { ZodError } from 'zod';
 import { RUNNABLE_STATES, type CertificateClaims, type Warning } from '../domain/certificate.js';
-import type { ActivationResponse, CheckInRequest, Jwks } from '../domain/licensing-protocol.js';
+import { AppError } from '../domain/errors.js';
+import { jwksSchema, type ActivationResponse, type CheckInRequest, type Jwks, type OfflineRequestKind } from '../domain/licensing-protocol.js';
 import { isLicensed, verifyCertificate } from './certificate.js';
 import { LicensingClient, LicensingError, ServerUnavailable } from './licensing-client.js';
+import { checkOfflineAnswer, writeOfflineRequest } from './offline.js';
 import { describeMachine, loadState, newIdentity, saveState, StateFileError, type ActivationState, type AgentState } from './state.js';
 
 /**
@@ -11,7 +15,7 @@ import { describeMachine, loadState, newIdentity, saveState, StateFileError, typ
 export const EXIT = {
   ok: 0,
   usage: 2,
-  /** The server refused; the error code says why. */
+  /** The server refused, or an offline file was refused here; the error code says why. */
   refused: 3,
   /** No answer from the server. */
   unreachable: 4,
@@ -41,6 +45,16 @@ async function activatedState(stateFile: string): Promise<AgentState & { activat
   const state = await loadState(stateFile);
   if (!state?.activation) throw unlicensed('not_activated', `Not activated (no activation in ${stateFile}); run keyline agent activate first`);
   return state as AgentState & { activation: ActivationState };
+}
+
+type OnlineActivation = ActivationState & { server: string; installationToken: string };
+
+/** The activation's server and token; one made with offline files has neither and is refreshed with files. */
+function online(activation: ActivationState): OnlineActivation {
+  if (activation.server === undefined || activation.installationToken === undefined) {
+    throw new AgentFailure(EXIT.usage, 'activated_offline', 'This installation was activated with offline files and calls no server; use keyline agent offline-request --kind refresh|deactivation');
+  }
+  return activation as OnlineActivation;
 }
 
 /** Verifies a certificate from the server, fetching the public keys again when it is signed by one not yet known. */
@@ -157,12 +171,13 @@ export async function trial(opts: ActivationOptions): Promise<AgentResult> {
 export async function status(opts: { state: string; offline: boolean }): Promise<AgentResult> {
   const state = await activatedState(opts.state);
   const { activation } = state;
-  if (opts.offline) {
+  if (opts.offline || activation.server === undefined) {
     const verdict = verifyCertificate(activation.certificate, activation.jwks, { product: activation.product, installationId: activation.installationId });
     if (!verdict.ok) throw unlicensed(`certificate_${verdict.problem}`, `The stored certificate is not valid: ${verdict.problem}`);
     return { exitCode: licensedExit(verdict.claims), data: { ...licenseData(verdict.claims), verified: true }, lines: ['Certificate verified offline.', ...licenseLines(verdict.claims)] };
   }
-  const answer = await new LicensingClient(activation.server).status(activation.installationToken);
+  const { server, installationToken } = online(activation);
+  const answer = await new LicensingClient(server).status(installationToken);
   return {
     exitCode: RUNNABLE_STATES.includes(answer.state) ? EXIT.ok : EXIT.unlicensed,
     data: { installationId: activation.installationId, product: activation.product, ...answer },
@@ -180,7 +195,7 @@ export async function status(opts: { state: string; offline: boolean }): Promise
 /** Reports in, keeps the new certificate, and follows what the server asks: a deactivation ends the activation here. */
 export async function checkIn(opts: { state: string; peak?: number | undefined; current?: number | undefined }): Promise<AgentResult> {
   const state = await activatedState(opts.state);
-  const { activation } = state;
+  const activation = online(state.activation);
   const client = new LicensingClient(activation.server);
   const body: CheckInRequest = {};
   if (opts.peak !== undefined || opts.current !== undefined) {
@@ -209,9 +224,118 @@ export async function checkIn(opts: { state: string; peak?: number | undefined; 
 /** Gives the seat back and forgets the activation; the machine's identity stays for a later activation. */
 export async function deactivate(opts: { state: string }): Promise<AgentResult> {
   const state = await activatedState(opts.state);
-  const answer = await new LicensingClient(state.activation.server).deactivate(state.activation.installationToken);
+  const { server, installationToken } = online(state.activation);
+  const answer = await new LicensingClient(server).deactivate(installationToken);
   await saveState(opts.state, { ...state, activation: null });
   return { exitCode: EXIT.ok, data: answer, lines: [`Deactivated installation ${answer.installationId}; its seat is free.`] };
+}
+
+export interface OfflineRequestOptions {
+  state: string;
+  kind: 'activation' | 'refresh' | 'deactivation';
+  product?: string | undefined;
+  key?: string | undefined;
+  licenseType?: string | undefined;
+  out?: string | undefined;
+  name?: string | undefined;
+  fingerprint?: string | undefined;
+}
+
+const usage = (message: string) => new AgentFailure(EXIT.usage, 'usage', message);
+
+/**
+ * Writes an offline request file for a machine with no network: an activation with a license key,
+ * or a refresh or deactivation of this installation. Only the answer to the latest request is
+ * applied later. A deactivation drops the license here at once; the seat is free when the file is
+ * uploaded.
+ */
+export async function offlineRequest(opts: OfflineRequestOptions): Promise<AgentResult> {
+  const kind = `${opts.kind}-request` as OfflineRequestKind;
+  let identity: AgentState;
+  let target: { product: string; licenseType?: string | undefined; installationId?: string };
+  if (kind === 'activation-request') {
+    if (opts.product === undefined || opts.key === undefined) throw usage('an activation request needs --product and --key');
+    identity = (await loadState(opts.state)) ?? (await newIdentity(opts.fingerprint));
+    if (opts.fingerprint !== undefined && opts.fingerprint !== identity.fingerprint) throw usage(`${opts.state} belongs to another machine (fingerprint ${identity.fingerprint})`);
+    target = { product: opts.product, licenseType: opts.licenseType };
+  } else {
+    identity = await activatedState(opts.state);
+    const { activation } = identity as AgentState & { activation: ActivationState };
+    target = { product: activation.product, licenseType: activation.licenseType, installationId: activation.installationId };
+  }
+  const details = { ...describeMachine(), ...(opts.name !== undefined ? { name: opts.name } : {}) };
+  let written: ReturnType<typeof writeOfflineRequest>;
+  try {
+    written = writeOfflineRequest(identity, { kind, ...target, licenseKey: opts.key, details });
+  } catch (err) {
+    if (err instanceof ZodError) throw usage(`the request cannot be written: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw err;
+  }
+  const { text, pending } = written;
+  if (opts.out !== undefined) await fs.writeFile(opts.out, text);
+  const dropped = kind === 'deactivation-request';
+  await saveState(opts.state, { ...identity, ...(dropped ? { activation: null } : {}), offlineRequest: pending });
+  const next = dropped
+    ? "This installation's license is dropped here; its seat is free once the file is uploaded in the portal (Offline Activation and Validation)."
+    : 'Upload it in the portal (Offline Activation and Validation), then apply the file you get back with keyline agent offline-apply <file>.';
+  return {
+    exitCode: EXIT.ok,
+    data: { kind, nonce: pending.nonce, ...(target.installationId ? { installationId: target.installationId } : {}), out: opts.out ?? null, file: text },
+    lines: opts.out !== undefined ? [`Wrote the ${opts.kind} request to ${opts.out}.`, next] : [text.trimEnd()],
+  };
+}
+
+async function readJwks(file: string): Promise<Jwks> {
+  const text = await fs.readFile(file, 'utf8').catch(() => {
+    throw usage(`cannot read ${file}`);
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = jwksSchema.safeParse(json);
+  if (!parsed.success) throw usage(`${file} is not a JWK Set (the server's /.well-known/keyline/jwks.json)`);
+  return parsed.data;
+}
+
+/**
+ * Applies a file the portal gave for this machine, with no network: checked against the server's
+ * public keys (from the state file, or --jwks for a machine that never reached the server) and
+ * against the request written last, then its certificate is kept.
+ */
+export async function offlineApply(opts: { state: string; file: string; jwks?: string | undefined }): Promise<AgentResult> {
+  const identity = await loadState(opts.state);
+  if (!identity) throw usage(`${opts.state} does not exist: write a request with keyline agent offline-request first`);
+  const jwks = opts.jwks !== undefined ? await readJwks(opts.jwks) : identity.activation?.jwks;
+  if (!jwks) throw usage("this installation has no copy of the server's public keys: pass --jwks <file>");
+  const text = await fs.readFile(opts.file, 'utf8').catch(() => {
+    throw usage(`cannot read ${opts.file}`);
+  });
+  const checked = checkOfflineAnswer(text, identity, jwks);
+  if (!checked.ok) throw unlicensed(`certificate_${checked.problem}`, `The certificate in this file does not verify: ${checked.problem}`);
+  const { answer, claims } = checked;
+  const pending = identity.offlineRequest!;
+  const kept = identity.activation?.installationId === answer.installationId ? identity.activation : null;
+  await saveState(opts.state, {
+    ...identity,
+    offlineRequest: null,
+    activation: {
+      ...kept,
+      product: pending.product,
+      ...(pending.licenseType !== undefined ? { licenseType: pending.licenseType } : {}),
+      installationId: answer.installationId,
+      certificate: answer.certificate,
+      nextCheckInAt: new Date(claims.exp * 1000).toISOString(),
+      jwks,
+    },
+  });
+  return {
+    exitCode: licensedExit(claims),
+    data: { ...licenseData(claims), kind: answer.kind },
+    lines: [answer.kind === 'activation' ? 'Activated offline.' : 'License information refreshed offline.', ...licenseLines(claims)],
+  };
 }
 
 /** Runs a command and turns every way it can fail into an exit code and a message. */
@@ -228,7 +352,9 @@ export async function runAgentCommand(command: () => Promise<AgentResult>): Prom
             ? new AgentFailure(EXIT.unreachable, 'server_unreachable', err.message)
             : err instanceof StateFileError
               ? new AgentFailure(EXIT.usage, 'state_file_invalid', err.message)
-              : null;
+              : err instanceof AppError
+                ? new AgentFailure(EXIT.refused, err.code, err.message)
+                : null;
     if (!failure) throw err;
     return { exitCode: failure.exitCode, data: { error: { code: failure.code, message: failure.message } }, lines: [`${failure.code}: ${failure.message}`] };
   }

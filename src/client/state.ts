@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { z } from 'zod';
-import { fingerprintSchema, jwksSchema, type DescriptiveFields } from '../domain/licensing-protocol.js';
+import { fingerprintSchema, jwksSchema, OFFLINE_REQUEST_KINDS, type DescriptiveFields } from '../domain/licensing-protocol.js';
 
 /**
  * What an installation keeps between runs (PROTOCOL.md, "Installation identity"): its machine
@@ -10,14 +10,25 @@ import { fingerprintSchema, jwksSchema, type DescriptiveFields } from '../domain
  * installation id, token, certificate and the server's public keys to verify it offline.
  */
 const activationSchema = z.object({
-  server: z.string(),
+  /** The server and token of an online activation; an installation activated with offline files has neither. */
+  server: z.string().optional(),
   product: z.string(),
   licenseType: z.string().optional(),
   installationId: z.string(),
-  installationToken: z.string(),
+  installationToken: z.string().optional(),
   certificate: z.string(),
   nextCheckInAt: z.string(),
   jwks: jwksSchema,
+});
+
+/** The offline request this installation wrote last: only the answer to it is applied. */
+const offlineRequestSchema = z.object({
+  kind: z.enum(OFFLINE_REQUEST_KINDS),
+  nonce: z.string(),
+  product: z.string(),
+  licenseType: z.string().optional(),
+  installationId: z.string().optional(),
+  createdAt: z.string(),
 });
 
 const stateSchema = z.object({
@@ -26,10 +37,12 @@ const stateSchema = z.object({
   publicKey: z.string(),
   privateKeyPem: z.string(),
   activation: activationSchema.nullable(),
+  offlineRequest: offlineRequestSchema.nullable().optional(),
 });
 
 export type AgentState = z.infer<typeof stateSchema>;
 export type ActivationState = z.infer<typeof activationSchema>;
+export type PendingOfflineRequest = z.infer<typeof offlineRequestSchema>;
 
 export class StateFileError extends Error {}
 

@@ -250,6 +250,8 @@ export interface InstallationsTable {
   usage_current: number | null;
   usage_measured_at: NullableTimestamp;
   over_limit_since: NullableTimestamp;
+  /** Activated with offline files: it never checks in. */
+  offline: Generated<boolean>;
 }
 
 export interface InstallationUsageTable {
@@ -325,6 +327,14 @@ export interface InstallInvitationsTable {
   revoked_at: NullableTimestamp;
 }
 
+export interface OfflineNoncesTable {
+  nonce: string;
+  account_id: string | null;
+  installation_id: string | null;
+  kind: 'activation-request' | 'refresh-request' | 'deactivation-request';
+  accepted_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -349,6 +359,7 @@ export interface DB {
   orders: OrdersTable;
   key_admins: KeyAdminsTable;
   install_invitations: InstallInvitationsTable;
+  offline_nonces: OfflineNoncesTable;
 }
 
 export type User = Selectable<UsersTable>;

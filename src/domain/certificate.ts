@@ -54,6 +54,16 @@ export function certificateExpiresAt(nextCheckIn: Date, params: Schedule): Date 
   return addSeconds(nextCheckIn, params.checkInMaxHours * HOUR_SECONDS);
 }
 
+/**
+ * An installation activated with offline files never checks in, so its certificate cannot be
+ * renewed as it runs: it lasts to the end of the license, the product's expiry grace included (a
+ * sublicense's own date has none), and an offline refresh brings the next one.
+ */
+export function offlineCertificateExpiresAt(f: { subscriptionExpiresAt: Date; keyExpiresAt: Date | null; params: Pick<LicensingParams, 'expiryGraceDays'> }): Date {
+  const subscriptionEnd = addDays(f.subscriptionExpiresAt, f.params.expiryGraceDays);
+  return f.keyExpiresAt && f.keyExpiresAt < subscriptionEnd ? f.keyExpiresAt : subscriptionEnd;
+}
+
 export interface StandingFacts {
   now: Date;
   suspended: boolean;

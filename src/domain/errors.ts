@@ -55,6 +55,7 @@ export const errorStatus = {
   file_expired: 410,
   file_replayed: 409,
   file_wrong_installation: 409,
+  file_wrong_account: 409,
   internal_error: 500,
   not_ready: 503,
 } as const satisfies Record<string, number>;

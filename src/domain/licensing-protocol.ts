@@ -191,3 +191,71 @@ export const certificateClaimsSchema: z.ZodType<CertificateClaims> = z.object({
     features: z.array(z.string()),
   }),
 });
+
+/*
+ * Offline files (PROTOCOL.md, "Offline files"): what an installation with no network signs for
+ * the portal, and what the server signs back. The armor around them is in offline-file.ts.
+ */
+export const OFFLINE_REQUEST_KINDS = ['activation-request', 'refresh-request', 'deactivation-request'] as const;
+export type OfflineRequestKind = (typeof OFFLINE_REQUEST_KINDS)[number];
+export const OFFLINE_ANSWER_KINDS = ['activation', 'refresh'] as const;
+export type OfflineAnswerKind = (typeof OFFLINE_ANSWER_KINDS)[number];
+
+export const nonceSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{22,86}$/, 'must be 16 to 64 random bytes, base64url')
+  .describe('A random value the installation makes for each request; the server accepts it once');
+
+const offlineRequestFields = {
+  product: productCodeSchema,
+  licenseType: z.string().min(1).max(30).optional(),
+  fingerprint: fingerprintSchema,
+  publicKey: publicKeySchema,
+  nonce: nonceSchema,
+  createdAt: iso,
+  ...descriptiveFields,
+};
+
+export const offlineActivationRequestSchema = z.strictObject({
+  kind: z.literal('activation-request'),
+  licenseKey: z.string().trim().min(1).max(64),
+  ...offlineRequestFields,
+});
+
+/** A refresh or a deactivation names the installation the activation made; its key must be the one bound then. */
+const installationRequest = <K extends 'refresh-request' | 'deactivation-request'>(kind: K) =>
+  z.strictObject({ kind: z.literal(kind), installationId: z.uuid(), ...offlineRequestFields });
+
+export const offlineRequestSchema = z.discriminatedUnion('kind', [
+  offlineActivationRequestSchema,
+  installationRequest('refresh-request'),
+  installationRequest('deactivation-request'),
+]);
+export type OfflineRequest = z.output<typeof offlineRequestSchema>;
+
+export const offlineAnswerSchema = z.object({
+  kind: z.enum(OFFLINE_ANSWER_KINDS),
+  certificate: z.string(),
+  installationId: z.string(),
+  fingerprint: z.string(),
+  nonce: z.string(),
+  publicKeyThumbprint: z.string(),
+  issuedAt: iso,
+});
+export type OfflineAnswer = z.infer<typeof offlineAnswerSchema>;
+
+/** The portal's upload of a request file (POST /api/v1/accounts/{accountId}/offline-files). */
+export const MAX_OFFLINE_FILE_CHARS = 65_536;
+export const offlineUploadSchema = z
+  .strictObject({ file: z.string().min(1).max(MAX_OFFLINE_FILE_CHARS).describe('The request file as the installation wrote it') })
+  .meta({ id: 'OfflineFileUpload' });
+
+export const offlineUploadAnswerSchema = z
+  .object({
+    kind: z.enum(['activation', 'refresh', 'deactivation']),
+    installationId: z.string(),
+    file: z.string().optional().describe('The signed file to carry back to the installation (not for a deactivation)'),
+    fileName: z.string().optional(),
+  })
+  .meta({ id: 'OfflineFileAnswer' });
+export type OfflineUploadAnswer = z.infer<typeof offlineUploadAnswerSchema>;

@@ -21,6 +21,7 @@ import { installInvitationsRoutes } from './routes/install-invitations.js';
 import { invitationsRoutes } from './routes/invitations.js';
 import { licensingRoutes } from './routes/licensing.js';
 import { membersRoutes } from './routes/members.js';
+import { offlineFilesRoutes } from './routes/offline-files.js';
 import { subscriptionsRoutes } from './routes/subscriptions.js';
 import { usersRoutes } from './routes/users.js';
 import { vendorRoutes } from './routes/vendor.js';
@@ -97,6 +98,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
   await app.register(subscriptionsRoutes(deps), { prefix: '/api/v1' });
   await app.register(licensingRoutes(deps));
+  await app.register(offlineFilesRoutes(deps), { prefix: '/api/v1' });
   await app.register(vendorRoutes(deps), { prefix: '/api/v1' });
   if (!deps.config.smtpUrl) await app.register(devMailboxRoutes(deps), { prefix: '/api/v1' });
   return app;

@@ -115,7 +115,7 @@ describe('keyline agent', () => {
     // With the server's clock set back a month, what it signs has long expired by the agent's clock.
     t.clock.advanceDays(-30);
     try {
-      const old = await asInstallation(t, saved.activation!.installationToken).post('/licensing/v1/check-ins', {});
+      const old = await asInstallation(t, saved.activation!.installationToken!).post('/licensing/v1/check-ins', {});
       await fs.writeFile(state, JSON.stringify({ ...saved, activation: { ...saved.activation, certificate: old.body.certificate } }));
       const received = await agent('check-in', '--state', state, '--json');
       expect([received.code, received.json.error.code]).toEqual([5, 'certificate_expired']);

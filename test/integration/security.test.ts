@@ -85,6 +85,7 @@ function exampleBody(op: Operation): Record<string, unknown> | string | undefine
     'PUT /api/v1/vendor/accounts/{id}/offline-activation': { enabled: true },
     'POST /licensing/v1/activations': { product: 'desktop-business', licenseKey: generateLicenseKey().key, fingerprint: 'sweep-fingerprint-0001', publicKey: 'A'.repeat(43) },
     'POST /licensing/v1/check-ins': {},
+    'POST /api/v1/accounts/{accountId}/offline-files': { file: '-----BEGIN KEYLINE ACTIVATION REQUEST-----\nAAAA\n-----END KEYLINE ACTIVATION REQUEST-----\n' },
     'POST /licensing/v1/trials': { product: 'desktop-business', fingerprint: `sweep-fingerprint-${Math.random()}`, publicKey: 'A'.repeat(43) },
   };
   const key = `${op.method} ${op.path}`;

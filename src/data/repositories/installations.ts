@@ -37,6 +37,8 @@ export interface NewInstallation {
   details: InstallationDetails;
   now: Date;
   nextCheckInAt: Date;
+  /** Activated with offline files. */
+  offline?: boolean;
 }
 
 export function insertInstallation(db: Executor, i: NewInstallation): Promise<Installation> {
@@ -54,6 +56,7 @@ export function insertInstallation(db: Executor, i: NewInstallation): Promise<In
       token_hash: i.tokenHash,
       trial: i.trial,
       holds_seat: i.holdsSeat,
+      ...(i.offline ? { offline: true } : {}),
       ...detailColumns(i.details),
       activated_at: i.now,
       last_seen_at: i.now,
@@ -83,11 +86,11 @@ export function findActiveInstallation(db: Executor, keyId: string, fingerprint:
 export function reissueActivation(
   db: Executor,
   id: string,
-  r: { tokenHash: string; publicKey: string; details: InstallationDetails; now: Date; nextCheckInAt: Date },
+  r: { tokenHash: string; publicKey: string; details: InstallationDetails; now: Date; nextCheckInAt: Date; offline: boolean },
 ): Promise<Installation> {
   return db
     .updateTable('installations')
-    .set({ token_hash: r.tokenHash, public_key: r.publicKey, ...detailColumns(r.details), last_seen_at: r.now, next_check_in_at: r.nextCheckInAt })
+    .set({ token_hash: r.tokenHash, public_key: r.publicKey, offline: r.offline, ...detailColumns(r.details), last_seen_at: r.now, next_check_in_at: r.nextCheckInAt })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -320,4 +323,24 @@ export async function renewOveruseGrace(db: Executor, subscriptionId: string, pr
     .where('product_code', 'in', productCodes)
     .where('over_limit_since', 'is not', null)
     .execute();
+}
+
+/** An installation by its id, with whether its machine is blacklisted on its key. */
+export function findInstallationById(db: Executor, id: string): Promise<AuthenticatedInstallation | undefined> {
+  return db
+    .selectFrom('installations as i')
+    .selectAll('i')
+    .select(sql<boolean>`EXISTS (SELECT 1 FROM blacklisted_machines b WHERE b.license_key_id = i.license_key_id AND b.fingerprint = i.fingerprint)`.as('blacklisted'))
+    .where('i.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** An offline refresh is a sign of life: the details it carried, and the end of its new certificate as its next due date. */
+export function recordOfflineRefresh(db: Executor, id: string, r: { details: InstallationDetails; now: Date; certificateEndsAt: Date }): Promise<Installation> {
+  return db
+    .updateTable('installations')
+    .set({ ...detailColumns(r.details), last_seen_at: r.now, next_check_in_at: r.certificateEndsAt })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -21,7 +21,7 @@ import type { Deps, Origin } from '../context.js';
 import { ACTIVATION_GUESSES_PER_ADDRESS, ACTIVATIONS_PER_KEY, enforceRateLimit, refuseWhenLimited } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { activationCodeHash, licenseKeyHash } from './key-material.js';
-import { certify, installationDetails, licensedSeats, occupyKey, refusal } from './installation-license.js';
+import { certify, installationDetails, licensedSeats, occupyKey, offlineExpiresAt, refusal } from './installation-license.js';
 import { activeSigner, signCertificate } from './signing.js';
 
 export type ActivationInput = z.output<typeof activationRequestSchema>;
@@ -37,16 +37,21 @@ interface Credential {
 
 const codeNotFound = (message: string) => new AppError('code_not_found', message, { field: 'activationCode' });
 
-async function findActivationKey(input: ActivationInput, deps: Deps): Promise<Credential> {
-  if (input.activationCode !== undefined) return findCodeKey(input.activationCode, deps);
-  const parsed = parseLicenseKey(input.licenseKey!);
+/** The key a license key's text names; the codes tell a malformed key, a typo and an unknown key apart. */
+export async function findLicenseKey(text: string, deps: Deps): Promise<LicenseKey> {
+  const parsed = parseLicenseKey(text);
   if (!parsed.ok) {
     const message = parsed.code === 'key_malformed' ? 'This is not a license key: it has 25 letters and digits in five groups' : 'This license key has a typo';
     throw new AppError(parsed.code, message, { field: 'licenseKey' });
   }
   const key = await findKeyByHash(deps.db, licenseKeyHash(parsed.canonical));
   if (!key) throw new AppError('key_not_found', 'No license key like this exists', { field: 'licenseKey' });
-  return { key, invitationId: null };
+  return key;
+}
+
+async function findActivationKey(input: ActivationInput, deps: Deps): Promise<Credential> {
+  if (input.activationCode !== undefined) return findCodeKey(input.activationCode, deps);
+  return { key: await findLicenseKey(input.licenseKey!, deps), invitationId: null };
 }
 
 /** A code that is malformed, mistyped or unknown is not found alike: all three are what a guesser sends. */
@@ -127,7 +132,12 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
   };
 }
 
-async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string) {
+/**
+ * The rules and the seat of an activation, inside the caller's transaction: shared by the online
+ * activation and the offline one, whose installation never checks in and so gets a certificate
+ * that lasts to the end of its license (offlineExpiresAt).
+ */
+export async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string, mode: { offline: boolean } = { offline: false }) {
   const now = deps.clock.now();
   const context = await findActivationContext(trx, { keyId: key.id, subscriptionId: key.subscription_id, productCode: input.product, fingerprint: input.fingerprint });
   const { subscription, items, blacklisted } = context;
@@ -145,9 +155,11 @@ async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, inp
   if (!verdict.ok) throw refusal(verdict.code);
   const item = items.find((i) => i.id === verdict.item.id)!;
   const basis = { trial: false as const, product: product!, key, subscription, item };
-  const nextCheckIn = nextCheckInAt(now, basis.product.params, Math.random);
+  // An offline installation is next due when its certificate ends: it never checks in.
+  const expiresAt = mode.offline ? offlineExpiresAt(basis) : undefined;
+  const nextCheckIn = expiresAt ?? nextCheckInAt(now, basis.product.params, Math.random);
   const details = installationDetails(input);
-  const renewal = { tokenHash: hashSecret(token), publicKey: input.publicKey, details, now, nextCheckInAt: nextCheckIn };
+  const renewal = { tokenHash: hashSecret(token), publicKey: input.publicKey, details, now, nextCheckInAt: nextCheckIn, offline: mode.offline };
 
   const seats = await licensedSeats(trx, basis);
   let existing = context.activeInstallation ?? undefined;
@@ -173,11 +185,12 @@ async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, inp
         details,
         now,
         nextCheckInAt: nextCheckIn,
+        offline: mode.offline,
       });
-      return { created: true, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn) };
+      return { created: true, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn, expiresAt) };
     }
   }
   const installation = await reissueActivation(trx, existing.id, renewal);
-  return { created: false, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn) };
+  return { created: false, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn, expiresAt) };
 }
 

@@ -16,6 +16,7 @@ import {
   certificateClaims,
   certificateExpiresAt,
   keySeats,
+  offlineCertificateExpiresAt,
   licenseStanding,
   usageSeats,
   type CertificateClaims,
@@ -167,9 +168,16 @@ export function certify(
   seats: number,
   now: Date,
   nextCheckInAt: Date,
+  expiresAt?: Date,
 ): { standing: Standing; claims: CertificateClaims } {
   const standing = standingOf(basis, installation, seats, now);
-  return { standing, claims: claimsFor(deps, installation, basis, seats, standing, { now, nextCheckInAt }) };
+  return { standing, claims: claimsFor(deps, installation, basis, seats, standing, { now, nextCheckInAt, ...(expiresAt ? { expiresAt } : {}) }) };
+}
+
+/** When a certificate carried to an installation by hand ends: it cannot be renewed by check-ins. */
+export function offlineExpiresAt(basis: LicenseBasis): Date {
+  if (basis.trial) return basis.trialEnd;
+  return offlineCertificateExpiresAt({ subscriptionExpiresAt: basis.subscription.expires_at, keyExpiresAt: basis.key.expires_at, params: basis.product.params });
 }
 
 /**

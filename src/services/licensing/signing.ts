@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import {
   findActiveSigningKey,
   insertSigningKey,
@@ -7,7 +7,8 @@ import {
   type SigningKeyRow,
 } from '../../data/repositories/signing-keys.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
-import type { Jwks } from '../../domain/licensing-protocol.js';
+import type { Jwks, OfflineAnswer } from '../../domain/licensing-protocol.js';
+import { okpThumbprint, signCompactJws } from '../../domain/offline-file.js';
 import type { Deps } from '../context.js';
 
 /**
@@ -23,15 +24,10 @@ export interface Signer {
 const CACHE_MS = 5 * 60_000;
 const cache = new WeakMap<Deps['db'], Signer & { loadedAt: number }>();
 
-/** RFC 7638: SHA-256 over the required members of the JWK in lexicographic order. */
-function thumbprint(x: string): string {
-  return createHash('sha256').update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x })).digest('base64url');
-}
-
 function newSigningKey(): SigningKeyRow {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const x = publicKey.export({ format: 'jwk' }).x!;
-  const kid = thumbprint(x);
+  const kid = okpThumbprint(x);
   return {
     kid,
     private_key_pem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
@@ -65,10 +61,12 @@ export async function activeSigner(deps: Deps): Promise<Signer> {
 
 /** A compact JWS (RFC 7515) with EdDSA (RFC 8037), made with node:crypto: it is on every activation and check-in. */
 export function signCertificate(signer: Signer, claims: CertificateClaims): string {
-  const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: signer.kid })).toString('base64url');
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const signature = sign(null, Buffer.from(`${header}.${payload}`), signer.privateKey).toString('base64url');
-  return `${header}.${payload}.${signature}`;
+  return signCompactJws({ typ: 'JWT', kid: signer.kid }, claims, signer.privateKey);
+}
+
+/** The body of an offline file the server writes: signed like a certificate, with its own type. */
+export function signOfflineAnswer(signer: Signer, answer: OfflineAnswer): string {
+  return signCompactJws({ typ: 'keyline-offline', kid: signer.kid }, answer, signer.privateKey);
 }
 
 /** The public keys installations verify with; there is always at least the active one. */

@@ -1,0 +1,128 @@
+import { findInstallationById, recordOfflineRefresh, type AuthenticatedInstallation } from '../../data/repositories/installations.js';
+import { acceptNonce, attachNonceInstallation } from '../../data/repositories/offline-nonces.js';
+import type { Executor } from '../../data/repositories/users.js';
+import type { CertificateClaims } from '../../domain/certificate.js';
+import { AppError, notFound } from '../../domain/errors.js';
+import type { OfflineAnswerKind, OfflineRequest, OfflineUploadAnswer } from '../../domain/licensing-protocol.js';
+import { ARMOR_KIND_OF, armor, isOfflineFileExpired, OFFLINE_FILE_DAYS, okpThumbprint, readOfflineRequest } from '../../domain/offline-file.js';
+import { authorizeLicensing, inScope, type LicensingAccess } from '../../policies/license-policy.js';
+import { audit } from '../audit.js';
+import type { Actor, Deps } from '../context.js';
+import { newSecret } from '../security/secrets.js';
+import { activateWithKey, findLicenseKey } from './activate-installation.js';
+import { releaseInstallation } from './deactivate-installation.js';
+import { certify, installationDetails, licensedSeats, loadLicenseBasis, offlineExpiresAt, refusal } from './installation-license.js';
+import { activeSigner, signCertificate, signOfflineAnswer, type Signer } from './signing.js';
+
+type Request<K extends OfflineRequest['kind']> = Extract<OfflineRequest, { kind: K }>;
+
+const wrongAccount = () => new AppError('file_wrong_account', 'This file is for a license key or installation of another account: upload it in that account');
+
+/** A request nonce is good once; inside the use case's transaction, so a refused request leaves it unused. */
+async function takeNonce(trx: Executor, accountId: string, request: OfflineRequest, installationId: string | null, now: Date): Promise<void> {
+  if (!(await acceptNonce(trx, { nonce: request.nonce, accountId, installationId, kind: request.kind, now }))) {
+    throw new AppError('file_replayed', 'This request file was uploaded before; make a new one on the installation');
+  }
+}
+
+/** The signed file the installation applies: its certificate, bound to its identity and to the request. */
+function answerFile(signer: Signer, kind: OfflineAnswerKind, request: OfflineRequest, installationId: string, claims: CertificateClaims, now: Date): OfflineUploadAnswer {
+  const content = signOfflineAnswer(signer, {
+    kind,
+    certificate: signCertificate(signer, claims),
+    installationId,
+    fingerprint: request.fingerprint,
+    nonce: request.nonce,
+    publicKeyThumbprint: okpThumbprint(request.publicKey),
+    issuedAt: now.toISOString(),
+  });
+  return { kind, installationId, file: armor(ARMOR_KIND_OF[kind], content), fileName: `keyline-${kind}-${installationId}.txt` };
+}
+
+/** The same rules and seat as an online activation, with a certificate that lasts without check-ins. */
+async function activateOffline(deps: Deps, actor: Actor, access: LicensingAccess, request: Request<'activation-request'>, now: Date): Promise<OfflineUploadAnswer> {
+  const key = await findLicenseKey(request.licenseKey, deps);
+  // A key not registered anywhere yet goes on to the rules, which say so (key_not_registered).
+  if (key.account_id !== null && key.account_id !== access.account.id) throw wrongAccount();
+  if (!inScope(access.scope, key.id)) throw notFound('License key');
+  const signer = await activeSigner(deps);
+  const { kind: _kind, nonce: _nonce, createdAt: _createdAt, ...input } = request;
+  const activated = await deps.db.transaction().execute(async (trx) => {
+    await takeNonce(trx, access.account.id, request, null, now);
+    // The token of an offline installation is never handed out: it has no network to use it on.
+    const result = await activateWithKey(deps, trx, key, input, newSecret('kli'), { offline: true });
+    await attachNonceInstallation(trx, request.nonce, result.installation.id);
+    const details = { keyId: key.id, fingerprint: request.fingerprint, created: result.created };
+    await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_activated', targetType: 'installation', targetId: result.installation.id, details }, now);
+    return result;
+  });
+  return answerFile(signer, 'activation', request, activated.installation.id, activated.claims, now);
+}
+
+/** The installation a refresh or deactivation names, made by the machine and key bound to it at activation. */
+async function boundInstallation(db: Executor, access: LicensingAccess, request: Request<'refresh-request' | 'deactivation-request'>): Promise<AuthenticatedInstallation> {
+  const installation = await findInstallationById(db, request.installationId);
+  if (!installation) throw notFound('Installation');
+  if (installation.account_id !== access.account.id) throw wrongAccount();
+  if (!installation.license_key_id || !inScope(access.scope, installation.license_key_id)) throw notFound('Installation');
+  if (installation.public_key !== request.publicKey || installation.fingerprint !== request.fingerprint) {
+    throw new AppError('file_wrong_installation', 'This file was not made by the machine activated as this installation');
+  }
+  if (installation.product_code !== request.product) throw refusal('product_mismatch');
+  return installation;
+}
+
+/** A fresh certificate with the subscription as it is now (renewed, more seats, or expired). */
+async function refreshOffline(deps: Deps, actor: Actor, access: LicensingAccess, request: Request<'refresh-request'>, now: Date): Promise<OfflineUploadAnswer> {
+  const signer = await activeSigner(deps);
+  const claims = await deps.db.transaction().execute(async (trx) => {
+    const installation = await boundInstallation(trx, access, request);
+    if (installation.state === 'deactivated') throw new AppError('installation_deactivated', 'This installation has been deactivated; activate it again');
+    if (installation.blacklisted) throw refusal('installation_blacklisted');
+    await takeNonce(trx, access.account.id, request, installation.id, now);
+    const basis = await loadLicenseBasis(trx, installation);
+    const seats = await licensedSeats(trx, basis);
+    const expiresAt = offlineExpiresAt(basis);
+    const recorded = await recordOfflineRefresh(trx, installation.id, { details: installationDetails(request, installation.site), now, certificateEndsAt: expiresAt });
+    await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_refreshed', targetType: 'installation', targetId: installation.id }, now);
+    return certify(deps, recorded, basis, seats, now, expiresAt, expiresAt).claims;
+  });
+  return answerFile(signer, 'refresh', request, request.installationId, claims, now);
+}
+
+/** The seat comes back only now, when the file is uploaded; the installation dropped its license when it wrote it. */
+async function deactivateOffline(deps: Deps, actor: Actor, access: LicensingAccess, request: Request<'deactivation-request'>, now: Date): Promise<OfflineUploadAnswer> {
+  await deps.db.transaction().execute(async (trx) => {
+    const installation = await boundInstallation(trx, access, request);
+    await takeNonce(trx, access.account.id, request, installation.id, now);
+    await releaseInstallation(trx, installation, 'deactivated offline by the installation', now);
+    await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_deactivated', targetType: 'installation', targetId: installation.id }, now);
+  });
+  return { kind: 'deactivation', installationId: request.installationId };
+}
+
+/**
+ * A member uploads a request file an installation with no network wrote (PROTOCOL.md, "Offline
+ * files"), and gets back the signed file to carry to it. Account administrators may upload for any
+ * key of the account, License Administrators for their keys; the vendor must have enabled offline
+ * activation for the account. Every refusal has its own code and changes nothing.
+ */
+export async function acceptOfflineFile(deps: Deps, actor: Actor, accountId: string, text: string): Promise<OfflineUploadAnswer> {
+  const access = await authorizeLicensing(deps.db, actor, accountId, 'installations.manage');
+  if (!access.account.offline_activation_enabled) {
+    throw new AppError('offline_not_enabled', 'Offline activation is not enabled for this account; your vendor can enable it');
+  }
+  const request = readOfflineRequest(text);
+  const now = deps.clock.now();
+  if (isOfflineFileExpired(new Date(request.createdAt), now)) {
+    throw new AppError('file_expired', `This request file was made on ${request.createdAt}; request files are good for ${OFFLINE_FILE_DAYS} days, so make a new one`);
+  }
+  switch (request.kind) {
+    case 'activation-request':
+      return activateOffline(deps, actor, access, request, now);
+    case 'refresh-request':
+      return refreshOffline(deps, actor, access, request, now);
+    case 'deactivation-request':
+      return deactivateOffline(deps, actor, access, request, now);
+  }
+}
