@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003_key_admins.js';
 import * as m0004 from './migrations/0004_vendor.js';
 import * as m0005 from './migrations/0005_installation_usage.js';
 import * as m0006 from './migrations/0006_sublicense_expiry.js';
+import * as m0008 from './migrations/0008_installation_admin.js';
 
 // The list is static so the server needs no file-system scan and a bundle keeps its migrations.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_vendor': m0004,
   '0005_installation_usage': m0005,
   '0006_sublicense_expiry': m0006,
+  '0008_installation_admin': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -243,6 +243,12 @@ export interface InstallationsTable {
   usage_current: number | null;
   usage_measured_at: NullableTimestamp;
   over_limit_since: NullableTimestamp;
+  alias: string | null;
+  notes: Generated<string>;
+  /** Kept by triggers (0008): the expiry that applies, and when the machine was blacklisted for its key. */
+  license_expires_at: ColumnType<Date | null, never, never>;
+  blacklisted_at: ColumnType<Date | null, never, never>;
+  search_text: ColumnType<string, never, never>;
 }
 
 export interface InstallationUsageTable {

@@ -17,6 +17,8 @@ export const ACCOUNT_PERMISSIONS = [
   'subscriptions.manage',
   'keys.view',
   'keys.manage',
+  'installations.view',
+  'installations.manage',
 ] as const;
 
 export type AccountPermission = (typeof ACCOUNT_PERMISSIONS)[number];
@@ -33,7 +35,12 @@ export type AccessDecision = 'allow' | 'blocked' | 'denied';
  * only: see them and their subscription, and manage their installations and invitations to
  * install. Never the account's members, configuration or other keys.
  */
-export const LICENSE_ADMIN_PERMISSIONS: ReadonlySet<AccountPermission> = new Set<AccountPermission>(['subscriptions.view', 'keys.view']);
+export const LICENSE_ADMIN_PERMISSIONS: ReadonlySet<AccountPermission> = new Set<AccountPermission>([
+  'subscriptions.view',
+  'keys.view',
+  'installations.view',
+  'installations.manage',
+]);
 
 export type ScopedDecision = 'allow_all' | 'allow_granted_keys' | 'blocked' | 'denied';
 

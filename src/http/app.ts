@@ -17,6 +17,7 @@ import { accountsRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { devMailboxRoutes } from './routes/dev-mailbox.js';
 import { healthRoutes } from './routes/health.js';
+import { installationsRoutes } from './routes/installations.js';
 import { invitationsRoutes } from './routes/invitations.js';
 import { licensingRoutes } from './routes/licensing.js';
 import { membersRoutes } from './routes/members.js';
@@ -94,6 +95,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(invitationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
   await app.register(subscriptionsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(installationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(licensingRoutes(deps));
   await app.register(vendorRoutes(deps), { prefix: '/api/v1' });
   if (!deps.config.smtpUrl) await app.register(devMailboxRoutes(deps), { prefix: '/api/v1' });
