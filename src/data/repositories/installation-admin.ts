@@ -55,8 +55,9 @@ function matching(db: Executor, accountId: string, f: InstallationFilter) {
   // A blacklisted installation is deactivated too, but it is listed under blacklisted only.
   if (f.state === 'deactivated') q = q.where('i.state', '=', 'deactivated').where('i.blacklisted_at', 'is', null);
   if (f.state === 'blacklisted') q = q.where('i.blacklisted_at', 'is not', null);
-  if (f.expiry === 'expired') q = q.where('i.license_expires_at', '<=', f.now);
-  if (f.expiry === 'expiring_soon') q = q.where('i.license_expires_at', '>', f.now).where('i.license_expires_at', '<=', f.expiringSoonUntil);
+  // On the expiry sort's own expression, so that sorting by expiry reads just the range.
+  if (f.expiry === 'expired') q = q.where(sorts.expiresAt.expr, '<=', f.now);
+  if (f.expiry === 'expiring_soon') q = q.where(sorts.expiresAt.expr, '>', f.now).where(sorts.expiresAt.expr, '<=', f.expiringSoonUntil);
   if (f.q) q = q.where(sql<boolean>`i.search_text LIKE ${containing(f.q)}`);
   return q;
 }
@@ -64,6 +65,9 @@ function matching(db: Executor, accountId: string, f: InstallationFilter) {
 /** One page of the list in the chosen order, the id breaking ties so that paging is stable. */
 export function listInstallations(db: Executor, accountId: string, query: InstallationListQuery) {
   const { expr, type } = sorts[query.sort];
+  // One key's installations share its expiry, so for one key that order is the id's alone, which
+  // an index reads directly; the planner cannot know the expiry is constant there.
+  const byIdAlone = query.keyId !== undefined && query.sort === 'expiresAt';
   let q = matching(db, accountId, query)
     .leftJoin('license_keys as k', 'k.id', 'i.license_key_id')
     .innerJoin('products as p', 'p.code', 'i.product_code')
@@ -96,12 +100,14 @@ export function listInstallations(db: Executor, accountId: string, query: Instal
       'i.notes',
       sql<string>`(${expr})::text`.as('sort_value'),
     ]);
-  if (query.after) {
-    const cmp = sql.raw(query.descending ? '<' : '>');
-    q = q.where(sql<boolean>`(${expr}, i.id) ${cmp} (CAST(${query.after.value} AS ${type}), ${query.after.id}::uuid)`);
-  }
+  const cmp = sql.raw(query.descending ? '<' : '>');
   const dir = sql.raw(query.descending ? 'DESC' : 'ASC');
-  return q.orderBy(sql`${expr} ${dir}`).orderBy(sql`i.id ${dir}`).limit(query.limit).execute();
+  if (query.after) {
+    const after = query.after;
+    q = q.where(byIdAlone ? sql<boolean>`i.id ${cmp} ${after.id}::uuid` : sql<boolean>`(${expr}, i.id) ${cmp} (CAST(${after.value} AS ${type}), ${after.id}::uuid)`);
+  }
+  if (!byIdAlone) q = q.orderBy(sql`${expr} ${dir}`);
+  return q.orderBy(sql`i.id ${dir}`).limit(query.limit).execute();
 }
 
 export type InstallationListRow = Awaited<ReturnType<typeof listInstallations>>[number];
