@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { activate, checkIn, deactivate, EXIT, offlineApply, offlineRequest, runAgentCommand, status, trial, type AgentResult } from '../client/agent.js';
+import { activate, checkIn, deactivate, EXIT, offlineApply, offlineRequest, runAgentCommand, status, trial, updateLicense, type AgentResult } from '../client/agent.js';
 
 const DEFAULT_STATE = './keyline-agent.json';
 
@@ -32,7 +32,7 @@ const run = <O extends Common>(command: (opts: O) => Promise<AgentResult>) => as
 export function registerAgentCommands(program: Command): void {
   const agent = program
     .command('agent')
-    .description('act as a licensed product: activate, status, check-in, deactivate, offline files (exit codes: 0 ok, 2 usage, 3 refused, 4 unreachable, 5 unlicensed)');
+    .description('act as a licensed product: activate, status, check-in, update-license, deactivate, offline files (exit codes: 0 ok, 2 usage, 3 refused, 4 unreachable, 5 unlicensed)');
   // Usage errors leave with their own exit code, and as JSON too when that was asked for.
   agent.exitOverride((err) => {
     if (err.exitCode !== 0 && process.argv.includes('--json')) {
@@ -72,6 +72,8 @@ export function registerAgentCommands(program: Command): void {
     .option('--peak <n>', 'usage report: peak since the last check-in', count)
     .option('--current <n>', 'usage report: current use', count)
     .action(run(checkIn));
+
+  command('update-license', 'check in now so that a deactivation or move left pending in the portal takes effect at once').action(run(updateLicense));
 
   command('deactivate', 'deactivate this installation and free its seat').action(run(deactivate));
 

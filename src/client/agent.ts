@@ -84,6 +84,7 @@ function licenseLines(claims: CertificateClaims): string[] {
 const licenseData = (claims: CertificateClaims) => ({
   installationId: claims.sub,
   product: claims.aud,
+  keyId: claims.lic.keyId,
   state: claims.lic.state,
   seats: claims.lic.seats,
   licenseExpiresAt: claims.lic.licenseExpiresAt,
@@ -219,6 +220,40 @@ export async function checkIn(opts: { state: string; peak?: number | undefined; 
       ...warningLines(answer.warnings),
     ],
   };
+}
+
+// What an update-license did, by the action the check-in brought.
+const updateOutcome = { deactivate: 'deactivated', reactivate: 'moved', none: 'unchanged' } as const;
+const updateHeadline = {
+  deactivated: 'License updated: the portal deactivated this installation; its license is removed here.',
+  moved: 'License updated: moved to another license key.',
+  unchanged: 'License updated: nothing was pending.',
+} as const;
+// The server no longer licenses this installation: deactivated (from the portal, or its key deleted) or blacklisted.
+const GONE = new Set(['installation_deactivated', 'installation_blacklisted']);
+
+/**
+ * `update-license` (the guides' `prlsrvctl update-license`): checks in now rather than at the next
+ * scheduled time, so what the portal left pending takes effect at once. A pending deactivation
+ * ends the activation here (the server frees the seat as it answers); a move brings the new key's
+ * certificate. An installation the server already let go (blacklisted, or deactivated) forgets
+ * its activation too, so the machine stops running on a license that no longer exists.
+ */
+export async function updateLicense(opts: { state: string }): Promise<AgentResult> {
+  const state = await activatedState(opts.state);
+  try {
+    const result = await checkIn({ state: opts.state });
+    const status = updateOutcome[result.data['action'] as keyof typeof updateOutcome];
+    return { ...result, data: { status, ...result.data }, lines: [updateHeadline[status], ...result.lines.slice(1)] };
+  } catch (err) {
+    if (!(err instanceof LicensingError && GONE.has(err.code))) throw err;
+    await saveState(opts.state, { ...state, activation: null });
+    return {
+      exitCode: EXIT.unlicensed,
+      data: { status: 'deactivated', installationId: state.activation.installationId, reason: err.code },
+      lines: [`License updated: ${err.message}; its license is removed here.`],
+    };
+  }
 }
 
 /** Gives the seat back and forgets the activation; the machine's identity stays for a later activation. */

@@ -6,6 +6,7 @@ import * as m0004 from './migrations/0004_vendor.js';
 import * as m0005 from './migrations/0005_installation_usage.js';
 import * as m0006 from './migrations/0006_sublicense_expiry.js';
 import * as m0007 from './migrations/0007_offline_files.js';
+import * as m0008 from './migrations/0008_installation_admin.js';
 import * as m0009 from './migrations/0009_install_invitations.js';
 import * as m0010 from './migrations/0010_expiry_reminders.js';
 
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005_installation_usage': m0005,
   '0006_sublicense_expiry': m0006,
   '0007_offline_files': m0007,
+  '0008_installation_admin': m0008,
   '0009_install_invitations': m0009,
   '0010_expiry_reminders': m0010,
 };

@@ -252,6 +252,12 @@ export interface InstallationsTable {
   over_limit_since: NullableTimestamp;
   /** Activated with offline files: it never checks in. */
   offline: Generated<boolean>;
+  alias: string | null;
+  notes: Generated<string>;
+  /** Kept by triggers (0008): the expiry that applies, and when the machine was blacklisted for its key. */
+  license_expires_at: ColumnType<Date | null, never, never>;
+  blacklisted_at: ColumnType<Date | null, never, never>;
+  search_text: ColumnType<string, never, never>;
 }
 
 export interface InstallationUsageTable {

@@ -48,6 +48,8 @@ export const errorStatus = {
   key_already_registered: 409,
   quota_exceeds_pool: 409,
   trial_used: 409,
+  // Installations in the portal.
+  already_on_key: 409,
   // Vendor back office.
   product_in_use: 409,
   file_malformed: 400,

@@ -18,6 +18,7 @@ export const ACCOUNT_PERMISSIONS = [
   'keys.view',
   'keys.manage',
   'install_invitations.manage',
+  'installations.view',
   'installations.manage',
 ] as const;
 
@@ -35,7 +36,13 @@ export type AccessDecision = 'allow' | 'blocked' | 'denied';
  * only: see them and their subscription, and manage their installations and invitations to
  * install. Never the account's members, configuration or other keys.
  */
-export const LICENSE_ADMIN_PERMISSIONS: ReadonlySet<AccountPermission> = new Set<AccountPermission>(['subscriptions.view', 'keys.view', 'install_invitations.manage', 'installations.manage']);
+export const LICENSE_ADMIN_PERMISSIONS: ReadonlySet<AccountPermission> = new Set<AccountPermission>([
+  'subscriptions.view',
+  'keys.view',
+  'installations.view',
+  'installations.manage',
+  'install_invitations.manage',
+]);
 
 export type ScopedDecision = 'allow_all' | 'allow_granted_keys' | 'blocked' | 'denied';
 

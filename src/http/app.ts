@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit.js';
 import { devMailboxRoutes } from './routes/dev-mailbox.js';
 import { healthRoutes } from './routes/health.js';
 import { installInvitationsRoutes } from './routes/install-invitations.js';
+import { installationsRoutes } from './routes/installations.js';
 import { invitationsRoutes } from './routes/invitations.js';
 import { licensingRoutes } from './routes/licensing.js';
 import { membersRoutes } from './routes/members.js';
@@ -97,6 +98,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(installInvitationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
   await app.register(subscriptionsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(installationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(licensingRoutes(deps));
   await app.register(offlineFilesRoutes(deps), { prefix: '/api/v1' });
   await app.register(vendorRoutes(deps), { prefix: '/api/v1' });

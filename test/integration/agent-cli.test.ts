@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCertificate, type AgentState } from '../../src/client/index.js';
 import { createTestApp, type TestApp } from '../support/harness.js';
 import { asInstallation, counters, registeredOrder } from '../support/installations.js';
+import { customerWithSubscription } from '../support/licensing.js';
 
 let t: TestApp;
 let server: string;
@@ -85,6 +86,40 @@ describe('keyline agent', () => {
     const after = await agent('status', '--state', state, '--json');
     expect([after.code, after.json.error.code]).toEqual([5, 'not_activated']);
     expect((await readState(state)).fingerprint).toBe(kept.fingerprint);
+  });
+
+  it('update-license applies what the portal left pending at once: a move, then a deactivation', async () => {
+    const c = await customerWithSubscription(t);
+    const base = `/api/v1/accounts/${c.accountId}`;
+    const target = (await c.client.post(`${base}/subscriptions/${c.subscription.id}/keys`, { itemId: c.items[0]!.id, name: 'Lab', kind: 'reserved', quota: 2, expiresAt: null })).body.key;
+    const state = stateFile();
+    const activated = await agent('activate', '--server', server, '--product', 'desktop-business', '--key', c.key, '--state', state, '--json');
+    const id = activated.json.installationId;
+    const nothing = await agent('update-license', '--state', state, '--json');
+    expect([nothing.code, nothing.json]).toEqual([0, expect.objectContaining({ ok: true, status: 'unchanged', action: 'none', keyId: c.primaryKey.id })]);
+
+    expect((await c.client.post(`${base}/installations/actions`, { action: 'move', installationIds: [id], targetKeyId: target.id })).status).toBe(200);
+    const moved = await agent('update-license', '--state', state, '--json');
+    expect([moved.code, moved.json]).toEqual([0, expect.objectContaining({ ok: true, status: 'moved', action: 'reactivate', keyId: target.id, state: 'active' })]);
+    expect(await counters(t.deps.db, target.id, c.items[0]!.id)).toMatchObject({ used: 1, active: 1 });
+
+    expect((await c.client.post(`${base}/installations/actions`, { action: 'deactivate', installationIds: [id] })).status).toBe(200);
+    const text = await agent('update-license', '--state', state);
+    expect([text.code, text.stdout.trim()]).toEqual([5, 'License updated: the portal deactivated this installation; its license is removed here.']);
+    expect((await readState(state)).activation).toBeNull();
+    expect(await counters(t.deps.db, target.id, c.items[0]!.id)).toMatchObject({ used: 0, active: 0 });
+    const details = await c.client.get(`${base}/installations/${id}`);
+    expect(details.body.general).toMatchObject({ state: 'deactivated', pendingAction: null });
+  });
+
+  it('update-license forgets an activation the portal blacklisted', async () => {
+    const c = await customerWithSubscription(t);
+    const state = stateFile();
+    const activated = await agent('activate', '--server', server, '--product', 'desktop-business', '--key', c.key, '--state', state, '--json');
+    await c.client.post(`/api/v1/accounts/${c.accountId}/installations/actions`, { action: 'blacklist', installationIds: [activated.json.installationId] });
+    const res = await agent('update-license', '--state', state, '--json');
+    expect([res.code, res.json]).toEqual([5, { ok: true, status: 'deactivated', installationId: activated.json.installationId, reason: 'installation_deactivated' }]);
+    expect((await readState(state)).activation).toBeNull();
   });
 
   it('verifies the stored certificate with no network, and says when the server cannot be reached', async () => {

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { generateLicenseKey } from '../../src/services/licensing/key-material.js';
 import { demoCatalog } from '../../src/domain/catalog.js';
 import { insertMembership, updateMembership } from '../../src/data/repositories/memberships.js';
+import { activate, activationBody } from '../support/installations.js';
 import { issueOrder } from '../support/licensing.js';
 import { ACME, createTestApp, signedInUser, uniqueEmail, type ApiClient, type TestApp } from '../support/harness.js';
 import { signedInOperator } from '../support/vendor.js';
@@ -76,6 +77,8 @@ function exampleBody(op: Operation): Record<string, unknown> | string | undefine
     'POST /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/additions': { items: [{ productCode: 'desktop-business', quantity: 1 }] },
     'POST /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys': { itemId: ids['itemId'], name: 'K', kind: 'dynamic', quota: 1, expiresAt: null },
     'PATCH /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}': { name: 'Renamed' },
+    'PATCH /api/v1/accounts/{accountId}/installations/{installationId}': { notes: 'hello' },
+    'POST /api/v1/accounts/{accountId}/installations/actions': { action: 'deactivate', installationIds: [ids['installationId']] },
     'POST /api/v1/subscriptions/registrations': { licenseKey: generateLicenseKey().key, company: { ...ACME } },
     'PUT /api/v1/vendor/products/{code}': (({ code: _code, ...definition }) => definition)(demoCatalog[0]!),
     'POST /api/v1/vendor/orders': { customerEmail: uniqueEmail('order'), items: [{ productCode: 'ras', quantity: 5 }], duration: '1y', channel: 'reseller', supportPlan: 'standard', autoRenew: false },
@@ -171,7 +174,8 @@ beforeAll(async () => {
     quota: 1,
     expiresAt: null,
   });
-  expect([registered.status, sublicense.status]).toEqual([201, 201]);
+  const installation = await activate(t, activationBody(order.key));
+  expect([registered.status, sublicense.status, installation.status]).toEqual([201, 201, 201]);
   const invite = await owner.client.post(`/api/v1/accounts/${account.id}/invitations`, { emails: [uniqueEmail('b-invitee')] });
   const sessions = await owner.client.get('/api/v1/sessions');
   const tokens = await owner.client.post('/api/v1/me/api-tokens', { name: 'b' });
@@ -186,6 +190,7 @@ beforeAll(async () => {
     subscriptionId: order.subscription.id,
     itemId: order.items[0]!.id,
     keyId: sublicense.body.key.id,
+    installationId: installation.body.installationId,
     id: '00000000-0000-4000-8000-000000000000',
   };
 });

@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import type { InstallationListRow } from '../data/repositories/installation-admin.js';
+import type { InstallationDetails, KeyUsage } from '../services/installations/list-installations.js';
+import type { CsvColumn } from './csv.js';
+
+// The installation lists and details of the portal (PRODUCT.md, capability 7): camelCase, ISO timestamps.
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+interface Hardware {
+  serialNumber?: string;
+  model?: string;
+  cpuArch?: string;
+  macAddresses?: string[];
+  ipAddresses?: string[];
+}
+const hardwareOf = (row: { hardware: Record<string, unknown> }) => row.hardware as Hardware;
+const siteOf = (row: { site: Record<string, unknown> }) => row.site as { siteCode?: string; siteDescription?: string; serverId?: string };
+
+const nullableString = z.string().nullable();
+const keyRefSchema = z.object({ id: z.string(), name: z.string() }).nullable().describe('The license key (never its text); null when it was deleted');
+const productRefSchema = z.object({ code: z.string(), name: z.string() });
+const stateSchema = z.enum(['active', 'deactivated']);
+const pendingSchema = z.enum(['deactivate', 'move']).nullable();
+
+/**
+ * The list's columns, each with its JSON shape, JSON value and CSV cell. A caller picks a subset;
+ * the id always comes along so a row can be acted on.
+ */
+function column<S extends z.ZodType>(schema: S, value: (r: InstallationListRow) => z.infer<S>, cell: (r: InstallationListRow) => string | number | null) {
+  return { schema, value, cell };
+}
+
+const joined = (xs: string[] | undefined) => (xs && xs.length > 0 ? xs.join(' ') : null);
+
+export const LIST_COLUMNS = {
+  name: column(nullableString, (r) => r.name, (r) => r.name),
+  alias: column(nullableString, (r) => r.alias, (r) => r.alias),
+  state: column(stateSchema, (r) => r.state, (r) => r.state),
+  blacklisted: column(z.boolean(), (r) => r.blacklisted_at !== null, (r) => (r.blacklisted_at !== null ? 'yes' : 'no')),
+  product: column(productRefSchema, (r) => ({ code: r.product_code, name: r.product_name }), (r) => r.product_code),
+  licenseType: column(nullableString, (r) => r.license_type, (r) => r.license_type),
+  key: column(
+    keyRefSchema,
+    (r) => (r.license_key_id && r.key_name !== null ? { id: r.license_key_id, name: r.key_name } : null),
+    (r) => r.key_name,
+  ),
+  subscriptionId: column(nullableString, (r) => r.subscription_id, (r) => r.subscription_id),
+  version: column(nullableString, (r) => r.app_version, (r) => r.app_version),
+  hostOs: column(nullableString, (r) => r.host_os, (r) => r.host_os),
+  userName: column(nullableString, (r) => r.user_name, (r) => r.user_name),
+  activatedAt: column(z.string(), (r) => r.activated_at.toISOString(), (r) => r.activated_at.toISOString()),
+  activatedBy: column(nullableString, (r) => r.activated_by, (r) => r.activated_by),
+  lastContactAt: column(z.string(), (r) => r.last_seen_at.toISOString(), (r) => r.last_seen_at.toISOString()),
+  licenseExpiresAt: column(nullableString, (r) => iso(r.license_expires_at), (r) => iso(r.license_expires_at)),
+  usagePeak: column(z.number().nullable().describe('Farms and proxies: the peak of the latest usage report'), (r) => r.usage_peak, (r) => r.usage_peak),
+  usageCurrent: column(z.number().nullable(), (r) => r.usage_current, (r) => r.usage_current),
+  pendingAction: column(pendingSchema, (r) => r.pending_action, (r) => r.pending_action),
+  notes: column(z.string(), (r) => r.notes, (r) => r.notes),
+  serialNumber: column(nullableString, (r) => hardwareOf(r).serialNumber ?? null, (r) => hardwareOf(r).serialNumber ?? null),
+  macAddresses: column(z.array(z.string()), (r) => hardwareOf(r).macAddresses ?? [], (r) => joined(hardwareOf(r).macAddresses)),
+  ipAddresses: column(z.array(z.string()), (r) => hardwareOf(r).ipAddresses ?? [], (r) => joined(hardwareOf(r).ipAddresses)),
+  siteCode: column(nullableString, (r) => siteOf(r).siteCode ?? null, (r) => siteOf(r).siteCode ?? null),
+} as const;
+
+export type ListColumn = keyof typeof LIST_COLUMNS;
+export const LIST_COLUMN_NAMES = Object.keys(LIST_COLUMNS) as [ListColumn, ...ListColumn[]];
+
+export const installationRowSchema = z
+  .object({
+    id: z.string(),
+    ...(Object.fromEntries(Object.entries(LIST_COLUMNS).map(([name, c]) => [name, c.schema.optional()])) as {
+      [K in ListColumn]: z.ZodOptional<(typeof LIST_COLUMNS)[K]['schema']>;
+    }),
+  })
+  .meta({ id: 'InstallationRow', description: 'The id and the chosen columns' });
+
+export function presentInstallationRow(row: InstallationListRow, columns: readonly ListColumn[]): z.infer<typeof installationRowSchema> {
+  return { id: row.id, ...Object.fromEntries(columns.map((c) => [c, LIST_COLUMNS[c].value(row)])) };
+}
+
+export function installationCsvColumns(columns: readonly ListColumn[]): CsvColumn<InstallationListRow>[] {
+  return [{ header: 'id', value: (r) => r.id }, ...columns.map((c) => ({ header: c, value: LIST_COLUMNS[c].cell }))];
+}
+
+export const installationDetailsSchema = z
+  .object({
+    id: z.string(),
+    name: nullableString,
+    alias: nullableString,
+    notes: z.string(),
+    general: z.object({
+      state: stateSchema,
+      blacklisted: z.boolean(),
+      pendingAction: pendingSchema,
+      pendingKeyId: nullableString,
+      product: productRefSchema,
+      licenseType: nullableString,
+      key: keyRefSchema,
+      subscriptionId: nullableString,
+      version: nullableString,
+      hostOs: nullableString,
+      userName: nullableString,
+      activatedAt: z.string(),
+      activatedBy: nullableString,
+      lastContactAt: z.string(),
+      deactivatedAt: nullableString,
+      licenseExpiresAt: nullableString,
+      usagePeak: z.number().nullable(),
+      usageCurrent: z.number().nullable(),
+      siteCode: nullableString,
+      siteDescription: nullableString,
+      serverId: nullableString,
+    }),
+    hardware: z.object({
+      serialNumber: nullableString,
+      model: nullableString,
+      cpuArch: nullableString,
+      macAddresses: z.array(z.string()),
+      ipAddresses: z.array(z.string()),
+    }),
+    usage: z.array(z.object({ date: z.string(), peak: z.number() })).describe('Peak usage per report date (UTC), newest first'),
+  })
+  .meta({ id: 'InstallationDetails' });
+
+export function presentInstallationDetails({ installation: i, usage }: InstallationDetails): z.infer<typeof installationDetailsSchema> {
+  const hardware = hardwareOf(i);
+  const site = siteOf(i);
+  return {
+    id: i.id,
+    name: i.name,
+    alias: i.alias,
+    notes: i.notes,
+    general: {
+      state: i.state,
+      blacklisted: i.blacklisted_at !== null,
+      pendingAction: i.pending_action,
+      pendingKeyId: i.pending_key_id,
+      product: { code: i.product_code, name: i.product_name },
+      licenseType: i.license_type,
+      key: i.license_key_id && i.key_name !== null ? { id: i.license_key_id, name: i.key_name } : null,
+      subscriptionId: i.subscription_id,
+      version: i.app_version,
+      hostOs: i.host_os,
+      userName: i.user_name,
+      activatedAt: i.activated_at.toISOString(),
+      activatedBy: i.activated_by,
+      lastContactAt: i.last_seen_at.toISOString(),
+      deactivatedAt: iso(i.deactivated_at),
+      licenseExpiresAt: iso(i.license_expires_at),
+      usagePeak: i.usage_peak,
+      usageCurrent: i.usage_current,
+      siteCode: site.siteCode ?? null,
+      siteDescription: site.siteDescription ?? null,
+      serverId: site.serverId ?? null,
+    },
+    hardware: {
+      serialNumber: hardware.serialNumber ?? null,
+      model: hardware.model ?? null,
+      cpuArch: hardware.cpuArch ?? null,
+      macAddresses: hardware.macAddresses ?? [],
+      ipAddresses: hardware.ipAddresses ?? [],
+    },
+    usage,
+  };
+}
+
+export const actionResultSchema = z
+  .union([
+    z.object({ installationId: z.string(), ok: z.literal(true), state: stateSchema, blacklisted: z.boolean(), pendingAction: pendingSchema }),
+    z.object({ installationId: z.string(), ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+  ])
+  .meta({ id: 'InstallationActionResult' });
+
+const dayPeak = z.object({ date: z.string(), peak: z.number() });
+export const keyUsageSchema = z
+  .object({
+    keyId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    days: z.array(dayPeak).describe("Per day (UTC), the sum of the key's installations' peaks that day"),
+    installations: z.array(z.object({ installationId: z.string(), name: nullableString, alias: nullableString, days: z.array(dayPeak) })),
+  })
+  .meta({ id: 'KeyUsage' });
+
+export const presentKeyUsage = (u: KeyUsage): z.infer<typeof keyUsageSchema> => ({ ...u, from: u.from.toISOString(), to: u.to.toISOString() });

@@ -1,0 +1,142 @@
+import {
+  findAccountInstallation,
+  keyUsageByDay,
+  listInstallations,
+  usageHistory,
+  type AccountInstallation,
+  type InstallationCursor,
+  type InstallationFilter,
+  type InstallationListQuery,
+  type InstallationListRow,
+} from '../../data/repositories/installation-admin.js';
+import { findKey } from '../../data/repositories/license-keys.js';
+import type { Executor } from '../../data/repositories/users.js';
+import { addDays } from '../../domain/clock.js';
+import { AppError, notFound } from '../../domain/errors.js';
+import { EXPIRING_SOON_DAYS } from '../../domain/subscription.js';
+import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
+import type { Actor, Deps } from '../context.js';
+import { keysetPage, type Page } from '../paging.js';
+
+/** What the caller asks of the list: InstallationFilter without what the service works out (scope, time). */
+export type InstallationListInput = Omit<InstallationListQuery, 'keyIds' | 'now' | 'expiringSoonUntil'>;
+export type InstallationFilterInput = Omit<InstallationFilter, 'keyIds' | 'now' | 'expiringSoonUntil'>;
+
+const EXPORT_CHUNK = 1000;
+const USAGE_HISTORY_DAYS = 400;
+export const KEY_USAGE_MAX_DAYS = 366;
+
+function withScope<T extends InstallationFilterInput>(deps: Deps, scope: KeyScope, input: T): T & Pick<InstallationFilter, 'keyIds' | 'now' | 'expiringSoonUntil'> {
+  const now = deps.clock.now();
+  return { ...input, keyIds: scope.all ? null : [...scope.keyIds], now, expiringSoonUntil: addDays(now, EXPIRING_SOON_DAYS) };
+}
+
+/** One page of the account's installations; a License Administrator sees those of the keys granted to them. */
+export async function listAccountInstallations(
+  deps: Deps,
+  actor: Actor,
+  accountId: string,
+  input: InstallationListInput,
+): Promise<Page<InstallationListRow, InstallationCursor>> {
+  const { scope } = await authorizeLicensing(deps.db, actor, accountId, 'installations.view');
+  const query = withScope(deps, scope, input);
+  return keysetPage(
+    input.limit,
+    (limit) => listInstallations(deps.db, accountId, { ...query, limit }),
+    (last) => ({ value: last.sort_value, id: last.id }),
+  );
+}
+
+/**
+ * The whole list as shown (same filters and order) for a CSV download. Access is checked before
+ * anything is sent; the rows are then read page by page, so the export streams at any size.
+ */
+export async function exportAccountInstallations(
+  deps: Deps,
+  actor: Actor,
+  accountId: string,
+  input: Omit<InstallationListInput, 'limit' | 'after'>,
+): Promise<AsyncIterable<InstallationListRow>> {
+  const { scope } = await authorizeLicensing(deps.db, actor, accountId, 'installations.view');
+  return inChunks(deps.db, accountId, withScope(deps, scope, input));
+}
+
+async function* inChunks(db: Executor, accountId: string, query: Omit<InstallationListQuery, 'limit'>): AsyncGenerator<InstallationListRow> {
+  let after = query.after;
+  for (;;) {
+    const rows = await listInstallations(db, accountId, { ...query, after, limit: EXPORT_CHUNK });
+    yield* rows;
+    const last = rows[rows.length - 1];
+    if (rows.length < EXPORT_CHUNK || !last) return;
+    after = { value: last.sort_value, id: last.id };
+  }
+}
+
+/** An installation of the account the caller may see, else not found (a foreign one is never told apart). */
+export async function visibleInstallation(db: Executor, scope: KeyScope, accountId: string, installationId: string): Promise<AccountInstallation> {
+  const installation = await findAccountInstallation(db, accountId, installationId);
+  if (!installation || (!scope.all && !(installation.license_key_id && inScope(scope, installation.license_key_id)))) throw notFound('Installation');
+  return installation;
+}
+
+export interface InstallationDetails {
+  installation: AccountInstallation;
+  usage: { date: string; peak: number }[];
+}
+
+/** The details dialog: general facts, hardware, and the peak usage per report date. */
+export async function getInstallation(deps: Deps, actor: Actor, accountId: string, installationId: string): Promise<InstallationDetails> {
+  const { scope } = await authorizeLicensing(deps.db, actor, accountId, 'installations.view');
+  const installation = await visibleInstallation(deps.db, scope, accountId, installationId);
+  return { installation, usage: await usageHistory(deps.db, installation.id, USAGE_HISTORY_DAYS) };
+}
+
+export interface KeyUsage {
+  keyId: string;
+  from: Date;
+  to: Date;
+  /** Per day, the sum of the key's installations' peaks that day: what the key served at most at once. */
+  days: { date: string; peak: number }[];
+  installations: { installationId: string; name: string | null; alias: string | null; days: { date: string; peak: number }[] }[];
+}
+
+/**
+ * A key's peak usage per day, in total and per installation. The total is the sum of each
+ * installation's peak that day, since the installations of one key run side by side (several
+ * proxies, or desktops counting one each); it can overstate a day when peaks fell at different
+ * hours, never understate it. Installations count for the key they are on now.
+ */
+export async function keyUsage(
+  deps: Deps,
+  actor: Actor,
+  accountId: string,
+  subscriptionId: string,
+  keyId: string,
+  range: { from?: Date | undefined; to?: Date | undefined },
+): Promise<KeyUsage> {
+  const { scope } = await authorizeLicensing(deps.db, actor, accountId, 'installations.view');
+  const key = await findKey(deps.db, keyId);
+  if (!key || key.account_id !== accountId || key.subscription_id !== subscriptionId) throw notFound('License key');
+  requireKeyInScope(scope, keyId);
+  const to = range.to ?? deps.clock.now();
+  const from = range.from ?? addDays(to, -30);
+  if (from >= to || to.getTime() - from.getTime() > KEY_USAGE_MAX_DAYS * 86_400_000) {
+    throw new AppError('validation_failed', `from must come before to, at most ${KEY_USAGE_MAX_DAYS} days apart`, { field: 'from' });
+  }
+  const rows = await keyUsageByDay(deps.db, accountId, keyId, from, to);
+  const totals = new Map<string, number>();
+  const perInstallation = new Map<string, KeyUsage['installations'][number]>();
+  for (const r of rows) {
+    totals.set(r.date, (totals.get(r.date) ?? 0) + r.peak);
+    const entry = perInstallation.get(r.installation_id) ?? { installationId: r.installation_id, name: r.name, alias: r.alias, days: [] };
+    entry.days.push({ date: r.date, peak: r.peak });
+    perInstallation.set(r.installation_id, entry);
+  }
+  return {
+    keyId,
+    from,
+    to,
+    days: [...totals].map(([date, peak]) => ({ date, peak })),
+    installations: [...perInstallation.values()],
+  };
+}
