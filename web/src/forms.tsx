@@ -151,3 +151,19 @@ export const rules = {
   email: (v: string) => (v.trim() === '' ? 'is required' : /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? null : 'must be an email address'),
   password: (v: string) => (v.length < 8 ? 'must be at least 8 characters' : v.length > 200 ? 'must be at most 200 characters' : null),
 };
+
+/** One radio button of a fieldset, its explanation tied to it rather than inside its name. */
+export function Choice({ name, label, hint, checked, onSelect }: { name: string; label: string; hint?: string; checked: boolean; onSelect(): void }) {
+  const id = useId();
+  return (
+    <div className="choice">
+      <input type="radio" id={id} name={name} checked={checked} onChange={onSelect} aria-describedby={hint ? `${id}-hint` : undefined} />
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { accountPath, api, ApiError, type LicenseKeyRow, type SubscriptionDetails } from '../api';
-import { FormError, rules, SelectField, TextField, useForm } from '../forms';
+import { Choice, FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { dateInputValue, DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, ORDER_LABELS, STATUS_LABELS } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -56,26 +56,15 @@ function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: Su
       {!editing && (
         <fieldset className="choices">
           <legend>Type</legend>
-          <label>
-            <input type="radio" name="kind" value="dynamic" checked={v.kind === 'dynamic'} onChange={() => form.set('kind', 'dynamic')} /> Dynamic
-            <span className="hint">Shares the free seats of the subscription, up to its quota</span>
-          </label>
-          <label>
-            <input type="radio" name="kind" value="reserved" checked={v.kind === 'reserved'} onChange={() => form.set('kind', 'reserved')} /> Reserved
-            <span className="hint">Sets its quota of seats aside for this key only</span>
-          </label>
+          <Choice name="kind" label="Dynamic" hint="Shares the free seats of the subscription, up to its quota" checked={v.kind === 'dynamic'} onSelect={() => form.set('kind', 'dynamic')} />
+          <Choice name="kind" label="Reserved" hint="Sets its quota of seats aside for this key only" checked={v.kind === 'reserved'} onSelect={() => form.set('kind', 'reserved')} />
         </fieldset>
       )}
       <TextField label="Quota" type="number" inputMode="numeric" min={1} hint="How many installations may use this key" field={form.field('quota')} />
       <fieldset className="choices">
         <legend>Expiration</legend>
-        <label>
-          <input type="radio" name="expires" checked={v.expires === 'subscription'} onChange={() => form.set('expires', 'subscription')} /> With the subscription
-          <span className="hint">Follows its renewals</span>
-        </label>
-        <label>
-          <input type="radio" name="expires" checked={v.expires === 'custom'} onChange={() => form.set('expires', 'custom')} /> On a date of my choice
-        </label>
+        <Choice name="expires" label="With the subscription" hint="Follows its renewals" checked={v.expires === 'subscription'} onSelect={() => form.set('expires', 'subscription')} />
+        <Choice name="expires" label="On a date of my choice" checked={v.expires === 'custom'} onSelect={() => form.set('expires', 'custom')} />
       </fieldset>
       {v.expires === 'custom' && <TextField label="Expires on" type="date" min={dateInputValue(1)} field={form.field('date')} />}
       <div className="dialog-actions">
