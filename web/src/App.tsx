@@ -64,7 +64,7 @@ export function App() {
 
   if (state.status === 'loading' || redirect) return <p className="state" role="status">Loading…</p>;
   if (path === '/reset-password') return <ResetPassword />;
-  if (path === '/verify-email') return <VerifyEmail signedIn={state.status === 'signed-in'} />;
+  if (path === '/verify-email') return <VerifyEmail />;
   if (state.status === 'anonymous') {
     if (path === '/signup') return <SignUp />;
     if (path === '/forgot-password') return <ForgotPassword />;

@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError } from '../api';
 import { FormError, rules, TextField, useForm } from '../forms';
 import { Link, navigate } from '../router';
-import { useSignedIn } from '../session';
+import { useSessionState, useSignedIn } from '../session';
 
 function AuthCard({ title, children, footer }: { title: string; children: ReactNode; footer?: ReactNode }) {
   return (
@@ -178,13 +178,19 @@ export function ResetPassword() {
 // A token works once: a second mount of the page (React's development double effects) reuses the first answer.
 const confirmations = new Map<string, Promise<unknown>>();
 
-export function VerifyEmail({ signedIn }: { signedIn: boolean }) {
+export function VerifyEmail() {
+  const session = useSessionState();
+  const signedIn = session.status === 'signed-in';
   const [state, setState] = useState<{ status: 'working' } | { status: 'done' } | { status: 'failed'; message: string }>({ status: 'working' });
   useEffect(() => {
     const token = new URL(location.href).searchParams.get('token') ?? '';
     if (!confirmations.has(token)) confirmations.set(token, api('POST', '/email-verification', { token }));
     confirmations.get(token)!.then(
-      () => setState({ status: 'done' }),
+      () => {
+        setState({ status: 'done' });
+        // The banner asking to confirm the address goes away.
+        if (session.status === 'signed-in') void session.session.refresh();
+      },
       (err: unknown) => setState({ status: 'failed', message: err instanceof ApiError ? err.message : 'Something went wrong' }),
     );
   }, []);
