@@ -148,9 +148,15 @@ describe('the web portal', () => {
     await page.getByLabel('Display').selectOption('expired');
     await page.getByText('No expired subscriptions.').waitFor();
 
+    // The business account's users: its creator administers it.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    const me = page.getByRole('table', { name: 'Members' }).getByRole('row').filter({ hasText: customer.email });
+    await expect.poll(() => me.getByRole('cell').nth(2).textContent()).toBe('Account Administrator');
+    await screenshot(page, 'users');
+
     // The same session on a phone-sized screen.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByLabel('Display').selectOption('all');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscriptions' }).click();
     await list.getByRole('link').first().click();
     await page.getByRole('heading', { name: 'License Keys' }).waitFor();
     await screenshot(page, 'subscription-details-390');

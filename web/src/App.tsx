@@ -5,6 +5,7 @@ import { Profile } from './pages/profile';
 import { RegisterKey } from './pages/register-key';
 import { SubscriptionDetailsPage } from './pages/subscription-details';
 import { Subscriptions } from './pages/subscriptions';
+import { Users } from './pages/users';
 import { match, navigate, useLocation } from './router';
 import { useSessionState } from './session';
 import { Shell } from './shell';
@@ -15,6 +16,7 @@ const TITLES: [RegExp, string][] = [
   [/subscriptions\/.+/, 'Subscription details'],
   [/^\/register-key$/, 'Register Key'],
   [/^\/profile$/, 'Profile & security'],
+  [/^\/users$/, 'Users'],
   [/^\/signin$/, 'Sign in'],
   [/^\/signup$/, 'Create your account'],
   [/^\/forgot-password$/, 'Reset your password'],
@@ -34,6 +36,8 @@ function SignedInPage({ path }: { path: string }) {
       return <RegisterKey />;
     case '/profile':
       return <Profile />;
+    case '/users':
+      return <Users />;
     default:
       return (
         <section>

@@ -40,7 +40,8 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
     { href: '/', label: 'Dashboard', current: path === '/' },
     { href: '/subscriptions', label: 'Subscriptions', current: path.startsWith('/subscriptions') || path.includes('/subscriptions/') },
     ...(isAdmin ? [{ href: '/register-key', label: 'Register Key', current: path === '/register-key' }] : []),
-    { href: '/profile', label: 'Profile & security', current: path === '/profile' },
+    ...(isAdmin && account.kind === 'business' ? [{ href: '/users', label: 'Users', current: path === '/users' }] : []),
+    { href: '/profile', label: 'Profile', current: path === '/profile' },
   ];
   return (
     <>
