@@ -1,9 +1,12 @@
 /**
- * `npm test`: the unit tests, then the data and API tests on PGlite and on PostgreSQL.
- * Without a reachable PostgreSQL server (a newcomer's laptop) the PostgreSQL half is skipped and
- * says so; under CI (CI=true) an unreachable server fails the run instead.
+ * `npm test`: the unit tests, then the data and API tests on PGlite and on PostgreSQL, then the
+ * web portal in Chromium. Without a reachable PostgreSQL server (a newcomer's laptop) the
+ * PostgreSQL half is skipped and says so, and so are the browser tests without Chromium; under CI
+ * (CI=true) either missing fails the run instead.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { CHROMIUM } from '../test/browser/browser.js';
 import pg from 'pg';
 import { testDatabaseUrl } from '../test/support/engines.js';
 
@@ -29,6 +32,13 @@ else if (process.env['CI']) {
   process.exit(1);
 }
 
+const hasChromium = existsSync(CHROMIUM);
+if (hasChromium) projects.push('browser');
+else if (process.env['CI']) {
+  console.error(`Chromium is not installed at ${CHROMIUM}; CI never skips the browser tests.`);
+  process.exit(1);
+}
+
 const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), ...process.argv.slice(2)];
 const result = spawnSync('npx', args, { stdio: 'inherit' });
 
@@ -37,5 +47,8 @@ if (problem !== null) {
     `\nNOTE: the PostgreSQL half of the suite was SKIPPED: ${url} is not reachable (${problem}).\n` +
       'Start PostgreSQL or set TEST_DATABASE_URL to run it; CI always runs it.',
   );
+}
+if (!hasChromium) {
+  console.log(`\nNOTE: the browser tests were SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium); CI always runs them.`);
 }
 process.exit(result.status ?? 1);

@@ -5,6 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ServerProcess {
   url: string;
+  /** What the server printed so far (the operator login of a first start, warnings). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   }
   return {
     url,
+    output: () => output,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;

@@ -1,0 +1,174 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { request, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { launchChromium, screenshot } from './browser.js';
+
+let server: ServerProcess;
+let browser: Browser;
+let dataDir: string;
+let licenseKey: string;
+const customer = { email: `dana.${Date.now()}@example.com`, password: 'dana-password-1' };
+
+/** The vendor's side, through the public API as the operator the first start printed. */
+async function issueOrder(baseURL: string, operatorPassword: string): Promise<string> {
+  const api = await request.newContext({ baseURL });
+  const session = await api.post('/api/v1/sessions', { data: { email: 'operator@keyline.local', password: operatorPassword } });
+  expect(session.status()).toBe(201);
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  const order = await api.post('/api/v1/vendor/orders', {
+    headers: { 'x-csrf-token': csrfToken },
+    data: { customerEmail: customer.email, items: [{ productCode: 'desktop-business', quantity: 10 }], duration: '1y', channel: 'reseller', supportPlan: 'standard' },
+  });
+  expect(order.status()).toBe(201);
+  const key = ((await order.json()) as { primaryKey: { key: string } }).primaryKey.key;
+  await api.dispose();
+  return key;
+}
+
+async function verificationLink(): Promise<string> {
+  const res = await fetch(`${server.url}/api/v1/dev/mailbox?to=${encodeURIComponent(customer.email)}`);
+  const { items } = (await res.json()) as { items: { subject: string; text: string }[] };
+  const link = items.map((m) => m.text.match(/https?:\/\/\S+\/verify-email\?token=[\w-]+/)?.[0]).find(Boolean);
+  if (!link) throw new Error(`no confirmation email for ${customer.email}: ${JSON.stringify(items)}`);
+  return link;
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'keyline-portal-'));
+  server = await startServerProcess({ KEYLINE_DATA_DIR: dataDir });
+  const operatorPassword = server.output().match(/password:\s+(\S+)/)?.[1];
+  if (!operatorPassword) throw new Error(`the server printed no operator login:\n${server.output()}`);
+  licenseKey = await issueOrder(server.url, operatorPassword);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  killServerProcesses();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the web portal', () => {
+  let page: Page;
+
+  it('serves the portal for browser paths and keeps API 404s as JSON', async () => {
+    const portal = await fetch(`${server.url}/subscriptions`);
+    expect([portal.status, portal.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    const api = await fetch(`${server.url}/api/v1/no-such-route`);
+    expect([api.status, ((await api.json()) as { error: { code: string } }).error.code]).toEqual([404, 'not_found']);
+  });
+
+  it('takes a new customer from sign-up to a sublicense of the registered key', async () => {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    page = await context.newPage();
+
+    // Sign up; the form checks as you type.
+    await page.goto('/signup');
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('First name').click();
+    await expect.poll(() => page.getByText('Email must be an email address').isVisible()).toBe(true);
+    await page.getByLabel('First name').fill('Dana');
+    await page.getByLabel('Last name').fill('Developer');
+    await page.getByLabel('Email').fill(customer.email);
+    await page.getByLabel('Password', { exact: true }).fill(customer.password);
+    await page.getByLabel('Repeat password').fill(customer.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+
+    // The emailed link confirms the address.
+    await page.goto(await verificationLink());
+    await page.getByText('your email address is confirmed').waitFor();
+
+    // Sign in: a wrong password is told, the right one opens the empty dashboard.
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill(customer.email);
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('The email address or password is wrong').waitFor();
+    await screenshot(page, 'sign-in');
+    await page.getByLabel('Password').fill(customer.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'No products yet' }).waitFor();
+
+    // Register the key into a new business account: a typo is caught before any request.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register Key' }).click();
+    const keyField = page.getByLabel('License key');
+    await keyField.fill('ABCDE-12345');
+    await keyField.blur();
+    await page.getByText('License key has 25 letters and digits in five groups of five').waitFor();
+    await keyField.fill(licenseKey.toLowerCase());
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Business details' }).waitFor();
+    await page.getByLabel('Company name').fill('Dana Design LLC');
+    await page.getByLabel('Street').fill('1 Market Street');
+    await page.getByLabel('City').fill('San Francisco');
+    await page.getByLabel('ZIP / postal code').fill('94105');
+    await page.getByLabel('Country').selectOption('US');
+    await page.getByLabel('Phone').fill('+1 415 555 0100');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByText('State or province is required for this country').waitFor();
+    await page.getByLabel('State or province').selectOption('CA');
+    await screenshot(page, 'register-key');
+    await page.getByRole('button', { name: 'Register' }).click();
+
+    // The subscription's page, in the new business account.
+    await page.getByRole('heading', { name: 'License Keys' }).waitFor();
+    await expect.poll(() => page.getByLabel('Account').locator('option:checked').textContent()).toBe('Dana Design LLC (Business)');
+    const keys = page.getByRole('table', { name: 'License Keys' });
+    await expect.poll(() => rowCells(keys.getByRole('row').filter({ hasText: 'Primary' }))).toEqual(['Primary', '10', '0', '10']);
+
+    // A reserved sublicense of 3 seats takes them from the main pool.
+    await page.getByRole('button', { name: 'Create License Key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create License Key' });
+    await dialog.getByLabel('Name').fill('Design team');
+    await dialog.getByLabel('Reserved').check();
+    await dialog.getByLabel('Quota').fill('3');
+    await dialog.getByRole('button', { name: 'Create license key' }).click();
+    await page.getByRole('status').getByText('The license key was created.').waitFor();
+    await expect.poll(() => rowCells(keys.getByRole('row').filter({ hasText: 'Design team' }))).toEqual(['Reserved', '3', '0', '3']);
+    await expect.poll(() => rowCells(keys.getByRole('row').filter({ hasText: 'Primary' }))).toEqual(['Primary', '7', '0', '7']);
+    await screenshot(page, 'subscription-details');
+
+    // The dashboard card and the subscriptions list.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Desktop Virtualization, Business Edition' }) });
+    await card.getByText('1 active subscription').waitFor();
+    expect(await card.locator('.seats dd').allTextContents()).toEqual(['10', '0', '10']);
+    await screenshot(page, 'dashboard');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscriptions' }).click();
+    const list = page.getByRole('list', { name: 'Subscriptions' });
+    await list.getByRole('link').first().waitFor();
+    expect(await list.getByRole('listitem').count()).toBe(1);
+    await screenshot(page, 'subscriptions');
+    await page.getByLabel('Display').selectOption('expired');
+    await page.getByText('No expired subscriptions.').waitFor();
+
+    // The business account's users: its creator administers it.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    const me = page.getByRole('table', { name: 'Members' }).getByRole('row').filter({ hasText: customer.email });
+    await expect.poll(() => me.getByRole('cell').nth(2).textContent()).toBe('Account Administrator');
+    await screenshot(page, 'users');
+
+    // The same session on a phone-sized screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscriptions' }).click();
+    await list.getByRole('link').first().click();
+    await page.getByRole('heading', { name: 'License Keys' }).waitFor();
+    await screenshot(page, 'subscription-details-390');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    await card.getByText('1 active subscription').waitFor();
+    await screenshot(page, 'dashboard-390');
+    await context.close();
+  });
+});
+
+/** A License Keys row as type, quota, used, available. */
+async function rowCells(row: ReturnType<Page['getByRole']>): Promise<string[]> {
+  const cells = await row.getByRole('cell').allTextContents();
+  return cells.slice(2, 6);
+}

@@ -1,0 +1,82 @@
+import { useEffect } from 'react';
+import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from './pages/auth';
+import { Dashboard } from './pages/dashboard';
+import { Profile } from './pages/profile';
+import { RegisterKey } from './pages/register-key';
+import { SubscriptionDetailsPage } from './pages/subscription-details';
+import { Subscriptions } from './pages/subscriptions';
+import { Users } from './pages/users';
+import { match, navigate, useLocation } from './router';
+import { useSessionState } from './session';
+import { Shell } from './shell';
+
+const TITLES: [RegExp, string][] = [
+  [/^\/$/, 'Dashboard'],
+  [/^\/subscriptions$/, 'Subscriptions'],
+  [/subscriptions\/.+/, 'Subscription details'],
+  [/^\/register-key$/, 'Register Key'],
+  [/^\/profile$/, 'Profile & security'],
+  [/^\/users$/, 'Users'],
+  [/^\/signin$/, 'Sign in'],
+  [/^\/signup$/, 'Create your account'],
+  [/^\/forgot-password$/, 'Reset your password'],
+  [/^\/reset-password$/, 'Set a new password'],
+  [/^\/verify-email$/, 'Email confirmation'],
+];
+
+function SignedInPage({ path }: { path: string }) {
+  const details = match('/accounts/:accountId/subscriptions/:subscriptionId', path);
+  if (details) return <SubscriptionDetailsPage accountId={details['accountId']!} subscriptionId={details['subscriptionId']!} />;
+  switch (path) {
+    case '/':
+      return <Dashboard />;
+    case '/subscriptions':
+      return <Subscriptions />;
+    case '/register-key':
+      return <RegisterKey />;
+    case '/profile':
+      return <Profile />;
+    case '/users':
+      return <Users />;
+    default:
+      return (
+        <section>
+          <h1>Page not found</h1>
+          <p>There is no page at this address. Go back to the dashboard from the menu above.</p>
+        </section>
+      );
+  }
+}
+
+const PUBLIC_ONLY = new Set(['/signin', '/signup', '/forgot-password']);
+
+export function App() {
+  const state = useSessionState();
+  const url = useLocation();
+  const path = url.pathname.replace(/(.)\/$/, '$1');
+
+  useEffect(() => {
+    const title = TITLES.find(([re]) => re.test(path))?.[1] ?? 'Page not found';
+    document.title = `${title} · Keyline My Account`;
+  }, [path]);
+
+  const anonymousOnly = PUBLIC_ONLY.has(path);
+  const redirect = state.status === 'anonymous' && !anonymousOnly && path !== '/reset-password' && path !== '/verify-email' ? `/signin?next=${encodeURIComponent(path + url.search)}` : state.status === 'signed-in' && anonymousOnly ? '/' : null;
+  useEffect(() => {
+    if (redirect) navigate(redirect, true);
+  }, [redirect]);
+
+  if (state.status === 'loading' || redirect) return <p className="state" role="status">Loading…</p>;
+  if (path === '/reset-password') return <ResetPassword />;
+  if (path === '/verify-email') return <VerifyEmail />;
+  if (state.status === 'anonymous') {
+    if (path === '/signup') return <SignUp />;
+    if (path === '/forgot-password') return <ForgotPassword />;
+    return <SignIn />;
+  }
+  return (
+    <Shell path={path}>
+      <SignedInPage path={path} />
+    </Shell>
+  );
+}

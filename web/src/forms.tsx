@@ -1,0 +1,169 @@
+import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { ApiError } from './api';
+
+type Values = Record<string, string>;
+type Validators<F extends Values> = { [K in keyof F]?: (value: F[K], all: F) => string | null };
+
+export interface FieldProps {
+  name: string;
+  value: string;
+  error: string | null;
+  onChange(value: string): void;
+  onBlur(): void;
+}
+
+/**
+ * A form's values and its messages per field: the rules run as the user types (once a field has
+ * been left or the form submitted), and the server's messages land next to the field they name.
+ */
+export function useForm<F extends Values>(initial: F, validators: Validators<F>, serverNames: Partial<Record<keyof F, string>> = {}) {
+  const [values, setValues] = useState(initial);
+  const [touched, setTouched] = useState<Partial<Record<keyof F, boolean>>>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  const serverName = (k: keyof F) => serverNames[k] ?? String(k);
+  const ruleError = (k: keyof F, all: F = values) => validators[k]?.(all[k], all) ?? null;
+  const error = (k: keyof F) => serverErrors[serverName(k)] ?? (touched[k] || submitted ? ruleError(k) : null);
+
+  const set = (k: keyof F, value: string) => {
+    setValues((v) => ({ ...v, [k]: value }));
+    setServerErrors((e) => {
+      const { [serverName(k)]: _cleared, ...rest } = e;
+      return rest;
+    });
+  };
+
+  const field = (k: keyof F & string): FieldProps => ({
+    name: k,
+    value: values[k] as string,
+    error: error(k),
+    onChange: (value) => set(k, value),
+    onBlur: () => setTouched((t) => ({ ...t, [k]: true })),
+  });
+
+  /** Runs the action when the rules pass; otherwise moves focus to the first field to fix. */
+  const submit = (action: (values: F) => Promise<void>) => async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    setSubmitted(true);
+    setFormError(null);
+    const focusFirstInvalid = () => requestAnimationFrame(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+    if ((Object.keys(values) as (keyof F)[]).some((k) => ruleError(k) !== null)) return focusFirstInvalid();
+    setSubmitting(true);
+    try {
+      await action(values);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const names = new Set((Object.keys(values) as (keyof F)[]).map(serverName));
+      const mine = Object.fromEntries(Object.entries(err.fields).filter(([name]) => names.has(name)));
+      setServerErrors(mine);
+      if (Object.keys(mine).length > 0) focusFirstInvalid();
+      else setFormError(err.message);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return { values, set, field, submit, submitting, formError, setFormError };
+}
+
+/** "must be an email address" reads as "Email must be an email address"; whole sentences stay as they are. */
+const sentence = (label: string, message: string) => (/^[a-z]/.test(message) ? `${label} ${message}` : message);
+
+interface Labelled {
+  label: string;
+  hint?: ReactNode;
+}
+
+function Described({ id, hint, error, children, label }: Labelled & { id: string; error: string | null; children: ReactNode }) {
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {hint && !error && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <p className="field-error" id={`${id}-error`} aria-live="polite">
+        {error && sentence(label, error)}
+      </p>
+    </div>
+  );
+}
+
+type InputExtras = Omit<InputHTMLAttributes<HTMLInputElement>, 'name' | 'value' | 'onChange' | 'onBlur'>;
+
+export function TextField({ label, hint, field, ...input }: Labelled & { field: FieldProps } & InputExtras) {
+  const id = useId();
+  return (
+    <Described id={id} label={label} hint={hint} error={field.error}>
+      <input
+        id={id}
+        name={field.name}
+        value={field.value}
+        onChange={(e) => field.onChange(e.target.value)}
+        onBlur={field.onBlur}
+        aria-invalid={field.error ? true : undefined}
+        aria-describedby={field.error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        {...input}
+      />
+    </Described>
+  );
+}
+
+type SelectExtras = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'name' | 'value' | 'onChange' | 'onBlur'>;
+
+export function SelectField({ label, hint, field, children, ...select }: Labelled & { field: FieldProps; children: ReactNode } & SelectExtras) {
+  const id = useId();
+  return (
+    <Described id={id} label={label} hint={hint} error={field.error}>
+      <select
+        id={id}
+        name={field.name}
+        value={field.value}
+        onChange={(e) => field.onChange(e.target.value)}
+        onBlur={field.onBlur}
+        aria-invalid={field.error ? true : undefined}
+        aria-describedby={field.error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        {...select}
+      >
+        {children}
+      </select>
+    </Described>
+  );
+}
+
+export function FormError({ message }: { message: string | null }) {
+  return message ? (
+    <p className="form-error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
+// Rules shared by several forms, worded like the server's own messages.
+export const rules = {
+  required: (v: string) => (v.trim() === '' ? 'is required' : null),
+  email: (v: string) => (v.trim() === '' ? 'is required' : /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? null : 'must be an email address'),
+  password: (v: string) => (v.length < 8 ? 'must be at least 8 characters' : v.length > 200 ? 'must be at most 200 characters' : null),
+};
+
+/** One radio button of a fieldset, its explanation tied to it rather than inside its name. */
+export function Choice({ name, label, hint, checked, onSelect }: { name: string; label: string; hint?: string; checked: boolean; onSelect(): void }) {
+  const id = useId();
+  return (
+    <div className="choice">
+      <input type="radio" id={id} name={name} checked={checked} onChange={onSelect} aria-describedby={hint ? `${id}-hint` : undefined} />
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,361 @@
+import { useState } from 'react';
+import { accountPath, api, ApiError, type LicenseKeyRow, type SubscriptionDetails } from '../api';
+import { Choice, FormError, rules, SelectField, TextField, useForm } from '../forms';
+import { dateInputValue, DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, ORDER_LABELS, STATUS_LABELS } from '../format';
+import { Link } from '../router';
+import { useSession } from '../session';
+import { getSubscription } from '../subscription-data';
+import { Badge, Dialog, Empty, Load, useLoad } from '../ui';
+
+type KeyDialog = { mode: 'create' } | { mode: 'edit'; key: LicenseKeyRow } | { mode: 'delete'; key: LicenseKeyRow };
+
+const quotaRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 ? 'must be at least 1' : null);
+const dateRule = (v: string, all: { expires: string }) =>
+  all.expires !== 'custom' ? null : !v ? 'is required' : new Date(`${v}T23:59:59`) <= new Date() ? 'must be in the future' : null;
+/** A custom expiration date means the end of that day, where the user is. */
+const endOfDay = (date: string) => new Date(`${date}T23:59:59`).toISOString();
+
+function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: SubscriptionDetails; accountId: string; dialog: Extract<KeyDialog, { mode: 'create' | 'edit' }>; onDone(): void; onCancel(): void }) {
+  const editing = dialog.mode === 'edit' ? dialog.key : null;
+  const base = `${accountPath(accountId)}/subscriptions/${details.subscription.id}/keys`;
+  const form = useForm(
+    {
+      itemId: editing?.itemId ?? details.products[0]?.itemId ?? '',
+      name: editing?.name ?? '',
+      kind: 'dynamic',
+      quota: editing ? String(editing.quota) : '1',
+      expires: editing && !editing.renewsWithSubscription ? 'custom' : 'subscription',
+      date: editing && !editing.renewsWithSubscription ? editing.expiresAt.slice(0, 10) : dateInputValue(30),
+    },
+    { itemId: rules.required, name: rules.required, quota: quotaRule, date: dateRule },
+    { date: 'expiresAt' },
+  );
+  const v = form.values;
+  return (
+    <form
+      noValidate
+      onSubmit={form.submit(async (values) => {
+        const common = { name: values.name.trim(), quota: Number(values.quota), expiresAt: values.expires === 'custom' ? endOfDay(values.date) : null };
+        if (editing) await api('PATCH', `${base}/${editing.id}`, common);
+        else await api('POST', base, { itemId: values.itemId, kind: values.kind, ...common });
+        onDone();
+      })}
+    >
+      <FormError message={form.formError} />
+      {!editing && details.products.length > 1 && (
+        <SelectField label="Product" field={form.field('itemId')}>
+          {details.products.map((p) => (
+            <option key={p.itemId} value={p.itemId}>
+              {p.productName}
+              {p.licenseType ? ` (${p.licenseType})` : ''}
+            </option>
+          ))}
+        </SelectField>
+      )}
+      <TextField label="Name" hint="For example the team or office that will use it" field={form.field('name')} />
+      {!editing && (
+        <fieldset className="choices">
+          <legend>Type</legend>
+          <Choice name="kind" label="Dynamic" hint="Shares the free seats of the subscription, up to its quota" checked={v.kind === 'dynamic'} onSelect={() => form.set('kind', 'dynamic')} />
+          <Choice name="kind" label="Reserved" hint="Sets its quota of seats aside for this key only" checked={v.kind === 'reserved'} onSelect={() => form.set('kind', 'reserved')} />
+        </fieldset>
+      )}
+      <TextField label="Quota" type="number" inputMode="numeric" min={1} hint="How many installations may use this key" field={form.field('quota')} />
+      <fieldset className="choices">
+        <legend>Expiration</legend>
+        <Choice name="expires" label="With the subscription" hint="Follows its renewals" checked={v.expires === 'subscription'} onSelect={() => form.set('expires', 'subscription')} />
+        <Choice name="expires" label="On a date of my choice" checked={v.expires === 'custom'} onSelect={() => form.set('expires', 'custom')} />
+      </fieldset>
+      {v.expires === 'custom' && <TextField label="Expires on" type="date" min={dateInputValue(1)} field={form.field('date')} />}
+      <div className="dialog-actions">
+        <button type="button" className="button secondary" onClick={onCancel}>
+          Cancel
+        </button>
+        <button className="button primary" disabled={form.submitting}>
+          {editing ? 'Save changes' : 'Create license key'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function DeleteKey({ accountId, subscriptionId, keyRow, onDone, onCancel }: { accountId: string; subscriptionId: string; keyRow: LicenseKeyRow; onDone(): void; onCancel(): void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <>
+      <p>
+        Delete <strong>{keyRow.name}</strong>? {keyRow.used > 0 ? `Its ${keyRow.used} installation${keyRow.used === 1 ? ' is' : 's are'} deactivated and its` : 'Its'} seats return to the subscription.
+      </p>
+      <FormError message={error} />
+      <div className="dialog-actions">
+        <button type="button" className="button secondary" onClick={onCancel} autoFocus>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button danger"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await api('DELETE', `${accountPath(accountId)}/subscriptions/${subscriptionId}/keys/${keyRow.id}`);
+              onDone();
+            } catch (err) {
+              setError(err instanceof ApiError ? err.message : 'Something went wrong');
+              setBusy(false);
+            }
+          }}
+        >
+          Delete license key
+        </button>
+      </div>
+    </>
+  );
+}
+
+function AutoRenew({ details, accountId, onChanged }: { details: SubscriptionDetails; accountId: string; onChanged(): void }) {
+  const [error, setError] = useState<string | null>(null);
+  const s = details.subscription;
+  if (s.channel !== 'online') return <>{s.autoRenew ? 'On' : 'Off'}</>;
+  return (
+    <label className="inline-check">
+      <input
+        type="checkbox"
+        checked={s.autoRenew}
+        onChange={async (e) => {
+          setError(null);
+          try {
+            await api('PATCH', `${accountPath(accountId)}/subscriptions/${s.id}`, { autoRenew: e.target.checked });
+            onChanged();
+          } catch (err) {
+            setError(err instanceof ApiError ? err.message : 'Something went wrong');
+          }
+        }}
+      />{' '}
+      Renew automatically
+      {error && <span className="field-error"> {error}</span>}
+    </label>
+  );
+}
+
+export function SubscriptionDetailsPage({ accountId, subscriptionId }: { accountId: string; subscriptionId: string }) {
+  const { account } = useSession();
+  const [state, reload] = useLoad(() => getSubscription(accountId, subscriptionId), [accountId, subscriptionId]);
+  const [dialog, setDialog] = useState<KeyDialog | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const canManage = account.id === accountId && account.role === 'admin';
+  const finish = (message: string) => () => {
+    setDialog(null);
+    setNotice(message);
+    reload();
+  };
+
+  return (
+    <section>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href="/">Dashboard</Link> › <Link href="/subscriptions">Subscriptions</Link> › <span aria-current="page">Subscription details</span>
+      </nav>
+      <Load state={state} retry={reload} label="the subscription">
+        {(d) => {
+          const s = d.subscription;
+          const productOf = (itemId: string) => d.products.find((p) => p.itemId === itemId);
+          return (
+            <>
+              <div className="page-head">
+                <h1>
+                  {s.name} <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge>
+                </h1>
+              </div>
+              <dl className="facts">
+                <div>
+                  <dt>Status</dt>
+                  <dd>{STATUS_LABELS[s.status]}</dd>
+                </div>
+                <div>
+                  <dt>Activated</dt>
+                  <dd>{formatDate(s.startsAt)}</dd>
+                </div>
+                <div>
+                  <dt>Expires</dt>
+                  <dd>{formatDate(s.expiresAt)}</dd>
+                </div>
+                <div>
+                  <dt>Auto-renew</dt>
+                  <dd>
+                    <AutoRenew details={d} accountId={accountId} onChanged={reload} />
+                  </dd>
+                </div>
+                <div>
+                  <dt>Support plan</dt>
+                  <dd>{s.supportPlan === 'premium' ? 'Premium' : 'Standard'}</dd>
+                </div>
+                <div>
+                  <dt>Purchased</dt>
+                  <dd>{s.channel === 'online' ? 'Online' : s.channel === 'reseller' ? 'From a reseller' : 'Trial'}</dd>
+                </div>
+                <div>
+                  <dt>Contract email</dt>
+                  <dd>{d.contract.customerEmail}</dd>
+                </div>
+              </dl>
+
+              <h2>Products</h2>
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Product</th>
+                      <th scope="col" className="num">Licenses</th>
+                      <th scope="col" className="num">Used</th>
+                      <th scope="col" className="num">Available in main pool</th>
+                      <th scope="col" className="num">Available in reserved keys</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.products.map((p) => (
+                      <tr key={p.itemId}>
+                        <td>
+                          {p.productName}
+                          {p.licenseType && <span className="muted"> ({p.licenseType})</span>}
+                        </td>
+                        <td className="num">{p.quantity}</td>
+                        <td className="num">{p.used}</td>
+                        <td className="num">{p.availableInMainPool}</td>
+                        <td className="num">{p.availableInReservedKeys}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+
+              <div className="section-head">
+                <h2 id="keys-title">License Keys</h2>
+                {canManage && (
+                  <button type="button" className="button primary" onClick={() => (setNotice(null), setDialog({ mode: 'create' }))}>
+                    Create License Key
+                  </button>
+                )}
+              </div>
+              {canManage && <p className="muted">Hand out additional keys rather than the primary one: a leaked additional key is replaced without touching the others.</p>}
+              {notice && (
+                <p className="notice" role="status">
+                  {notice}
+                </p>
+              )}
+              {d.keys.length === 0 ? (
+                <Empty>
+                  <p>You see no license keys of this subscription.</p>
+                </Empty>
+              ) : (
+                <div className="table-wrap">
+                  <table aria-labelledby="keys-title">
+                    <thead>
+                      <tr>
+                        <th scope="col">Name</th>
+                        <th scope="col">License key</th>
+                        <th scope="col">Type</th>
+                        <th scope="col" className="num">Quota</th>
+                        <th scope="col" className="num">Used</th>
+                        <th scope="col" className="num">Available</th>
+                        <th scope="col">Expires</th>
+                        {canManage && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {d.keys.map((k) => (
+                        <tr key={k.id}>
+                          <td>
+                            {k.name}
+                            {d.products.length > 1 && <div className="muted small">{productOf(k.itemId)?.productName}</div>}
+                          </td>
+                          <td>
+                            <code>{k.key}</code>
+                          </td>
+                          <td>{KIND_LABELS[k.kind]}</td>
+                          <td className="num">{k.quota}</td>
+                          <td className="num">{k.used}</td>
+                          <td className="num">{k.available}</td>
+                          <td>
+                            {formatDate(k.expiresAt)}
+                            {k.renewsWithSubscription && k.kind !== 'primary' && <div className="muted small">with subscription</div>}
+                          </td>
+                          {canManage && (
+                            <td className="actions">
+                              {k.kind !== 'primary' && (
+                                <>
+                                  <button type="button" className="button link" aria-label={`Edit ${k.name}`} onClick={() => (setNotice(null), setDialog({ mode: 'edit', key: k }))}>
+                                    Edit
+                                  </button>
+                                  <button type="button" className="button link danger-text" aria-label={`Delete ${k.name}`} onClick={() => (setNotice(null), setDialog({ mode: 'delete', key: k }))}>
+                                    Delete
+                                  </button>
+                                </>
+                              )}
+                            </td>
+                          )}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+
+              <h2>Order history</h2>
+              {d.orders.length === 0 ? (
+                <Empty>
+                  <p>No orders recorded.</p>
+                </Empty>
+              ) : (
+                <div className="table-wrap">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">Order</th>
+                        <th scope="col">Date</th>
+                        <th scope="col">Kind</th>
+                        <th scope="col">Items</th>
+                        <th scope="col">New expiration</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {d.orders.map((o) => (
+                        <tr key={o.number}>
+                          <td>#{o.number}</td>
+                          <td>{formatDateTime(o.createdAt)}</td>
+                          <td>
+                            {ORDER_LABELS[o.kind]}
+                            {o.duration && <span className="muted"> · {DURATION_LABELS[o.duration]}</span>}
+                          </td>
+                          <td>{o.items.map((i) => `${i.quantity} × ${i.productCode}${i.licenseType ? ` (${i.licenseType})` : ''}`).join(', ')}</td>
+                          <td>{formatDate(o.newExpiresAt)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+
+              {dialog?.mode === 'delete' && (
+                <Dialog title="Delete license key" onClose={() => setDialog(null)}>
+                  <DeleteKey accountId={accountId} subscriptionId={s.id} keyRow={dialog.key} onCancel={() => setDialog(null)} onDone={finish(`${dialog.key.name} was deleted.`)} />
+                </Dialog>
+              )}
+              {(dialog?.mode === 'create' || dialog?.mode === 'edit') && (
+                <Dialog title={dialog.mode === 'create' ? 'Create License Key' : `Edit ${dialog.key.name}`} onClose={() => setDialog(null)}>
+                  <KeyForm
+                    details={d}
+                    accountId={accountId}
+                    dialog={dialog}
+                    onCancel={() => setDialog(null)}
+                    onDone={finish(dialog.mode === 'create' ? 'The license key was created.' : 'Your changes were saved.')}
+                  />
+                </Dialog>
+              )}
+            </>
+          );
+        }}
+      </Load>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, setCsrfToken, type MyAccount, type User } from './api';
+
+export interface Session {
+  user: User;
+  accounts: MyAccount[];
+  /** The account the pages show: the one picked in the account switcher. */
+  account: MyAccount;
+  selectAccount(id: string): void;
+  refresh(): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+type SessionState = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; session: Session };
+
+const SessionContext = createContext<{ state: SessionState; signedIn(csrfToken: string): Promise<void> } | null>(null);
+const ACCOUNT_KEY = 'keyline.account';
+
+/** The business account an administrator most likely came for, else the personal one. */
+function defaultAccount(accounts: MyAccount[]): MyAccount | undefined {
+  const remembered = accounts.find((a) => a.id === localStorage.getItem(ACCOUNT_KEY));
+  return remembered ?? accounts.find((a) => a.kind === 'business' && a.role === 'admin' && a.status === 'active') ?? accounts.find((a) => a.kind === 'personal') ?? accounts[0];
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<{ user: User; accounts: MyAccount[] } | null | undefined>(undefined);
+  const [accountId, setAccountId] = useState<string | null>(null);
+
+  const loadMe = useCallback(async () => {
+    const loaded = await api<{ user: User; accounts: MyAccount[] }>('GET', '/me');
+    setMe(loaded);
+    setAccountId((current) => (loaded.accounts.some((a) => a.id === current) ? current : (defaultAccount(loaded.accounts)?.id ?? null)));
+  }, []);
+
+  useEffect(() => {
+    api<{ csrfToken: string | null }>('GET', '/sessions/current')
+      .then(async ({ csrfToken }) => {
+        setCsrfToken(csrfToken);
+        await loadMe();
+      })
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) setMe(null);
+        else throw err;
+      });
+  }, [loadMe]);
+
+  const signedIn = useCallback(
+    async (csrfToken: string) => {
+      setCsrfToken(csrfToken);
+      await loadMe();
+    },
+    [loadMe],
+  );
+
+  const value = useMemo(() => {
+    let state: SessionState;
+    const account = me?.accounts.find((a) => a.id === accountId) ?? (me ? defaultAccount(me.accounts) : undefined);
+    if (me === undefined) state = { status: 'loading' };
+    else if (me === null || !account) state = { status: 'anonymous' };
+    else {
+      state = {
+        status: 'signed-in',
+        session: {
+          user: me.user,
+          accounts: me.accounts,
+          account,
+          selectAccount: (id) => {
+            localStorage.setItem(ACCOUNT_KEY, id);
+            setAccountId(id);
+          },
+          refresh: loadMe,
+          signOut: async () => {
+            await api('DELETE', '/sessions/current').catch(() => undefined);
+            setCsrfToken(null);
+            setMe(null);
+          },
+        },
+      };
+    }
+    return { state, signedIn };
+  }, [me, accountId, loadMe, signedIn]);
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+function useSessionContext() {
+  const context = useContext(SessionContext);
+  if (!context) throw new Error('SessionProvider is missing');
+  return context;
+}
+
+export const useSessionState = () => useSessionContext().state;
+export const useSignedIn = () => useSessionContext().signedIn;
+
+/** The signed-in session; only pages inside the signed-in shell call it. */
+export function useSession(): Session {
+  const state = useSessionState();
+  if (state.status !== 'signed-in') throw new Error('useSession outside the signed-in shell');
+  return state.session;
+}

@@ -1,0 +1,107 @@
+import { useState, type ReactNode } from 'react';
+import { api } from './api';
+import { Link, navigate } from './router';
+import { useSession } from './session';
+
+const accountLabel = (a: { kind: string; name: string }) => (a.kind === 'personal' ? `${a.name} (Personal)` : `${a.name} (Business)`);
+
+function VerifyBanner() {
+  const [sent, setSent] = useState<'idle' | 'sending' | 'sent' | 'failed'>('idle');
+  return (
+    <div className="banner" role="status">
+      <span>Please confirm your email address with the link we emailed you.</span>
+      {sent === 'sent' ? (
+        <span>A new link is on its way.</span>
+      ) : (
+        <button
+          type="button"
+          className="button link"
+          disabled={sent === 'sending'}
+          onClick={() => {
+            setSent('sending');
+            api('POST', '/email-verification/resend').then(
+              () => setSent('sent'),
+              () => setSent('failed'),
+            );
+          }}
+        >
+          {sent === 'failed' ? 'Could not send; try again' : 'Send the link again'}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Shell({ path, children }: { path: string; children: ReactNode }) {
+  const session = useSession();
+  const { account, accounts, user } = session;
+  const isAdmin = account.role === 'admin';
+  const nav = [
+    { href: '/', label: 'Dashboard', current: path === '/' },
+    { href: '/subscriptions', label: 'Subscriptions', current: path.startsWith('/subscriptions') || path.includes('/subscriptions/') },
+    ...(isAdmin ? [{ href: '/register-key', label: 'Register Key', current: path === '/register-key' }] : []),
+    ...(isAdmin && account.kind === 'business' ? [{ href: '/users', label: 'Users', current: path === '/users' }] : []),
+    { href: '/profile', label: 'Profile', current: path === '/profile' },
+  ];
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link href="/" className="brand">
+            Keyline <span>My Account</span>
+          </Link>
+          <nav aria-label="Main">
+            <ul>
+              {nav.map((n) => (
+                <li key={n.href}>
+                  <Link href={n.href} aria-current={n.current ? 'page' : undefined}>
+                    {n.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="topbar-tools">
+            <label className="switcher">
+              <span className="visually-hidden">Account</span>
+              <select
+                value={account.id}
+                onChange={(e) => {
+                  session.selectAccount(e.target.value);
+                  navigate('/');
+                }}
+              >
+                {accounts.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {accountLabel(a)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              className="button secondary small"
+              onClick={async () => {
+                await session.signOut();
+                navigate('/signin', true);
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      {!user.emailVerified && <VerifyBanner />}
+      <main id="main" className="page">
+        {account.status === 'blocked' ? (
+          <p className="state state-error">Your membership in {account.name} is blocked; ask one of its administrators. You can switch to another account above.</p>
+        ) : (
+          children
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from './api';
+
+export type Loaded<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; data: T };
+
+/** Loads data for a page and reloads it on demand; a stale answer never overwrites a newer one. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>, () => void] {
+  const [state, setState] = useState<Loaded<T>>({ status: 'loading' });
+  const [generation, setGeneration] = useState(0);
+  const run = useCallback(load, deps);
+  useEffect(() => {
+    let current = true;
+    setState((s) => (s.status === 'ready' ? s : { status: 'loading' }));
+    run().then(
+      (data) => current && setState({ status: 'ready', data }),
+      (err: unknown) => current && setState({ status: 'error', message: err instanceof ApiError ? err.message : 'Something went wrong' }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [run, generation]);
+  return [state, () => setGeneration((g) => g + 1)];
+}
+
+/** Shows the loading and error states of a Loaded value, and the content once it is ready. */
+export function Load<T>({ state, retry, label, children }: { state: Loaded<T>; retry: () => void; label: string; children: (data: T) => ReactNode }) {
+  if (state.status === 'loading') {
+    return (
+      <p className="state" role="status">
+        <span className="spinner" aria-hidden="true" /> Loading {label}…
+      </p>
+    );
+  }
+  if (state.status === 'error') {
+    return (
+      <div className="state state-error" role="alert">
+        <p>
+          Could not load {label}: {state.message}
+        </p>
+        <button type="button" className="button secondary" onClick={retry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  return <>{children(state.data)}</>;
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="state state-empty">{children}</div>;
+}
+
+/** A modal dialog on the native <dialog>: focus stays inside, Escape closes it. */
+export function Dialog({ title, onClose, children }: { title: string; onClose(): void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    dialog?.showModal();
+    return () => dialog?.close();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby="dialog-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id="dialog-title">{title}</h2>
+      {children}
+    </dialog>
+  );
+}
+
+export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
