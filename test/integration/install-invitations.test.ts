@@ -159,7 +159,8 @@ describe('sending invitations to install', () => {
 describe('activating with a code', () => {
   it('activates through keyline agent, and neither the answer nor the certificate holds the license key', async () => {
     const c = await customer();
-    const code = codeOf(await c.invite([uniqueEmail('agent')]));
+    const invited = uniqueEmail('agent');
+    const code = codeOf(await c.invite([invited]));
     const state = path.join(dir, 'agent-state.json');
     const run = await agent('activate', '--server', server, '--product', 'desktop-business', '--code', code.toLowerCase(), '--state', state, '--json');
     expect([run.code, run.json]).toEqual([0, expect.objectContaining({ ok: true, created: true, state: 'active', seats: 1 })]);
@@ -175,6 +176,8 @@ describe('activating with a code', () => {
     expect(again).toMatchObject({ created: false, activation: { installationId: run.json.installationId } });
     for (const form of keyForms) expect(JSON.stringify(again.activation)).not.toContain(form);
     expect(await counters(t.deps.db, c.office.id, c.items[0]!.id)).toMatchObject({ used: 1, active: 1 });
+    const installation = await t.deps.db.selectFrom('installations').select('activated_by').where('id', '=', run.json.installationId).executeTakeFirstOrThrow();
+    expect(installation.activated_by).toBe(invited);
 
     const both = await agent('activate', '--server', server, '--product', 'desktop-business', '--code', code, '--key', c.office.key, '--state', path.join(dir, 'x.json'), '--json');
     expect([both.code, both.json.error.code]).toEqual([2, 'usage']);

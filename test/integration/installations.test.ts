@@ -186,7 +186,7 @@ describe('the installations list', () => {
 describe('an installation', () => {
   it('shows its general facts, hardware and peak usage per report date', async () => {
     const c = await account([{ productCode: 'ras', licenseType: null, quantity: 50 }]);
-    const farm = await install(c.key, { product: 'ras', name: 'FARM-F9E5', appVersion: '16.5', hostOs: 'Windows Server 2022', serverId: 'SRV-1', hardware: { serialNumber: 'VM-1', macAddresses: ['00:11:22:33:44:55'], ipAddresses: ['10.1.1.1', '10.1.1.2'] } });
+    const farm = await install(c.key, { product: 'ras', name: 'FARM-F9E5', appVersion: '16.5', hostOs: 'Windows Server 2022', userName: 'farm-admin', serverId: 'SRV-1', hardware: { serialNumber: 'VM-1', macAddresses: ['00:11:22:33:44:55'], ipAddresses: ['10.1.1.1', '10.1.1.2'] } });
     const report = (peak: number) => farm.client.post('/licensing/v1/check-ins', { usage: { peak, current: peak, measuredAt: t.clock.now().toISOString() } });
     await report(12);
     await report(30);
@@ -198,7 +198,7 @@ describe('an installation', () => {
     expect(res.body).toMatchObject({
       id: farm.id,
       name: 'FARM-F9E5',
-      general: { state: 'active', version: '16.5', hostOs: 'Windows Server 2022', product: { code: 'ras' }, key: { name: expect.any(String) }, lastContactAt: t.clock.now().toISOString(), usagePeak: 7, serverId: 'SRV-1' },
+      general: { state: 'active', version: '16.5', hostOs: 'Windows Server 2022', activatedBy: 'farm-admin', product: { code: 'ras' }, key: { name: expect.any(String) }, lastContactAt: t.clock.now().toISOString(), usagePeak: 7, serverId: 'SRV-1' },
       hardware: { serialNumber: 'VM-1', macAddresses: ['00:11:22:33:44:55'], ipAddresses: ['10.1.1.1', '10.1.1.2'] },
     });
     expect(res.body.usage).toEqual([

@@ -113,7 +113,7 @@ describe('offline activation', () => {
     expect(uploaded.body).toEqual({ kind: 'activation', installationId: expect.any(String), file: expect.stringContaining('-----BEGIN KEYLINE ACTIVATION-----'), fileName: expect.stringMatching(/\.txt$/) });
     expect(await c.seats()).toMatchObject({ used: 1, active: 1 });
     const row = await t.deps.db.selectFrom('installations').selectAll().where('id', '=', uploaded.body.installationId).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ offline: true, holds_seat: true, public_key: (await loadState(state))!.publicKey });
+    expect(row).toMatchObject({ offline: true, holds_seat: true, public_key: (await loadState(state))!.publicKey, activated_by: c.email });
 
     const answerFile = file('activation.txt');
     await fs.writeFile(answerFile, uploaded.body.file);

@@ -39,6 +39,8 @@ export interface NewInstallation {
   nextCheckInAt: Date;
   /** Activated with offline files. */
   offline?: boolean;
+  /** Who activated it: the invited person, the member who uploaded the offline file, or the product's user. */
+  activatedBy?: string | null;
 }
 
 export function insertInstallation(db: Executor, i: NewInstallation): Promise<Installation> {
@@ -58,6 +60,7 @@ export function insertInstallation(db: Executor, i: NewInstallation): Promise<In
       holds_seat: i.holdsSeat,
       ...(i.offline ? { offline: true } : {}),
       ...detailColumns(i.details),
+      activated_by: i.activatedBy ?? null,
       activated_at: i.now,
       last_seen_at: i.now,
       next_check_in_at: i.nextCheckInAt,

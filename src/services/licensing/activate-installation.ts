@@ -33,6 +33,8 @@ const GUESS_CODES: ReadonlySet<ErrorCode> = new Set(['key_malformed', 'key_check
 interface Credential {
   key: LicenseKey;
   invitationId: string | null;
+  /** Whom the installation is recorded as activated by: the invited person, when there is one. */
+  invitedEmail: string | null;
 }
 
 const codeNotFound = (message: string) => new AppError('code_not_found', message, { field: 'activationCode' });
@@ -51,7 +53,7 @@ export async function findLicenseKey(text: string, deps: Deps): Promise<LicenseK
 
 async function findActivationKey(input: ActivationInput, deps: Deps): Promise<Credential> {
   if (input.activationCode !== undefined) return findCodeKey(input.activationCode, deps);
-  return { key: await findLicenseKey(input.licenseKey!, deps), invitationId: null };
+  return { key: await findLicenseKey(input.licenseKey!, deps), invitationId: null, invitedEmail: null };
 }
 
 /** A code that is malformed, mistyped or unknown is not found alike: all three are what a guesser sends. */
@@ -63,7 +65,7 @@ async function findCodeKey(text: string, deps: Deps): Promise<Credential> {
   const invitation = await findInstallInvitationByCodeHash(deps.db, activationCodeHash(parsed.canonical));
   const key = invitation && (await findKey(deps.db, invitation.license_key_id));
   if (!invitation || !key) throw codeNotFound('No activation code like this exists');
-  return { key, invitationId: invitation.id };
+  return { key, invitationId: invitation.id, invitedEmail: invitation.email };
 }
 
 const codeRefusals = {
@@ -99,7 +101,7 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
     if (err instanceof AppError && GUESS_CODES.has(err.code)) await enforceRateLimit(deps, ACTIVATION_GUESSES_PER_ADDRESS, address);
     throw err;
   }
-  const { key, invitationId } = credential;
+  const { key, invitationId, invitedEmail } = credential;
   if (deps.config.activationsPerKey > 0) {
     await enforceRateLimit(deps, { ...ACTIVATIONS_PER_KEY, limit: deps.config.activationsPerKey }, key.id);
   }
@@ -108,7 +110,8 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
   const attempt = () =>
     deps.db.transaction().execute(async (trx) => {
       if (invitationId) await claimCode(trx, invitationId, input.fingerprint, deps.clock.now());
-      const activated = await activateWithKey(deps, trx, key, input, token);
+      // Activated by the invited person, or by whoever the product says is using it.
+      const activated = await activateWithKey(deps, trx, key, input, token, { offline: false, activatedBy: invitedEmail ?? input.userName ?? null });
       // The code is spent with the seat it took, in one transaction; a machine already active keeps it unspent.
       if (invitationId && activated.created) await markCodeUsed(trx, invitationId, activated.installation.id, deps.clock.now());
       return activated;
@@ -137,7 +140,13 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
  * activation and the offline one, whose installation never checks in and so gets a certificate
  * that lasts to the end of its license (offlineExpiresAt).
  */
-export async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string, mode: { offline: boolean } = { offline: false }) {
+/** How an activation came: online or with offline files, and whom it is recorded as activated by. */
+export interface ActivationMode {
+  offline: boolean;
+  activatedBy: string | null;
+}
+
+export async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string, mode: ActivationMode) {
   const now = deps.clock.now();
   const context = await findActivationContext(trx, { keyId: key.id, subscriptionId: key.subscription_id, productCode: input.product, fingerprint: input.fingerprint });
   const { subscription, items, blacklisted } = context;
@@ -186,6 +195,7 @@ export async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseK
         now,
         nextCheckInAt: nextCheckIn,
         offline: mode.offline,
+        activatedBy: mode.activatedBy,
       });
       return { created: true, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn, expiresAt) };
     }

@@ -50,7 +50,7 @@ async function activateOffline(deps: Deps, actor: Actor, access: LicensingAccess
   const activated = await deps.db.transaction().execute(async (trx) => {
     await takeNonce(trx, access.account.id, request, null, now);
     // The token of an offline installation is never handed out: it has no network to use it on.
-    const result = await activateWithKey(deps, trx, key, input, newSecret('kli'), { offline: true });
+    const result = await activateWithKey(deps, trx, key, input, newSecret('kli'), { offline: true, activatedBy: actor.email });
     await attachNonceInstallation(trx, request.nonce, result.installation.id);
     const details = { keyId: key.id, fingerprint: request.fingerprint, created: result.created };
     await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_activated', targetType: 'installation', targetId: result.installation.id, details }, now);
