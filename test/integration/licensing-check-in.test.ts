@@ -53,6 +53,32 @@ describe('a check-in', () => {
     expect(row).toMatchObject({ app_version: '21.0', site: { siteCode: 'HQ', serverId: 'b' } });
   });
 
+  it('records every one of many check-ins arriving at once, including two of the same farm', async () => {
+    const order = await registeredOrder(t, { items: [{ productCode: 'ras', licenseType: null, quantity: 50 }, { productCode: 'desktop-business', licenseType: null, quantity: 30 }] });
+    const desktops = await Promise.all(
+      Array.from({ length: 20 }, async (_, n) => {
+        const res = await activate(t, activationBody(order.key, { name: `desk-${n}` }));
+        expect(res.status).toBe(201);
+        return { id: res.body.installationId as string, client: asInstallation(t, res.body.installationToken) };
+      }),
+    );
+    const farmActivation = await activate(t, activationBody(order.key, { product: 'ras' }));
+    expect(farmActivation.status, JSON.stringify(farmActivation.body)).toBe(201);
+    const farm = asInstallation(t, farmActivation.body.installationToken);
+    t.clock.advanceDays(1);
+    const answers = await Promise.all([
+      ...desktops.map((d, n) => d.client.post('/licensing/v1/check-ins', { appVersion: `v${n}` })),
+      farm.post('/licensing/v1/check-ins', usage(30)),
+      farm.post('/licensing/v1/check-ins', usage(31)),
+    ]);
+    expect(answers.map((a) => [a.status, a.body.error?.code])).toEqual(answers.map(() => [200, undefined]));
+    const rows = await t.deps.db.selectFrom('installations').select(['id', 'app_version', 'last_seen_at']).where('id', 'in', desktops.map((d) => d.id)).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    desktops.forEach((d, n) => expect(byId.get(d.id)).toMatchObject({ app_version: `v${n}`, last_seen_at: t.clock.now() }));
+    const reports = await t.deps.db.selectFrom('installation_usage').select('peak').where('installation_id', '=', farmActivation.body.installationId).execute();
+    expect(reports.map((r) => r.peak).sort()).toEqual([30, 31]);
+  });
+
   it('schedules desktops at random between half and all of 7 days, and farms every 24 hours', async () => {
     const { installation } = await activated();
     const offsets: number[] = [];

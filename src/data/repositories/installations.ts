@@ -2,6 +2,10 @@ import { sql } from 'kysely';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../schema.js';
 import type { ProductRow } from './products.js';
 import type { Executor } from './users.js';
+import { Batcher, batcherFor, type BatchOptions } from '../batcher.js';
+
+/** Hot statements batch up to 100 calls, with up to 4 statements on their way (of a pool of 10). */
+const HOT_BATCHES: BatchOptions = { maxBatch: 100, maxInFlight: 4 };
 
 /** What an installation says about itself, as stored; a field left out of a check-in keeps its value. */
 export interface InstallationDetails {
@@ -100,7 +104,11 @@ export function reissueActivation(
 }
 
 /** Whether other machines hold the key now, or held it before: what binding a key to one installation needs. */
-export async function keyBinding(db: Executor, keyId: string, fingerprint: string): Promise<{ otherActive: boolean; otherBefore: boolean }> {
+/**
+ * Whether another machine holds (or held) a bound key in this product: a primary key spanning a
+ * farm product and per-device products binds only its farm installation.
+ */
+export async function keyBinding(db: Executor, keyId: string, itemId: string, fingerprint: string): Promise<{ otherActive: boolean; otherBefore: boolean }> {
   const row = await db
     .selectFrom('installations')
     .select([
@@ -108,6 +116,7 @@ export async function keyBinding(db: Executor, keyId: string, fingerprint: strin
       sql<boolean>`count(*) > 0`.as('otherBefore'),
     ])
     .where('license_key_id', '=', keyId)
+    .where('item_id', '=', itemId)
     .where('fingerprint', '<>', fingerprint)
     .executeTakeFirstOrThrow();
   return row;
@@ -206,13 +215,23 @@ export function reviveTimestamps<T>(row: Record<string, unknown> | null): T | nu
   return row as T;
 }
 
+type ContextBatcher = Batcher<string, InstallationContext | undefined>;
+const contextBatchers = new WeakMap<Executor, ContextBatcher>();
+
 /**
  * Everything a bearer-token call needs about its installation in one round trip: the installation,
  * whether it is blacklisted, its key, subscription, item and product, and a trial's end. Check-ins
- * are the most frequent call of all, so this is one indexed lookup by token hash and nothing more.
+ * are the most frequent call of all, so this is an indexed lookup by token hash, and outside a
+ * transaction the lookups of concurrent calls share one statement (see batcher.ts).
  */
 export async function findInstallationContext(db: Executor, tokenHash: string): Promise<InstallationContext | undefined> {
-  const row = await db
+  if (db.isTransaction) return (await findInstallationContexts(db, [tokenHash]))[0];
+  const batcher = batcherFor(contextBatchers, db, () => new Batcher<string, InstallationContext | undefined>((hashes) => findInstallationContexts(db, hashes), HOT_BATCHES));
+  return batcher.submit(tokenHash);
+}
+
+async function findInstallationContexts(db: Executor, tokenHashes: string[]): Promise<(InstallationContext | undefined)[]> {
+  const rows = await db
     .selectFrom('installations as i')
     .innerJoin('products as p', 'p.code', 'i.product_code')
     .selectAll('i')
@@ -227,47 +246,91 @@ export async function findInstallationContext(db: Executor, tokenHash: string): 
       'p.license_types as product_license_types',
       'p.params as product_params',
     ])
-    .where('i.token_hash', '=', tokenHash)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { key_row, subscription_row, item_row, trial_end, product_name, product_model, product_license_types, product_params, ...installation } = row;
-  return {
-    installation,
-    key: reviveTimestamps<LicenseKey>(key_row),
-    subscription: reviveTimestamps<Subscription>(subscription_row),
-    item: reviveTimestamps<SubscriptionItem>(item_row),
-    product: { code: installation.product_code, name: product_name, model: product_model, license_types: product_license_types, params: product_params },
-    trialEnd: trial_end === null ? null : new Date(trial_end),
-  };
+    .where('i.token_hash', 'in', [...new Set(tokenHashes)])
+    .execute();
+  const byHash = new Map<string, InstallationContext>();
+  for (const row of rows) {
+    const { key_row, subscription_row, item_row, trial_end, product_name, product_model, product_license_types, product_params, ...installation } = row;
+    byHash.set(installation.token_hash, {
+      installation,
+      key: reviveTimestamps<LicenseKey>(key_row),
+      subscription: reviveTimestamps<Subscription>(subscription_row),
+      item: reviveTimestamps<SubscriptionItem>(item_row),
+      product: { code: installation.product_code, name: product_name, model: product_model, license_types: product_license_types, params: product_params },
+      trialEnd: trial_end === null ? null : new Date(trial_end),
+    });
+  }
+  return tokenHashes.map((hash) => byHash.get(hash));
+}
+
+interface CheckInWrite {
+  id: string;
+  accountId: string | null;
+  record: CheckInRecord;
+}
+type CheckInBatcher = Batcher<CheckInWrite, Installation>;
+const checkInBatchers = new WeakMap<Executor, CheckInBatcher>();
+
+/**
+ * Records a check-in: the installation's new details and schedule, and the usage report when one
+ * came, in one statement with no transaction of its own. Outside a transaction the check-ins of
+ * concurrent calls share one statement (see batcher.ts).
+ */
+export async function recordCheckInWithUsage(db: Executor, id: string, accountId: string | null, record: CheckInRecord): Promise<Installation> {
+  if (db.isTransaction) return (await recordCheckIns(db, [{ id, accountId, record }]))[0]!;
+  const batcher = batcherFor(checkInBatchers, db, () => new Batcher<CheckInWrite, Installation>((writes) => recordCheckIns(db, writes), HOT_BATCHES));
+  return batcher.submit({ id, accountId, record });
 }
 
 /**
- * Records a check-in in one statement: the installation's new details and schedule, and the usage
- * report when one came, so an ordinary check-in needs no transaction of its own.
+ * One UPDATE for many check-ins, each row's values in a VALUES list, the usage reports riding
+ * along as a CTE. An installation appears once per statement (UPDATE ... FROM takes one source row
+ * per target row), so a second check-in of the same installation goes in a statement of its own.
  */
-export async function recordCheckInWithUsage(db: Executor, id: string, accountId: string | null, c: CheckInRecord): Promise<Installation> {
-  const columns = {
-    ...detailColumns(c.details),
-    ...(c.usage ? { usage_peak: c.usage.peak, usage_current: c.usage.current, usage_measured_at: c.usage.measuredAt } : {}),
-    over_limit_since: c.overLimitSince,
-    last_seen_at: c.now,
-    next_check_in_at: c.nextCheckInAt,
-  };
-  const usage = c.usage;
-  // The usage report rides along as a CTE; the cast only widens the CTE's table list away.
-  const statement: Executor = usage
-    ? (db.with('report', (q) =>
-        q.insertInto('installation_usage').values({
-          installation_id: id,
-          account_id: accountId,
-          peak: usage.peak,
-          current: usage.current,
-          measured_at: usage.measuredAt,
-          reported_at: c.now,
-        }),
-      ) as unknown as Executor)
-    : db;
-  return statement.updateTable('installations').set(columns).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+async function recordCheckIns(db: Executor, writes: CheckInWrite[]): Promise<Installation[]> {
+  const seen = new Set<string>();
+  const first = writes.filter((w) => !seen.has(w.id) && seen.add(w.id));
+  const rest = writes.filter((w) => !first.includes(w));
+  const values = first.map(({ id, accountId, record: c }) => {
+    const d = c.details;
+    const json = (v: Record<string, unknown> | undefined) => (v === undefined ? null : JSON.stringify(v));
+    return sql`(${id}::uuid, ${accountId}::uuid, ${d.name ?? null}::text, ${d.app_version ?? null}::text, ${d.host_os ?? null}::text,
+      ${d.user_name ?? null}::text, ${json(d.hardware)}::jsonb, ${json(d.site)}::jsonb, ${c.usage !== null}::boolean,
+      ${c.usage?.peak ?? null}::int, ${c.usage?.current ?? null}::int, ${c.usage?.measuredAt ?? null}::timestamptz,
+      ${c.overLimitSince}::timestamptz, ${c.now}::timestamptz, ${c.nextCheckInAt}::timestamptz)`;
+  });
+  const { rows } = await sql<Installation>`
+    WITH v (id, account_id, name, app_version, host_os, user_name, hardware, site, has_usage, usage_peak, usage_current,
+            usage_measured_at, over_limit_since, now, next_check_in_at) AS (VALUES ${sql.join(values)}),
+    report AS (
+      INSERT INTO installation_usage (installation_id, account_id, peak, current, measured_at, reported_at)
+      SELECT id, account_id, usage_peak, usage_current, usage_measured_at, now FROM v WHERE has_usage
+    )
+    UPDATE installations i SET
+      name = coalesce(v.name, i.name),
+      app_version = coalesce(v.app_version, i.app_version),
+      host_os = coalesce(v.host_os, i.host_os),
+      user_name = coalesce(v.user_name, i.user_name),
+      hardware = coalesce(v.hardware, i.hardware),
+      site = coalesce(v.site, i.site),
+      usage_peak = CASE WHEN v.has_usage THEN v.usage_peak ELSE i.usage_peak END,
+      usage_current = CASE WHEN v.has_usage THEN v.usage_current ELSE i.usage_current END,
+      usage_measured_at = CASE WHEN v.has_usage THEN v.usage_measured_at ELSE i.usage_measured_at END,
+      over_limit_since = v.over_limit_since,
+      last_seen_at = v.now,
+      next_check_in_at = v.next_check_in_at
+    FROM v
+    WHERE i.id = v.id
+    RETURNING i.*
+  `.execute(db);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const later = rest.length ? await recordCheckIns(db, rest) : [];
+  return writes.map((w) => {
+    const i = rest.indexOf(w);
+    const row = i >= 0 ? later[i] : byId.get(w.id);
+    if (!row) throw new Error(`installation ${w.id} vanished during its check-in`);
+    return row;
+  });
 }
 
 export interface ActivationContext {

@@ -96,9 +96,9 @@ async function refuseMove(trx: Executor, deps: Deps, installation: Installation,
   if (!verdict.ok) return { code: verdict.code, message: `The target key cannot license this installation: ${verdict.code}` };
   if (await findActiveInstallation(trx, target.key.id, installation.fingerprint)) return { code: 'already_on_key', message: 'This machine is already active on the target key' };
   if (product && isBound(product)) {
-    const binding = await keyBinding(trx, target.key.id, installation.fingerprint);
-    const verdict = checkBinding({ ...binding, otherActive: binding.otherActive || target.promised > 0, movesUsed: target.key.moves_used, maxMoves: product.params.maxMoves });
-    if (!verdict.ok) return { code: verdict.code, message: verdict.code === 'move_limit_reached' ? 'The target key has moved to other installations as often as allowed' : 'The target key is in use by another installation' };
+    const binding = await keyBinding(trx, target.key.id, verdict.item.id, installation.fingerprint);
+    const bound = checkBinding({ ...binding, otherActive: binding.otherActive || target.promised > 0, movesUsed: target.key.moves_used, maxMoves: product.params.maxMoves });
+    if (!bound.ok) return { code: bound.code, message: bound.code === 'move_limit_reached' ? 'The target key has moved to other installations as often as allowed' : 'The target key is in use by another installation' };
     return null;
   }
   const item = target.items.find((i) => i.id === verdict.item.id)!;

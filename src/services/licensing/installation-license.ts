@@ -196,7 +196,7 @@ export async function occupyKey(
   // Two machines racing for one bound key take turns here, so only one of them gets it.
   const locked = await lockKey(trx, target.key.id);
   if (!locked) return { ok: false, code: 'key_bound_to_other_installation' };
-  const binding = checkBinding({ ...(await keyBinding(trx, locked.id, target.fingerprint)), movesUsed: locked.moves_used, maxMoves: target.product.params.maxMoves });
+  const binding = checkBinding({ ...(await keyBinding(trx, locked.id, target.itemId, target.fingerprint)), movesUsed: locked.moves_used, maxMoves: target.product.params.maxMoves });
   if (!binding.ok) return binding;
   if (binding.move) await countKeyMove(trx, locked.id);
   return { ok: true, holdsSeat: false };
