@@ -47,6 +47,7 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
     ...(isAdmin ? [{ href: '/register-key', label: 'Register Key', current: path === '/register-key' }] : []),
     { href: '/installations', label: 'Installations', current: ['/installations', '/invite-to-install', '/offline-activation'].includes(path) },
     ...(isAdmin && account.kind === 'business' ? [{ href: '/users', label: 'Users', current: ['/users', '/business-profile', '/audit-log'].includes(path) }] : []),
+    ...(!isAdmin && account.kind === 'business' ? [{ href: '/business-profile', label: 'Business profile', current: path === '/business-profile' }] : []),
     { href: '/profile', label: 'Profile', current: path === '/profile' },
   ];
   return (
@@ -87,11 +88,6 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
                 ))}
               </select>
             </label>
-            {account.kind === 'business' && (
-              <Link href="/business-profile" className="small" aria-current={path === '/business-profile' ? 'page' : undefined}>
-                Business profile
-              </Link>
-            )}
             <button
               type="button"
               className="button secondary small"

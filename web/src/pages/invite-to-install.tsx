@@ -30,7 +30,7 @@ interface Sent {
 const STATUS_LABELS = { pending: 'Pending', used: 'Used', expired: 'Expired', revoked: 'Revoked' } as const;
 const daysRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 || Number(v) > 90 ? 'must be between 1 and 90 days' : null);
 
-function SentSummary({ sent }: { sent: Sent }) {
+function SentSummary({ sent, entry }: { sent: Sent; entry: 'Line' | 'Entry' }) {
   return (
     <div className="panel" role="status" aria-label="Invitations sent">
       <h2>
@@ -64,7 +64,7 @@ function SentSummary({ sent }: { sent: Sent }) {
             <ul>
               {sent.rejectedRows.map((r) => (
                 <li key={r.line}>
-                  Line {r.line} “{r.value}”: {r.message}
+                  {entry} {r.line} “{r.value}”: {r.message}
                 </li>
               ))}
             </ul>
@@ -163,7 +163,7 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
           )
         }
       </Load>
-      {sent && <SentSummary sent={sent} />}
+      {sent && <SentSummary sent={sent} entry={source.kind === 'file' ? 'Line' : 'Entry'} />}
 
       <div className="section-head">
         <h2 id="install-invitations-title">Invitations</h2>
