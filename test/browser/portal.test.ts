@@ -231,6 +231,9 @@ describe('the web portal', () => {
     expect(csv[0]).toBe('id,name,state,key,lastContactAt,version,macAddresses');
     expect(csv).toHaveLength(2);
     expect(csv[1]).toContain(',studio-mac-1,deactivated,');
+    await admin.getByText('Columns', { exact: true }).click();
+    await admin.getByLabel('Host OS').check();
+    await table.getByRole('columnheader', { name: 'Host OS' }).waitFor();
 
     // Invitations to install, and the offline page (not enabled for this account).
     await admin.getByRole('link', { name: 'Invite users to install' }).first().click();
@@ -299,6 +302,10 @@ describe('the web portal', () => {
     await admin.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Users' }).click();
     await admin.getByRole('link', { name: 'Business profile' }).click();
     await admin.getByRole('heading', { name: 'Company details' }).waitFor();
+    expect(await admin.getByLabel('State or province').inputValue()).toBe('CA');
+    await admin.getByLabel('Phone').fill('+1 415 555 0199');
+    await admin.getByRole('button', { name: 'Save company details' }).click();
+    await admin.getByText('Saved.').waitFor();
     await screenshot(admin, 'business-profile');
 
     await admin.setViewportSize({ width: 390, height: 844 });

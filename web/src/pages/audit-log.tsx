@@ -117,7 +117,7 @@ export function AuditLog() {
                   <tbody>
                     {items.map((e) => (
                       <tr key={e.id}>
-                        <td>{formatDateTime(e.createdAt)}</td>
+                        <td className="nowrap">{formatDateTime(e.createdAt)}</td>
                         <td className="wrap">{e.actorEmail ?? <span className="muted">system</span>}</td>
                         <td>
                           <code>{e.action}</code>

@@ -18,8 +18,9 @@ const countries = COUNTRY_CODES.map((code) => ({ code, name: countryName(code) }
 function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved(): void }) {
   const a = profile.account;
   const [saved, setSaved] = useState(false);
+  // The server keeps ISO 3166-2 codes ("US-CA"); the form picks by the part after the country.
   const form = useForm(
-    { name: a.name, street: a.street ?? '', city: a.city ?? '', country: a.country ?? '', state: a.state ?? '', zip: a.zip ?? '', phone: a.phone ?? '' },
+    { name: a.name, street: a.street ?? '', city: a.city ?? '', country: a.country ?? '', state: a.state && a.country ? a.state.replace(`${a.country}-`, '') : '', zip: a.zip ?? '', phone: a.phone ?? '' },
     {
       name: rules.required,
       street: rules.required,

@@ -346,7 +346,7 @@ export function Installations({ keyId }: { keyId: string | null }) {
           return (
             <>
               <div className="table-wrap">
-                <table aria-label="Installations">
+                <table aria-label="Installations" className="installations">
                   <thead>
                     <tr>
                       <th scope="col" className="check">
