@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request, type Browser, type Page } from 'playwright-core';
@@ -28,12 +29,33 @@ async function issueOrder(baseURL: string, operatorPassword: string): Promise<st
   return key;
 }
 
-async function verificationLink(): Promise<string> {
-  const res = await fetch(`${server.url}/api/v1/dev/mailbox?to=${encodeURIComponent(customer.email)}`);
+/** The link of a kind ("verify-email", "join") in the newest email to an address. */
+async function mailedLink(to: string, page: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/v1/dev/mailbox?to=${encodeURIComponent(to)}`);
   const { items } = (await res.json()) as { items: { subject: string; text: string }[] };
-  const link = items.map((m) => m.text.match(/https?:\/\/\S+\/verify-email\?token=[\w-]+/)?.[0]).find(Boolean);
-  if (!link) throw new Error(`no confirmation email for ${customer.email}: ${JSON.stringify(items)}`);
+  const link = items.map((m) => m.text.match(new RegExp(`https?://\\S+/${page}\\?token=[\\w-]+`))?.[0]).find(Boolean);
+  if (!link) throw new Error(`no ${page} email for ${to}: ${JSON.stringify(items)}`);
   return link;
+}
+
+const verificationLink = () => mailedLink(customer.email, 'verify-email');
+
+/** `keyline agent` as an installation on a customer's machine runs it. */
+function agent(...args: string[]): Promise<{ code: number | null; json: { ok: boolean; error?: { code: string } } | null }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'agent', ...args, '--json'], { cwd: path.resolve(import.meta.dirname, '../..') });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      let json = null;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        // no JSON: the assertion on the code tells
+      }
+      resolve({ code, json });
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -163,6 +185,133 @@ describe('the web portal', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     await card.getByText('1 active subscription').waitFor();
     await screenshot(page, 'dashboard-390');
+    await context.close();
+  });
+
+  it('lists an activated installation, blacklists and exports it, and shares the account with a member whose access follows their role', async () => {
+    const machine = ['--server', server.url, '--product', 'desktop-business', '--key', licenseKey, '--fingerprint', 'studio-mac-fingerprint-1'];
+    const activated = await agent('activate', ...machine, '--name', 'studio-mac-1', '--state', path.join(dataDir, 'agent-1.json'));
+    expect([activated.code, activated.json?.ok]).toEqual([0, true]);
+
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US', acceptDownloads: true });
+    const admin = await context.newPage();
+    await admin.goto('/signin');
+    await admin.getByLabel('Email').fill(customer.email);
+    await admin.getByLabel('Password').fill(customer.password);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Installations' }).click();
+
+    // The installation is listed; its details take notes.
+    const table = admin.getByRole('table', { name: 'Installations' });
+    const row = table.getByRole('row').filter({ hasText: 'studio-mac-1' });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'studio-mac-1' }).click();
+    const details = admin.getByRole('dialog', { name: 'Installation details' });
+    await details.getByRole('heading', { name: 'Hardware' }).waitFor();
+    await details.getByLabel('Notes').fill('Front desk iMac');
+    await details.getByRole('button', { name: 'Save alias and notes' }).click();
+    await details.getByText('Saved.').waitFor();
+    await screenshot(admin, 'installation-details');
+    await details.getByRole('button', { name: 'Close' }).click();
+
+    // Blacklisted in the portal, the machine cannot activate with that key again.
+    await row.getByRole('checkbox', { name: 'Select studio-mac-1' }).check();
+    await admin.getByRole('button', { name: 'Add to blacklist' }).click();
+    await admin.getByRole('list', { name: 'Action results' }).getByText('studio-mac-1: Blacklisted').waitFor();
+    await row.getByText('Blacklisted').waitFor();
+    await screenshot(admin, 'installations');
+    const again = await agent('activate', ...machine, '--state', path.join(dataDir, 'agent-2.json'));
+    expect([again.code, again.json?.error?.code]).toEqual([3, 'installation_blacklisted']);
+
+    // The blacklisted list, exported with the columns shown.
+    await admin.getByLabel('Computers').selectOption('blacklisted');
+    await row.waitFor();
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('link', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+    expect(csv[0]).toBe('id,name,state,key,lastContactAt,version,macAddresses');
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toContain(',studio-mac-1,deactivated,');
+    await admin.getByText('Columns', { exact: true }).click();
+    await admin.getByLabel('Host OS').check();
+    await table.getByRole('columnheader', { name: 'Host OS' }).waitFor();
+
+    // Invitations to install, and the offline page (not enabled for this account).
+    await admin.getByRole('link', { name: 'Invite users to install' }).first().click();
+    const keyPicker = admin.getByLabel('License key');
+    await keyPicker.locator('option', { hasText: 'Design team' }).waitFor({ state: 'attached' });
+    await keyPicker.selectOption((await keyPicker.locator('option', { hasText: 'Design team' }).getAttribute('value'))!);
+    await admin.getByLabel('Email addresses').fill('lee@example.com, not-an-address');
+    await admin.getByRole('button', { name: 'Send invitations' }).click();
+    await admin.getByRole('heading', { name: '1 invited, 1 rejected' }).waitFor();
+    await admin.getByRole('table', { name: 'Invitations' }).getByText('lee@example.com').waitFor();
+    await screenshot(admin, 'invite-to-install');
+    await admin.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Installations' }).click();
+    await admin.getByRole('link', { name: 'Offline activation' }).click();
+    await admin.getByLabel('Paste the request').fill('{"kind":"activation"}');
+    await admin.getByRole('button', { name: 'Upload request' }).click();
+    await admin.getByText('Offline activation is not enabled for Dana Design LLC').waitFor();
+    await screenshot(admin, 'offline-activation');
+
+    // A member joins through the emailed link in a browser of their own.
+    const memberEmail = `milo.${Date.now()}@example.com`;
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await admin.getByText('Invite members').click();
+    await admin.getByLabel('Email addresses').fill(memberEmail);
+    await admin.getByRole('button', { name: 'Send invitations' }).click();
+    await admin.getByRole('status', { name: 'Invitations sent' }).getByText(`${memberEmail}: invited`).waitFor();
+    await admin.getByRole('table', { name: 'Open invitations' }).getByText(memberEmail).waitFor();
+    await screenshot(admin, 'users-invite');
+
+    const memberContext = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const member = await memberContext.newPage();
+    await member.goto(await mailedLink(memberEmail, 'join'));
+    await member.getByText('You are invited to join Dana Design LLC as a Regular Member').waitFor();
+    await member.getByLabel('First name').fill('Milo');
+    await member.getByLabel('Last name').fill('Member');
+    await member.getByLabel('Password', { exact: true }).fill('milo-password-1');
+    await member.getByLabel('Repeat password').fill('milo-password-1');
+    await member.getByRole('button', { name: 'Create user and join' }).click();
+    const memberNav = member.getByRole('navigation', { name: 'Main' });
+    await memberNav.getByRole('link', { name: 'Dashboard' }).waitFor();
+    expect(await memberNav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await member.goto('/users');
+    await member.getByRole('heading', { name: 'Administrators only' }).waitFor();
+
+    // Promoted, the member sees the administrators' pages at the next navigation; demoted, no more.
+    const members = admin.getByRole('table', { name: 'Members' });
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await members.getByRole('button', { name: 'Make administrator: Milo Member' }).click();
+    await members.getByRole('button', { name: 'Make regular member: Milo Member' }).waitFor();
+    await memberNav.getByRole('link', { name: 'Dashboard' }).click();
+    await memberNav.getByRole('link', { name: 'Users' }).click();
+    await member.getByRole('table', { name: 'Members' }).getByText(customer.email).waitFor();
+
+    await members.getByRole('button', { name: 'Make regular member: Milo Member' }).click();
+    await members.getByRole('button', { name: 'Make administrator: Milo Member' }).waitFor();
+    await memberNav.getByRole('link', { name: 'Dashboard' }).click();
+    await expect.poll(() => memberNav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await member.goto('/audit-log');
+    await member.getByRole('heading', { name: 'Administrators only' }).waitFor();
+    await memberContext.close();
+
+    // The administrator's audit log shows all of it; the business profile page.
+    await admin.getByRole('link', { name: 'Audit log' }).click();
+    await admin.getByRole('table', { name: 'Audit events' }).getByText('installation.blacklisted').first().waitFor();
+    await screenshot(admin, 'audit-log');
+    await admin.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Users' }).click();
+    await admin.getByRole('link', { name: 'Business profile' }).click();
+    await admin.getByRole('heading', { name: 'Company details' }).waitFor();
+    expect(await admin.getByLabel('State or province').inputValue()).toBe('CA');
+    await admin.getByLabel('Phone').fill('+1 415 555 0199');
+    await admin.getByRole('button', { name: 'Save company details' }).click();
+    await admin.getByText('Saved.').waitFor();
+    await screenshot(admin, 'business-profile');
+
+    await admin.setViewportSize({ width: 390, height: 844 });
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Installations' }).click();
+    await row.waitFor();
+    await screenshot(admin, 'installations-390');
     await context.close();
   });
 });

@@ -1,13 +1,19 @@
 import { useEffect } from 'react';
 import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from './pages/auth';
+import { AuditLog } from './pages/audit-log';
+import { BusinessProfile } from './pages/business-profile';
 import { Dashboard } from './pages/dashboard';
+import { Installations } from './pages/installations';
+import { Join } from './pages/join';
+import { InviteToInstall } from './pages/invite-to-install';
+import { OfflineActivation } from './pages/offline-activation';
 import { Profile } from './pages/profile';
 import { RegisterKey } from './pages/register-key';
 import { SubscriptionDetailsPage } from './pages/subscription-details';
 import { Subscriptions } from './pages/subscriptions';
 import { Users } from './pages/users';
 import { match, navigate, useLocation } from './router';
-import { useSessionState } from './session';
+import { useSession, useSessionState } from './session';
 import { Shell } from './shell';
 
 const TITLES: [RegExp, string][] = [
@@ -17,14 +23,34 @@ const TITLES: [RegExp, string][] = [
   [/^\/register-key$/, 'Register Key'],
   [/^\/profile$/, 'Profile & security'],
   [/^\/users$/, 'Users'],
+  [/^\/installations$/, 'Installations'],
+  [/^\/invite-to-install$/, 'Invite users to install'],
+  [/^\/offline-activation$/, 'Offline activation'],
+  [/^\/business-profile$/, 'Business profile'],
+  [/^\/audit-log$/, 'Audit log'],
   [/^\/signin$/, 'Sign in'],
   [/^\/signup$/, 'Create your account'],
   [/^\/forgot-password$/, 'Reset your password'],
   [/^\/reset-password$/, 'Set a new password'],
   [/^\/verify-email$/, 'Email confirmation'],
+  [/^\/join$/, 'Join a business account'],
 ];
 
-function SignedInPage({ path }: { path: string }) {
+/** Pages of account administrators: a member sees why, rather than a failed request. */
+const ADMIN_ONLY = new Set(['/users', '/audit-log']);
+
+function SignedInPage({ path, search }: { path: string; search: URLSearchParams }) {
+  const { account } = useSession();
+  if (ADMIN_ONLY.has(path) && account.role !== 'admin') {
+    return (
+      <section>
+        <h1>Administrators only</h1>
+        <p className="state state-error" role="alert">
+          Only the administrators of {account.name} see this page. Ask one of them if you need it.
+        </p>
+      </section>
+    );
+  }
   const details = match('/accounts/:accountId/subscriptions/:subscriptionId', path);
   if (details) return <SubscriptionDetailsPage accountId={details['accountId']!} subscriptionId={details['subscriptionId']!} />;
   switch (path) {
@@ -38,6 +64,16 @@ function SignedInPage({ path }: { path: string }) {
       return <Profile />;
     case '/users':
       return <Users />;
+    case '/installations':
+      return <Installations keyId={search.get('keyId')} />;
+    case '/invite-to-install':
+      return <InviteToInstall keyId={search.get('keyId')} />;
+    case '/offline-activation':
+      return <OfflineActivation />;
+    case '/business-profile':
+      return <BusinessProfile />;
+    case '/audit-log':
+      return <AuditLog />;
     default:
       return (
         <section>
@@ -61,7 +97,7 @@ export function App() {
   }, [path]);
 
   const anonymousOnly = PUBLIC_ONLY.has(path);
-  const redirect = state.status === 'anonymous' && !anonymousOnly && path !== '/reset-password' && path !== '/verify-email' ? `/signin?next=${encodeURIComponent(path + url.search)}` : state.status === 'signed-in' && anonymousOnly ? '/' : null;
+  const redirect = state.status === 'anonymous' && !anonymousOnly && path !== '/reset-password' && path !== '/verify-email' && path !== '/join' ? `/signin?next=${encodeURIComponent(path + url.search)}` : state.status === 'signed-in' && anonymousOnly ? '/' : null;
   useEffect(() => {
     if (redirect) navigate(redirect, true);
   }, [redirect]);
@@ -69,6 +105,7 @@ export function App() {
   if (state.status === 'loading' || redirect) return <p className="state" role="status">Loading…</p>;
   if (path === '/reset-password') return <ResetPassword />;
   if (path === '/verify-email') return <VerifyEmail />;
+  if (path === '/join') return <Join />;
   if (state.status === 'anonymous') {
     if (path === '/signup') return <SignUp />;
     if (path === '/forgot-password') return <ForgotPassword />;
@@ -76,7 +113,7 @@ export function App() {
   }
   return (
     <Shell path={path}>
-      <SignedInPage path={path} />
+      <SignedInPage path={path} search={url.searchParams} />
     </Shell>
   );
 }

@@ -127,13 +127,22 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return send<T>(method, path, body === undefined ? undefined : { type: 'application/json', text: JSON.stringify(body) });
+}
+
+/** Posts a CSV file as it is (the invitation uploads), answered in JSON like every other call. */
+export function apiCsv<T>(path: string, csv: string): Promise<T> {
+  return send<T>('POST', path, { type: 'text/csv', text: csv });
+}
+
+async function send<T>(method: string, path: string, body?: { type: string; text: string }): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body) headers['content-type'] = body.type;
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    res = await fetch(`/api/v1${path}`, { method, headers, body: body?.text, credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached; check your connection and try again', {});
   }
@@ -146,5 +155,11 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   }
   return parsed as T;
 }
+
+/** The address of a CSV download: a plain link, so the browser saves the file the server names. */
+export const downloadHref = (path: string) => `/api/v1${path}`;
+
+/** The message of any error thrown by a call, for the places that show it in one line. */
+export const errorMessage = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong');
 
 export const accountPath = (accountId: string) => `/accounts/${encodeURIComponent(accountId)}`;

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api } from './api';
 import { Link, navigate } from './router';
 import { useSession } from './session';
@@ -36,11 +36,18 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
   const session = useSession();
   const { account, accounts, user } = session;
   const isAdmin = account.role === 'admin';
+  // Roles and blocks change at once on the server: each navigation asks again who we are here.
+  const { refresh } = session;
+  useEffect(() => {
+    refresh().catch(() => undefined);
+  }, [path, refresh]);
   const nav = [
     { href: '/', label: 'Dashboard', current: path === '/' },
     { href: '/subscriptions', label: 'Subscriptions', current: path.startsWith('/subscriptions') || path.includes('/subscriptions/') },
     ...(isAdmin ? [{ href: '/register-key', label: 'Register Key', current: path === '/register-key' }] : []),
-    ...(isAdmin && account.kind === 'business' ? [{ href: '/users', label: 'Users', current: path === '/users' }] : []),
+    { href: '/installations', label: 'Installations', current: ['/installations', '/invite-to-install', '/offline-activation'].includes(path) },
+    ...(isAdmin && account.kind === 'business' ? [{ href: '/users', label: 'Users', current: ['/users', '/business-profile', '/audit-log'].includes(path) }] : []),
+    ...(!isAdmin && account.kind === 'business' ? [{ href: '/business-profile', label: 'Business profile', current: path === '/business-profile' }] : []),
     { href: '/profile', label: 'Profile', current: path === '/profile' },
   ];
   return (

@@ -4,7 +4,7 @@ import { FormError, rules, TextField, useForm } from '../forms';
 import { Link, navigate } from '../router';
 import { useSessionState, useSignedIn } from '../session';
 
-function AuthCard({ title, children, footer }: { title: string; children: ReactNode; footer?: ReactNode }) {
+export function AuthCard({ title, children, footer }: { title: string; children: ReactNode; footer?: ReactNode }) {
   return (
     <main className="auth" id="main">
       <div className="auth-card">

@@ -282,6 +282,9 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                           </td>
                           {canManage && (
                             <td className="actions">
+                              <Link className="button link" href={`/installations?keyId=${k.id}`} aria-label={`Installations of ${k.name}`}>
+                                Installations
+                              </Link>
                               {k.kind !== 'primary' && (
                                 <>
                                   <button type="button" className="button link" aria-label={`Edit ${k.name}`} onClick={() => (setNotice(null), setDialog({ mode: 'edit', key: k }))}>

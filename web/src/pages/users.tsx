@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { accountPath, api, ApiError } from '../api';
 import { formatDate } from '../format';
+import { Link } from '../router';
 import { useSession } from '../session';
-import { Badge, Empty, Load, useLoad } from '../ui';
+import { Badge, Dialog, Empty, Load, useLoad } from '../ui';
+import { InviteMembers, MemberNotes, OpenInvitations } from './user-invitations';
 
 interface Member {
   userId: string;
@@ -11,6 +13,7 @@ interface Member {
   lastName: string;
   role: 'admin' | 'member';
   status: 'active' | 'blocked';
+  notes: string;
   joinedAt: string;
 }
 
@@ -20,16 +23,20 @@ export function Users() {
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Member | null>(null);
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const [invitationsVersion, setInvitationsVersion] = useState(0);
   const [state, reload] = useLoad(() => {
     const params = new URLSearchParams({ limit: '200' });
     if (query) params.set('search', query);
     return api<{ items: Member[] }>('GET', `${accountPath(account.id)}/members?${params}`);
   }, [account.id, query]);
 
-  const act = (method: 'PATCH' | 'POST', path: string, body?: unknown) => async () => {
+  const act = (method: 'PATCH' | 'POST' | 'DELETE', path: string, body?: unknown) => async () => {
     setError(null);
     try {
       await api(method, `${accountPath(account.id)}/members/${path}`, body);
+      setRemoving(null);
       reload();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Something went wrong');
@@ -38,10 +45,22 @@ export function Users() {
 
   return (
     <section>
-      <div className="page-head">
-        <h1>Users</h1>
-        <p className="muted">The members of {account.name}. A change of role or a block applies at once.</p>
+      <div className="page-head page-head-actions">
+        <div>
+          <h1>Users</h1>
+          <p className="muted">The members of {account.name}. A change of role or a block applies at once.</p>
+        </div>
+        <div className="head-links">
+          <Link className="button secondary small" href="/business-profile">
+            Business profile
+          </Link>
+          <Link className="button secondary small" href="/audit-log">
+            Audit log
+          </Link>
+        </div>
       </div>
+      <InviteMembers accountId={account.id} onInvited={() => setInvitationsVersion((v) => v + 1)} />
+      <h2>Members</h2>
       <form
         className="toolbar"
         role="search"
@@ -89,6 +108,7 @@ export function Users() {
                       <tr key={m.userId}>
                         <td>
                           {name} {self && <span className="muted">(you)</span>}
+                          {m.notes && <div className="muted small">{m.notes}</div>}
                         </td>
                         <td>{m.email}</td>
                         <td>
@@ -102,6 +122,9 @@ export function Users() {
                         </td>
                         <td>{formatDate(m.joinedAt)}</td>
                         <td className="actions">
+                          <button type="button" className="button link" aria-label={`Notes on ${name}`} onClick={() => setEditing(m)}>
+                            Notes
+                          </button>
                           {!self && (
                             <>
                               <button type="button" className="button link" aria-label={`${m.role === 'admin' ? 'Make regular member' : 'Make administrator'}: ${name}`} onClick={act('PATCH', m.userId, { role: m.role === 'admin' ? 'member' : 'admin' })}>
@@ -109,6 +132,9 @@ export function Users() {
                               </button>
                               <button type="button" className="button link danger-text" aria-label={`${m.status === 'blocked' ? 'Unblock' : 'Block'} ${name}`} onClick={act('POST', `${m.userId}/${m.status === 'blocked' ? 'unblock' : 'block'}`)}>
                                 {m.status === 'blocked' ? 'Unblock' : 'Block'}
+                              </button>
+                              <button type="button" className="button link danger-text" aria-label={`Remove ${name}`} onClick={() => setRemoving(m)}>
+                                Remove
                               </button>
                             </>
                           )}
@@ -122,6 +148,33 @@ export function Users() {
           )
         }
       </Load>
+      <OpenInvitations accountId={account.id} version={invitationsVersion} />
+      {editing && (
+        <MemberNotes
+          accountId={account.id}
+          member={editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            reload();
+          }}
+        />
+      )}
+      {removing && (
+        <Dialog title="Remove member" onClose={() => setRemoving(null)}>
+          <p>
+            Remove <strong>{removing.email}</strong> from {account.name}? They lose access at once; invite them again to bring them back.
+          </p>
+          <div className="dialog-actions">
+            <button type="button" className="button secondary" onClick={() => setRemoving(null)} autoFocus>
+              Cancel
+            </button>
+            <button type="button" className="button danger" onClick={act('DELETE', removing.userId)}>
+              Remove member
+            </button>
+          </div>
+        </Dialog>
+      )}
     </section>
   );
 }

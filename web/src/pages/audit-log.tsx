@@ -1,0 +1,147 @@
+import { useState } from 'react';
+import { accountPath, api, downloadHref } from '../api';
+import { formatDateTime } from '../format';
+import { Link } from '../router';
+import { useSession } from '../session';
+import { Empty, Load, useLoad } from '../ui';
+
+interface AuditEvent {
+  id: string;
+  action: string;
+  actorEmail: string | null;
+  targetType: string;
+  targetId: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  createdAt: string;
+}
+
+interface Filter {
+  action: string;
+  actor: string;
+  from: string;
+  to: string;
+}
+
+const EMPTY: Filter = { action: '', actor: '', from: '', to: '' };
+
+/** Dates of the filter are whole days where the user is: from the start of "from" to the end of "to". */
+function filterParams(f: Filter): URLSearchParams {
+  const params = new URLSearchParams();
+  if (f.action.trim()) params.set('action', f.action.trim());
+  if (f.actor.trim()) params.set('actor', f.actor.trim());
+  if (f.from) params.set('from', new Date(`${f.from}T00:00:00`).toISOString());
+  if (f.to) params.set('to', new Date(`${f.to}T23:59:59.999`).toISOString());
+  return params;
+}
+
+const summary = (details: Record<string, unknown>) =>
+  Object.entries(details)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' · ');
+
+/** The account's audit log (administrators): who did what, newest first. */
+export function AuditLog() {
+  const { account } = useSession();
+  const [draft, setDraft] = useState<Filter>(EMPTY);
+  const [filter, setFilter] = useState<Filter>(EMPTY);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const [state, reload] = useLoad(() => {
+    const params = filterParams(filter);
+    params.set('limit', '50');
+    if (cursor) params.set('cursor', cursor);
+    return api<{ items: AuditEvent[]; nextCursor: string | null }>('GET', `${accountPath(account.id)}/audit-events?${params}`);
+  }, [account.id, filter, cursor]);
+
+  return (
+    <section>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href="/users">Users</Link> › <span aria-current="page">Audit log</span>
+      </nav>
+      <div className="page-head page-head-actions">
+        <div>
+          <h1>Audit log</h1>
+          <p className="muted">Who changed what in {account.name}, newest first.</p>
+        </div>
+        <a className="button secondary small" href={downloadHref(`${accountPath(account.id)}/audit-events.csv?${filterParams(filter)}`)} download>
+          Export CSV
+        </a>
+      </div>
+      <form
+        className="toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setCursors([null]);
+          setFilter(draft);
+        }}
+      >
+        <label>
+          Action
+          <input value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} placeholder="e.g. installation.blacklisted" />
+        </label>
+        <label>
+          By
+          <input type="email" value={draft.actor} onChange={(e) => setDraft({ ...draft, actor: e.target.value })} placeholder="Email" />
+        </label>
+        <label>
+          From
+          <input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+        </label>
+        <label>
+          To
+          <input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+        </label>
+        <button className="button secondary">Filter</button>
+      </form>
+      <Load state={state} retry={reload} label="the audit log">
+        {({ items, nextCursor }) =>
+          items.length === 0 ? (
+            <Empty>
+              <p>No events match.</p>
+            </Empty>
+          ) : (
+            <>
+              <div className="table-wrap">
+                <table aria-label="Audit events">
+                  <thead>
+                    <tr>
+                      <th scope="col">Time</th>
+                      <th scope="col">By</th>
+                      <th scope="col">Action</th>
+                      <th scope="col">Target</th>
+                      <th scope="col">Details</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((e) => (
+                      <tr key={e.id}>
+                        <td className="nowrap">{formatDateTime(e.createdAt)}</td>
+                        <td className="wrap">{e.actorEmail ?? <span className="muted">system</span>}</td>
+                        <td>
+                          <code>{e.action}</code>
+                        </td>
+                        <td>{e.targetType}</td>
+                        <td className="wrap small">{summary(e.details)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <nav className="pager" aria-label="Pages">
+                <button type="button" className="button secondary small" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+                  ← Newer
+                </button>
+                <span className="muted">Page {cursors.length}</span>
+                <button type="button" className="button secondary small" disabled={!nextCursor} onClick={() => setCursors((c) => [...c, nextCursor])}>
+                  Older →
+                </button>
+              </nav>
+            </>
+          )
+        }
+      </Load>
+    </section>
+  );
+}

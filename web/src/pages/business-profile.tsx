@@ -1,0 +1,167 @@
+import { useState } from 'react';
+import { accountPath, api, errorMessage } from '../api';
+import { COUNTRY_CODES, STATES } from '../countries';
+import { FormError, rules, SelectField, TextField, useForm } from '../forms';
+import { countryName } from '../format';
+import { Link, navigate } from '../router';
+import { useSession } from '../session';
+import { Load, useLoad } from '../ui';
+
+interface AccountProfile {
+  account: { id: string; kind: 'personal' | 'business'; name: string; street: string | null; city: string | null; country: string | null; state: string | null; zip: string | null; phone: string | null; supportCode: string };
+  membership: { role: 'admin' | 'member'; status: 'active' | 'blocked' };
+  admins: { userId: string; email: string; firstName: string; lastName: string }[];
+}
+
+const countries = COUNTRY_CODES.map((code) => ({ code, name: countryName(code) })).sort((a, b) => a.name.localeCompare(b.name));
+
+function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved(): void }) {
+  const a = profile.account;
+  const [saved, setSaved] = useState(false);
+  // The server keeps ISO 3166-2 codes ("US-CA"); the form picks by the part after the country.
+  const form = useForm(
+    { name: a.name, street: a.street ?? '', city: a.city ?? '', country: a.country ?? '', state: a.state && a.country ? a.state.replace(`${a.country}-`, '') : '', zip: a.zip ?? '', phone: a.phone ?? '' },
+    {
+      name: rules.required,
+      street: rules.required,
+      city: rules.required,
+      country: rules.required,
+      state: (v, all) => (STATES[all.country] && v === '' ? 'is required for this country' : null),
+      zip: rules.required,
+      phone: (v) => (/^\+?[0-9 ()./-]{5,30}$/.test(v.trim()) ? null : 'must be a phone number'),
+    },
+  );
+  const states = STATES[form.values.country];
+  return (
+    <form
+      noValidate
+      className="panel"
+      onSubmit={form.submit(async (v) => {
+        setSaved(false);
+        await api('PATCH', accountPath(a.id), { ...v, name: v.name.trim(), state: states ? v.state : null });
+        setSaved(true);
+        onSaved();
+      })}
+    >
+      <h2>Company details</h2>
+      <FormError message={form.formError} />
+      <TextField label="Company name" field={form.field('name')} autoComplete="organization" />
+      <TextField label="Street" field={form.field('street')} autoComplete="street-address" />
+      <div className="row">
+        <TextField label="City" field={form.field('city')} autoComplete="address-level2" />
+        <TextField label="ZIP / postal code" field={form.field('zip')} autoComplete="postal-code" />
+      </div>
+      <div className="row">
+        <SelectField label="Country" field={form.field('country')}>
+          <option value="">Choose a country</option>
+          {countries.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.name}
+            </option>
+          ))}
+        </SelectField>
+        {states && (
+          <SelectField label="State or province" field={form.field('state')}>
+            <option value="">Choose</option>
+            {states.map(([code, name]) => (
+              <option key={code} value={code}>
+                {name}
+              </option>
+            ))}
+          </SelectField>
+        )}
+      </div>
+      <TextField label="Phone" type="tel" field={form.field('phone')} autoComplete="tel" />
+      <div className="form-actions">
+        <button className="button primary" disabled={form.submitting}>
+          Save company details
+        </button>
+        {saved && (
+          <span className="ok-text" role="status">
+            Saved.
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+/** The business account's profile: company details (administrators) and leaving the account (anyone). */
+export function BusinessProfile() {
+  const session = useSession();
+  const { account } = session;
+  const [state, reload] = useLoad(() => api<AccountProfile>('GET', accountPath(account.id)), [account.id]);
+  const [leaving, setLeaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="narrow">
+      {account.role === 'admin' && (
+        <nav aria-label="Breadcrumb" className="breadcrumb">
+          <Link href="/users">Users</Link> › <span aria-current="page">Business profile</span>
+        </nav>
+      )}
+      <div className="page-head">
+        <h1>Business profile</h1>
+      </div>
+      <Load state={state} retry={reload} label="the business profile">
+        {(p) => (
+          <>
+            <dl className="facts">
+              <div>
+                <dt>Account</dt>
+                <dd>{p.account.name}</dd>
+              </div>
+              <div>
+                <dt>Support code</dt>
+                <dd>
+                  <code>{p.account.supportCode}</code>
+                </dd>
+              </div>
+              <div>
+                <dt>Your role</dt>
+                <dd>{p.membership.role === 'admin' ? 'Account Administrator' : 'Regular Member'}</dd>
+              </div>
+              <div>
+                <dt>Administrators</dt>
+                <dd>{p.admins.map((m) => m.email).join(', ')}</dd>
+              </div>
+            </dl>
+            <div className="spacer" />
+            {p.account.kind === 'business' && p.membership.role === 'admin' && <CompanyForm profile={p} onSaved={() => (reload(), session.refresh())} />}
+            {p.account.kind === 'business' && (
+              <div className="panel">
+                <h2>Leave {p.account.name}</h2>
+                <p>You lose access to its subscriptions at once. An account needs at least one active administrator, so its only administrator cannot leave.</p>
+                {error && (
+                  <p className="form-error" role="alert">
+                    {error}
+                  </p>
+                )}
+                <button
+                  type="button"
+                  className="button danger"
+                  disabled={leaving}
+                  onClick={async () => {
+                    if (!confirm(`Leave ${p.account.name}?`)) return;
+                    setLeaving(true);
+                    setError(null);
+                    try {
+                      await api('POST', `${accountPath(account.id)}/leave`);
+                      await session.refresh();
+                      navigate('/');
+                    } catch (err) {
+                      setError(errorMessage(err));
+                      setLeaving(false);
+                    }
+                  }}
+                >
+                  Leave account
+                </button>
+              </div>
+            )}
+          </>
+        )}
+      </Load>
+    </section>
+  );
+}

@@ -1,0 +1,137 @@
+import { useState, type ReactNode } from 'react';
+import { accountPath, api } from '../api';
+import { FormError, TextField, useForm } from '../forms';
+import { formatDate, formatDateTime } from '../format';
+import { getInstallation, type InstallationDetails } from '../installation-data';
+import { Badge, Dialog, Load, useLoad } from '../ui';
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{children === null || children === undefined || children === '' ? <span className="muted">—</span> : children}</dd>
+    </div>
+  );
+}
+
+function EditForm({ accountId, details, onSaved }: { accountId: string; details: InstallationDetails; onSaved(d: InstallationDetails): void }) {
+  const [saved, setSaved] = useState(false);
+  const form = useForm({ alias: details.alias ?? '', notes: details.notes }, { alias: (v) => (v.length > 200 ? 'must be at most 200 characters' : null), notes: (v) => (v.length > 5000 ? 'must be at most 5000 characters' : null) });
+  return (
+    <form
+      noValidate
+      className="panel compact"
+      onSubmit={form.submit(async (values) => {
+        setSaved(false);
+        const updated = await api<InstallationDetails>('PATCH', `${accountPath(accountId)}/installations/${details.id}`, { alias: values.alias.trim() || null, notes: values.notes });
+        setSaved(true);
+        onSaved(updated);
+      })}
+    >
+      <FormError message={form.formError} />
+      <TextField label="Alias" hint="A name of your own for this installation, shown instead of its computer name" field={form.field('alias')} />
+      <div className={`field${form.field('notes').error ? ' field-invalid' : ''}`}>
+        <label htmlFor="installation-notes">Notes</label>
+        <textarea id="installation-notes" rows={3} value={form.values.notes} onChange={(e) => form.set('notes', e.target.value)} />
+        <p className="field-error">{form.field('notes').error && `Notes ${form.field('notes').error}`}</p>
+      </div>
+      <div className="form-actions">
+        <button className="button primary" disabled={form.submitting}>
+          Save alias and notes
+        </button>
+        {saved && (
+          <span className="ok-text" role="status">
+            Saved.
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+/** One installation: general facts, hardware, its peak usage per report date; alias and notes are editable. */
+export function InstallationDialog({ accountId, installationId, onClose, onChanged }: { accountId: string; installationId: string; onClose(): void; onChanged(): void }) {
+  const [state, retry] = useLoad(() => getInstallation(accountId, installationId), [accountId, installationId]);
+  const [current, setCurrent] = useState<InstallationDetails | null>(null);
+  return (
+    <Dialog title="Installation details" onClose={onClose} wide>
+      <Load state={state} retry={retry} label="the installation">
+        {(loaded) => {
+          const d = current ?? loaded;
+          const g = d.general;
+          const h = d.hardware;
+          return (
+            <>
+              <p className="dialog-subtitle">
+                <strong>{d.alias ?? d.name ?? d.id}</strong> {g.state === 'active' ? <Badge tone="active">Active</Badge> : <Badge tone="neutral">Deactivated</Badge>}{' '}
+                {g.blacklisted && <Badge tone="suspended">Blacklisted</Badge>}
+              </p>
+              <h3>General</h3>
+              <dl className="facts facts-tight">
+                <Fact label="Computer name">{d.name}</Fact>
+                <Fact label="Product">{g.product.name}{g.licenseType ? ` (${g.licenseType})` : ''}</Fact>
+                <Fact label="License key">{g.key?.name ?? 'deleted'}</Fact>
+                <Fact label="App version">{g.version}</Fact>
+                <Fact label="Host OS">{g.hostOs}</Fact>
+                <Fact label="User">{g.userName}</Fact>
+                <Fact label="Activated">{formatDateTime(g.activatedAt)}</Fact>
+                <Fact label="Activated by">{g.activatedBy}</Fact>
+                <Fact label="Last contact">{formatDateTime(g.lastContactAt)}</Fact>
+                {g.deactivatedAt && <Fact label="Deactivated">{formatDateTime(g.deactivatedAt)}</Fact>}
+                <Fact label="License expires">{g.licenseExpiresAt && formatDate(g.licenseExpiresAt)}</Fact>
+                {g.pendingAction && <Fact label="At next check-in">{g.pendingAction === 'move' ? 'Moves to another key' : 'Deactivates'}</Fact>}
+                {g.siteCode && <Fact label="Site">{g.siteDescription ? `${g.siteCode} · ${g.siteDescription}` : g.siteCode}</Fact>}
+                {g.usageCurrent !== null && <Fact label="Current usage">{g.usageCurrent}</Fact>}
+              </dl>
+              <h3>Hardware</h3>
+              <dl className="facts facts-tight">
+                <Fact label="Model">{h.model}</Fact>
+                <Fact label="Serial number">{h.serialNumber}</Fact>
+                <Fact label="CPU">{h.cpuArch}</Fact>
+                <Fact label="MAC addresses">{h.macAddresses.join(', ')}</Fact>
+                <Fact label="IP addresses">{h.ipAddresses.join(', ')}</Fact>
+              </dl>
+              <h3 id="usage-title">Usage history</h3>
+              {d.usage.length === 0 ? (
+                <p className="muted">No usage reported yet.</p>
+              ) : (
+                <div className="table-wrap short">
+                  <table aria-labelledby="usage-title">
+                    <thead>
+                      <tr>
+                        <th scope="col">Report date (UTC)</th>
+                        <th scope="col" className="num">Peak</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {d.usage.map((u) => (
+                        <tr key={u.date}>
+                          <td>{u.date}</td>
+                          <td className="num">{u.peak}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+              <h3>Alias and notes</h3>
+              <EditForm
+                accountId={accountId}
+                details={d}
+                onSaved={(updated) => {
+                  setCurrent(updated);
+                  onChanged();
+                }}
+              />
+            </>
+          );
+        }}
+      </Load>
+      <div className="dialog-actions">
+        <button type="button" className="button secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,127 @@
+import { useState } from 'react';
+import { accountPath, api, ApiError, errorMessage } from '../api';
+import { Link } from '../router';
+import { useSession } from '../session';
+
+interface Answer {
+  kind: 'activation' | 'refresh' | 'deactivation';
+  installationId: string;
+  file?: string;
+  fileName?: string;
+}
+
+const DONE = { activation: 'The installation is activated.', refresh: 'The license of the installation is renewed.', deactivation: 'The installation is deactivated; its seat is free again.' } as const;
+
+/** Hands a file to the browser as a download, named as the server named it. */
+function saveFile(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Offline activation and validation: a machine without internet writes a request file; its answer goes back by hand. */
+export function OfflineActivation() {
+  const { account } = useSession();
+  const [file, setFile] = useState('');
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  return (
+    <section className="narrow">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href="/installations">Installations</Link> › <span aria-current="page">Offline activation</span>
+      </nav>
+      <div className="page-head">
+        <h1>Offline activation</h1>
+        <p className="muted">For computers without internet access: upload the request file the product wrote, then carry the answer file back to that computer.</p>
+      </div>
+      <form
+        className="panel"
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setAnswer(null);
+          if (!file.trim()) {
+            setError('Choose the request file or paste its content');
+            return;
+          }
+          setBusy(true);
+          setError(null);
+          try {
+            setAnswer(await api<Answer>('POST', `${accountPath(account.id)}/offline-files`, { file: file.trim() }));
+          } catch (err) {
+            setError(
+              err instanceof ApiError && err.code === 'offline_not_enabled'
+                ? `Offline activation is not enabled for ${account.name}. Ask your vendor to turn it on for your account, or connect the computer to the internet to activate.`
+                : errorMessage(err),
+            );
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <div className="field">
+          <label htmlFor="offline-file">Request file</label>
+          <input
+            id="offline-file"
+            type="file"
+            onChange={async (e) => {
+              const chosen = e.target.files?.[0];
+              setError(null);
+              setFileName(chosen?.name ?? null);
+              setFile(chosen ? await chosen.text() : '');
+            }}
+          />
+        </div>
+        <p className="or">or</p>
+        <div className="field">
+          <label htmlFor="offline-text">Paste the request</label>
+          <textarea
+            id="offline-text"
+            className="mono"
+            rows={6}
+            value={file}
+            aria-invalid={error ? true : undefined}
+            aria-describedby="offline-error"
+            onChange={(e) => {
+              setFileName(null);
+              setError(null);
+              setFile(e.target.value);
+            }}
+          />
+          {fileName && <p className="hint">From {fileName}</p>}
+        </div>
+        <p className="form-error" id="offline-error" role="alert" hidden={!error}>
+          {error}
+        </p>
+        <div className="form-actions">
+          <button className="button primary" disabled={busy}>
+            Upload request
+          </button>
+        </div>
+      </form>
+      {answer && (
+        <div className="panel" role="status">
+          <h2>{DONE[answer.kind]}</h2>
+          {answer.file && answer.fileName ? (
+            <>
+              <p>Download the answer file and open it with the product on that computer.</p>
+              <button type="button" className="button primary" onClick={() => saveFile(answer.fileName!, answer.file!)}>
+                Download {answer.fileName}
+              </button>
+            </>
+          ) : (
+            <p>There is no file to carry back.</p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
