@@ -38,10 +38,11 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
   const isAdmin = account.role === 'admin';
   const nav = [
     { href: '/', label: 'Dashboard', current: path === '/' },
-    { href: '/subscriptions', label: 'Subscriptions', current: path.startsWith('/subscriptions') || path.includes('/subscriptions/') },
+    { href: '/subscriptions', label: 'Subscriptions', current: path.startsWith('/subscriptions') || (path.includes('/subscriptions/') && !path.startsWith('/back-office')) },
     ...(isAdmin ? [{ href: '/register-key', label: 'Register Key', current: path === '/register-key' }] : []),
     ...(isAdmin && account.kind === 'business' ? [{ href: '/users', label: 'Users', current: path === '/users' }] : []),
     { href: '/profile', label: 'Profile', current: path === '/profile' },
+    ...(user.isOperator ? [{ href: '/back-office', label: 'Back office', current: path.startsWith('/back-office') }] : []),
   ];
   return (
     <>
