@@ -168,7 +168,7 @@ describe('the back office', () => {
     // On a phone.
     await page.setViewportSize({ width: 390, height: 844 });
     await backOffice(page).getByRole('link', { name: 'Subscriptions' }).click();
-    await page.getByRole('table', { name: 'Subscriptions' }).getByRole('row').nth(1).waitFor();
+    await page.getByRole('table', { name: 'Subscriptions' }).getByRole('link').first().waitFor();
     await screenshot(page, 'back-office-subscriptions-390');
     await backOffice(page).getByRole('link', { name: 'New order' }).click();
     await page.getByRole('form', { name: 'Order' }).waitFor();

@@ -39,7 +39,7 @@ export function Accounts() {
             </Empty>
           ) : (
             <div className="table-wrap">
-              <table aria-label="Customers">
+              <table className="stack" aria-label="Customers">
                 <thead>
                   <tr>
                     <th scope="col">Account</th>
@@ -56,13 +56,13 @@ export function Accounts() {
                       <td>
                         <Link href={`/back-office/accounts/${a.id}`}>{a.name}</Link>
                       </td>
-                      <td>
+                      <td data-label="Support code">
                         <code>{a.supportCode}</code>
                       </td>
-                      <td>{a.kind === 'business' ? 'Business' : 'Personal'}</td>
-                      <td>{[a.city, a.country].filter(Boolean).join(', ') || <span className="muted">—</span>}</td>
-                      <td>{a.offlineActivationEnabled ? <Badge tone="active">On</Badge> : 'Off'}</td>
-                      <td className="nowrap">{formatDate(a.createdAt)}</td>
+                      <td data-label="Kind">{a.kind === 'business' ? 'Business' : 'Personal'}</td>
+                      <td data-label="Location">{[a.city, a.country].filter(Boolean).join(', ') || <span className="muted">—</span>}</td>
+                      <td data-label="Offline activation">{a.offlineActivationEnabled ? <Badge tone="active">On</Badge> : 'Off'}</td>
+                      <td data-label="Created" className="nowrap">{formatDate(a.createdAt)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../../forms';
 import { DURATION_LABELS, formatDate } from '../../format';
 import { Link } from '../../router';
@@ -11,21 +11,26 @@ const durationRule = (v: string, all: { channel: string }) => (v === '1m' && all
 /** What an order or a trial issued: the subscription and the primary key to hand over. */
 function IssuedPanel({ issued, title, onAnother }: { issued: Issued; title: string; onAnother(): void }) {
   const s = issued.subscription;
+  // The form that had the focus is gone: the result takes it, for keyboard and screen reader users.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   return (
     <div className="panel issued" role="status" aria-labelledby="issued-title">
-      <h2 id="issued-title">{title}</h2>
+      <h2 id="issued-title" tabIndex={-1} ref={heading}>
+        {title}
+      </h2>
       <p>
         <strong>{s.name}</strong> for {s.customerEmail}, until {formatDate(s.expiresAt)}. The customer was emailed the key.
       </p>
+      <div className="key-box">
+        <p className="label-like" id="issued-key">
+          Primary license key
+        </p>
+        <code className="key" aria-labelledby="issued-key">
+          {issued.primaryKey.key}
+        </code>
+      </div>
       <dl className="facts">
-        <div>
-          <dt>Primary license key</dt>
-          <dd>
-            <code className="key" aria-label="Primary license key">
-              {issued.primaryKey.key}
-            </code>
-          </dd>
-        </div>
         <div>
           <dt>Products</dt>
           <dd>{linesText(issued.items)}</dd>
@@ -84,7 +89,7 @@ function OrderForm({ catalog, onIssued }: { catalog: Product[]; onIssued(i: Issu
       <TextField label="Customer email" type="email" autoComplete="off" hint="The key is emailed here; the customer registers it with this address" field={form.field('customerEmail')} />
       <OrderLinesEditor lines={lines} catalog={catalog} />
       <div className="row">
-        <fieldset className="choices field">
+        <fieldset className="choices choices-row">
           <legend>Channel</legend>
           {(['reseller', 'online'] as const).map((c) => (
             <Choice

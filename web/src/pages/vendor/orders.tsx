@@ -24,7 +24,7 @@ export function Orders() {
             </Empty>
           ) : (
             <div className="table-wrap">
-              <table aria-label="Orders">
+              <table className="stack" aria-label="Orders">
                 <thead>
                   <tr>
                     <th scope="col">Order</th>
@@ -44,15 +44,15 @@ export function Orders() {
                           #{o.number}
                         </Link>
                       </td>
-                      <td className="nowrap">{formatDateTime(o.createdAt)}</td>
-                      <td>
+                      <td data-label="Date" className="nowrap">{formatDateTime(o.createdAt)}</td>
+                      <td data-label="Kind">
                         {ORDER_LABELS[o.kind]}
                         {o.duration && <span className="muted"> · {DURATION_LABELS[o.duration]}</span>}
                       </td>
-                      <td>{linesText(o.items)}</td>
-                      <td>{CHANNEL_LABELS[o.channel]}</td>
-                      <td className="nowrap">{formatDate(o.newExpiresAt)}</td>
-                      <td>{o.placedBy ?? <span className="muted">—</span>}</td>
+                      <td data-label="Items">{linesText(o.items)}</td>
+                      <td data-label="Channel">{CHANNEL_LABELS[o.channel]}</td>
+                      <td data-label="New expiration" className="nowrap">{formatDate(o.newExpiresAt)}</td>
+                      <td data-label="Placed by">{o.placedBy ?? <span className="muted">—</span>}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -92,7 +92,7 @@ export function VendorSubscriptions() {
             </Empty>
           ) : (
             <div className="table-wrap">
-              <table aria-label="Subscriptions">
+              <table className="stack" aria-label="Subscriptions">
                 <thead>
                   <tr>
                     <th scope="col">Subscription</th>
@@ -119,12 +119,12 @@ export function VendorSubscriptions() {
                           <div className="small muted">Key not registered yet</div>
                         )}
                       </td>
-                      <td>
+                      <td data-label="Status">
                         <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge>
                       </td>
-                      <td>{CHANNEL_LABELS[s.channel]}</td>
-                      <td className="nowrap">{formatDate(s.expiresAt)}</td>
-                      <td>{linesText(s.items)}</td>
+                      <td data-label="Channel">{CHANNEL_LABELS[s.channel]}</td>
+                      <td data-label="Expires" className="nowrap">{formatDate(s.expiresAt)}</td>
+                      <td data-label="Products">{linesText(s.items)}</td>
                     </tr>
                   ))}
                 </tbody>
