@@ -170,6 +170,9 @@ describe('the back office', () => {
     await backOffice(page).getByRole('link', { name: 'Subscriptions' }).click();
     await page.getByRole('table', { name: 'Subscriptions' }).getByRole('link').first().waitFor();
     await screenshot(page, 'back-office-subscriptions-390');
+    await page.getByRole('table', { name: 'Subscriptions' }).getByRole('link').first().click();
+    await page.getByRole('heading', { name: 'Order history' }).waitFor();
+    await screenshot(page, 'back-office-subscription-390');
     await backOffice(page).getByRole('link', { name: 'New order' }).click();
     await page.getByRole('form', { name: 'Order' }).waitFor();
     await screenshot(page, 'back-office-new-order-390');

@@ -96,7 +96,7 @@ export function AccountDetailsPage({ accountId }: { accountId: string }) {
               <Empty>This account has no members.</Empty>
             ) : (
               <div className="table-wrap">
-                <table aria-label="Members">
+                <table className="stack" aria-label="Members">
                   <thead>
                     <tr>
                       <th scope="col">Name</th>
@@ -111,8 +111,8 @@ export function AccountDetailsPage({ accountId }: { accountId: string }) {
                         <td>
                           {m.firstName} {m.lastName}
                         </td>
-                        <td>{m.email}</td>
-                        <td>
+                        <td data-label="Email">{m.email}</td>
+                        <td data-label="Role">
                           {m.role === 'admin' ? 'Account Administrator' : 'Regular Member'}
                           {m.status === 'blocked' && (
                             <>
@@ -121,7 +121,7 @@ export function AccountDetailsPage({ accountId }: { accountId: string }) {
                             </>
                           )}
                         </td>
-                        <td className="nowrap">{formatDate(m.joinedAt)}</td>
+                        <td data-label="Joined" className="nowrap">{formatDate(m.joinedAt)}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -135,7 +135,7 @@ export function AccountDetailsPage({ accountId }: { accountId: string }) {
               <Empty>No subscription is registered to this account.</Empty>
             ) : (
               <div className="table-wrap">
-                <table aria-label="Subscriptions">
+                <table className="stack" aria-label="Subscriptions">
                   <thead>
                     <tr>
                       <th scope="col">Subscription</th>
@@ -151,12 +151,12 @@ export function AccountDetailsPage({ accountId }: { accountId: string }) {
                         <td>
                           <Link href={`/back-office/subscriptions/${s.id}`}>{s.name}</Link>
                         </td>
-                        <td>
+                        <td data-label="Status">
                           <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge>
                         </td>
-                        <td>{CHANNEL_LABELS[s.channel]}</td>
-                        <td className="nowrap">{formatDate(s.expiresAt)}</td>
-                        <td>{linesText(s.items)}</td>
+                        <td data-label="Channel">{CHANNEL_LABELS[s.channel]}</td>
+                        <td data-label="Expires" className="nowrap">{formatDate(s.expiresAt)}</td>
+                        <td data-label="Products">{linesText(s.items)}</td>
                       </tr>
                     ))}
                   </tbody>

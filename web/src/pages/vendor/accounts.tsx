@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatDate } from '../../format';
+import { countryName, formatDate } from '../../format';
 import { Link } from '../../router';
 import { Badge, Empty, Load } from '../../ui';
 import { Pager, PAGE_SIZE, usePages } from './paging';
@@ -60,7 +60,7 @@ export function Accounts() {
                         <code>{a.supportCode}</code>
                       </td>
                       <td data-label="Kind">{a.kind === 'business' ? 'Business' : 'Personal'}</td>
-                      <td data-label="Location">{[a.city, a.country].filter(Boolean).join(', ') || <span className="muted">—</span>}</td>
+                      <td data-label="Location">{[a.city, a.country && countryName(a.country)].filter(Boolean).join(', ') || <span className="muted">—</span>}</td>
                       <td data-label="Offline activation">{a.offlineActivationEnabled ? <Badge tone="active">On</Badge> : 'Off'}</td>
                       <td data-label="Created" className="nowrap">{formatDate(a.createdAt)}</td>
                     </tr>

@@ -113,7 +113,7 @@ function KeysSummary({ d }: { d: VendorSubscriptionDetails }) {
   return (
     <>
       <div className="table-wrap">
-        <table aria-label="Primary keys">
+        <table className="stack" aria-label="Primary keys">
           <thead>
             <tr>
               <th scope="col">Primary key</th>
@@ -129,10 +129,10 @@ function KeysSummary({ d }: { d: VendorSubscriptionDetails }) {
                 <td>
                   <code>{k.key}</code>
                 </td>
-                <td>{d.products.find((p) => p.itemId === k.itemId)?.productName}</td>
-                <td className="num">{k.quota}</td>
-                <td className="num">{k.used}</td>
-                <td className="num">{k.available}</td>
+                <td data-label="Product">{d.products.find((p) => p.itemId === k.itemId)?.productName}</td>
+                <td data-label="Quota" className="num">{k.quota}</td>
+                <td data-label="Used" className="num">{k.used}</td>
+                <td data-label="Available" className="num">{k.available}</td>
               </tr>
             ))}
           </tbody>
@@ -262,7 +262,7 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
 
               <h2>Products</h2>
               <div className="table-wrap">
-                <table aria-label="Products">
+                <table className="stack" aria-label="Products">
                   <thead>
                     <tr>
                       <th scope="col">Product</th>
@@ -279,10 +279,10 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                           {p.productName}
                           {p.licenseType && <span className="muted"> ({p.licenseType})</span>}
                         </td>
-                        <td className="num">{p.quantity}</td>
-                        <td className="num">{p.used}</td>
-                        <td className="num">{p.availableInMainPool}</td>
-                        <td className="num">{p.availableInReservedKeys}</td>
+                        <td data-label="Licenses" className="num">{p.quantity}</td>
+                        <td data-label="Used" className="num">{p.used}</td>
+                        <td data-label="Free in main pool" className="num">{p.availableInMainPool}</td>
+                        <td data-label="Free in reserved keys" className="num">{p.availableInReservedKeys}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -297,7 +297,7 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                 <Empty>No orders recorded.</Empty>
               ) : (
                 <div className="table-wrap">
-                  <table aria-label="Order history">
+                  <table className="stack" aria-label="Order history">
                     <thead>
                       <tr>
                         <th scope="col">Order</th>
@@ -311,13 +311,13 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                       {d.orders.map((o) => (
                         <tr key={o.number}>
                           <td>#{o.number}</td>
-                          <td>{formatDateTime(o.createdAt)}</td>
-                          <td>
+                          <td data-label="Date">{formatDateTime(o.createdAt)}</td>
+                          <td data-label="Kind">
                             {ORDER_LABELS[o.kind]}
                             {o.duration && <span className="muted"> · {DURATION_LABELS[o.duration]}</span>}
                           </td>
-                          <td>{linesText(o.items)}</td>
-                          <td>{formatDate(o.newExpiresAt)}</td>
+                          <td data-label="Items">{linesText(o.items)}</td>
+                          <td data-label="New expiration">{formatDate(o.newExpiresAt)}</td>
                         </tr>
                       ))}
                     </tbody>
