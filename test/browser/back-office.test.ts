@@ -124,6 +124,19 @@ describe('the back office', () => {
     await renew.getByRole('button', { name: 'Renew' }).click();
     await page.getByRole('status').getByText(/Renewed for 1 year/).waitFor();
     await expect.poll(() => page.getByRole('table', { name: 'Order history' }).getByRole('row').count()).toBe(3);
+
+    // More licenses: a product the subscription does not hold yet becomes a new line.
+    await page.getByRole('button', { name: 'Add licenses' }).click();
+    const add = page.getByRole('dialog', { name: 'Add licenses' });
+    await add.getByLabel('Quantity', { exact: true }).fill('0');
+    await add.getByRole('button', { name: 'Add licenses' }).click();
+    await add.getByText('Quantity must be at least 1').waitFor();
+    await add.getByLabel('Product', { exact: true }).selectOption('desktop-enterprise');
+    await add.getByLabel('Quantity', { exact: true }).fill('3');
+    await screenshot(page, 'back-office-add-licenses');
+    await add.getByRole('button', { name: 'Add licenses' }).click();
+    await page.getByRole('status').getByText('Added 3 × desktop-enterprise.').waitFor();
+    await expect.poll(() => page.getByRole('table', { name: 'Products' }).getByRole('row').count()).toBe(4);
     await screenshot(page, 'back-office-subscription');
 
     // Offline activation for a customer account.
@@ -147,7 +160,7 @@ describe('the back office', () => {
 
     // The orders and the catalog; a product's form checks as you type.
     await backOffice(page).getByRole('link', { name: 'Orders' }).click();
-    await expect.poll(() => page.getByRole('table', { name: 'Orders' }).getByRole('row').count()).toBe(3);
+    await expect.poll(() => page.getByRole('table', { name: 'Orders' }).getByRole('row').count()).toBe(4);
     await screenshot(page, 'back-office-orders');
     await backOffice(page).getByRole('link', { name: 'Products' }).click();
     await page.getByRole('button', { name: 'Edit Remote Application Server' }).click();
