@@ -12,11 +12,13 @@ import { RegisterKey } from './pages/register-key';
 import { SubscriptionDetailsPage } from './pages/subscription-details';
 import { Subscriptions } from './pages/subscriptions';
 import { Users } from './pages/users';
+import { BACK_OFFICE_TITLES, BackOffice } from './pages/vendor/back-office';
 import { match, navigate, useLocation } from './router';
 import { useSession, useSessionState } from './session';
 import { Shell } from './shell';
 
 const TITLES: [RegExp, string][] = [
+  ...BACK_OFFICE_TITLES,
   [/^\/$/, 'Dashboard'],
   [/^\/subscriptions$/, 'Subscriptions'],
   [/subscriptions\/.+/, 'Subscription details'],
@@ -53,6 +55,7 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
   }
   const details = match('/accounts/:accountId/subscriptions/:subscriptionId', path);
   if (details) return <SubscriptionDetailsPage accountId={details['accountId']!} subscriptionId={details['subscriptionId']!} />;
+  if (path === '/back-office' || path.startsWith('/back-office/')) return <BackOffice path={path} />;
   switch (path) {
     case '/':
       return <Dashboard />;

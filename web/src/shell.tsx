@@ -43,12 +43,13 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
   }, [path, refresh]);
   const nav = [
     { href: '/', label: 'Dashboard', current: path === '/' },
-    { href: '/subscriptions', label: 'Subscriptions', current: path.startsWith('/subscriptions') || path.includes('/subscriptions/') },
+    { href: '/subscriptions', label: 'Subscriptions', current: path.startsWith('/subscriptions') || (path.includes('/subscriptions/') && !path.startsWith('/back-office')) },
     ...(isAdmin ? [{ href: '/register-key', label: 'Register Key', current: path === '/register-key' }] : []),
     { href: '/installations', label: 'Installations', current: ['/installations', '/invite-to-install', '/offline-activation'].includes(path) },
     ...(isAdmin && account.kind === 'business' ? [{ href: '/users', label: 'Users', current: ['/users', '/business-profile', '/audit-log'].includes(path) }] : []),
     ...(!isAdmin && account.kind === 'business' ? [{ href: '/business-profile', label: 'Business profile', current: path === '/business-profile' }] : []),
     { href: '/profile', label: 'Profile', current: path === '/profile' },
+    ...(user.isOperator ? [{ href: '/back-office', label: 'Back office', current: path.startsWith('/back-office') }] : []),
   ];
   return (
     <>

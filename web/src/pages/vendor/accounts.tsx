@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { countryName, formatDate } from '../../format';
+import { Link } from '../../router';
+import { Badge, Empty, Load } from '../../ui';
+import { Pager, PAGE_SIZE, usePages } from './paging';
+import { vendor } from './vendor-api';
+
+/** Customer accounts: found by part of the name, the support code or part of a member's email. */
+export function Accounts() {
+  const [typed, setTyped] = useState('');
+  const [search, setSearch] = useState('');
+  const pages = usePages((cursor) => vendor.accounts(search, cursor, PAGE_SIZE), [search]);
+  return (
+    <section>
+      <div className="page-head">
+        <h1>Customers</h1>
+        <p className="muted">Customer accounts by name; open one for its members, subscriptions and offline activation.</p>
+      </div>
+      <form
+        className="filters"
+        role="search"
+        aria-label="Customers"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSearch(typed.trim());
+        }}
+      >
+        <label>
+          Search
+          <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="Name, support code or member email" />
+        </label>
+        <button className="button secondary">Search</button>
+      </form>
+      <Load state={pages.state} retry={pages.reload} label="the customers">
+        {({ items }) =>
+          items.length === 0 ? (
+            <Empty>
+              <p>{search ? `No customer account matches “${search}”.` : 'No customer accounts yet.'}</p>
+            </Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="stack" aria-label="Customers">
+                <thead>
+                  <tr>
+                    <th scope="col">Account</th>
+                    <th scope="col">Support code</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Location</th>
+                    <th scope="col">Offline activation</th>
+                    <th scope="col">Created</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((a) => (
+                    <tr key={a.id}>
+                      <td>
+                        <Link href={`/back-office/accounts/${a.id}`}>{a.name}</Link>
+                      </td>
+                      <td data-label="Support code">
+                        <code>{a.supportCode}</code>
+                      </td>
+                      <td data-label="Kind">{a.kind === 'business' ? 'Business' : 'Personal'}</td>
+                      <td data-label="Location">{[a.city, a.country && countryName(a.country)].filter(Boolean).join(', ') || <span className="muted">—</span>}</td>
+                      <td data-label="Offline activation">{a.offlineActivationEnabled ? <Badge tone="active">On</Badge> : 'Off'}</td>
+                      <td data-label="Created" className="nowrap">{formatDate(a.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Load>
+      <Pager pages={pages} label="Customers" />
+    </section>
+  );
+}

@@ -1,0 +1,283 @@
+import { useState } from 'react';
+import { FormError, SelectField, TextField, useForm } from '../../forms';
+import { Empty, Load, useLoad } from '../../ui';
+import { MODELS, OVER_QUOTA, SEAT_UNITS, vendor, type Product } from './vendor-api';
+
+const MODEL_LABELS: Record<Product['model'], string> = { per_device: 'Per device', per_user: 'Per user', concurrent_users: 'Concurrent users', per_managed_device: 'Per managed device' };
+const SEAT_LABELS: Record<Product['params']['seatUnit'], string> = { installation: 'Installation', user: 'User', concurrent_user: 'Concurrent user', managed_device: 'Managed device' };
+const OVER_QUOTA_LABELS: Record<Product['params']['overQuota'], string> = { block: 'Refuse', warn: 'Warn only', grace_then_block: 'Grace period, then refuse' };
+
+// The rules of src/domain/catalog.ts, as the form checks them while the operator types.
+const whole = (min: number) => (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < min ? `must be at least ${min}` : null);
+const optionalWhole = (min: number) => (v: string) => (v.trim() === '' ? null : whole(min)(v));
+const rules = {
+  code: (v: string) => (/^[a-z0-9][a-z0-9-]{1,49}$/.test(v) ? null : v === '' ? 'is required' : 'must be 2 to 50 lowercase letters, digits and dashes'),
+  name: (v: string) => (v.trim() === '' ? 'is required' : v.length > 200 ? 'must be at most 200 characters' : null),
+  licenseTypes: (v: string) => {
+    const types = splitTypes(v);
+    if (types.length > 10) return 'must be at most 10';
+    const bad = types.find((t) => !/^[a-z][a-z0-9_]{0,29}$/.test(t));
+    return bad ? `“${bad}” must start with a lowercase letter and hold only lowercase letters, digits and _` : null;
+  },
+  checkInMaxHours: whole(1),
+  expiryGraceDays: whole(0),
+  overuseGraceDays: whole(0),
+  maxMoves: optionalWhole(0),
+  usageReportDays: optionalWhole(1),
+  validationMinutes: optionalWhole(1),
+  trialDays: whole(1),
+  trialSeats: whole(1),
+};
+
+const splitTypes = (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean);
+const text = (n: number | null) => (n === null ? '' : String(n));
+const numberOrNull = (v: string) => (v.trim() === '' ? null : Number(v));
+
+const PARAM_FIELDS = ['seatUnit', 'installationsPerKey', 'checkInMaxHours', 'checkInJitter', 'expiryGraceDays', 'overuseGraceDays', 'overQuota', 'maxMoves', 'usageReportDays', 'validationMinutes', 'trialDays', 'trialSeats'] as const;
+
+function valuesOf(p: Product | null) {
+  const params = p?.params;
+  return {
+    code: p?.code ?? '',
+    name: p?.name ?? '',
+    model: p?.model ?? 'per_device',
+    licenseTypes: p?.licenseTypes.join(', ') ?? '',
+    seatUnit: params?.seatUnit ?? 'installation',
+    installationsPerKey: params?.installationsPerKey === 1 ? '1' : 'many',
+    checkInMaxHours: text(params?.checkInMaxHours ?? 168),
+    checkInJitter: String(params?.checkInJitter ?? true),
+    expiryGraceDays: text(params?.expiryGraceDays ?? 0),
+    overuseGraceDays: text(params?.overuseGraceDays ?? 0),
+    overQuota: params?.overQuota ?? 'block',
+    maxMoves: text(params?.maxMoves ?? null),
+    usageReportDays: text(params?.usageReportDays ?? null),
+    validationMinutes: text(params?.validationMinutes ?? null),
+    trialDays: text(params?.trialDays ?? 14),
+    trialSeats: text(params?.trialSeats ?? 1),
+  };
+}
+
+type Values = ReturnType<typeof valuesOf>;
+
+function toProduct(v: Values): Product {
+  return {
+    code: v.code,
+    name: v.name.trim(),
+    model: v.model as Product['model'],
+    licenseTypes: splitTypes(v.licenseTypes),
+    params: {
+      seatUnit: v.seatUnit as Product['params']['seatUnit'],
+      installationsPerKey: v.installationsPerKey === '1' ? 1 : null,
+      checkInMaxHours: Number(v.checkInMaxHours),
+      checkInJitter: v.checkInJitter === 'true',
+      expiryGraceDays: Number(v.expiryGraceDays),
+      overuseGraceDays: Number(v.overuseGraceDays),
+      overQuota: v.overQuota as Product['params']['overQuota'],
+      maxMoves: numberOrNull(v.maxMoves),
+      usageReportDays: numberOrNull(v.usageReportDays),
+      validationMinutes: numberOrNull(v.validationMinutes),
+      trialDays: Number(v.trialDays),
+      trialSeats: Number(v.trialSeats),
+    },
+  };
+}
+
+/** The server names the licensing parameters "params.x"; the product code comes in the path. */
+const serverNames = { code: 'params.code', ...Object.fromEntries(PARAM_FIELDS.map((f) => [f, `params.${f}`])) } as Partial<Record<keyof Values, string>>;
+
+function ProductForm({ product, onSaved, onCancel }: { product: Product | null; onSaved(p: Product, created: boolean): void; onCancel(): void }) {
+  const form = useForm(valuesOf(product), rules, serverNames);
+  const v = form.values;
+  const numberField = (name: keyof typeof rules & keyof Values, label: string, hint?: string) => (
+    <TextField label={label} hint={hint} type="text" inputMode="numeric" field={form.field(name)} />
+  );
+  return (
+    <form
+      noValidate
+      aria-labelledby="product-form-title"
+      onSubmit={form.submit(async (values) => {
+        const saved = await vendor.putProduct(toProduct(values));
+        onSaved(saved.product, product === null);
+      })}
+    >
+      <h2 id="product-form-title">{product ? `Edit ${product.name}` : 'Add a product'}</h2>
+      <FormError message={form.formError} />
+      <div className="params">
+        {product ? (
+          <div className="field">
+            <span className="label-like">Code</span>
+            <p>
+              <code>{product.code}</code>
+            </p>
+          </div>
+        ) : (
+          <TextField label="Code" hint="Lowercase letters, digits and dashes; it cannot change later" autoFocus field={form.field('code')} />
+        )}
+        <TextField label="Name" autoFocus={product !== null} field={form.field('name')} />
+        <SelectField label="Licensing model" field={form.field('model')}>
+          {MODELS.map((m) => (
+            <option key={m} value={m}>
+              {MODEL_LABELS[m]}
+            </option>
+          ))}
+        </SelectField>
+        <TextField label="License types" hint="Comma-separated, for example desktop, mobile; empty when sold without types" field={form.field('licenseTypes')} />
+      </div>
+      <fieldset className="choices">
+        <legend>Licensing parameters</legend>
+        <div className="params">
+          <SelectField label="Seat unit" field={form.field('seatUnit')}>
+            {SEAT_UNITS.map((u) => (
+              <option key={u} value={u}>
+                {SEAT_LABELS[u]}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label="Installations per key" field={form.field('installationsPerKey')}>
+            <option value="many">Many (one seat each)</option>
+            <option value="1">One (seats from usage reports)</option>
+          </SelectField>
+          {numberField('checkInMaxHours', 'Check-in at most every (hours)')}
+          <SelectField label="Check-in timing" field={form.field('checkInJitter')}>
+            <option value="true">Random, up to the maximum</option>
+            <option value="false">At the maximum</option>
+          </SelectField>
+          {numberField('expiryGraceDays', 'Grace after expiry (days)')}
+          <SelectField label="Over quota" field={form.field('overQuota')}>
+            {OVER_QUOTA.map((o) => (
+              <option key={o} value={o}>
+                {OVER_QUOTA_LABELS[o]}
+              </option>
+            ))}
+          </SelectField>
+          {numberField('overuseGraceDays', 'Overuse grace (days)')}
+          {numberField('maxMoves', 'Moves of a bound key', 'Empty for unlimited')}
+          {numberField('usageReportDays', 'Usage report every (days)', 'Empty when not reported')}
+          {numberField('validationMinutes', 'Re-validation while over (minutes)', 'Empty for none')}
+          {numberField('trialDays', 'Trial length (days)')}
+          {numberField('trialSeats', 'Trial seats')}
+        </div>
+      </fieldset>
+      <div className="form-actions">
+        <button className="button primary" disabled={form.submitting}>
+          {product ? 'Save product' : 'Add product'}
+        </button>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          Cancel
+        </button>
+        {v.model === 'per_managed_device' && v.installationsPerKey !== '1' && <span className="muted small">Managed devices usually come through one proxy installation per key.</span>}
+      </div>
+    </form>
+  );
+}
+
+const dash = (n: number | null, unit = '') => (n === null ? '—' : `${n}${unit}`);
+
+/** The catalog: each product's licensing model and parameters; operators add products and edit them. */
+export function Products() {
+  const [state, reload] = useLoad(() => vendor.products(), []);
+  const [editing, setEditing] = useState<Product | 'new' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const open = (what: Product | 'new') => {
+    setNotice(null);
+    setEditing(what);
+    window.scrollTo(0, 0);
+  };
+  return (
+    <section>
+      <div className="page-head section-head">
+        <h1>Products</h1>
+        {editing === null && (
+          <button type="button" className="button primary" onClick={() => open('new')}>
+            Add a product
+          </button>
+        )}
+      </div>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {editing !== null && (
+        <div className="panel">
+          <ProductForm
+            key={editing === 'new' ? 'new' : editing.code}
+            product={editing === 'new' ? null : editing}
+            onCancel={() => setEditing(null)}
+            onSaved={(p, created) => {
+              setEditing(null);
+              setNotice(created ? `${p.name} was added to the catalog.` : `${p.name} was saved.`);
+              reload();
+            }}
+          />
+        </div>
+      )}
+      <Load state={state} retry={reload} label="the products">
+        {({ items }) =>
+          items.length === 0 ? (
+            <Empty>
+              <p>The catalog is empty. Add the first product.</p>
+            </Empty>
+          ) : (
+            <div className="table-wrap">
+              <table aria-label="Products">
+                <thead>
+                  <tr>
+                    <th scope="col">Product</th>
+                    <th scope="col">Model</th>
+                    <th scope="col">Seats</th>
+                    <th scope="col">Check-in</th>
+                    <th scope="col">Over quota</th>
+                    <th scope="col">Grace</th>
+                    <th scope="col">Trial</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((p) => (
+                    <tr key={p.code}>
+                      <td>
+                        {p.name}
+                        <div className="small muted">
+                          <code>{p.code}</code>
+                          {p.licenseTypes.length > 0 && ` · types: ${p.licenseTypes.join(', ')}`}
+                        </div>
+                      </td>
+                      <td>{MODEL_LABELS[p.model]}</td>
+                      <td>
+                        {SEAT_LABELS[p.params.seatUnit]}
+                        <div className="small muted">{p.params.installationsPerKey === 1 ? `one installation per key, ${p.params.maxMoves === null ? 'unlimited' : p.params.maxMoves} moves` : 'many installations per key'}</div>
+                      </td>
+                      <td>
+                        ≤ {p.params.checkInMaxHours} h{p.params.checkInJitter && <div className="small muted">random</div>}
+                        {p.params.usageReportDays !== null && <div className="small muted">usage every {p.params.usageReportDays} d</div>}
+                      </td>
+                      <td>
+                        {OVER_QUOTA_LABELS[p.params.overQuota]}
+                        {p.params.validationMinutes !== null && <div className="small muted">re-check every {p.params.validationMinutes} min</div>}
+                      </td>
+                      <td className="nowrap">
+                        expiry {dash(p.params.expiryGraceDays, ' d')}
+                        <div className="small muted">overuse {dash(p.params.overuseGraceDays, ' d')}</div>
+                      </td>
+                      <td className="nowrap">
+                        {p.params.trialDays} d, {p.params.trialSeats} seat{p.params.trialSeats === 1 ? '' : 's'}
+                      </td>
+                      <td className="actions">
+                        <button type="button" className="button link" aria-label={`Edit ${p.name}`} onClick={() => open(p)}>
+                          Edit
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Load>
+    </section>
+  );
+}

@@ -1,0 +1,349 @@
+import { useState } from 'react';
+import { ApiError } from '../../api';
+import { FormError, SelectField, useForm } from '../../forms';
+import { DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, ORDER_LABELS, STATUS_LABELS } from '../../format';
+import { Link } from '../../router';
+import { Badge, Dialog, Empty, Load, useLoad } from '../../ui';
+import { OrderLinesEditor, useOrderLines } from './order-lines';
+import { CHANNEL_LABELS, linesText, PLAN_LABELS, vendor, type Duration, type Product, type VendorSubscriptionDetails } from './vendor-api';
+
+type Action = 'renew' | 'add' | 'suspend';
+
+function DialogButtons({ onCancel, busy, label, danger = false }: { onCancel(): void; busy: boolean; label: string; danger?: boolean }) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="button secondary" onClick={onCancel}>
+        Cancel
+      </button>
+      <button className={`button ${danger ? 'danger' : 'primary'}`} disabled={busy}>
+        {label}
+      </button>
+    </div>
+  );
+}
+
+function RenewForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDone(message: string): void; onCancel(): void }) {
+  const online = d.subscription.channel === 'online';
+  const form = useForm({ duration: '1y' }, { duration: (v) => (v === '1m' && !online ? '1 month is sold only for online subscriptions' : null) });
+  return (
+    <form
+      noValidate
+      onSubmit={form.submit(async ({ duration }) => {
+        const { order } = await vendor.renew(d.subscription.id, duration as Duration);
+        onDone(`Renewed for ${DURATION_LABELS[duration as Duration]}: now until ${formatDate(order.newExpiresAt)}.`);
+      })}
+    >
+      <p>
+        Expires {formatDate(d.subscription.expiresAt)}. A renewal extends it from that date while it runs, from today once it has expired.
+      </p>
+      <FormError message={form.formError} />
+      <SelectField label="Duration" field={form.field('duration')}>
+        {(Object.entries(DURATION_LABELS) as [Duration, string][]).map(([value, label]) => (
+          <option key={value} value={value} disabled={value === '1m' && !online}>
+            {label}
+          </option>
+        ))}
+      </SelectField>
+      <DialogButtons onCancel={onCancel} busy={form.submitting} label="Renew" />
+    </form>
+  );
+}
+
+function AddLicensesForm({ d, catalog, onDone, onCancel }: { d: VendorSubscriptionDetails; catalog: Product[]; onDone(message: string): void; onCancel(): void }) {
+  const lines = useOrderLines(catalog);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      noValidate
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(null);
+        const items = lines.valid();
+        if (!items) return;
+        setBusy(true);
+        try {
+          await vendor.addLicenses(d.subscription.id, items);
+          onDone(`Added ${linesText(items)}.`);
+        } catch (err) {
+          if (!lines.serverErrors(err)) setError(err instanceof ApiError ? err.message : 'Something went wrong');
+          setBusy(false);
+        }
+      }}
+    >
+      <p>Seats are added to the product's line; a product the subscription does not hold yet becomes a new line.</p>
+      <FormError message={error} />
+      <OrderLinesEditor lines={lines} catalog={catalog} />
+      <DialogButtons onCancel={onCancel} busy={busy} label="Add licenses" />
+    </form>
+  );
+}
+
+function SuspendForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDone(message: string): void; onCancel(): void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        try {
+          await vendor.suspend(d.subscription.id);
+          onDone('The subscription is suspended.');
+        } catch (err) {
+          setError(err instanceof ApiError ? err.message : 'Something went wrong');
+          setBusy(false);
+        }
+      }}
+    >
+      <p>
+        Suspend <strong>{d.subscription.name}</strong>? Its keys stop activating until you resume it.
+      </p>
+      <FormError message={error} />
+      <DialogButtons onCancel={onCancel} busy={busy} label="Suspend" danger />
+    </form>
+  );
+}
+
+function KeysSummary({ d }: { d: VendorSubscriptionDetails }) {
+  if (d.keys.length === 0) return <Empty>This subscription has no license keys.</Empty>;
+  const primary = d.keys.filter((k) => k.kind === 'primary');
+  const others = d.keys.filter((k) => k.kind !== 'primary');
+  const count = (kind: 'dynamic' | 'reserved') => others.filter((k) => k.kind === kind).length;
+  return (
+    <>
+      <div className="table-wrap">
+        <table className="stack" aria-label="Primary keys">
+          <thead>
+            <tr>
+              <th scope="col">Primary key</th>
+              <th scope="col">Product</th>
+              <th scope="col" className="num">Quota</th>
+              <th scope="col" className="num">Used</th>
+              <th scope="col" className="num">Available</th>
+            </tr>
+          </thead>
+          <tbody>
+            {primary.map((k) => (
+              <tr key={k.id}>
+                <td>
+                  <code>{k.key}</code>
+                </td>
+                <td data-label="Product">{d.products.find((p) => p.itemId === k.itemId)?.productName}</td>
+                <td data-label="Quota" className="num">{k.quota}</td>
+                <td data-label="Used" className="num">{k.used}</td>
+                <td data-label="Available" className="num">{k.available}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted">
+        {others.length === 0
+          ? 'The customer has created no additional keys.'
+          : `The customer created ${others.length} additional key${others.length === 1 ? '' : 's'}: ${count('dynamic')} ${KIND_LABELS.dynamic.toLowerCase()}, ${count('reserved')} ${KIND_LABELS.reserved.toLowerCase()} (${others.reduce((n, k) => n + k.used, 0)} installations).`}
+      </p>
+    </>
+  );
+}
+
+/** One subscription as the vendor sees it, with the sales actions: renew, add licenses, suspend or resume. */
+export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: string }) {
+  const [state, reload] = useLoad(() => vendor.subscription(subscriptionId), [subscriptionId]);
+  const [catalog] = useLoad(() => vendor.products(), []);
+  const [action, setAction] = useState<Action | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const done = (message: string) => {
+    setAction(null);
+    setNotice(message);
+    reload();
+  };
+  const open = (a: Action) => () => {
+    setNotice(null);
+    setError(null);
+    setAction(a);
+  };
+
+  return (
+    <section>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href="/back-office/subscriptions">Subscriptions</Link> › <span aria-current="page">Subscription</span>
+      </nav>
+      <Load state={state} retry={reload} label="the subscription">
+        {(d) => {
+          const s = d.subscription;
+          const trial = s.channel === 'trial';
+          return (
+            <>
+              <div className="page-head">
+                <h1>
+                  {s.name} <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge>
+                </h1>
+              </div>
+              <div className="actions-bar">
+                <button type="button" className="button primary" disabled={trial} onClick={open('renew')}>
+                  Renew
+                </button>
+                <button type="button" className="button secondary" disabled={trial || catalog.status !== 'ready'} onClick={open('add')}>
+                  Add licenses
+                </button>
+                {s.status === 'suspended' ? (
+                  <button
+                    type="button"
+                    className="button secondary"
+                    onClick={async () => {
+                      setError(null);
+                      try {
+                        await vendor.resume(s.id);
+                        done('The subscription is running again.');
+                      } catch (err) {
+                        setError(err instanceof ApiError ? err.message : 'Something went wrong');
+                      }
+                    }}
+                  >
+                    Resume
+                  </button>
+                ) : (
+                  <button type="button" className="button secondary danger-text" onClick={open('suspend')}>
+                    Suspend
+                  </button>
+                )}
+              </div>
+              {trial && <p className="muted">A trial is not renewed or enlarged: place an order for the customer instead.</p>}
+              {notice && (
+                <p className="notice" role="status">
+                  {notice}
+                </p>
+              )}
+              <FormError message={error} />
+              <dl className="facts">
+                <div>
+                  <dt>Customer email</dt>
+                  <dd>{d.contract.customerEmail}</dd>
+                </div>
+                <div>
+                  <dt>Account</dt>
+                  <dd>
+                    {d.account ? (
+                      <>
+                        <Link href={`/back-office/accounts/${d.account.id}`}>{d.account.name}</Link> <span className="muted">({d.account.supportCode})</span>
+                      </>
+                    ) : (
+                      <span className="muted">Not registered yet</span>
+                    )}
+                  </dd>
+                </div>
+                <div>
+                  <dt>Starts</dt>
+                  <dd>{formatDate(s.startsAt)}</dd>
+                </div>
+                <div>
+                  <dt>Expires</dt>
+                  <dd>{formatDate(s.expiresAt)}</dd>
+                </div>
+                <div>
+                  <dt>Channel</dt>
+                  <dd>{CHANNEL_LABELS[s.channel]}</dd>
+                </div>
+                <div>
+                  <dt>Support plan</dt>
+                  <dd>{PLAN_LABELS[s.supportPlan]}</dd>
+                </div>
+                <div>
+                  <dt>Auto-renew</dt>
+                  <dd>{s.autoRenew ? 'On' : 'Off'}</dd>
+                </div>
+                <div>
+                  <dt>Registered</dt>
+                  <dd>{s.registeredAt ? formatDate(s.registeredAt) : '—'}</dd>
+                </div>
+              </dl>
+
+              <h2>Products</h2>
+              <div className="table-wrap">
+                <table className="stack" aria-label="Products">
+                  <thead>
+                    <tr>
+                      <th scope="col">Product</th>
+                      <th scope="col" className="num">Licenses</th>
+                      <th scope="col" className="num">Used</th>
+                      <th scope="col" className="num">Free in main pool</th>
+                      <th scope="col" className="num">Free in reserved keys</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.products.map((p) => (
+                      <tr key={p.itemId}>
+                        <td>
+                          {p.productName}
+                          {p.licenseType && <span className="muted"> ({p.licenseType})</span>}
+                        </td>
+                        <td data-label="Licenses" className="num">{p.quantity}</td>
+                        <td data-label="Used" className="num">{p.used}</td>
+                        <td data-label="Free in main pool" className="num">{p.availableInMainPool}</td>
+                        <td data-label="Free in reserved keys" className="num">{p.availableInReservedKeys}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+
+              <h2>License keys</h2>
+              <KeysSummary d={d} />
+
+              <h2>Order history</h2>
+              {d.orders.length === 0 ? (
+                <Empty>No orders recorded.</Empty>
+              ) : (
+                <div className="table-wrap">
+                  <table className="stack" aria-label="Order history">
+                    <thead>
+                      <tr>
+                        <th scope="col">Order</th>
+                        <th scope="col">Date</th>
+                        <th scope="col">Kind</th>
+                        <th scope="col">Items</th>
+                        <th scope="col">New expiration</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {d.orders.map((o) => (
+                        <tr key={o.number}>
+                          <td>#{o.number}</td>
+                          <td data-label="Date">{formatDateTime(o.createdAt)}</td>
+                          <td data-label="Kind">
+                            {ORDER_LABELS[o.kind]}
+                            {o.duration && <span className="muted"> · {DURATION_LABELS[o.duration]}</span>}
+                          </td>
+                          <td data-label="Items">{linesText(o.items)}</td>
+                          <td data-label="New expiration">{formatDate(o.newExpiresAt)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+
+              {action === 'renew' && (
+                <Dialog title="Renew subscription" onClose={() => setAction(null)}>
+                  <RenewForm d={d} onDone={done} onCancel={() => setAction(null)} />
+                </Dialog>
+              )}
+              {action === 'add' && catalog.status === 'ready' && (
+                <Dialog title="Add licenses" onClose={() => setAction(null)}>
+                  <AddLicensesForm d={d} catalog={catalog.data.items} onDone={done} onCancel={() => setAction(null)} />
+                </Dialog>
+              )}
+              {action === 'suspend' && (
+                <Dialog title="Suspend subscription" onClose={() => setAction(null)}>
+                  <SuspendForm d={d} onDone={done} onCancel={() => setAction(null)} />
+                </Dialog>
+              )}
+            </>
+          );
+        }}
+      </Load>
+    </section>
+  );
+}

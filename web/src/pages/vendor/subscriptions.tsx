@@ -1,0 +1,139 @@
+import { useState } from 'react';
+import { formatDate, STATUS_LABELS } from '../../format';
+import { Link } from '../../router';
+import { Badge, Empty, Load, useLoad } from '../../ui';
+import { Pager, PAGE_SIZE, usePages } from './paging';
+import { CHANNEL_LABELS, linesText, vendor, type SubscriptionFilter } from './vendor-api';
+
+const STATUSES: [SubscriptionFilter['status'], string][] = [
+  ['all', 'All'],
+  ['active', 'Active'],
+  ['expiring_soon', 'Expiring soon'],
+  ['expired', 'Expired'],
+  ['suspended', 'Suspended'],
+];
+
+/** Every customer's subscriptions: search, filters, pages and the CSV of what matches. */
+export function VendorSubscriptions() {
+  const [typed, setTyped] = useState('');
+  const [filter, setFilter] = useState<SubscriptionFilter>({ search: '', status: 'all', channel: '', product: '' });
+  const [catalog] = useLoad(() => vendor.products(), []);
+  const pages = usePages((cursor) => vendor.subscriptions(filter, cursor, PAGE_SIZE), [filter]);
+  const change = (part: Partial<SubscriptionFilter>) => setFilter((f) => ({ ...f, ...part }));
+  const filtered = filter.search !== '' || filter.status !== 'all' || filter.channel !== '' || filter.product !== '';
+
+  return (
+    <section>
+      <div className="page-head">
+        <h1>Subscriptions</h1>
+        <p className="muted">Every customer's subscriptions, newest first.</p>
+      </div>
+      <form
+        className="filters"
+        role="search"
+        aria-label="Subscriptions"
+        onSubmit={(e) => {
+          e.preventDefault();
+          change({ search: typed.trim() });
+        }}
+      >
+        <label>
+          Search
+          <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="Customer email, name, key or support code" />
+        </label>
+        <button className="button secondary">Search</button>
+        <label>
+          Status
+          <select value={filter.status} onChange={(e) => change({ status: e.target.value as SubscriptionFilter['status'] })}>
+            {STATUSES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Channel
+          <select value={filter.channel} onChange={(e) => change({ channel: e.target.value as SubscriptionFilter['channel'] })}>
+            <option value="">Any</option>
+            {Object.entries(CHANNEL_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Product
+          <select value={filter.product} onChange={(e) => change({ product: e.target.value })}>
+            <option value="">Any</option>
+            {catalog.status === 'ready' &&
+              catalog.data.items.map((p) => (
+                <option key={p.code} value={p.code}>
+                  {p.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <a className="button secondary toolbar-end" href={vendor.csvHref(filter)} download>
+          Export CSV
+        </a>
+      </form>
+      <Load state={pages.state} retry={pages.reload} label="the subscriptions">
+        {({ items }) =>
+          items.length === 0 ? (
+            <Empty>
+              <p>{filtered ? 'No subscription matches these filters.' : 'No subscriptions yet. Place an order to create the first one.'}</p>
+              {!filtered && (
+                <Link className="button primary" href="/back-office/orders/new">
+                  New order
+                </Link>
+              )}
+            </Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="stack" aria-label="Subscriptions">
+                <thead>
+                  <tr>
+                    <th scope="col">Subscription</th>
+                    <th scope="col">Customer</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Channel</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col">Products</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((s) => (
+                    <tr key={s.id}>
+                      <td>
+                        <Link href={`/back-office/subscriptions/${s.id}`}>{s.name}</Link>
+                      </td>
+                      <td>
+                        {s.customerEmail}
+                        {s.account ? (
+                          <div className="small">
+                            <Link href={`/back-office/accounts/${s.account.id}`}>{s.account.name}</Link> <span className="muted">· {s.account.supportCode}</span>
+                          </div>
+                        ) : (
+                          <div className="small muted">Key not registered yet</div>
+                        )}
+                      </td>
+                      <td data-label="Status">
+                        <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge>
+                      </td>
+                      <td data-label="Channel">{CHANNEL_LABELS[s.channel]}</td>
+                      <td data-label="Expires" className="nowrap">{formatDate(s.expiresAt)}</td>
+                      <td data-label="Products">{linesText(s.items)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Load>
+      <Pager pages={pages} label="Subscriptions" />
+    </section>
+  );
+}
