@@ -11,7 +11,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const sources = path.join(root, 'web');
 const built = path.join(root, 'dist/web/index.html');
 
-function newestChange(dir: string): number {
+export function newestChange(dir: string): number {
   return Math.max(
     ...readdirSync(dir, { withFileTypes: true }).map((e) => {
       const full = path.join(dir, e.name);

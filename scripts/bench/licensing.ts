@@ -23,6 +23,7 @@ import { registerKey } from '../../src/services/subscriptions/register-key.js';
 import { signUp } from '../../src/services/users/sign-up.js';
 import { placeOrder } from '../../src/services/vendor/place-order.js';
 import { insertUser } from '../../src/data/repositories/users.js';
+import { buildServerIfStale, SERVER_ENTRY } from '../build-server.js';
 import { startNode } from './processes.js';
 
 const { values: flags } = parseArgs({
@@ -165,7 +166,8 @@ async function licensingRun(engine: 'pglite' | 'postgres', bare: number, updates
   }
   log(`${engine}: preparing a database with ${1 + SPREAD_KEYS} registered subscriptions`);
   const licenseKeys = await prepareDatabase(engine, dataDir, url);
-  const server = await startNode('src/cli/main.ts', ['serve'], {
+  // The server as `npm start` runs it: compiled JavaScript, so its memory is the production figure.
+  const server = await startNode(SERVER_ENTRY, ['serve'], {
     KEYLINE_DATA_DIR: dataDir,
     KEYLINE_LOG_LEVEL: 'warn',
     KEYLINE_JOBS: 'off',
@@ -248,6 +250,7 @@ async function licensingRun(engine: 'pglite' | 'postgres', bare: number, updates
   }
 }
 
+buildServerIfStale();
 const bare = await bareRouteCeiling();
 const updates = engines.includes('postgres') ? await updateLoopCeiling(flags['postgres-url']) : null;
 for (const engine of engines) await licensingRun(engine, bare, updates);

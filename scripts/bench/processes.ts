@@ -18,12 +18,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a Node script under tsx on a free port (given as PORT and KEYLINE_PORT) and waits until `readyPath` answers 200. */
+/** Starts a Node script (TypeScript under tsx) on a free port (given as PORT and KEYLINE_PORT) and waits until `readyPath` answers 200. */
 export async function startNode(script: string, args: string[], env: Record<string, string>, readyPath: string): Promise<Child> {
   const port = await freePort();
   // BENCH_PROFILE=<folder> writes a V8 CPU profile of each child there, to see where the time goes.
   const profile = process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, script, ...args], {
     env: { ...process.env, ...env, PORT: String(port), KEYLINE_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
