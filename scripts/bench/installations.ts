@@ -7,27 +7,22 @@
  * worst p95. Uses DATABASE_URL, or creates a scratch database on 127.0.0.1:5432 and drops it.
  * Flags: --installations N, --pages N (pages followed per walk), --walks N (walks per case), --limit N.
  */
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
-import { findPersonalAccount } from '../../src/data/repositories/accounts.js';
 import { openDatabase } from '../../src/data/database.js';
 import { insertLicenseKey } from '../../src/data/repositories/license-keys.js';
-import { insertUser } from '../../src/data/repositories/users.js';
 import { migrateToLatest } from '../../src/data/migrate.js';
 import { seedCatalog } from '../../src/data/seed.js';
 import { addDays, systemClock } from '../../src/domain/clock.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Deps } from '../../src/services/context.js';
 import { generateLicenseKey } from '../../src/services/licensing/key-material.js';
-import { registerKey } from '../../src/services/subscriptions/register-key.js';
 import { createApiToken } from '../../src/services/users/api-tokens.js';
-import { signUp } from '../../src/services/users/sign-up.js';
-import { placeOrder } from '../../src/services/vendor/place-order.js';
+import { benchOperator, registeredSubscription } from './fixtures.js';
 import { seedInstallations } from './seed-installations.js';
 
 const { values: flags } = parseArgs({
@@ -70,20 +65,7 @@ async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
 
 /** An account holding one subscription with a primary key and four sublicenses: one expired, one expiring soon. */
 async function customer(deps: Deps) {
-  const operator = await insertUser(deps.db, { email: `bench-op-${randomUUID()}@example.com`, firstName: 'B', lastName: 'O', passwordHash: '-', isOperator: true });
-  const email = `bench-${randomUUID()}@example.com`;
-  const issued = await placeOrder(deps, { userId: operator.id, email: operator.email, isOperator: true, sessionId: null, ip: null }, {
-    customerEmail: email,
-    items: [{ productCode: 'desktop-business', licenseType: null, quantity: 10_000_000 }],
-    duration: '3y',
-    channel: 'reseller',
-    supportPlan: 'standard',
-    autoRenew: false,
-  });
-  const { user } = await signUp(deps, { email, firstName: 'Bench', lastName: 'Customer', password: 'bench-password' }, { ip: null, userAgent: null });
-  const actor = { userId: user.id, email, isOperator: false, sessionId: null, ip: null };
-  const account = (await findPersonalAccount(deps.db, user.id))!;
-  await registerKey(deps, actor, issued.primaryKey.key_text, { accountId: account.id });
+  const { issued, account, customer } = await registeredSubscription(deps, await benchOperator(deps));
   const now = deps.clock.now();
   const keyIds = [issued.primaryKey.id];
   for (const [name, expiresAt] of [['Lab', null], ['Office', null], ['Contractors', addDays(now, 10)], ['Old pilot', addDays(now, -5)]] as const) {
@@ -98,11 +80,11 @@ async function customer(deps: Deps) {
       keyHash: hash,
       keyText: key,
       expiresAt,
-      createdBy: user.id,
+      createdBy: customer.userId,
     });
     keyIds.push(row.id);
   }
-  const { token } = await createApiToken(deps, actor, 'bench');
+  const { token } = await createApiToken(deps, customer, 'bench');
   return { accountId: account.id, subscriptionId: issued.subscription.id, itemId: issued.items[0]!.id, keyIds, token };
 }
 

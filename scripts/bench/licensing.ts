@@ -13,17 +13,13 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
-import { findPersonalAccount } from '../../src/data/repositories/accounts.js';
 import { openDatabase } from '../../src/data/database.js';
 import { migrateToLatest } from '../../src/data/migrate.js';
 import { seedCatalog } from '../../src/data/seed.js';
 import { systemClock } from '../../src/domain/clock.js';
 import type { Deps } from '../../src/services/context.js';
-import { registerKey } from '../../src/services/subscriptions/register-key.js';
-import { signUp } from '../../src/services/users/sign-up.js';
-import { placeOrder } from '../../src/services/vendor/place-order.js';
-import { insertUser } from '../../src/data/repositories/users.js';
 import { buildServerIfStale, SERVER_ENTRY } from '../build-server.js';
+import { benchOperator, registeredSubscription } from './fixtures.js';
 import { startNode } from './processes.js';
 
 const { values: flags } = parseArgs({
@@ -123,26 +119,9 @@ async function prepareDatabase(engine: 'pglite' | 'postgres', dataDir: string, u
     await migrateToLatest(database.db);
     await seedCatalog(database.db);
     const deps: Deps = { db: database.db, relaxedDb: database.relaxed, clock: systemClock, config: loadConfig({ KEYLINE_DATA_DIR: dataDir }), log: pino({ level: 'silent' }) };
-    const operator = await insertUser(database.db, { email: `bench-op-${randomUUID()}@example.com`, firstName: 'B', lastName: 'O', passwordHash: '-', isOperator: true });
-    const opActor = { userId: operator.id, email: operator.email, isOperator: true, sessionId: null, ip: null };
+    const operator = await benchOperator(deps);
     const keys: string[] = [];
-    // One customer per subscription: registrations are rate-limited per user.
-    for (let i = 0; i < 1 + SPREAD_KEYS; i++) {
-      const email = `bench-${randomUUID()}@example.com`;
-      const { user } = await signUp(deps, { email, firstName: 'Bench', lastName: 'Customer', password: 'bench-password' }, { ip: null, userAgent: null });
-      const personal = await findPersonalAccount(database.db, user.id);
-      const customer = { userId: user.id, email, isOperator: false, sessionId: null, ip: null };
-      const issued = await placeOrder(deps, opActor, {
-        customerEmail: email,
-        items: [{ productCode: 'desktop-business', licenseType: null, quantity: 10_000_000 }],
-        duration: '3y',
-        channel: 'reseller',
-        supportPlan: 'standard',
-        autoRenew: false,
-      });
-      await registerKey(deps, customer, issued.primaryKey.key_text, { accountId: personal!.id });
-      keys.push(issued.primaryKey.key_text);
-    }
+    for (let i = 0; i < 1 + SPREAD_KEYS; i++) keys.push((await registeredSubscription(deps, operator)).issued.primaryKey.key_text);
     return keys;
   } finally {
     await database.close();
