@@ -69,7 +69,7 @@ function InstallationCounts({ accountId, card }: { accountId: string; card: Prod
       {(counts) => (
         <dl className="seats seats-two" aria-label="Installations">
           <div>
-            <dt>{noun} registered</dt>
+            <dt>{noun}</dt>
             <dd>{counts.registered}</dd>
           </div>
           <div>

@@ -40,7 +40,6 @@ function GrantForm({ base, candidates, onGranted }: { base: string; candidates: 
       className="grant-form"
       onSubmit={form.submit(async ({ userId }) => {
         await api('PUT', `${base}/admins/${encodeURIComponent(userId)}`);
-        form.set('userId', '');
         onGranted(candidates.find((m) => m.userId === userId)!);
       })}
     >
@@ -116,7 +115,7 @@ export function KeyAdmins({ accountId, subscriptionId, keyRow, onClose }: { acco
             {candidates.length === 0 ? (
               <p className="muted">Every Regular Member of the account already manages this key; invite more users from the Users page.</p>
             ) : (
-              <GrantForm base={base} candidates={candidates} onGranted={(m) => done(`${personName(m)} now manages ${keyRow.name}.`)} />
+              <GrantForm key={admins.length} base={base} candidates={candidates} onGranted={(m) => done(`${personName(m)} now manages ${keyRow.name}.`)} />
             )}
           </>
         )}

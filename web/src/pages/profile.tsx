@@ -114,6 +114,28 @@ interface ApiToken {
   lastUsedAt: string | null;
 }
 
+/** A fresh form after each token, so the emptied name is not flagged. */
+function CreateToken({ onCreated }: { onCreated(token: { name: string; token: string }): void }) {
+  const form = useForm({ name: '' }, { name: (v) => rules.required(v) ?? (v.trim().length > 100 ? 'must be at most 100 characters' : null) });
+  return (
+    <form
+      noValidate
+      onSubmit={form.submit(async ({ name }) => {
+        const t = await api<ApiToken & { token: string }>('POST', '/me/api-tokens', { name: name.trim() });
+        onCreated({ name: t.name, token: t.token });
+      })}
+    >
+      <FormError message={form.formError} />
+      <div className="row row-action">
+        <TextField label="Token name" hint="Where you will use it, for example “Nightly export”" field={form.field('name')} />
+        <button className="button primary" disabled={form.submitting}>
+          Create token
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** Tokens for integrations and the CLI: the secret is shown once, right after it is made. */
 function ApiTokens() {
   const [state, reload] = useLoad(() => api<{ items: ApiToken[] }>('GET', '/me/api-tokens'), []);
@@ -121,29 +143,20 @@ function ApiTokens() {
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const form = useForm({ name: '' }, { name: (v) => rules.required(v) ?? (v.trim().length > 100 ? 'must be at most 100 characters' : null) });
+  const [generation, setGeneration] = useState(0);
   return (
     <div className="panel">
       <h2 id="tokens-title">API tokens</h2>
       <p className="muted">For scripts and the keyline command line: a token acts as you, in every account you belong to. Send it as <code>Authorization: Bearer …</code>.</p>
-      <form
-        noValidate
-        onSubmit={form.submit(async ({ name }) => {
+      <CreateToken
+        key={generation}
+        onCreated={(t) => {
           setNotice(null);
-          const t = await api<ApiToken & { token: string }>('POST', '/me/api-tokens', { name: name.trim() });
-          setCreated({ name: t.name, token: t.token });
-          form.set('name', '');
+          setCreated(t);
+          setGeneration((g) => g + 1);
           reload();
-        })}
-      >
-        <FormError message={form.formError} />
-        <div className="row row-action">
-          <TextField label="Token name" hint="Where you will use it, for example “Nightly export”" field={form.field('name')} />
-          <button className="button primary" disabled={form.submitting}>
-            Create token
-          </button>
-        </div>
-      </form>
+        }}
+      />
       {created && (
         <div className="notice token-once" role="status">
           <p>
