@@ -11,17 +11,18 @@ let server: ServerProcess;
 let browser: Browser;
 let dataDir: string;
 let licenseKey: string;
+let operatorPassword: string;
 const customer = { email: `dana.${Date.now()}@example.com`, password: 'dana-password-1' };
 
 /** The vendor's side, through the public API as the operator the first start printed. */
-async function issueOrder(baseURL: string, operatorPassword: string): Promise<string> {
+async function issueOrder(baseURL: string, terms: { channel: 'reseller' | 'online'; duration: '1m' | '1y' }): Promise<string> {
   const api = await request.newContext({ baseURL });
   const session = await api.post('/api/v1/sessions', { data: { email: 'operator@keyline.local', password: operatorPassword } });
   expect(session.status()).toBe(201);
   const { csrfToken } = (await session.json()) as { csrfToken: string };
   const order = await api.post('/api/v1/vendor/orders', {
     headers: { 'x-csrf-token': csrfToken },
-    data: { customerEmail: customer.email, items: [{ productCode: 'desktop-business', quantity: 10 }], duration: '1y', channel: 'reseller', supportPlan: 'standard' },
+    data: { customerEmail: customer.email, items: [{ productCode: 'desktop-business', quantity: 10 }], ...terms, supportPlan: 'standard' },
   });
   expect(order.status()).toBe(201);
   const key = ((await order.json()) as { primaryKey: { key: string } }).primaryKey.key;
@@ -61,9 +62,10 @@ function agent(...args: string[]): Promise<{ code: number | null; json: { ok: bo
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'keyline-portal-'));
   server = await startServerProcess({ KEYLINE_DATA_DIR: dataDir });
-  const operatorPassword = server.output().match(/password:\s+(\S+)/)?.[1];
-  if (!operatorPassword) throw new Error(`the server printed no operator login:\n${server.output()}`);
-  licenseKey = await issueOrder(server.url, operatorPassword);
+  const printed = server.output().match(/password:\s+(\S+)/)?.[1];
+  if (!printed) throw new Error(`the server printed no operator login:\n${server.output()}`);
+  operatorPassword = printed;
+  licenseKey = await issueOrder(server.url, { channel: 'reseller', duration: '1y' });
   browser = await launchChromium();
 });
 
@@ -159,7 +161,7 @@ describe('the web portal', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Desktop Virtualization, Business Edition' }) });
     await card.getByText('1 active subscription').waitFor();
-    expect(await card.locator('.seats dd').allTextContents()).toEqual(['10', '0', '10']);
+    expect(await card.getByLabel('Seats').locator('dd').allTextContents()).toEqual(['10', '0', '10']);
     await screenshot(page, 'dashboard');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscriptions' }).click();
@@ -312,6 +314,110 @@ describe('the web portal', () => {
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Installations' }).click();
     await row.waitFor();
     await screenshot(admin, 'installations-390');
+    await context.close();
+  });
+
+  it('counts installations on the dashboard, renames and renews an online subscription, grants a key to a member and hands out an API token', async () => {
+    const machine = (n: number) => ['--server', server.url, '--product', 'desktop-business', '--key', licenseKey, '--fingerprint', `studio-pc-fingerprint-${n}`, '--state', path.join(dataDir, `agent-pc-${n}.json`)];
+    const [kept, released] = await Promise.all([agent('activate', ...machine(1)), agent('activate', ...machine(2))]);
+    expect([kept.code, released.code]).toEqual([0, 0]);
+    const deactivated = await agent('deactivate', '--state', path.join(dataDir, 'agent-pc-2.json'));
+    expect(deactivated.code).toBe(0);
+    const onlineKey = await issueOrder(server.url, { channel: 'online', duration: '1m' });
+
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto('/signin');
+    await page.getByLabel('Email').fill(customer.email);
+    await page.getByLabel('Password').fill(customer.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+
+    // The card counts the computers using a seat and the one that gave its seat back (the blacklisted one is neither).
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Desktop Virtualization, Business Edition' }) });
+    const installations = card.getByLabel('Installations', { exact: true });
+    await expect.poll(() => installations.locator('dd').allTextContents()).toEqual(['1', '1']);
+    expect(await installations.locator('dt').allTextContents()).toEqual(['Computers', 'Deactivated']);
+    await screenshot(page, 'dashboard-installations');
+    await card.getByRole('link', { name: 'Installations of Desktop Virtualization, Business Edition' }).click();
+    await page.getByRole('heading', { name: 'Installations of Desktop Virtualization, Business Edition' }).waitFor();
+
+    // An online subscription, registered into the business account, renamed and renewed.
+    await nav.getByRole('link', { name: 'Register Key' }).click();
+    await page.getByLabel('License key').fill(onlineKey);
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('heading', { name: 'License Keys' }).waitFor();
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename subscription' });
+    await rename.getByLabel('Name').fill(' ');
+    await rename.getByRole('button', { name: 'Save name' }).click();
+    await rename.getByText('Name is required').waitFor();
+    await rename.getByLabel('Name').fill('Studio online');
+    await rename.getByRole('button', { name: 'Save name' }).click();
+    await page.getByRole('heading', { name: 'Studio online' }).waitFor();
+
+    const expires = await page.locator('.facts div', { hasText: 'Expires' }).locator('dd').textContent();
+    await page.getByRole('button', { name: 'Renew', exact: true }).click();
+    const renew = page.getByRole('dialog', { name: 'Renew subscription' });
+    await renew.getByLabel('Renew for').selectOption('1y');
+    const newExpiry = renew.locator('.quote div', { hasText: 'New expiration date' }).locator('dd');
+    await newExpiry.waitFor();
+    const quoted = await newExpiry.textContent();
+    expect(new Date(quoted!).getTime() - new Date(expires!).getTime()).toBeGreaterThan(360 * 86_400_000);
+    await screenshot(page, 'subscription-renew');
+    await renew.getByRole('button', { name: 'Renew subscription' }).click();
+    await page.getByRole('status').getByText('The subscription was renewed.').waitFor();
+    await expect.poll(() => page.locator('.facts div', { hasText: 'Expires' }).locator('dd').textContent()).toBe(quoted);
+    await page.getByRole('cell', { name: /Renewal/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Buy more licenses' }).click();
+    const buy = page.getByRole('dialog', { name: 'Buy more licenses' });
+    await buy.getByLabel('Additional licenses').fill('5');
+    await buy.getByText('15 licenses in all after the purchase').waitFor();
+    await buy.getByRole('button', { name: 'Buy licenses' }).click();
+    await page.getByRole('status').getByText('The licenses were added.').waitFor();
+    const keys = page.getByRole('table', { name: 'License Keys' });
+    await expect.poll(() => rowCells(keys.getByRole('row').filter({ hasText: 'Primary' }))).toEqual(['Primary', '15', '0', '15']);
+
+    // The reseller's subscription is renewed with the reseller; its sublicense gets a License Administrator.
+    await nav.getByRole('link', { name: 'Subscriptions' }).click();
+    await page.getByRole('list', { name: 'Subscriptions' }).getByRole('link').filter({ hasNotText: 'Studio online' }).click();
+    await page.getByRole('heading', { name: 'License Keys' }).waitFor();
+    await page.getByRole('button', { name: 'Renew', exact: true }).click();
+    const refused = page.getByRole('dialog', { name: 'Renew subscription' });
+    await refused.getByText('This subscription was bought through a reseller; renew it with them').waitFor();
+    await refused.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'License Administrators of Design team' }).click();
+    const admins = page.getByRole('dialog', { name: 'License Administrators of Design team' });
+    await admins.getByText('No License Administrators yet.').waitFor();
+    const milo = admins.getByLabel('Regular Member');
+    await milo.locator('option', { hasText: 'Milo Member' }).waitFor({ state: 'attached' });
+    await milo.selectOption({ label: (await milo.locator('option', { hasText: 'Milo Member' }).textContent())! });
+    await admins.getByRole('button', { name: 'Make License Administrator' }).click();
+    await admins.getByRole('list', { name: 'License Administrators' }).getByText('Milo Member').waitFor();
+    await screenshot(page, 'key-admins');
+    await admins.getByRole('button', { name: 'Close' }).click();
+
+    // An API token, shown once, works as a bearer token until it is revoked.
+    await nav.getByRole('link', { name: 'Profile' }).click();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByText('Token name is required').waitFor();
+    await page.getByLabel('Token name').fill('Nightly export');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.getByLabel('New API token').textContent())!;
+    const asToken = () => fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await asToken()).toBe(200);
+    await page.getByRole('button', { name: 'Revoke Nightly export' }).waitFor();
+    await screenshot(page, 'profile-api-tokens');
+    await page.getByRole('button', { name: 'Revoke Nightly export' }).click();
+    await page.getByRole('dialog', { name: 'Revoke API token' }).getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByText('You have no API tokens.').waitFor();
+    expect(await asToken()).toBe(401);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await nav.getByRole('link', { name: 'Dashboard' }).click();
+    await card.getByLabel('Installations', { exact: true }).waitFor();
+    await screenshot(page, 'dashboard-installations-390');
     await context.close();
   });
 });

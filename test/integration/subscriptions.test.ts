@@ -42,7 +42,7 @@ describe('subscriptions of an account', () => {
     const res = await c.client.get(`/api/v1/accounts/${c.accountId}/subscriptions/${c.subscription.id}`);
     expect(res.status).toBe(200);
     expect(res.body.products).toEqual([
-      expect.objectContaining({ productCode: 'desktop-business', quantity: 10, used: 0, availableInMainPool: 10, availableInReservedKeys: 0 }),
+      expect.objectContaining({ productCode: 'desktop-business', productModel: 'per_device', quantity: 10, used: 0, availableInMainPool: 10, availableInReservedKeys: 0 }),
     ]);
     expect(res.body.keys).toEqual([expect.objectContaining({ kind: 'primary', key: c.key, quota: 10, used: 0, available: 10, renewsWithSubscription: true })]);
     expect(res.body.orders).toEqual([expect.objectContaining({ kind: 'new', duration: '1y' })]);

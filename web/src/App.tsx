@@ -68,7 +68,7 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
     case '/users':
       return <Users />;
     case '/installations':
-      return <Installations keyId={search.get('keyId')} />;
+      return <Installations keyId={search.get('keyId')} product={search.get('product')} />;
     case '/invite-to-install':
       return <InviteToInstall keyId={search.get('keyId')} />;
     case '/offline-activation':

@@ -51,6 +51,7 @@ export interface SubscriptionProduct {
   itemId: string;
   productCode: string;
   productName: string;
+  productModel: 'per_device' | 'per_user' | 'concurrent_users' | 'per_managed_device';
   licenseType: string | null;
   quantity: number;
   used: number;

@@ -76,6 +76,7 @@ export type SortKey = 'lastSeen' | 'activatedAt' | 'name' | 'expiresAt';
 
 export interface ListQuery {
   keyId: string | null;
+  product: string | null;
   state: StateFilter;
   expiry: ExpiryFilter;
   q: string;
@@ -88,6 +89,7 @@ export interface ListQuery {
 export function listParams(query: ListQuery): URLSearchParams {
   const params = new URLSearchParams({ state: query.state, expiry: query.expiry, sort: query.sort, order: query.order, columns: query.columns.join(',') });
   if (query.keyId) params.set('keyId', query.keyId);
+  if (query.product) params.set('product', query.product);
   if (query.q.trim()) params.set('q', query.q.trim());
   return params;
 }

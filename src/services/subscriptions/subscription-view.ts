@@ -19,6 +19,8 @@ export interface KeyRowView {
 export interface ItemView {
   item: SubscriptionItem;
   productName: string;
+  /** The product's licensing model, which names what its installations are (computers, farms, proxy servers). */
+  productModel: string;
   used: number;
   availableInMain: number;
   availableInReserved: number;
@@ -58,7 +60,7 @@ export async function loadSubscriptionView(db: Executor, accountId: string | nul
     listOrdersOfSubscription(db, subscriptionId),
     listProducts(db),
   ]);
-  const names = new Map(products.map((p) => [p.code, p.name]));
+  const catalog = new Map(products.map((p) => [p.code, p]));
   const itemViews: ItemView[] = [];
   const keyRows: KeyRowView[] = [];
   for (const item of items) {
@@ -66,7 +68,8 @@ export async function loadSubscriptionView(db: Executor, accountId: string | nul
     const summary = summarizePool(pool);
     itemViews.push({
       item,
-      productName: names.get(item.product_code) ?? item.product_code,
+      productName: catalog.get(item.product_code)?.name ?? item.product_code,
+      productModel: catalog.get(item.product_code)?.model ?? 'per_device',
       used: summary.used,
       availableInMain: summary.mainFree,
       availableInReserved: summary.availableInReserved,

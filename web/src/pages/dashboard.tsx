@@ -1,4 +1,4 @@
-import type { SubscriptionDetails } from '../api';
+import { accountPath, api, type SubscriptionDetails, type SubscriptionProduct } from '../api';
 import { formatDate, STATUS_LABELS } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -8,6 +8,7 @@ import { Badge, Empty, Load, useLoad } from '../ui';
 interface ProductCard {
   code: string;
   name: string;
+  model: SubscriptionProduct['productModel'];
   subscriptions: SubscriptionDetails[];
   active: number;
   total: number;
@@ -21,7 +22,7 @@ function productCards(details: SubscriptionDetails[]): ProductCard[] {
   for (const d of details) {
     const live = d.subscription.status === 'active' || d.subscription.status === 'expiring_soon';
     for (const p of d.products) {
-      const card = cards.get(p.productCode) ?? { code: p.productCode, name: p.productName, subscriptions: [], active: 0, total: 0, used: 0, available: 0 };
+      const card = cards.get(p.productCode) ?? { code: p.productCode, name: p.productName, model: p.productModel, subscriptions: [], active: 0, total: 0, used: 0, available: 0 };
       if (!card.subscriptions.includes(d)) {
         card.subscriptions.push(d);
         if (live) card.active += 1;
@@ -35,6 +36,50 @@ function productCards(details: SubscriptionDetails[]): ProductCard[] {
     }
   }
   return [...cards.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** What a product's installations are called, by its licensing model. */
+const INSTALLATION_NOUNS: Record<ProductCard['model'], string> = {
+  per_device: 'Computers',
+  per_user: 'Computers',
+  concurrent_users: 'Farms',
+  per_managed_device: 'Proxy servers',
+};
+
+/** The list pages without a count: one page of the largest size tells "N", or "N+" when there are more. */
+const COUNT_PAGE = 200;
+
+async function countInstallations(accountId: string, product: string, state: 'active' | 'deactivated'): Promise<string> {
+  const params = new URLSearchParams({ product, state, columns: 'state', limit: String(COUNT_PAGE) });
+  const page = await api<{ items: unknown[]; nextCursor: string | null }>('GET', `${accountPath(accountId)}/installations?${params}`);
+  return `${page.items.length}${page.nextCursor ? '+' : ''}`;
+}
+
+function InstallationCounts({ accountId, card }: { accountId: string; card: ProductCard }) {
+  const [state, retry] = useLoad(
+    async () => {
+      const [registered, deactivated] = await Promise.all([countInstallations(accountId, card.code, 'active'), countInstallations(accountId, card.code, 'deactivated')]);
+      return { registered, deactivated };
+    },
+    [accountId, card.code],
+  );
+  const noun = INSTALLATION_NOUNS[card.model];
+  return (
+    <Load state={state} retry={retry} label="the installations">
+      {(counts) => (
+        <dl className="seats seats-two" aria-label="Installations">
+          <div>
+            <dt>{noun}</dt>
+            <dd>{counts.registered}</dd>
+          </div>
+          <div>
+            <dt>Deactivated</dt>
+            <dd>{counts.deactivated}</dd>
+          </div>
+        </dl>
+      )}
+    </Load>
+  );
 }
 
 export function Dashboard() {
@@ -70,7 +115,7 @@ export function Dashboard() {
                   <p className="muted">
                     {c.active} active subscription{c.active === 1 ? '' : 's'}
                   </p>
-                  <dl className="seats">
+                  <dl className="seats" aria-label="Seats">
                     <div>
                       <dt>Seats</dt>
                       <dd>{c.total}</dd>
@@ -84,6 +129,7 @@ export function Dashboard() {
                       <dd>{c.available}</dd>
                     </div>
                   </dl>
+                  <InstallationCounts accountId={account.id} card={c} />
                   <ul className="card-links">
                     {c.subscriptions.map((d) => (
                       <li key={d.subscription.id}>
@@ -93,7 +139,13 @@ export function Dashboard() {
                       </li>
                     ))}
                   </ul>
-                  <Link href="/subscriptions">All subscriptions</Link>
+                  <p className="card-actions">
+                    <Link href="/subscriptions">All subscriptions</Link>
+                    <Link href={`/installations?product=${encodeURIComponent(c.code)}`} aria-label={`Installations of ${c.name}`}>
+                      Installations
+                    </Link>
+                    <Link href="/invite-to-install">Invite users</Link>
+                  </p>
                 </li>
               ))}
             </ul>

@@ -151,7 +151,7 @@ function Results({ action, results, names, onDismiss }: { action: BulkAction; re
   );
 }
 
-export function Installations({ keyId }: { keyId: string | null }) {
+export function Installations({ keyId, product }: { keyId: string | null; product: string | null }) {
   const { account } = useSession();
   const [state, setState] = useState<StateFilter>('all');
   const [expiry, setExpiry] = useState<ExpiryFilter>('all');
@@ -169,20 +169,22 @@ export function Installations({ keyId }: { keyId: string | null }) {
   const [keys] = useLoad(() => listAccountKeys(account.id), [account.id]);
 
   const shown = COLUMNS.filter((c) => columns.includes(c.name));
-  const query: ListQuery = { keyId, state, expiry, q, sort: sort.key, order: sort.order, columns: [...new Set([...ALWAYS, ...shown.map((c) => c.name), 'product', 'key'] as Column[])] };
+  const query: ListQuery = { keyId, product, state, expiry, q, sort: sort.key, order: sort.order, columns: [...new Set([...ALWAYS, ...shown.map((c) => c.name), 'product', 'key'] as Column[])] };
   const exportQuery: ListQuery = { ...query, columns: shown.map((c) => c.name) };
   const cursor = cursors[cursors.length - 1] ?? null;
-  const [page, reload] = useLoad(() => listInstallations(account.id, query, cursor, PAGE_SIZE), [account.id, keyId, state, expiry, q, sort.key, sort.order, columns.join(), cursor]);
+  const [page, reload] = useLoad(() => listInstallations(account.id, query, cursor, PAGE_SIZE), [account.id, keyId, product, state, expiry, q, sort.key, sort.order, columns.join(), cursor]);
 
   // A new filter, search or order starts again at the first page with nothing selected.
   useEffect(() => {
     setCursors([null]);
     setSelected(new Set());
-  }, [account.id, keyId, state, expiry, q, sort.key, sort.order]);
+  }, [account.id, keyId, product, state, expiry, q, sort.key, sort.order]);
 
   const rows = page.status === 'ready' ? page.data.items : [];
   const chosen = rows.filter((r) => selected.has(r.id));
   const keyName = keys.status === 'ready' ? keys.data.find((k) => k.id === keyId) : undefined;
+  const productName = product ? (rows.find((r) => r.product?.code === product)?.product?.name ?? product) : null;
+  const of = keyName?.name ?? productName;
 
   const chooseColumns = (next: Column[]) => {
     localStorage.setItem(COLUMNS_KEY, JSON.stringify(next));
@@ -216,7 +218,12 @@ export function Installations({ keyId }: { keyId: string | null }) {
       </nav>
       <div className="page-head page-head-actions">
         <div>
-          <h1>Installations{keyName ? ` of ${keyName.name}` : ''}</h1>
+          <h1>Installations{of ? ` of ${of}` : ''}</h1>
+          {product && (
+            <p>
+              <Link href="/installations">Show the installations of all products</Link>
+            </p>
+          )}
           <p className="muted">The computers, farms and proxy servers that activated with the license keys of {account.name}.</p>
         </div>
         <div className="head-links">

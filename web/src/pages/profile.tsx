@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { api, ApiError, type SessionRow, type User } from '../api';
+import { api, ApiError, errorMessage, type SessionRow, type User } from '../api';
 import { FormError, rules, TextField, useForm } from '../forms';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
-import { Load, useLoad } from '../ui';
+import { Dialog, Load, useLoad } from '../ui';
 
 function ProfileForm() {
   const session = useSession();
@@ -107,6 +107,132 @@ function Sessions() {
   );
 }
 
+interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** A fresh form after each token, so the emptied name is not flagged. */
+function CreateToken({ onCreated }: { onCreated(token: { name: string; token: string }): void }) {
+  const form = useForm({ name: '' }, { name: (v) => rules.required(v) ?? (v.trim().length > 100 ? 'must be at most 100 characters' : null) });
+  return (
+    <form
+      noValidate
+      onSubmit={form.submit(async ({ name }) => {
+        const t = await api<ApiToken & { token: string }>('POST', '/me/api-tokens', { name: name.trim() });
+        onCreated({ name: t.name, token: t.token });
+      })}
+    >
+      <FormError message={form.formError} />
+      <div className="row row-action">
+        <TextField label="Token name" hint="Where you will use it, for example “Nightly export”" field={form.field('name')} />
+        <button className="button primary" disabled={form.submitting}>
+          Create token
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Tokens for integrations and the CLI: the secret is shown once, right after it is made. */
+function ApiTokens() {
+  const [state, reload] = useLoad(() => api<{ items: ApiToken[] }>('GET', '/me/api-tokens'), []);
+  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
+  const [revoking, setRevoking] = useState<ApiToken | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [generation, setGeneration] = useState(0);
+  return (
+    <div className="panel">
+      <h2 id="tokens-title">API tokens</h2>
+      <p className="muted">For scripts and the keyline command line: a token acts as you, in every account you belong to. Send it as <code>Authorization: Bearer …</code>.</p>
+      <CreateToken
+        key={generation}
+        onCreated={(t) => {
+          setNotice(null);
+          setCreated(t);
+          setGeneration((g) => g + 1);
+          reload();
+        }}
+      />
+      {created && (
+        <div className="notice token-once" role="status">
+          <p>
+            Copy the token <strong>{created.name}</strong> now; it is not shown again:
+          </p>
+          <code className="token" aria-label="New API token">
+            {created.token}
+          </code>
+          <button type="button" className="button secondary small" onClick={() => navigator.clipboard?.writeText(created.token).catch(() => undefined)}>
+            Copy
+          </button>
+        </div>
+      )}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <FormError message={error} />
+      <Load state={state} retry={reload} label="your API tokens">
+        {({ items }) =>
+          items.length === 0 ? (
+            <p className="muted">You have no API tokens.</p>
+          ) : (
+            <ul className="list" aria-labelledby="tokens-title">
+              {items.map((t) => (
+                <li key={t.id} className="list-row">
+                  <div className="list-main">
+                    <span>{t.name}</span>
+                    <button type="button" className="button link danger-text" aria-label={`Revoke ${t.name}`} onClick={() => (setError(null), setRevoking(t))}>
+                      Revoke
+                    </button>
+                  </div>
+                  <p className="muted small">
+                    created {formatDateTime(t.createdAt)} · {t.lastUsedAt ? `last used ${formatDateTime(t.lastUsedAt)}` : 'never used'}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Load>
+      {revoking && (
+        <Dialog title="Revoke API token" onClose={() => setRevoking(null)}>
+          <p>
+            Revoke <strong>{revoking.name}</strong>? Scripts using it stop working at once.
+          </p>
+          <div className="dialog-actions">
+            <button type="button" className="button secondary" onClick={() => setRevoking(null)} autoFocus>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button danger"
+              onClick={() => {
+                const t = revoking;
+                setRevoking(null);
+                api('DELETE', `/me/api-tokens/${t.id}`).then(
+                  () => {
+                    setCreated(null);
+                    setNotice(`${t.name} was revoked.`);
+                    reload();
+                  },
+                  (err: unknown) => setError(errorMessage(err)),
+                );
+              }}
+            >
+              Revoke token
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </div>
+  );
+}
+
 export function Profile() {
   return (
     <section className="narrow">
@@ -116,6 +242,7 @@ export function Profile() {
       <ProfileForm />
       <PasswordForm />
       <Sessions />
+      <ApiTokens />
     </section>
   );
 }

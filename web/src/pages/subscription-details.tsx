@@ -5,9 +5,16 @@ import { dateInputValue, DURATION_LABELS, formatDate, formatDateTime, KIND_LABEL
 import { Link } from '../router';
 import { useSession } from '../session';
 import { getSubscription } from '../subscription-data';
+import { KeyAdmins } from './key-admins';
+import { BuyMoreLicenses, RenameSubscription, RenewSubscription } from './subscription-actions';
 import { Badge, Dialog, Empty, Load, useLoad } from '../ui';
 
-type KeyDialog = { mode: 'create' } | { mode: 'edit'; key: LicenseKeyRow } | { mode: 'delete'; key: LicenseKeyRow };
+type KeyDialog =
+  | { mode: 'create' }
+  | { mode: 'edit'; key: LicenseKeyRow }
+  | { mode: 'delete'; key: LicenseKeyRow }
+  | { mode: 'admins'; key: LicenseKeyRow }
+  | { mode: 'rename' | 'renew' | 'buy' };
 
 const quotaRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 ? 'must be at least 1' : null);
 const dateRule = (v: string, all: { expires: string }) =>
@@ -145,6 +152,10 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
   const [dialog, setDialog] = useState<KeyDialog | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const canManage = account.id === accountId && account.role === 'admin';
+  const open = (next: KeyDialog) => {
+    setNotice(null);
+    setDialog(next);
+  };
   const finish = (message: string) => () => {
     setDialog(null);
     setNotice(message);
@@ -162,10 +173,23 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
           const productOf = (itemId: string) => d.products.find((p) => p.itemId === itemId);
           return (
             <>
-              <div className="page-head">
+              <div className="page-head page-head-actions">
                 <h1>
                   {s.name} <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge>
                 </h1>
+                {canManage && (
+                  <div className="head-links">
+                    <button type="button" className="button secondary small" onClick={() => open({ mode: 'rename' })}>
+                      Rename
+                    </button>
+                    <button type="button" className="button secondary small" onClick={() => open({ mode: 'renew' })}>
+                      Renew
+                    </button>
+                    <button type="button" className="button secondary small" onClick={() => open({ mode: 'buy' })}>
+                      Buy more licenses
+                    </button>
+                  </div>
+                )}
               </div>
               <dl className="facts">
                 <div>
@@ -232,7 +256,7 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
               <div className="section-head">
                 <h2 id="keys-title">License Keys</h2>
                 {canManage && (
-                  <button type="button" className="button primary" onClick={() => (setNotice(null), setDialog({ mode: 'create' }))}>
+                  <button type="button" className="button primary" onClick={() => open({ mode: 'create' })}>
                     Create License Key
                   </button>
                 )}
@@ -285,12 +309,17 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                               <Link className="button link" href={`/installations?keyId=${k.id}`} aria-label={`Installations of ${k.name}`}>
                                 Installations
                               </Link>
+                              {account.kind === 'business' && (
+                                <button type="button" className="button link" aria-label={`License Administrators of ${k.name}`} onClick={() => open({ mode: 'admins', key: k })}>
+                                  Administrators
+                                </button>
+                              )}
                               {k.kind !== 'primary' && (
                                 <>
-                                  <button type="button" className="button link" aria-label={`Edit ${k.name}`} onClick={() => (setNotice(null), setDialog({ mode: 'edit', key: k }))}>
+                                  <button type="button" className="button link" aria-label={`Edit ${k.name}`} onClick={() => open({ mode: 'edit', key: k })}>
                                     Edit
                                   </button>
-                                  <button type="button" className="button link danger-text" aria-label={`Delete ${k.name}`} onClick={() => (setNotice(null), setDialog({ mode: 'delete', key: k }))}>
+                                  <button type="button" className="button link danger-text" aria-label={`Delete ${k.name}`} onClick={() => open({ mode: 'delete', key: k })}>
                                     Delete
                                   </button>
                                 </>
@@ -339,6 +368,26 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                 </div>
               )}
 
+              {dialog?.mode === 'rename' && (
+                <Dialog title="Rename subscription" onClose={() => setDialog(null)}>
+                  <RenameSubscription details={d} accountId={accountId} onCancel={() => setDialog(null)} onDone={finish('The subscription was renamed.')} />
+                </Dialog>
+              )}
+              {dialog?.mode === 'renew' && (
+                <Dialog title="Renew subscription" onClose={() => setDialog(null)}>
+                  <RenewSubscription details={d} accountId={accountId} onCancel={() => setDialog(null)} onDone={finish('The subscription was renewed.')} />
+                </Dialog>
+              )}
+              {dialog?.mode === 'buy' && (
+                <Dialog title="Buy more licenses" onClose={() => setDialog(null)}>
+                  <BuyMoreLicenses details={d} accountId={accountId} onCancel={() => setDialog(null)} onDone={finish('The licenses were added.')} />
+                </Dialog>
+              )}
+              {dialog?.mode === 'admins' && (
+                <Dialog title={`License Administrators of ${dialog.key.name}`} onClose={() => setDialog(null)}>
+                  <KeyAdmins accountId={accountId} subscriptionId={s.id} keyRow={dialog.key} onClose={() => setDialog(null)} />
+                </Dialog>
+              )}
               {dialog?.mode === 'delete' && (
                 <Dialog title="Delete license key" onClose={() => setDialog(null)}>
                   <DeleteKey accountId={accountId} subscriptionId={s.id} keyRow={dialog.key} onCancel={() => setDialog(null)} onDone={finish(`${dialog.key.name} was deleted.`)} />

@@ -1,0 +1,130 @@
+import { useState } from 'react';
+import { accountPath, api, errorMessage, type LicenseKeyRow } from '../api';
+import { FormError, rules, SelectField, useForm } from '../forms';
+import { formatDate } from '../format';
+import { Empty, Load, useLoad } from '../ui';
+
+// The License Administrators of one key (capability 2): Regular Members who manage only the keys granted to them.
+
+interface KeyAdmin {
+  userId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  grantedAt: string;
+}
+
+interface Member {
+  userId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+}
+
+const personName = (p: { firstName: string; lastName: string; email: string }) => `${p.firstName} ${p.lastName}`.trim() || p.email;
+
+async function loadAdmins(base: string, accountId: string) {
+  const [admins, members] = await Promise.all([
+    api<{ items: KeyAdmin[] }>('GET', `${base}/admins`),
+    api<{ items: Member[] }>('GET', `${accountPath(accountId)}/members?role=member&status=active&limit=200`),
+  ]);
+  const granted = new Set(admins.items.map((a) => a.userId));
+  return { admins: admins.items, candidates: members.items.filter((m) => !granted.has(m.userId)) };
+}
+
+function GrantForm({ base, candidates, onGranted }: { base: string; candidates: Member[]; onGranted(member: Member): void }) {
+  const form = useForm({ userId: '' }, { userId: (v) => rules.required(v) && 'Choose a member' });
+  return (
+    <form
+      noValidate
+      className="grant-form"
+      onSubmit={form.submit(async ({ userId }) => {
+        await api('PUT', `${base}/admins/${encodeURIComponent(userId)}`);
+        onGranted(candidates.find((m) => m.userId === userId)!);
+      })}
+    >
+      <FormError message={form.formError} />
+      <SelectField label="Regular Member" hint="Account Administrators already manage every key" field={form.field('userId')}>
+        <option value="">Choose a member…</option>
+        {candidates.map((m) => (
+          <option key={m.userId} value={m.userId}>
+            {personName(m)} ({m.email})
+          </option>
+        ))}
+      </SelectField>
+      <button className="button primary" disabled={form.submitting}>
+        Make License Administrator
+      </button>
+    </form>
+  );
+}
+
+export function KeyAdmins({ accountId, subscriptionId, keyRow, onClose }: { accountId: string; subscriptionId: string; keyRow: LicenseKeyRow; onClose(): void }) {
+  const base = `${accountPath(accountId)}/subscriptions/${encodeURIComponent(subscriptionId)}/keys/${encodeURIComponent(keyRow.id)}`;
+  const [state, reload] = useLoad(() => loadAdmins(base, accountId), [base, accountId]);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const done = (message: string) => {
+    setError(null);
+    setNotice(message);
+    reload();
+  };
+  return (
+    <>
+      <p className="muted">License Administrators see this key, its installations and invitations, and manage them; nothing else of the account.</p>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <FormError message={error} />
+      <Load state={state} retry={reload} label="the License Administrators">
+        {({ admins, candidates }) => (
+          <>
+            {admins.length === 0 ? (
+              <Empty>
+                <p>No License Administrators yet.</p>
+              </Empty>
+            ) : (
+              <ul className="list" aria-label="License Administrators">
+                {admins.map((a) => (
+                  <li key={a.userId} className="list-row">
+                    <div className="list-main">
+                      <span>
+                        {personName(a)} <span className="muted">{a.email}</span>
+                      </span>
+                      <button
+                        type="button"
+                        className="button link danger-text"
+                        aria-label={`Remove ${personName(a)}`}
+                        onClick={() =>
+                          api('DELETE', `${base}/admins/${encodeURIComponent(a.userId)}`).then(
+                            () => done(`${personName(a)} no longer manages ${keyRow.name}.`),
+                            (err: unknown) => setError(errorMessage(err)),
+                          )
+                        }
+                      >
+                        Remove
+                      </button>
+                    </div>
+                    <p className="muted small">since {formatDate(a.grantedAt)}</p>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {candidates.length === 0 ? (
+              <p className="muted">Every Regular Member of the account already manages this key; invite more users from the Users page.</p>
+            ) : (
+              <GrantForm key={admins.length} base={base} candidates={candidates} onGranted={(m) => done(`${personName(m)} now manages ${keyRow.name}.`)} />
+            )}
+          </>
+        )}
+      </Load>
+      <div className="dialog-actions">
+        <button type="button" className="button secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,138 @@
+import { accountPath, api, type SubscriptionDetails } from '../api';
+import { FormError, rules, SelectField, TextField, useForm } from '../forms';
+import { DURATION_LABELS, formatDate } from '../format';
+import { Load, useLoad } from '../ui';
+
+// The subscription-wide actions of its details page (capability 3), each the body of a dialog.
+
+type Duration = keyof typeof DURATION_LABELS;
+
+interface ActionProps {
+  details: SubscriptionDetails;
+  accountId: string;
+  onDone(): void;
+  onCancel(): void;
+}
+
+const subscriptionUrl = (accountId: string, subscriptionId: string) => `${accountPath(accountId)}/subscriptions/${encodeURIComponent(subscriptionId)}`;
+
+function Actions({ label, busy, onCancel }: { label: string; busy: boolean; onCancel(): void }) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="button secondary" onClick={onCancel}>
+        Cancel
+      </button>
+      <button className="button primary" disabled={busy}>
+        {label}
+      </button>
+    </div>
+  );
+}
+
+const nameRule = (v: string) => rules.required(v) ?? (v.trim().length > 200 ? 'must be at most 200 characters' : null);
+
+export function RenameSubscription({ details, accountId, onDone, onCancel }: ActionProps) {
+  const form = useForm({ name: details.subscription.name }, { name: nameRule });
+  return (
+    <form
+      noValidate
+      onSubmit={form.submit(async ({ name }) => {
+        await api('PATCH', subscriptionUrl(accountId, details.subscription.id), { name: name.trim() });
+        onDone();
+      })}
+    >
+      <FormError message={form.formError} />
+      <TextField label="Name" hint="How the subscription appears in your lists" autoFocus field={form.field('name')} />
+      <Actions label="Save name" busy={form.submitting} onCancel={onCancel} />
+    </form>
+  );
+}
+
+/** The new expiration date for the chosen duration comes from the server, as the renewal will set it. */
+function RenewalQuote({ accountId, subscriptionId, duration }: { accountId: string; subscriptionId: string; duration: Duration }) {
+  const [quote, retry] = useLoad(
+    () => api<{ currentExpiresAt: string; newExpiresAt: string }>('GET', `${subscriptionUrl(accountId, subscriptionId)}/renewal-quote?duration=${duration}`),
+    [accountId, subscriptionId, duration],
+  );
+  return (
+    <div aria-live="polite">
+      <Load state={quote} retry={retry} label="the new expiration date">
+        {(q) => (
+          <dl className="facts quote">
+            <div>
+              <dt>Expires now</dt>
+              <dd>{formatDate(q.currentExpiresAt)}</dd>
+            </div>
+            <div>
+              <dt>New expiration date</dt>
+              <dd>{formatDate(q.newExpiresAt)}</dd>
+            </div>
+          </dl>
+        )}
+      </Load>
+    </div>
+  );
+}
+
+export function RenewSubscription({ details, accountId, onDone, onCancel }: ActionProps) {
+  const form = useForm({ duration: '1y' }, {});
+  const id = details.subscription.id;
+  return (
+    <form
+      noValidate
+      onSubmit={form.submit(async ({ duration }) => {
+        await api('POST', `${subscriptionUrl(accountId, id)}/renewals`, { duration });
+        onDone();
+      })}
+    >
+      <FormError message={form.formError} />
+      <SelectField label="Renew for" field={form.field('duration')}>
+        {(Object.keys(DURATION_LABELS) as Duration[]).map((d) => (
+          <option key={d} value={d}>
+            {DURATION_LABELS[d]}
+          </option>
+        ))}
+      </SelectField>
+      <RenewalQuote accountId={accountId} subscriptionId={id} duration={form.values.duration as Duration} />
+      <Actions label="Renew subscription" busy={form.submitting} onCancel={onCancel} />
+    </form>
+  );
+}
+
+const quantityRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 ? 'must be at least 1' : Number(v) > 1_000_000 ? 'must be at most 1000000' : null);
+
+export function BuyMoreLicenses({ details, accountId, onDone, onCancel }: ActionProps) {
+  const form = useForm({ itemId: details.products[0]?.itemId ?? '', quantity: '1' }, { itemId: rules.required, quantity: quantityRule }, { quantity: 'items.0.quantity' });
+  const chosen = details.products.find((p) => p.itemId === form.values.itemId);
+  return (
+    <form
+      noValidate
+      onSubmit={form.submit(async ({ quantity }) => {
+        if (!chosen) return;
+        await api('POST', `${subscriptionUrl(accountId, details.subscription.id)}/additions`, {
+          items: [{ productCode: chosen.productCode, licenseType: chosen.licenseType, quantity: Number(quantity) }],
+        });
+        onDone();
+      })}
+    >
+      <FormError message={form.formError} />
+      <SelectField label="Product" field={form.field('itemId')}>
+        {details.products.map((p) => (
+          <option key={p.itemId} value={p.itemId}>
+            {p.productName}
+            {p.licenseType ? ` (${p.licenseType})` : ''} · {p.quantity} now
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        label="Additional licenses"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        hint={chosen && /^\d+$/.test(form.values.quantity) ? `${chosen.quantity + Number(form.values.quantity)} licenses in all after the purchase` : undefined}
+        field={form.field('quantity')}
+      />
+      <Actions label="Buy licenses" busy={form.submitting} onCancel={onCancel} />
+    </form>
+  );
+}
