@@ -95,22 +95,25 @@ function Described({ id, hint, error, children, label }: Labelled & { id: string
   );
 }
 
+/** What every field's control carries: its value, and the error or hint that describes it. */
+function controlProps(id: string, field: FieldProps, hint: ReactNode) {
+  return {
+    id,
+    name: field.name,
+    value: field.value,
+    onBlur: field.onBlur,
+    'aria-invalid': field.error ? true : undefined,
+    'aria-describedby': field.error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+  };
+}
+
 type InputExtras = Omit<InputHTMLAttributes<HTMLInputElement>, 'name' | 'value' | 'onChange' | 'onBlur'>;
 
 export function TextField({ label, hint, field, ...input }: Labelled & { field: FieldProps } & InputExtras) {
   const id = useId();
   return (
     <Described id={id} label={label} hint={hint} error={field.error}>
-      <input
-        id={id}
-        name={field.name}
-        value={field.value}
-        onChange={(e) => field.onChange(e.target.value)}
-        onBlur={field.onBlur}
-        aria-invalid={field.error ? true : undefined}
-        aria-describedby={field.error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        {...input}
-      />
+      <input {...controlProps(id, field, hint)} onChange={(e) => field.onChange(e.target.value)} {...input} />
     </Described>
   );
 }
@@ -121,16 +124,7 @@ export function SelectField({ label, hint, field, children, ...select }: Labelle
   const id = useId();
   return (
     <Described id={id} label={label} hint={hint} error={field.error}>
-      <select
-        id={id}
-        name={field.name}
-        value={field.value}
-        onChange={(e) => field.onChange(e.target.value)}
-        onBlur={field.onBlur}
-        aria-invalid={field.error ? true : undefined}
-        aria-describedby={field.error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        {...select}
-      >
+      <select {...controlProps(id, field, hint)} onChange={(e) => field.onChange(e.target.value)} {...select}>
         {children}
       </select>
     </Described>

@@ -77,3 +77,29 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
 export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
+
+/** A labelled choice of a list's toolbar (Display, Arrange by...): one value out of fixed pairs. */
+export function ChoiceFilter<V extends string>({
+  label,
+  value,
+  choices,
+  onChange,
+}: {
+  label: string;
+  value: V;
+  choices: readonly (readonly [V, string])[];
+  onChange(value: NoInfer<V>): void;
+}) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value as V)}>
+        {choices.map(([choice, text]) => (
+          <option key={choice} value={choice}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

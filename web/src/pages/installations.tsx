@@ -17,7 +17,7 @@ import {
 import { keyLabel, listAccountKeys, type KeyChoice } from '../key-data';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import { Badge, Dialog, Empty, Load, useLoad } from '../ui';
+import { Badge, ChoiceFilter, Dialog, Empty, Load, useLoad } from '../ui';
 import { InstallationDialog } from './installation-details';
 
 const PAGE_SIZE = 50;
@@ -252,26 +252,8 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
               ))}
           </select>
         </label>
-        <label>
-          Computers
-          <select value={state} onChange={(e) => setState(e.target.value as StateFilter)}>
-            {STATES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Display
-          <select value={expiry} onChange={(e) => setExpiry(e.target.value as ExpiryFilter)}>
-            {EXPIRIES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter label="Computers" value={state} choices={STATES} onChange={setState} />
+        <ChoiceFilter label="Display" value={expiry} choices={EXPIRIES} onChange={setExpiry} />
         <form
           role="search"
           className="search"

@@ -4,7 +4,7 @@ import { formatDate, STATUS_LABELS } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { listSubscriptions, subscriptionHref, type Filter, type Sort } from '../subscription-data';
-import { Badge, Empty, Load, useLoad } from '../ui';
+import { Badge, ChoiceFilter, Empty, Load, useLoad } from '../ui';
 
 const FILTERS: [Filter, string][] = [
   ['all', 'All'],
@@ -39,26 +39,8 @@ export function Subscriptions() {
         <h1>Subscriptions</h1>
       </div>
       <div className="toolbar">
-        <label>
-          Display
-          <select value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
-            {FILTERS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Arrange by
-          <select value={arrange} onChange={(e) => setArrange(e.target.value)}>
-            {ARRANGEMENTS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter label="Display" value={filter} choices={FILTERS} onChange={setFilter} />
+        <ChoiceFilter label="Arrange by" value={arrange} choices={ARRANGEMENTS} onChange={setArrange} />
       </div>
       <Load state={state} retry={retry} label="subscriptions">
         {(page) => {
