@@ -276,6 +276,8 @@ describe('the web portal', () => {
     const memberNav = member.getByRole('navigation', { name: 'Main' });
     await memberNav.getByRole('link', { name: 'Dashboard' }).waitFor();
     expect(await memberNav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await memberNav.getByRole('link', { name: 'Dashboard' }).click();
+    await member.getByRole('heading', { name: 'Licenses are managed by the administrators' }).waitFor();
     await member.goto('/users');
     await member.getByRole('heading', { name: 'Administrators only' }).waitFor();
 

@@ -1,4 +1,4 @@
-import { accountPath, api, type SubscriptionDetails, type SubscriptionProduct } from '../api';
+import { accountPath, api, ApiError, type SubscriptionDetails, type SubscriptionProduct } from '../api';
 import { formatDate, STATUS_LABELS } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -85,8 +85,14 @@ function InstallationCounts({ accountId, card }: { accountId: string; card: Prod
 export function Dashboard() {
   const { account } = useSession();
   const [state, retry] = useLoad(async () => {
-    const page = await listSubscriptions(account.id, { filter: 'all', sort: 'expires_at', order: 'asc', limit: 200 });
-    return productCards(await Promise.all(page.items.map((s) => getSubscription(account.id, s.id))));
+    try {
+      const page = await listSubscriptions(account.id, { filter: 'all', sort: 'expires_at', order: 'asc', limit: 200 });
+      return productCards(await Promise.all(page.items.map((s) => getSubscription(account.id, s.id))));
+    } catch (err) {
+      // A regular member sees no licenses: that is the account's design, not a failure to retry.
+      if (err instanceof ApiError && err.code === 'forbidden') return null;
+      throw err;
+    }
   }, [account.id]);
 
   return (
@@ -97,7 +103,12 @@ export function Dashboard() {
       </div>
       <Load state={state} retry={retry} label="your products">
         {(cards) =>
-          cards.length === 0 ? (
+          cards === null ? (
+            <Empty>
+              <h2>Licenses are managed by the administrators</h2>
+              <p>As a member of {account.name} you see the account, not its subscriptions; ask an account administrator for access.</p>
+            </Empty>
+          ) : cards.length === 0 ? (
             <Empty>
               <h2>No products yet</h2>
               <p>Register the license key from your order email to see your subscription here.</p>
