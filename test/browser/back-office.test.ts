@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { launchChromium, screenshot } from './browser.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
 
 let server: ServerProcess;
 let browser: Browser;
-let dataDir: string;
+let portal: PortalServer;
 let operatorPassword: string;
 const stamp = Date.now();
 const buyer = `buyer.${stamp}@example.com`;
@@ -43,20 +40,15 @@ async function signIn(context: BrowserContext, email: string, password: string):
 const backOffice = (page: Page) => page.getByRole('navigation', { name: 'Back office' });
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'keyline-back-office-'));
-  server = await startServerProcess({ KEYLINE_DATA_DIR: dataDir });
-  const printed = server.output().match(/password:\s+(\S+)/)?.[1];
-  if (!printed) throw new Error(`the server printed no operator login:\n${server.output()}`);
-  operatorPassword = printed;
+  portal = await startPortalServer('back-office');
+  ({ server, operatorPassword } = portal);
   await signUpCustomer();
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
-  killServerProcesses();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await portal?.stop();
 });
 
 describe('the back office', () => {

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { request, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { launchChromium, screenshot } from './browser.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
 
 let server: ServerProcess;
 let browser: Browser;
+let portal: PortalServer;
 let dataDir: string;
 let licenseKey: string;
 let operatorPassword: string;
@@ -60,20 +60,15 @@ function agent(...args: string[]): Promise<{ code: number | null; json: { ok: bo
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'keyline-portal-'));
-  server = await startServerProcess({ KEYLINE_DATA_DIR: dataDir });
-  const printed = server.output().match(/password:\s+(\S+)/)?.[1];
-  if (!printed) throw new Error(`the server printed no operator login:\n${server.output()}`);
-  operatorPassword = printed;
+  portal = await startPortalServer('portal');
+  ({ server, operatorPassword, dataDir } = portal);
   licenseKey = await issueOrder(server.url, { channel: 'reseller', duration: '1y' });
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
-  killServerProcesses();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await portal?.stop();
 });
 
 describe('the web portal', () => {

@@ -103,3 +103,18 @@ export function ChoiceFilter<V extends string>({
     </label>
   );
 }
+
+/** "← Previous · Page N · Next →" under a cursor-paged list; `onNext` is absent on the last page. */
+export function PagerNav({ label, page, onPrevious, onNext }: { label: string; page: number; onPrevious: (() => void) | null; onNext: (() => void) | null }) {
+  return (
+    <nav className="pager" aria-label={label}>
+      <button type="button" className="button secondary small" disabled={!onPrevious} onClick={() => onPrevious?.()}>
+        ← Previous
+      </button>
+      <span aria-live="polite">Page {page}</span>
+      <button type="button" className="button secondary small" disabled={!onNext} onClick={() => onNext?.()}>
+        Next →
+      </button>
+    </nav>
+  );
+}

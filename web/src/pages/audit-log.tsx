@@ -3,7 +3,7 @@ import { accountPath, api, downloadHref } from '../api';
 import { formatDateTime } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
-import { Empty, Load, useLoad } from '../ui';
+import { Empty, Load, PagerNav, useLoad } from '../ui';
 
 interface AuditEvent {
   id: string;
@@ -129,15 +129,12 @@ export function AuditLog() {
                   </tbody>
                 </table>
               </div>
-              <nav className="pager" aria-label="Pages">
-                <button type="button" className="button secondary small" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                  ← Newer
-                </button>
-                <span className="muted">Page {cursors.length}</span>
-                <button type="button" className="button secondary small" disabled={!nextCursor} onClick={() => setCursors((c) => [...c, nextCursor])}>
-                  Older →
-                </button>
-              </nav>
+              <PagerNav
+                label="Pages"
+                page={cursors.length}
+                onPrevious={cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : null}
+                onNext={nextCursor ? () => setCursors((c) => [...c, nextCursor]) : null}
+              />
             </>
           )
         }

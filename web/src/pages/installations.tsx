@@ -17,7 +17,7 @@ import {
 import { keyLabel, listAccountKeys, type KeyChoice } from '../key-data';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import { Badge, ChoiceFilter, Dialog, Empty, Load, useLoad } from '../ui';
+import { Badge, ChoiceFilter, Dialog, Empty, Load, PagerNav, useLoad } from '../ui';
 import { InstallationDialog } from './installation-details';
 
 const PAGE_SIZE = 50;
@@ -395,15 +395,12 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
                   </tbody>
                 </table>
               </div>
-              <nav className="pager" aria-label="Pages">
-                <button type="button" className="button secondary small" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                  ← Previous
-                </button>
-                <span className="muted">Page {cursors.length}</span>
-                <button type="button" className="button secondary small" disabled={!data.nextCursor} onClick={() => setCursors((c) => [...c, data.nextCursor])}>
-                  Next →
-                </button>
-              </nav>
+              <PagerNav
+                label="Pages"
+                page={cursors.length}
+                onPrevious={cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : null}
+                onNext={data.nextCursor ? () => setCursors((c) => [...c, data.nextCursor]) : null}
+              />
             </>
           );
         }}

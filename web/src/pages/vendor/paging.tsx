@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useLoad } from '../../ui';
+import { PagerNav, useLoad } from '../../ui';
 import type { Page } from './vendor-api';
 
 export const PAGE_SIZE = 25;
@@ -29,15 +29,5 @@ export function Pager<T>({ pages, label }: { pages: ReturnType<typeof usePages<T
   const { state, pageNumber, previous, next } = pages;
   const nextCursor = state.status === 'ready' ? state.data.nextCursor : null;
   if (pageNumber === 1 && !nextCursor) return null;
-  return (
-    <nav className="pager" aria-label={`${label} pages`}>
-      <button type="button" className="button secondary small" disabled={!previous} onClick={() => previous?.()}>
-        ← Previous
-      </button>
-      <span aria-live="polite">Page {pageNumber}</span>
-      <button type="button" className="button secondary small" disabled={!nextCursor} onClick={() => nextCursor && next(nextCursor)}>
-        Next →
-      </button>
-    </nav>
-  );
+  return <PagerNav label={`${label} pages`} page={pageNumber} onPrevious={previous} onNext={nextCursor ? () => next(nextCursor) : null} />;
 }
