@@ -1,4 +1,6 @@
-import { useId, useState } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { api, apiCsv } from './api';
+import { SelectField, type FieldProps } from './forms';
 
 /** Addresses typed by hand (one per line, or separated by commas) or a CSV file chosen instead. */
 export type EmailSource = { kind: 'typed'; emails: string[] } | { kind: 'file'; name: string; csv: string };
@@ -55,9 +57,93 @@ export function EmailSourceField({ value, onChange, error }: { value: EmailSourc
 
 export const emailSourceRule = (source: EmailSource) => (source.kind === 'typed' && source.emails.length === 0 ? 'Type at least one email address or choose a CSV file' : null);
 
-export const LANGUAGES: [string, string][] = [
+/** How long an emailed invitation stays valid, as the server allows it. */
+export const daysRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 || Number(v) > 90 ? 'must be between 1 and 90 days' : null);
+
+/** What the server answers to a list of addresses: who was invited, who was skipped and why, which entries it refused. */
+export interface SendResult<Reason extends string> {
+  invited: { id: string; email: string }[];
+  skipped: { email: string; reason: Reason }[];
+  rejectedRows: { line: number; value: string; message: string }[];
+}
+
+/** An answer, and how its refused entries are counted: lines of a file, or entries of the typed list. */
+export interface Sent<R extends SendResult<string>> {
+  result: R;
+  entry: 'Line' | 'Entry';
+}
+
+/**
+ * The addresses of an invitation form and what sending them answered. `guard` wraps the form's
+ * submit handler: without an address the field says so and neither the form's rules nor the
+ * request run. `send` posts the typed list as JSON, or the chosen file as CSV with the options in
+ * the query.
+ */
+export function useEmailSource<R extends SendResult<string>>() {
+  const [source, setSource] = useState<EmailSource>({ kind: 'typed', emails: [] });
+  const [touched, setTouched] = useState(false);
+  const [sent, setSent] = useState<Sent<R> | null>(null);
+  return {
+    field: { value: source, onChange: setSource, error: touched ? emailSourceRule(source) : null },
+    sent,
+    guard: (submit: (event: FormEvent<HTMLFormElement>) => unknown) => (event: FormEvent<HTMLFormElement>) => {
+      setTouched(true);
+      if (emailSourceRule(source)) return event.preventDefault();
+      return submit(event);
+    },
+    send: async (base: string, options: Record<string, string | number>) => {
+      setSent(null);
+      const query = new URLSearchParams(Object.entries(options).map(([name, value]) => [name, String(value)]));
+      const result = source.kind === 'file' ? await apiCsv<R>(`${base}/csv?${query}`, source.csv) : await api<R>('POST', base, { ...options, emails: source.emails });
+      setSent({ result, entry: source.kind === 'file' ? 'Line' : 'Entry' });
+    },
+  };
+}
+
+/** "2 invited, 1 skipped": each address with what became of it; skip reasons in the page's words. */
+export function SentSummary<Reason extends string>({ sent, skipReasons, level: Heading }: { sent: Sent<SendResult<Reason>>; skipReasons: Record<Reason, string>; level: 'h2' | 'h3' }) {
+  const { invited, skipped, rejectedRows } = sent.result;
+  return (
+    <div className="results" role="status" aria-label="Invitations sent">
+      <Heading className="results-title">
+        {invited.length} invited{skipped.length ? `, ${skipped.length} skipped` : ''}
+        {rejectedRows.length ? `, ${rejectedRows.length} rejected` : ''}
+      </Heading>
+      <ul>
+        {invited.map((i) => (
+          <li key={i.id}>{i.email}: invited</li>
+        ))}
+        {skipped.map((s) => (
+          <li key={s.email}>
+            {s.email}: {skipReasons[s.reason]}
+          </li>
+        ))}
+        {rejectedRows.map((r) => (
+          <li key={r.line} className="danger-text">
+            {sent.entry} {r.line} “{r.value}”: {r.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const LANGUAGES: [string, string][] = [
   ['en', 'English'],
   ['de', 'Deutsch'],
   ['fr', 'Français'],
   ['es', 'Español'],
 ];
+
+/** The language the invitation emails are written in. */
+export function LanguageField({ field }: { field: FieldProps }) {
+  return (
+    <SelectField label="Email language" field={field}>
+      {LANGUAGES.map(([code, name]) => (
+        <option key={code} value={code}>
+          {name}
+        </option>
+      ))}
+    </SelectField>
+  );
+}

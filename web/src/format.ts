@@ -11,6 +11,11 @@ export const STATUS_LABELS = { active: 'Active', expiring_soon: 'Expiring soon',
 export const KIND_LABELS = { primary: 'Primary', dynamic: 'Dynamic', reserved: 'Reserved' } as const;
 export const ORDER_LABELS = { new: 'New subscription', renewal: 'Renewal', add_licenses: 'More licenses', trial: 'Trial' } as const;
 export const DURATION_LABELS = { '1m': '1 month', '1y': '1 year', '2y': '2 years', '3y': '3 years' } as const;
+export const ROLE_LABELS = { admin: 'Account Administrator', member: 'Regular Member' } as const;
+
+/** "10 × desktop-business, 5 × device-management (mobile)" */
+export const linesText = (items: readonly { productCode: string; licenseType: string | null; quantity: number }[]) =>
+  items.map((i) => `${i.quantity} × ${i.productCode}${i.licenseType ? ` (${i.licenseType})` : ''}`).join(', ');
 
 /** A date input's value (yyyy-mm-dd) for a date some days from today. */
 export function dateInputValue(daysFromToday: number): string {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { ApiError } from './api';
+import { errorMessage } from './api';
 
 export type Loaded<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; data: T };
 
@@ -13,13 +13,28 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
     setState((s) => (s.status === 'ready' ? s : { status: 'loading' }));
     run().then(
       (data) => current && setState({ status: 'ready', data }),
-      (err: unknown) => current && setState({ status: 'error', message: err instanceof ApiError ? err.message : 'Something went wrong' }),
+      (err: unknown) => current && setState({ status: 'error', message: errorMessage(err) }),
     );
     return () => {
       current = false;
     };
   }, [run, generation]);
   return [state, () => setGeneration((g) => g + 1)];
+}
+
+/** A request made from a list (revoke, block…): the list reloads after it, and a refusal is kept to show above the list. */
+export function useListAction(reload: () => void) {
+  const [error, setError] = useState<string | null>(null);
+  const run = async (request: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await request();
+      reload();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return { error, run };
 }
 
 /** Shows the loading and error states of a Loaded value, and the content once it is ready. */

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { accountPath, api, downloadHref } from '../api';
+import { DataTable } from '../data-table';
 import { formatDateTime } from '../format';
+import { CursorPager, usePages } from '../paging';
 import { Link } from '../router';
 import { useSession } from '../session';
-import { Empty, Load, PagerNav, useLoad } from '../ui';
+import { Empty, Load } from '../ui';
 
 interface AuditEvent {
   id: string;
@@ -45,14 +47,12 @@ export function AuditLog() {
   const { account } = useSession();
   const [draft, setDraft] = useState<Filter>(EMPTY);
   const [filter, setFilter] = useState<Filter>(EMPTY);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const [state, reload] = useLoad(() => {
+  const pages = usePages((cursor) => {
     const params = filterParams(filter);
     params.set('limit', '50');
     if (cursor) params.set('cursor', cursor);
     return api<{ items: AuditEvent[]; nextCursor: string | null }>('GET', `${accountPath(account.id)}/audit-events?${params}`);
-  }, [account.id, filter, cursor]);
+  }, [account.id, filter]);
 
   return (
     <section>
@@ -73,7 +73,9 @@ export function AuditLog() {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          setCursors([null]);
+          // Filtering again starts at the newest events, even with the same filter.
+          pages.cursors.restart();
+          pages.reload();
           setFilter(draft);
         }}
       >
@@ -95,7 +97,7 @@ export function AuditLog() {
         </label>
         <button className="button secondary">Filter</button>
       </form>
-      <Load state={state} retry={reload} label="the audit log">
+      <Load state={pages.state} retry={pages.reload} label="the audit log">
         {({ items, nextCursor }) =>
           items.length === 0 ? (
             <Empty>
@@ -103,38 +105,19 @@ export function AuditLog() {
             </Empty>
           ) : (
             <>
-              <div className="table-wrap">
-                <table aria-label="Audit events">
-                  <thead>
-                    <tr>
-                      <th scope="col">Time</th>
-                      <th scope="col">By</th>
-                      <th scope="col">Action</th>
-                      <th scope="col">Target</th>
-                      <th scope="col">Details</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((e) => (
-                      <tr key={e.id}>
-                        <td className="nowrap">{formatDateTime(e.createdAt)}</td>
-                        <td className="wrap">{e.actorEmail ?? <span className="muted">system</span>}</td>
-                        <td>
-                          <code>{e.action}</code>
-                        </td>
-                        <td>{e.targetType}</td>
-                        <td className="wrap small">{summary(e.details)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <PagerNav
-                label="Pages"
-                page={cursors.length}
-                onPrevious={cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : null}
-                onNext={nextCursor ? () => setCursors((c) => [...c, nextCursor]) : null}
+              <DataTable
+                label="Audit events"
+                rows={items}
+                rowKey={(e) => e.id}
+                columns={[
+                  { header: 'Time', className: 'nowrap', cell: (e) => formatDateTime(e.createdAt) },
+                  { header: 'By', className: 'wrap', cell: (e) => e.actorEmail ?? <span className="muted">system</span> },
+                  { header: 'Action', cell: (e) => <code>{e.action}</code> },
+                  { header: 'Target', cell: (e) => e.targetType },
+                  { header: 'Details', className: 'wrap small', cell: (e) => summary(e.details) },
+                ]}
               />
+              <CursorPager label="Pages" cursors={pages.cursors} nextCursor={nextCursor} />
             </>
           )
         }

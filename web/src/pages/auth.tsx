@@ -199,11 +199,7 @@ export function VerifyEmail() {
     <AuthCard title="Email confirmation" footer={state.status === 'working' ? undefined : onward}>
       {state.status === 'working' && <p role="status">Confirming your email address…</p>}
       {state.status === 'done' && <p role="status">Thank you: your email address is confirmed.</p>}
-      {state.status === 'failed' && (
-        <p className="form-error" role="alert">
-          {state.message}
-        </p>
-      )}
+      <FormError message={state.status === 'failed' ? state.message : null} />
     </AuthCard>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { accountPath, api, errorMessage } from '../api';
 import { COUNTRY_CODES, STATES } from '../countries';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
-import { countryName } from '../format';
+import { countryName, ROLE_LABELS } from '../format';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 import { Load, useLoad } from '../ui';
@@ -119,7 +119,7 @@ export function BusinessProfile() {
               </div>
               <div>
                 <dt>Your role</dt>
-                <dd>{p.membership.role === 'admin' ? 'Account Administrator' : 'Regular Member'}</dd>
+                <dd>{ROLE_LABELS[p.membership.role]}</dd>
               </div>
               <div>
                 <dt>Administrators</dt>
@@ -132,11 +132,7 @@ export function BusinessProfile() {
               <div className="panel">
                 <h2>Leave {p.account.name}</h2>
                 <p>You lose access to its subscriptions at once. An account needs at least one active administrator, so its only administrator cannot leave.</p>
-                {error && (
-                  <p className="form-error" role="alert">
-                    {error}
-                  </p>
-                )}
+                <FormError message={error} />
                 <button
                   type="button"
                   className="button danger"

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { accountPath, api } from '../api';
+import { DataTable } from '../data-table';
 import { FormError, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
 import { getInstallation, type InstallationDetails } from '../installation-data';
@@ -95,24 +96,16 @@ export function InstallationDialog({ accountId, installationId, onClose, onChang
               {d.usage.length === 0 ? (
                 <p className="muted">No usage reported yet.</p>
               ) : (
-                <div className="table-wrap short">
-                  <table aria-labelledby="usage-title">
-                    <thead>
-                      <tr>
-                        <th scope="col">Report date (UTC)</th>
-                        <th scope="col" className="num">Peak</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {d.usage.map((u) => (
-                        <tr key={u.date}>
-                          <td>{u.date}</td>
-                          <td className="num">{u.peak}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  short
+                  labelledBy="usage-title"
+                  rows={d.usage}
+                  rowKey={(u) => u.date}
+                  columns={[
+                    { header: 'Report date (UTC)', cell: (u) => u.date },
+                    { header: 'Peak', className: 'num', cell: (u) => u.peak },
+                  ]}
+                />
               )}
               <h3>Alias and notes</h3>
               <EditForm

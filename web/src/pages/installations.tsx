@@ -1,5 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { accountPath, downloadHref, errorMessage } from '../api';
+import { DataTable } from '../data-table';
+import { FormError } from '../forms';
 import { formatDate, formatDateTime } from '../format';
 import {
   actOnInstallations,
@@ -15,16 +17,29 @@ import {
   type StateFilter,
 } from '../installation-data';
 import { keyLabel, listAccountKeys, type KeyChoice } from '../key-data';
+import { CursorPager, useCursors } from '../paging';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import { Badge, ChoiceFilter, Dialog, Empty, Load, PagerNav, useLoad } from '../ui';
+import { Badge, ChoiceFilter, Dialog, Empty, Load, useLoad } from '../ui';
 import { InstallationDialog } from './installation-details';
 
 const PAGE_SIZE = 50;
 
-/** The columns a user may show, in the order the table shows them; the name is always there. */
-const COLUMNS: { name: Column; label: string; sort?: SortKey; cell(r: InstallationRow): ReactNode }[] = [
-  { name: 'name', label: 'Computer name', sort: 'name', cell: () => null },
+/** The columns a user may show, in the order the table shows them; the name is always there and opens the details. */
+const COLUMNS: { name: Column; label: string; sort?: SortKey; cell(r: InstallationRow, open: (id: string) => void): ReactNode }[] = [
+  {
+    name: 'name',
+    label: 'Computer name',
+    sort: 'name',
+    cell: (r, open) => (
+      <>
+        <button type="button" className="button link cell-link" onClick={() => open(r.id)}>
+          {displayName(r)}
+        </button>
+        {r.alias && r.name && <div className="muted small">{r.name}</div>}
+      </>
+    ),
+  },
   { name: 'state', label: 'State', cell: (r) => <StateBadge row={r} /> },
   { name: 'key', label: 'License key', cell: (r) => r.key?.name ?? <span className="muted">deleted</span> },
   { name: 'product', label: 'Product', cell: (r) => r.product?.name },
@@ -58,6 +73,7 @@ const EXPIRIES: [ExpiryFilter, string][] = [
   ['expiring_soon', 'Expiring soon'],
   ['expired', 'Expired'],
 ];
+const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
 const ACTION_LABELS: Record<BulkAction, string> = { deactivate: 'Deactivated', blacklist: 'Blacklisted', unblacklist: 'Removed from the blacklist', move: 'Moves at its next check-in' };
 
 function savedColumns(): Column[] {
@@ -159,7 +175,6 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
   const [q, setQ] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; order: 'asc' | 'desc' }>({ key: 'lastSeen', order: 'desc' });
   const [columns, setColumns] = useState<Column[]>(savedColumns);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ action: BulkAction; results: ActionResult[]; names: Map<string, string> } | null>(null);
@@ -171,14 +186,11 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
   const shown = COLUMNS.filter((c) => columns.includes(c.name));
   const query: ListQuery = { keyId, product, state, expiry, q, sort: sort.key, order: sort.order, columns: [...new Set([...ALWAYS, ...shown.map((c) => c.name), 'product', 'key'] as Column[])] };
   const exportQuery: ListQuery = { ...query, columns: shown.map((c) => c.name) };
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const [page, reload] = useLoad(() => listInstallations(account.id, query, cursor, PAGE_SIZE), [account.id, keyId, product, state, expiry, q, sort.key, sort.order, columns.join(), cursor]);
-
   // A new filter, search or order starts again at the first page with nothing selected.
-  useEffect(() => {
-    setCursors([null]);
-    setSelected(new Set());
-  }, [account.id, keyId, product, state, expiry, q, sort.key, sort.order]);
+  const listing = [account.id, keyId, product, state, expiry, q, sort.key, sort.order];
+  const cursors = useCursors(listing);
+  const [page, reload] = useLoad(() => listInstallations(account.id, query, cursors.cursor, PAGE_SIZE), [...listing, columns.join(), cursors.cursor]);
+  useEffect(() => setSelected(new Set()), listing);
 
   const rows = page.status === 'ready' ? page.data.items : [];
   const chosen = rows.filter((r) => selected.has(r.id));
@@ -304,11 +316,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
           Export CSV
         </a>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {outcome && <Results {...outcome} onDismiss={() => setOutcome(null)} />}
 
       <Load state={page} retry={reload} label="the installations">
@@ -334,73 +342,54 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
           const allChosen = data.items.every((r) => selected.has(r.id));
           return (
             <>
-              <div className="table-wrap">
-                <table aria-label="Installations" className="installations">
-                  <thead>
-                    <tr>
-                      <th scope="col" className="check">
-                        <input
-                          type="checkbox"
-                          aria-label="Select all on this page"
-                          checked={allChosen}
-                          onChange={() => setSelected(allChosen ? new Set() : new Set(data.items.map((r) => r.id)))}
-                        />
-                      </th>
-                      {shown.map((c) => (
-                        <th key={c.name} scope="col" aria-sort={c.sort && sort.key === c.sort ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
-                          {c.sort ? (
-                            <button type="button" className="sort" onClick={() => sortBy(c.sort!)}>
-                              {c.label}
-                              <span aria-hidden="true">{sort.key === c.sort ? (sort.order === 'asc' ? ' ↑' : ' ↓') : ' ↕'}</span>
-                            </button>
-                          ) : (
-                            c.label
-                          )}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((r) => (
-                      <tr key={r.id} aria-selected={selected.has(r.id)}>
-                        <td className="check">
-                          <input
-                            type="checkbox"
-                            aria-label={`Select ${displayName(r)}`}
-                            checked={selected.has(r.id)}
-                            onChange={() =>
-                              setSelected((s) => {
-                                const next = new Set(s);
-                                if (next.has(r.id)) next.delete(r.id);
-                                else next.add(r.id);
-                                return next;
-                              })
-                            }
-                          />
-                        </td>
-                        {shown.map((c) =>
-                          c.name === 'name' ? (
-                            <td key={c.name}>
-                              <button type="button" className="button link cell-link" onClick={() => setOpen(r.id)}>
-                                {displayName(r)}
-                              </button>
-                              {r.alias && r.name && <div className="muted small">{r.name}</div>}
-                            </td>
-                          ) : (
-                            <td key={c.name}>{c.cell(r)}</td>
-                          ),
-                        )}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <PagerNav
-                label="Pages"
-                page={cursors.length}
-                onPrevious={cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : null}
-                onNext={data.nextCursor ? () => setCursors((c) => [...c, data.nextCursor]) : null}
+              <DataTable
+                label="Installations"
+                className="installations"
+                rows={data.items}
+                rowKey={(r) => r.id}
+                selected={(r) => selected.has(r.id)}
+                columns={[
+                  {
+                    className: 'check',
+                    header: (
+                      <input
+                        type="checkbox"
+                        aria-label="Select all on this page"
+                        checked={allChosen}
+                        onChange={() => setSelected(allChosen ? new Set() : new Set(data.items.map((r) => r.id)))}
+                      />
+                    ),
+                    cell: (r) => (
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${displayName(r)}`}
+                        checked={selected.has(r.id)}
+                        onChange={() =>
+                          setSelected((s) => {
+                            const next = new Set(s);
+                            if (next.has(r.id)) next.delete(r.id);
+                            else next.add(r.id);
+                            return next;
+                          })
+                        }
+                      />
+                    ),
+                  },
+                  ...shown.map((c) => ({
+                    header: c.sort ? (
+                      <button type="button" className="sort" onClick={() => sortBy(c.sort!)}>
+                        {c.label}
+                        <span aria-hidden="true">{sort.key === c.sort ? (sort.order === 'asc' ? ' ↑' : ' ↓') : ' ↕'}</span>
+                      </button>
+                    ) : (
+                      c.label
+                    ),
+                    sort: c.sort && sort.key === c.sort ? ARIA_SORT[sort.order] : undefined,
+                    cell: (r: InstallationRow) => c.cell(r, setOpen),
+                  })),
+                ]}
               />
+              <CursorPager label="Pages" cursors={cursors} nextCursor={data.nextCursor} />
             </>
           );
         }}

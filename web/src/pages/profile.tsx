@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { api, ApiError, errorMessage, type SessionRow, type User } from '../api';
+import { api, errorMessage, type SessionRow, type User } from '../api';
 import { FormError, rules, TextField, useForm } from '../forms';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
-import { Dialog, Load, useLoad } from '../ui';
+import { Dialog, Load, useListAction, useLoad } from '../ui';
 
 function ProfileForm() {
   const session = useSession();
@@ -70,11 +70,11 @@ function PasswordForm() {
 
 function Sessions() {
   const [state, reload] = useLoad(() => api<{ items: SessionRow[] }>('GET', '/sessions'), []);
-  const [error, setError] = useState<string | null>(null);
+  const signOut = useListAction(reload);
   return (
     <div className="panel">
       <h2>Sessions</h2>
-      <FormError message={error} />
+      <FormError message={signOut.error} />
       <Load state={state} retry={reload} label="your sessions">
         {({ items }) => (
           <ul className="list">
@@ -88,13 +88,7 @@ function Sessions() {
                   {s.ip ?? 'unknown address'} · signed in {formatDateTime(s.createdAt)} · last seen {formatDateTime(s.lastSeenAt)}
                 </p>
                 {!s.current && (
-                  <button
-                    type="button"
-                    className="button secondary small"
-                    onClick={() =>
-                      api('DELETE', `/sessions/${s.id}`).then(reload, (err: unknown) => setError(err instanceof ApiError ? err.message : 'Something went wrong'))
-                    }
-                  >
+                  <button type="button" className="button secondary small" onClick={() => signOut.run(() => api('DELETE', `/sessions/${s.id}`))}>
                     Sign out this session
                   </button>
                 )}

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { accountPath, api, ApiError, type LicenseKeyRow, type SubscriptionDetails } from '../api';
+import { OrderKind, ProductName } from '../cells';
+import { DataTable } from '../data-table';
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../forms';
-import { dateInputValue, DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, ORDER_LABELS, STATUS_LABELS } from '../format';
+import { dateInputValue, formatDate, formatDateTime, KIND_LABELS, linesText, STATUS_LABELS } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { getSubscription } from '../subscription-data';
@@ -224,34 +226,19 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                 </div>
               </dl>
 
-              <h2>Products</h2>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Product</th>
-                      <th scope="col" className="num">Licenses</th>
-                      <th scope="col" className="num">Used</th>
-                      <th scope="col" className="num">Available in main pool</th>
-                      <th scope="col" className="num">Available in reserved keys</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.products.map((p) => (
-                      <tr key={p.itemId}>
-                        <td>
-                          {p.productName}
-                          {p.licenseType && <span className="muted"> ({p.licenseType})</span>}
-                        </td>
-                        <td className="num">{p.quantity}</td>
-                        <td className="num">{p.used}</td>
-                        <td className="num">{p.availableInMainPool}</td>
-                        <td className="num">{p.availableInReservedKeys}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <h2 id="products-title">Products</h2>
+              <DataTable
+                labelledBy="products-title"
+                rows={d.products}
+                rowKey={(p) => p.itemId}
+                columns={[
+                  { header: 'Product', cell: (p) => <ProductName product={p} /> },
+                  { header: 'Licenses', className: 'num', cell: (p) => p.quantity },
+                  { header: 'Used', className: 'num', cell: (p) => p.used },
+                  { header: 'Available in main pool', className: 'num', cell: (p) => p.availableInMainPool },
+                  { header: 'Available in reserved keys', className: 'num', cell: (p) => p.availableInReservedKeys },
+                ]}
+              />
 
               <div className="section-head">
                 <h2 id="keys-title">License Keys</h2>
@@ -272,100 +259,82 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                   <p>You see no license keys of this subscription.</p>
                 </Empty>
               ) : (
-                <div className="table-wrap">
-                  <table aria-labelledby="keys-title">
-                    <thead>
-                      <tr>
-                        <th scope="col">Name</th>
-                        <th scope="col">License key</th>
-                        <th scope="col">Type</th>
-                        <th scope="col" className="num">Quota</th>
-                        <th scope="col" className="num">Used</th>
-                        <th scope="col" className="num">Available</th>
-                        <th scope="col">Expires</th>
-                        {canManage && <th scope="col"><span className="visually-hidden">Actions</span></th>}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {d.keys.map((k) => (
-                        <tr key={k.id}>
-                          <td>
-                            {k.name}
-                            {d.products.length > 1 && <div className="muted small">{productOf(k.itemId)?.productName}</div>}
-                          </td>
-                          <td>
-                            <code>{k.key}</code>
-                          </td>
-                          <td>{KIND_LABELS[k.kind]}</td>
-                          <td className="num">{k.quota}</td>
-                          <td className="num">{k.used}</td>
-                          <td className="num">{k.available}</td>
-                          <td>
-                            {formatDate(k.expiresAt)}
-                            {k.renewsWithSubscription && k.kind !== 'primary' && <div className="muted small">with subscription</div>}
-                          </td>
-                          {canManage && (
-                            <td className="actions">
-                              <Link className="button link" href={`/installations?keyId=${k.id}`} aria-label={`Installations of ${k.name}`}>
-                                Installations
-                              </Link>
-                              {account.kind === 'business' && (
-                                <button type="button" className="button link" aria-label={`License Administrators of ${k.name}`} onClick={() => open({ mode: 'admins', key: k })}>
-                                  Administrators
+                <DataTable
+                  labelledBy="keys-title"
+                  rows={d.keys}
+                  rowKey={(k) => k.id}
+                  columns={[
+                    {
+                      header: 'Name',
+                      cell: (k) => (
+                        <>
+                          {k.name}
+                          {d.products.length > 1 && <div className="muted small">{productOf(k.itemId)?.productName}</div>}
+                        </>
+                      ),
+                    },
+                    { header: 'License key', cell: (k) => <code>{k.key}</code> },
+                    { header: 'Type', cell: (k) => KIND_LABELS[k.kind] },
+                    { header: 'Quota', className: 'num', cell: (k) => k.quota },
+                    { header: 'Used', className: 'num', cell: (k) => k.used },
+                    { header: 'Available', className: 'num', cell: (k) => k.available },
+                    {
+                      header: 'Expires',
+                      cell: (k) => (
+                        <>
+                          {formatDate(k.expiresAt)}
+                          {k.renewsWithSubscription && k.kind !== 'primary' && <div className="muted small">with subscription</div>}
+                        </>
+                      ),
+                    },
+                  ]}
+                  actions={
+                    canManage
+                      ? (k) => (
+                          <>
+                            <Link className="button link" href={`/installations?keyId=${k.id}`} aria-label={`Installations of ${k.name}`}>
+                              Installations
+                            </Link>
+                            {account.kind === 'business' && (
+                              <button type="button" className="button link" aria-label={`License Administrators of ${k.name}`} onClick={() => open({ mode: 'admins', key: k })}>
+                                Administrators
+                              </button>
+                            )}
+                            {k.kind !== 'primary' && (
+                              <>
+                                <button type="button" className="button link" aria-label={`Edit ${k.name}`} onClick={() => open({ mode: 'edit', key: k })}>
+                                  Edit
                                 </button>
-                              )}
-                              {k.kind !== 'primary' && (
-                                <>
-                                  <button type="button" className="button link" aria-label={`Edit ${k.name}`} onClick={() => open({ mode: 'edit', key: k })}>
-                                    Edit
-                                  </button>
-                                  <button type="button" className="button link danger-text" aria-label={`Delete ${k.name}`} onClick={() => open({ mode: 'delete', key: k })}>
-                                    Delete
-                                  </button>
-                                </>
-                              )}
-                            </td>
-                          )}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                                <button type="button" className="button link danger-text" aria-label={`Delete ${k.name}`} onClick={() => open({ mode: 'delete', key: k })}>
+                                  Delete
+                                </button>
+                              </>
+                            )}
+                          </>
+                        )
+                      : undefined
+                  }
+                />
               )}
 
-              <h2>Order history</h2>
+              <h2 id="orders-title">Order history</h2>
               {d.orders.length === 0 ? (
                 <Empty>
                   <p>No orders recorded.</p>
                 </Empty>
               ) : (
-                <div className="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Order</th>
-                        <th scope="col">Date</th>
-                        <th scope="col">Kind</th>
-                        <th scope="col">Items</th>
-                        <th scope="col">New expiration</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {d.orders.map((o) => (
-                        <tr key={o.number}>
-                          <td>#{o.number}</td>
-                          <td>{formatDateTime(o.createdAt)}</td>
-                          <td>
-                            {ORDER_LABELS[o.kind]}
-                            {o.duration && <span className="muted"> · {DURATION_LABELS[o.duration]}</span>}
-                          </td>
-                          <td>{o.items.map((i) => `${i.quantity} × ${i.productCode}${i.licenseType ? ` (${i.licenseType})` : ''}`).join(', ')}</td>
-                          <td>{formatDate(o.newExpiresAt)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  labelledBy="orders-title"
+                  rows={d.orders}
+                  rowKey={(o) => o.number}
+                  columns={[
+                    { header: 'Order', cell: (o) => `#${o.number}` },
+                    { header: 'Date', cell: (o) => formatDateTime(o.createdAt) },
+                    { header: 'Kind', cell: (o) => <OrderKind order={o} /> },
+                    { header: 'Items', cell: (o) => linesText(o.items) },
+                    { header: 'New expiration', cell: (o) => formatDate(o.newExpiresAt) },
+                  ]}
+                />
               )}
 
               {dialog?.mode === 'rename' && (

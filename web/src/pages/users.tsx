@@ -1,9 +1,12 @@
 import { useState } from 'react';
-import { accountPath, api, ApiError } from '../api';
+import { accountPath, api } from '../api';
+import { MemberRole } from '../cells';
+import { DataTable } from '../data-table';
+import { FormError } from '../forms';
 import { formatDate } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
-import { Badge, Dialog, Empty, Load, useLoad } from '../ui';
+import { Dialog, Empty, Load, useListAction, useLoad } from '../ui';
 import { InviteMembers, MemberNotes, OpenInvitations } from './user-invitations';
 
 interface Member {
@@ -17,12 +20,13 @@ interface Member {
   joinedAt: string;
 }
 
+const personName = (m: Member) => `${m.firstName} ${m.lastName}`;
+
 /** The business account's members: administrators promote, demote, block and unblock them here. */
 export function Users() {
   const { account, user } = useSession();
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<Member | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [invitationsVersion, setInvitationsVersion] = useState(0);
@@ -32,16 +36,12 @@ export function Users() {
     return api<{ items: Member[] }>('GET', `${accountPath(account.id)}/members?${params}`);
   }, [account.id, query]);
 
-  const act = (method: 'PATCH' | 'POST' | 'DELETE', path: string, body?: unknown) => async () => {
-    setError(null);
-    try {
+  const action = useListAction(reload);
+  const act = (method: 'PATCH' | 'POST' | 'DELETE', path: string, body?: unknown) => () =>
+    action.run(async () => {
       await api(method, `${accountPath(account.id)}/members/${path}`, body);
       setRemoving(null);
-      reload();
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Something went wrong');
-    }
-  };
+    });
 
   return (
     <section>
@@ -75,11 +75,7 @@ export function Users() {
         </label>
         <button className="button secondary">Search</button>
       </form>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={action.error} />
       <Load state={state} retry={reload} label="the members">
         {({ items }) =>
           items.length === 0 ? (
@@ -87,64 +83,48 @@ export function Users() {
               <p>{query ? `No member matches “${query}”.` : 'This account has no members yet.'}</p>
             </Empty>
           ) : (
-            <div className="table-wrap">
-              <table aria-label="Members">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Email</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Joined</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((m) => {
-                    const name = `${m.firstName} ${m.lastName}`;
-                    const self = m.userId === user.id;
-                    return (
-                      <tr key={m.userId}>
-                        <td>
-                          {name} {self && <span className="muted">(you)</span>}
-                          {m.notes && <div className="muted small">{m.notes}</div>}
-                        </td>
-                        <td>{m.email}</td>
-                        <td>
-                          {m.role === 'admin' ? 'Account Administrator' : 'Regular Member'}
-                          {m.status === 'blocked' && (
-                            <>
-                              {' '}
-                              <Badge tone="suspended">Blocked</Badge>
-                            </>
-                          )}
-                        </td>
-                        <td>{formatDate(m.joinedAt)}</td>
-                        <td className="actions">
-                          <button type="button" className="button link" aria-label={`Notes on ${name}`} onClick={() => setEditing(m)}>
-                            Notes
-                          </button>
-                          {!self && (
-                            <>
-                              <button type="button" className="button link" aria-label={`${m.role === 'admin' ? 'Make regular member' : 'Make administrator'}: ${name}`} onClick={act('PATCH', m.userId, { role: m.role === 'admin' ? 'member' : 'admin' })}>
-                                {m.role === 'admin' ? 'Make member' : 'Make admin'}
-                              </button>
-                              <button type="button" className="button link danger-text" aria-label={`${m.status === 'blocked' ? 'Unblock' : 'Block'} ${name}`} onClick={act('POST', `${m.userId}/${m.status === 'blocked' ? 'unblock' : 'block'}`)}>
-                                {m.status === 'blocked' ? 'Unblock' : 'Block'}
-                              </button>
-                              <button type="button" className="button link danger-text" aria-label={`Remove ${name}`} onClick={() => setRemoving(m)}>
-                                Remove
-                              </button>
-                            </>
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label="Members"
+              rows={items}
+              rowKey={(m) => m.userId}
+              columns={[
+                {
+                  header: 'Name',
+                  cell: (m) => (
+                    <>
+                      {personName(m)} {m.userId === user.id && <span className="muted">(you)</span>}
+                      {m.notes && <div className="muted small">{m.notes}</div>}
+                    </>
+                  ),
+                },
+                { header: 'Email', cell: (m) => m.email },
+                { header: 'Role', cell: (m) => <MemberRole member={m} /> },
+                { header: 'Joined', cell: (m) => formatDate(m.joinedAt) },
+              ]}
+              actions={(m) => {
+                const name = personName(m);
+                return (
+                  <>
+                    <button type="button" className="button link" aria-label={`Notes on ${name}`} onClick={() => setEditing(m)}>
+                      Notes
+                    </button>
+                    {m.userId !== user.id && (
+                      <>
+                        <button type="button" className="button link" aria-label={`${m.role === 'admin' ? 'Make regular member' : 'Make administrator'}: ${name}`} onClick={act('PATCH', m.userId, { role: m.role === 'admin' ? 'member' : 'admin' })}>
+                          {m.role === 'admin' ? 'Make member' : 'Make admin'}
+                        </button>
+                        <button type="button" className="button link danger-text" aria-label={`${m.status === 'blocked' ? 'Unblock' : 'Block'} ${name}`} onClick={act('POST', `${m.userId}/${m.status === 'blocked' ? 'unblock' : 'block'}`)}>
+                          {m.status === 'blocked' ? 'Unblock' : 'Block'}
+                        </button>
+                        <button type="button" className="button link danger-text" aria-label={`Remove ${name}`} onClick={() => setRemoving(m)}>
+                          Remove
+                        </button>
+                      </>
+                    )}
+                  </>
+                );
+              }}
+            />
           )
         }
       </Load>

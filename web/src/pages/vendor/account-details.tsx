@@ -1,9 +1,12 @@
 import { useState } from 'react';
 import { ApiError } from '../../api';
-import { countryName, formatDate, STATUS_LABELS } from '../../format';
+import { MemberRole } from '../../cells';
+import { DataTable } from '../../data-table';
+import { FormError } from '../../forms';
+import { countryName, formatDate, linesText, STATUS_LABELS } from '../../format';
 import { Link } from '../../router';
 import { Badge, Empty, Load, useLoad } from '../../ui';
-import { CHANNEL_LABELS, linesText, vendor, type Account } from './vendor-api';
+import { CHANNEL_LABELS, vendor, type Account } from './vendor-api';
 
 /** The on/off switch of offline activation; the server audits each change in the account's log. */
 function OfflineActivation({ account, onChanged }: { account: Account; onChanged(): void }) {
@@ -44,11 +47,7 @@ function OfflineActivation({ account, onChanged }: { account: Account; onChanged
       <p className="hint" id="offline-hint">
         Lets this customer's installations activate with files carried by hand, for machines without internet access.
       </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </div>
   );
 }
@@ -95,38 +94,25 @@ export function AccountDetailsPage({ accountId }: { accountId: string }) {
             {members.length === 0 ? (
               <Empty>This account has no members.</Empty>
             ) : (
-              <div className="table-wrap">
-                <table className="stack" aria-label="Members">
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Email</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Joined</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {members.map((m) => (
-                      <tr key={m.userId}>
-                        <td>
-                          {m.firstName} {m.lastName}
-                        </td>
-                        <td data-label="Email">{m.email}</td>
-                        <td data-label="Role">
-                          {m.role === 'admin' ? 'Account Administrator' : 'Regular Member'}
-                          {m.status === 'blocked' && (
-                            <>
-                              {' '}
-                              <Badge tone="suspended">Blocked</Badge>
-                            </>
-                          )}
-                        </td>
-                        <td data-label="Joined" className="nowrap">{formatDate(m.joinedAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                stacked
+                label="Members"
+                rows={members}
+                rowKey={(m) => m.userId}
+                columns={[
+                  {
+                    header: 'Name',
+                    cell: (m) => (
+                      <>
+                        {m.firstName} {m.lastName}
+                      </>
+                    ),
+                  },
+                  { header: 'Email', cell: (m) => m.email },
+                  { header: 'Role', cell: (m) => <MemberRole member={m} /> },
+                  { header: 'Joined', className: 'nowrap', cell: (m) => formatDate(m.joinedAt) },
+                ]}
+              />
             )}
             {moreMembers && <p className="muted">Only the first 200 members are shown.</p>}
 
@@ -134,34 +120,19 @@ export function AccountDetailsPage({ accountId }: { accountId: string }) {
             {subscriptions.length === 0 ? (
               <Empty>No subscription is registered to this account.</Empty>
             ) : (
-              <div className="table-wrap">
-                <table className="stack" aria-label="Subscriptions">
-                  <thead>
-                    <tr>
-                      <th scope="col">Subscription</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Channel</th>
-                      <th scope="col">Expires</th>
-                      <th scope="col">Products</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {subscriptions.map((s) => (
-                      <tr key={s.id}>
-                        <td>
-                          <Link href={`/back-office/subscriptions/${s.id}`}>{s.name}</Link>
-                        </td>
-                        <td data-label="Status">
-                          <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge>
-                        </td>
-                        <td data-label="Channel">{CHANNEL_LABELS[s.channel]}</td>
-                        <td data-label="Expires" className="nowrap">{formatDate(s.expiresAt)}</td>
-                        <td data-label="Products">{linesText(s.items)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                stacked
+                label="Subscriptions"
+                rows={subscriptions}
+                rowKey={(s) => s.id}
+                columns={[
+                  { header: 'Subscription', cell: (s) => <Link href={`/back-office/subscriptions/${s.id}`}>{s.name}</Link> },
+                  { header: 'Status', cell: (s) => <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge> },
+                  { header: 'Channel', cell: (s) => CHANNEL_LABELS[s.channel] },
+                  { header: 'Expires', className: 'nowrap', cell: (s) => formatDate(s.expiresAt) },
+                  { header: 'Products', cell: (s) => linesText(s.items) },
+                ]}
+              />
             )}
             {moreSubscriptions && (
               <p className="muted">

@@ -1,8 +1,10 @@
 import { useState } from 'react';
+import { DataTable } from '../../data-table';
 import { countryName, formatDate } from '../../format';
+import { usePages } from '../../paging';
 import { Link } from '../../router';
 import { Badge, Empty, Load } from '../../ui';
-import { Pager, PAGE_SIZE, usePages } from './paging';
+import { Pager, PAGE_SIZE } from './paging';
 import { vendor } from './vendor-api';
 
 /** Customer accounts: found by part of the name, the support code or part of a member's email. */
@@ -38,36 +40,20 @@ export function Accounts() {
               <p>{search ? `No customer account matches “${search}”.` : 'No customer accounts yet.'}</p>
             </Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="stack" aria-label="Customers">
-                <thead>
-                  <tr>
-                    <th scope="col">Account</th>
-                    <th scope="col">Support code</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Location</th>
-                    <th scope="col">Offline activation</th>
-                    <th scope="col">Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((a) => (
-                    <tr key={a.id}>
-                      <td>
-                        <Link href={`/back-office/accounts/${a.id}`}>{a.name}</Link>
-                      </td>
-                      <td data-label="Support code">
-                        <code>{a.supportCode}</code>
-                      </td>
-                      <td data-label="Kind">{a.kind === 'business' ? 'Business' : 'Personal'}</td>
-                      <td data-label="Location">{[a.city, a.country && countryName(a.country)].filter(Boolean).join(', ') || <span className="muted">—</span>}</td>
-                      <td data-label="Offline activation">{a.offlineActivationEnabled ? <Badge tone="active">On</Badge> : 'Off'}</td>
-                      <td data-label="Created" className="nowrap">{formatDate(a.createdAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              stacked
+              label="Customers"
+              rows={items}
+              rowKey={(a) => a.id}
+              columns={[
+                { header: 'Account', cell: (a) => <Link href={`/back-office/accounts/${a.id}`}>{a.name}</Link> },
+                { header: 'Support code', cell: (a) => <code>{a.supportCode}</code> },
+                { header: 'Kind', cell: (a) => (a.kind === 'business' ? 'Business' : 'Personal') },
+                { header: 'Location', cell: (a) => [a.city, a.country && countryName(a.country)].filter(Boolean).join(', ') || <span className="muted">—</span> },
+                { header: 'Offline activation', cell: (a) => (a.offlineActivationEnabled ? <Badge tone="active">On</Badge> : 'Off') },
+                { header: 'Created', className: 'nowrap', cell: (a) => formatDate(a.createdAt) },
+              ]}
+            />
           )
         }
       </Load>

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../../forms';
-import { DURATION_LABELS, formatDate } from '../../format';
+import { DURATION_LABELS, formatDate, linesText } from '../../format';
 import { Link } from '../../router';
 import { Load, useLoad } from '../../ui';
 import { OrderLinesEditor, useOrderLines } from './order-lines';
-import { CHANNEL_LABELS, linesText, PLAN_LABELS, vendor, type Duration, type Issued, type Product } from './vendor-api';
+import { CHANNEL_LABELS, PLAN_LABELS, vendor, type Duration, type Issued, type Product } from './vendor-api';
 
 const durationRule = (v: string, all: { channel: string }) => (v === '1m' && all.channel !== 'online' ? '1 month is sold only in online orders' : null);
 

@@ -1,8 +1,11 @@
-import { DURATION_LABELS, formatDate, formatDateTime, ORDER_LABELS } from '../../format';
+import { OrderKind } from '../../cells';
+import { DataTable } from '../../data-table';
+import { formatDate, formatDateTime, linesText } from '../../format';
+import { usePages } from '../../paging';
 import { Link } from '../../router';
 import { Empty, Load } from '../../ui';
-import { Pager, PAGE_SIZE, usePages } from './paging';
-import { CHANNEL_LABELS, linesText, vendor } from './vendor-api';
+import { Pager, PAGE_SIZE } from './paging';
+import { CHANNEL_LABELS, vendor } from './vendor-api';
 
 /** Every order of every customer, newest first: new subscriptions, renewals, added licenses, trials. */
 export function Orders() {
@@ -23,41 +26,28 @@ export function Orders() {
               </Link>
             </Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="stack" aria-label="Orders">
-                <thead>
-                  <tr>
-                    <th scope="col">Order</th>
-                    <th scope="col">Date</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Items</th>
-                    <th scope="col">Channel</th>
-                    <th scope="col">New expiration</th>
-                    <th scope="col">Placed by</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((o) => (
-                    <tr key={o.id}>
-                      <td>
-                        <Link href={`/back-office/subscriptions/${o.subscriptionId}`} aria-label={`Order ${o.number}: open its subscription`}>
-                          #{o.number}
-                        </Link>
-                      </td>
-                      <td data-label="Date" className="nowrap">{formatDateTime(o.createdAt)}</td>
-                      <td data-label="Kind">
-                        {ORDER_LABELS[o.kind]}
-                        {o.duration && <span className="muted"> · {DURATION_LABELS[o.duration]}</span>}
-                      </td>
-                      <td data-label="Items">{linesText(o.items)}</td>
-                      <td data-label="Channel">{CHANNEL_LABELS[o.channel]}</td>
-                      <td data-label="New expiration" className="nowrap">{formatDate(o.newExpiresAt)}</td>
-                      <td data-label="Placed by">{o.placedBy ?? <span className="muted">—</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              stacked
+              label="Orders"
+              rows={items}
+              rowKey={(o) => o.id}
+              columns={[
+                {
+                  header: 'Order',
+                  cell: (o) => (
+                    <Link href={`/back-office/subscriptions/${o.subscriptionId}`} aria-label={`Order ${o.number}: open its subscription`}>
+                      #{o.number}
+                    </Link>
+                  ),
+                },
+                { header: 'Date', className: 'nowrap', cell: (o) => formatDateTime(o.createdAt) },
+                { header: 'Kind', cell: (o) => <OrderKind order={o} /> },
+                { header: 'Items', cell: (o) => linesText(o.items) },
+                { header: 'Channel', cell: (o) => CHANNEL_LABELS[o.channel] },
+                { header: 'New expiration', className: 'nowrap', cell: (o) => formatDate(o.newExpiresAt) },
+                { header: 'Placed by', cell: (o) => o.placedBy ?? <span className="muted">—</span> },
+              ]}
+            />
           )
         }
       </Load>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { DataTable } from '../../data-table';
 import { FormError, SelectField, TextField, useForm } from '../../forms';
 import { Empty, Load, useLoad } from '../../ui';
 import { MODELS, OVER_QUOTA, SEAT_UNITS, vendor, type Product } from './vendor-api';
@@ -219,62 +220,73 @@ export function Products() {
               <p>The catalog is empty. Add the first product.</p>
             </Empty>
           ) : (
-            <div className="table-wrap">
-              <table aria-label="Products">
-                <thead>
-                  <tr>
-                    <th scope="col">Product</th>
-                    <th scope="col">Model</th>
-                    <th scope="col">Seats</th>
-                    <th scope="col">Check-in</th>
-                    <th scope="col">Over quota</th>
-                    <th scope="col">Grace</th>
-                    <th scope="col">Trial</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((p) => (
-                    <tr key={p.code}>
-                      <td>
-                        {p.name}
-                        <div className="small muted">
-                          <code>{p.code}</code>
-                          {p.licenseTypes.length > 0 && ` · types: ${p.licenseTypes.join(', ')}`}
-                        </div>
-                      </td>
-                      <td>{MODEL_LABELS[p.model]}</td>
-                      <td>
-                        {SEAT_LABELS[p.params.seatUnit]}
-                        <div className="small muted">{p.params.installationsPerKey === 1 ? `one installation per key, ${p.params.maxMoves === null ? 'unlimited' : p.params.maxMoves} moves` : 'many installations per key'}</div>
-                      </td>
-                      <td>
-                        ≤ {p.params.checkInMaxHours} h{p.params.checkInJitter && <div className="small muted">random</div>}
-                        {p.params.usageReportDays !== null && <div className="small muted">usage every {p.params.usageReportDays} d</div>}
-                      </td>
-                      <td>
-                        {OVER_QUOTA_LABELS[p.params.overQuota]}
-                        {p.params.validationMinutes !== null && <div className="small muted">re-check every {p.params.validationMinutes} min</div>}
-                      </td>
-                      <td className="nowrap">
-                        expiry {dash(p.params.expiryGraceDays, ' d')}
-                        <div className="small muted">overuse {dash(p.params.overuseGraceDays, ' d')}</div>
-                      </td>
-                      <td className="nowrap">
-                        {p.params.trialDays} d, {p.params.trialSeats} seat{p.params.trialSeats === 1 ? '' : 's'}
-                      </td>
-                      <td className="actions">
-                        <button type="button" className="button link" aria-label={`Edit ${p.name}`} onClick={() => open(p)}>
-                          Edit
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label="Products"
+              rows={items}
+              rowKey={(p) => p.code}
+              columns={[
+                {
+                  header: 'Product',
+                  cell: (p) => (
+                    <>
+                      {p.name}
+                      <div className="small muted">
+                        <code>{p.code}</code>
+                        {p.licenseTypes.length > 0 && ` · types: ${p.licenseTypes.join(', ')}`}
+                      </div>
+                    </>
+                  ),
+                },
+                { header: 'Model', cell: (p) => MODEL_LABELS[p.model] },
+                {
+                  header: 'Seats',
+                  cell: (p) => (
+                    <>
+                      {SEAT_LABELS[p.params.seatUnit]}
+                      <div className="small muted">{p.params.installationsPerKey === 1 ? `one installation per key, ${p.params.maxMoves === null ? 'unlimited' : p.params.maxMoves} moves` : 'many installations per key'}</div>
+                    </>
+                  ),
+                },
+                {
+                  header: 'Check-in',
+                  cell: (p) => (
+                    <>
+                      ≤ {p.params.checkInMaxHours} h{p.params.checkInJitter && <div className="small muted">random</div>}
+                      {p.params.usageReportDays !== null && <div className="small muted">usage every {p.params.usageReportDays} d</div>}
+                    </>
+                  ),
+                },
+                {
+                  header: 'Over quota',
+                  cell: (p) => (
+                    <>
+                      {OVER_QUOTA_LABELS[p.params.overQuota]}
+                      {p.params.validationMinutes !== null && <div className="small muted">re-check every {p.params.validationMinutes} min</div>}
+                    </>
+                  ),
+                },
+                {
+                  header: 'Grace',
+                  className: 'nowrap',
+                  cell: (p) => (
+                    <>
+                      expiry {dash(p.params.expiryGraceDays, ' d')}
+                      <div className="small muted">overuse {dash(p.params.overuseGraceDays, ' d')}</div>
+                    </>
+                  ),
+                },
+                {
+                  header: 'Trial',
+                  className: 'nowrap',
+                  cell: (p) => `${p.params.trialDays} d, ${p.params.trialSeats} seat${p.params.trialSeats === 1 ? '' : 's'}`,
+                },
+              ]}
+              actions={(p) => (
+                <button type="button" className="button link" aria-label={`Edit ${p.name}`} onClick={() => open(p)}>
+                  Edit
+                </button>
+              )}
+            />
           )
         }
       </Load>

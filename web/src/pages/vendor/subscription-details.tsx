@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import { ApiError } from '../../api';
+import { OrderKind, ProductName } from '../../cells';
+import { DataTable } from '../../data-table';
 import { FormError, SelectField, useForm } from '../../forms';
-import { DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, ORDER_LABELS, STATUS_LABELS } from '../../format';
+import { DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, linesText, STATUS_LABELS } from '../../format';
 import { Link } from '../../router';
 import { Badge, Dialog, Empty, Load, useLoad } from '../../ui';
 import { OrderLinesEditor, useOrderLines } from './order-lines';
-import { CHANNEL_LABELS, linesText, PLAN_LABELS, vendor, type Duration, type Product, type VendorSubscriptionDetails } from './vendor-api';
+import { CHANNEL_LABELS, PLAN_LABELS, vendor, type Duration, type Product, type VendorSubscriptionDetails } from './vendor-api';
 
 type Action = 'renew' | 'add' | 'suspend';
 
@@ -112,32 +114,19 @@ function KeysSummary({ d }: { d: VendorSubscriptionDetails }) {
   const count = (kind: 'dynamic' | 'reserved') => others.filter((k) => k.kind === kind).length;
   return (
     <>
-      <div className="table-wrap">
-        <table className="stack" aria-label="Primary keys">
-          <thead>
-            <tr>
-              <th scope="col">Primary key</th>
-              <th scope="col">Product</th>
-              <th scope="col" className="num">Quota</th>
-              <th scope="col" className="num">Used</th>
-              <th scope="col" className="num">Available</th>
-            </tr>
-          </thead>
-          <tbody>
-            {primary.map((k) => (
-              <tr key={k.id}>
-                <td>
-                  <code>{k.key}</code>
-                </td>
-                <td data-label="Product">{d.products.find((p) => p.itemId === k.itemId)?.productName}</td>
-                <td data-label="Quota" className="num">{k.quota}</td>
-                <td data-label="Used" className="num">{k.used}</td>
-                <td data-label="Available" className="num">{k.available}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        stacked
+        label="Primary keys"
+        rows={primary}
+        rowKey={(k) => k.id}
+        columns={[
+          { header: 'Primary key', cell: (k) => <code>{k.key}</code> },
+          { header: 'Product', cell: (k) => d.products.find((p) => p.itemId === k.itemId)?.productName },
+          { header: 'Quota', className: 'num', cell: (k) => k.quota },
+          { header: 'Used', className: 'num', cell: (k) => k.used },
+          { header: 'Available', className: 'num', cell: (k) => k.available },
+        ]}
+      />
       <p className="muted">
         {others.length === 0
           ? 'The customer has created no additional keys.'
@@ -261,33 +250,19 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
               </dl>
 
               <h2>Products</h2>
-              <div className="table-wrap">
-                <table className="stack" aria-label="Products">
-                  <thead>
-                    <tr>
-                      <th scope="col">Product</th>
-                      <th scope="col" className="num">Licenses</th>
-                      <th scope="col" className="num">Used</th>
-                      <th scope="col" className="num">Free in main pool</th>
-                      <th scope="col" className="num">Free in reserved keys</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.products.map((p) => (
-                      <tr key={p.itemId}>
-                        <td>
-                          {p.productName}
-                          {p.licenseType && <span className="muted"> ({p.licenseType})</span>}
-                        </td>
-                        <td data-label="Licenses" className="num">{p.quantity}</td>
-                        <td data-label="Used" className="num">{p.used}</td>
-                        <td data-label="Free in main pool" className="num">{p.availableInMainPool}</td>
-                        <td data-label="Free in reserved keys" className="num">{p.availableInReservedKeys}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                stacked
+                label="Products"
+                rows={d.products}
+                rowKey={(p) => p.itemId}
+                columns={[
+                  { header: 'Product', cell: (p) => <ProductName product={p} /> },
+                  { header: 'Licenses', className: 'num', cell: (p) => p.quantity },
+                  { header: 'Used', className: 'num', cell: (p) => p.used },
+                  { header: 'Free in main pool', className: 'num', cell: (p) => p.availableInMainPool },
+                  { header: 'Free in reserved keys', className: 'num', cell: (p) => p.availableInReservedKeys },
+                ]}
+              />
 
               <h2>License keys</h2>
               <KeysSummary d={d} />
@@ -296,33 +271,19 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
               {d.orders.length === 0 ? (
                 <Empty>No orders recorded.</Empty>
               ) : (
-                <div className="table-wrap">
-                  <table className="stack" aria-label="Order history">
-                    <thead>
-                      <tr>
-                        <th scope="col">Order</th>
-                        <th scope="col">Date</th>
-                        <th scope="col">Kind</th>
-                        <th scope="col">Items</th>
-                        <th scope="col">New expiration</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {d.orders.map((o) => (
-                        <tr key={o.number}>
-                          <td>#{o.number}</td>
-                          <td data-label="Date">{formatDateTime(o.createdAt)}</td>
-                          <td data-label="Kind">
-                            {ORDER_LABELS[o.kind]}
-                            {o.duration && <span className="muted"> · {DURATION_LABELS[o.duration]}</span>}
-                          </td>
-                          <td data-label="Items">{linesText(o.items)}</td>
-                          <td data-label="New expiration">{formatDate(o.newExpiresAt)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  stacked
+                  label="Order history"
+                  rows={d.orders}
+                  rowKey={(o) => o.number}
+                  columns={[
+                    { header: 'Order', cell: (o) => `#${o.number}` },
+                    { header: 'Date', cell: (o) => formatDateTime(o.createdAt) },
+                    { header: 'Kind', cell: (o) => <OrderKind order={o} /> },
+                    { header: 'Items', cell: (o) => linesText(o.items) },
+                    { header: 'New expiration', cell: (o) => formatDate(o.newExpiresAt) },
+                  ]}
+                />
               )}
 
               {action === 'renew' && (

@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import { formatDate, STATUS_LABELS } from '../../format';
+import { DataTable } from '../../data-table';
+import { formatDate, linesText, STATUS_LABELS } from '../../format';
+import { usePages } from '../../paging';
 import { Link } from '../../router';
 import { Badge, Empty, Load, useLoad } from '../../ui';
-import { Pager, PAGE_SIZE, usePages } from './paging';
-import { CHANNEL_LABELS, linesText, vendor, type SubscriptionFilter } from './vendor-api';
+import { Pager, PAGE_SIZE } from './paging';
+import { CHANNEL_LABELS, vendor, type SubscriptionFilter } from './vendor-api';
 
 const STATUSES: [SubscriptionFilter['status'], string][] = [
   ['all', 'All'],
@@ -91,45 +93,34 @@ export function VendorSubscriptions() {
               )}
             </Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="stack" aria-label="Subscriptions">
-                <thead>
-                  <tr>
-                    <th scope="col">Subscription</th>
-                    <th scope="col">Customer</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Channel</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Products</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((s) => (
-                    <tr key={s.id}>
-                      <td>
-                        <Link href={`/back-office/subscriptions/${s.id}`}>{s.name}</Link>
-                      </td>
-                      <td>
-                        {s.customerEmail}
-                        {s.account ? (
-                          <div className="small">
-                            <Link href={`/back-office/accounts/${s.account.id}`}>{s.account.name}</Link> <span className="muted">· {s.account.supportCode}</span>
-                          </div>
-                        ) : (
-                          <div className="small muted">Key not registered yet</div>
-                        )}
-                      </td>
-                      <td data-label="Status">
-                        <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge>
-                      </td>
-                      <td data-label="Channel">{CHANNEL_LABELS[s.channel]}</td>
-                      <td data-label="Expires" className="nowrap">{formatDate(s.expiresAt)}</td>
-                      <td data-label="Products">{linesText(s.items)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              stacked
+              label="Subscriptions"
+              rows={items}
+              rowKey={(s) => s.id}
+              columns={[
+                { header: 'Subscription', cell: (s) => <Link href={`/back-office/subscriptions/${s.id}`}>{s.name}</Link> },
+                {
+                  header: 'Customer',
+                  cell: (s) => (
+                    <>
+                      {s.customerEmail}
+                      {s.account ? (
+                        <div className="small">
+                          <Link href={`/back-office/accounts/${s.account.id}`}>{s.account.name}</Link> <span className="muted">· {s.account.supportCode}</span>
+                        </div>
+                      ) : (
+                        <div className="small muted">Key not registered yet</div>
+                      )}
+                    </>
+                  ),
+                },
+                { header: 'Status', cell: (s) => <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge> },
+                { header: 'Channel', cell: (s) => CHANNEL_LABELS[s.channel] },
+                { header: 'Expires', className: 'nowrap', cell: (s) => formatDate(s.expiresAt) },
+                { header: 'Products', cell: (s) => linesText(s.items) },
+              ]}
+            />
           )
         }
       </Load>

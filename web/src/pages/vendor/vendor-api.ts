@@ -160,6 +160,3 @@ export const vendor = {
 
 export const CHANNEL_LABELS: Record<Channel, string> = { online: 'Online', reseller: 'Reseller', trial: 'Trial' };
 export const PLAN_LABELS = { standard: 'Standard', premium: 'Premium' } as const;
-
-/** "10 × desktop-business, 5 × device-management (mobile)" */
-export const linesText = (items: OrderLine[]) => items.map((i) => `${i.quantity} × ${i.productCode}${i.licenseType ? ` (${i.licenseType})` : ''}`).join(', ');

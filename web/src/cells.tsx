@@ -1,0 +1,39 @@
+import { DURATION_LABELS, ORDER_LABELS, ROLE_LABELS } from './format';
+import { Badge } from './ui';
+
+// What a cell shows of a thing that several lists, the portal's and the back office's, show alike.
+
+/** A member's role, with "Blocked" beside it while they are blocked. */
+export function MemberRole({ member }: { member: { role: keyof typeof ROLE_LABELS; status: 'active' | 'blocked' } }) {
+  return (
+    <>
+      {ROLE_LABELS[member.role]}
+      {member.status === 'blocked' && (
+        <>
+          {' '}
+          <Badge tone="suspended">Blocked</Badge>
+        </>
+      )}
+    </>
+  );
+}
+
+/** "Renewal · 1 year": what an order did, and for how long. */
+export function OrderKind({ order }: { order: { kind: keyof typeof ORDER_LABELS; duration: keyof typeof DURATION_LABELS | null } }) {
+  return (
+    <>
+      {ORDER_LABELS[order.kind]}
+      {order.duration && <span className="muted"> · {DURATION_LABELS[order.duration]}</span>}
+    </>
+  );
+}
+
+/** "Desktop Business (academic)": a product of a subscription, with its license type when it has one. */
+export function ProductName({ product }: { product: { productName: string; licenseType: string | null } }) {
+  return (
+    <>
+      {product.productName}
+      {product.licenseType && <span className="muted"> ({product.licenseType})</span>}
+    </>
+  );
+}

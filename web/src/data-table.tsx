@@ -1,0 +1,66 @@
+import type { ReactNode } from 'react';
+
+/** One column of a DataTable: its header, what each row shows in it, and a class for both (num, wrap, nowrap…). */
+export interface Column<T> {
+  header: ReactNode;
+  cell(row: T): ReactNode;
+  className?: string;
+  /** The order the rows are sorted by this column, when they are. */
+  sort?: 'ascending' | 'descending';
+}
+
+/** A table is named by the heading above it (its id) or, where there is none, by a label of its own. */
+type Name = { labelledBy: string; label?: never } | { label: string; labelledBy?: never };
+
+interface DataTableProps<T> {
+  columns: Column<T>[];
+  rows: readonly T[];
+  rowKey(row: T): string | number;
+  /** What the trailing column shows for a row: buttons and links, under the hidden header "Actions". */
+  actions?: (row: T) => ReactNode;
+  /** Rows marked selected (a list with checkboxes). */
+  selected?: (row: T) => boolean;
+  /** At phone width every row becomes a block whose cells are named by their column (the first names the row). */
+  stacked?: boolean;
+  /** A box of limited height that scrolls, for a list inside a dialog. */
+  short?: boolean;
+  className?: string;
+}
+
+/** A list drawn as a table: a header row, one row per item, and scrolling sideways where it is too wide. */
+export function DataTable<T>({ columns, rows, rowKey, actions, selected, stacked = false, short = false, className, label, labelledBy }: DataTableProps<T> & Name) {
+  const tableClass = [stacked && 'stack', className].filter(Boolean).join(' ') || undefined;
+  const cellLabel = (column: Column<T>, index: number) => (stacked && index > 0 && typeof column.header === 'string' ? column.header : undefined);
+  return (
+    <div className={short ? 'table-wrap short' : 'table-wrap'}>
+      <table className={tableClass} aria-label={label} aria-labelledby={labelledBy}>
+        <thead>
+          <tr>
+            {columns.map((column, index) => (
+              <th key={index} scope="col" className={column.className} aria-sort={column.sort}>
+                {column.header}
+              </th>
+            ))}
+            {actions && (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)} aria-selected={selected?.(row)}>
+              {columns.map((column, index) => (
+                <td key={index} className={column.className} data-label={cellLabel(column, index)}>
+                  {column.cell(row)}
+                </td>
+              ))}
+              {actions && <td className="actions">{actions(row)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
