@@ -60,11 +60,14 @@ export const emailSourceRule = (source: EmailSource) => (source.kind === 'typed'
 /** How long an emailed invitation stays valid, as the server allows it. */
 export const daysRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 || Number(v) > 90 ? 'must be between 1 and 90 days' : null);
 
-/** What the server answers to a list of addresses: who was invited, who was skipped and why, which entries it refused. */
+/**
+ * What the server answers to a list of addresses: who was invited, who was skipped and why, which
+ * entries it refused (absent where it refuses the whole typed list instead).
+ */
 export interface SendResult<Reason extends string> {
   invited: { id: string; email: string }[];
   skipped: { email: string; reason: Reason }[];
-  rejectedRows: { line: number; value: string; message: string }[];
+  rejectedRows?: { line: number; value: string; message: string }[];
 }
 
 /** An answer, and how its refused entries are counted: lines of a file, or entries of the typed list. */
@@ -102,7 +105,7 @@ export function useEmailSource<R extends SendResult<string>>() {
 
 /** "2 invited, 1 skipped": each address with what became of it; skip reasons in the page's words. */
 export function SentSummary<Reason extends string>({ sent, skipReasons, level: Heading }: { sent: Sent<SendResult<Reason>>; skipReasons: Record<Reason, string>; level: 'h2' | 'h3' }) {
-  const { invited, skipped, rejectedRows } = sent.result;
+  const { invited, skipped, rejectedRows = [] } = sent.result;
   return (
     <div className="results" role="status" aria-label="Invitations sent">
       <Heading className="results-title">

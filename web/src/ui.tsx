@@ -89,6 +89,17 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
   );
 }
 
+/** The foot of a dialog that only shows things: its one button closes it. */
+export function CloseActions({ onClose }: { onClose(): void }) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="button secondary" onClick={onClose}>
+        Close
+      </button>
+    </div>
+  );
+}
+
 export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { accountPath, api, errorMessage } from '../api';
-import { COUNTRY_CODES, STATES } from '../countries';
-import { FormError, rules, SelectField, TextField, useForm } from '../forms';
-import { countryName, ROLE_LABELS } from '../format';
+import { CompanyFields } from '../company-fields';
+import { STATES } from '../countries';
+import { FormError, rules, useForm } from '../forms';
+import { ROLE_LABELS } from '../format';
 import { Link, navigate } from '../router';
+import { SaveActions, useSaved } from '../saved';
 import { useSession } from '../session';
 import { Load, useLoad } from '../ui';
 
@@ -13,11 +15,9 @@ interface AccountProfile {
   admins: { userId: string; email: string; firstName: string; lastName: string }[];
 }
 
-const countries = COUNTRY_CODES.map((code) => ({ code, name: countryName(code) })).sort((a, b) => a.name.localeCompare(b.name));
-
 function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved(): void }) {
   const a = profile.account;
-  const [saved, setSaved] = useState(false);
+  const saved = useSaved();
   // The server keeps ISO 3166-2 codes ("US-CA"); the form picks by the part after the country.
   const form = useForm(
     { name: a.name, street: a.street ?? '', city: a.city ?? '', country: a.country ?? '', state: a.state && a.country ? a.state.replace(`${a.country}-`, '') : '', zip: a.zip ?? '', phone: a.phone ?? '' },
@@ -31,57 +31,21 @@ function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved():
       phone: (v) => (/^\+?[0-9 ()./-]{5,30}$/.test(v.trim()) ? null : 'must be a phone number'),
     },
   );
-  const states = STATES[form.values.country];
   return (
     <form
       noValidate
       className="panel"
-      onSubmit={form.submit(async (v) => {
-        setSaved(false);
-        await api('PATCH', accountPath(a.id), { ...v, name: v.name.trim(), state: states ? v.state : null });
-        setSaved(true);
-        onSaved();
-      })}
+      onSubmit={form.submit(
+        saved.track(async (v) => {
+          await api('PATCH', accountPath(a.id), { ...v, name: v.name.trim(), state: v.state.trim() || null });
+          onSaved();
+        }),
+      )}
     >
       <h2>Company details</h2>
       <FormError message={form.formError} />
-      <TextField label="Company name" field={form.field('name')} autoComplete="organization" />
-      <TextField label="Street" field={form.field('street')} autoComplete="street-address" />
-      <div className="row">
-        <TextField label="City" field={form.field('city')} autoComplete="address-level2" />
-        <TextField label="ZIP / postal code" field={form.field('zip')} autoComplete="postal-code" />
-      </div>
-      <div className="row">
-        <SelectField label="Country" field={form.field('country')}>
-          <option value="">Choose a country</option>
-          {countries.map((c) => (
-            <option key={c.code} value={c.code}>
-              {c.name}
-            </option>
-          ))}
-        </SelectField>
-        {states && (
-          <SelectField label="State or province" field={form.field('state')}>
-            <option value="">Choose</option>
-            {states.map(([code, name]) => (
-              <option key={code} value={code}>
-                {name}
-              </option>
-            ))}
-          </SelectField>
-        )}
-      </div>
-      <TextField label="Phone" type="tel" field={form.field('phone')} autoComplete="tel" />
-      <div className="form-actions">
-        <button className="button primary" disabled={form.submitting}>
-          Save company details
-        </button>
-        {saved && (
-          <span className="ok-text" role="status">
-            Saved.
-          </span>
-        )}
-      </div>
+      <CompanyFields form={form} />
+      <SaveActions label="Save company details" submitting={form.submitting} saved={saved.saved} />
     </form>
   );
 }

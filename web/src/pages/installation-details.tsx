@@ -4,7 +4,8 @@ import { DataTable } from '../data-table';
 import { FormError, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
 import { getInstallation, type InstallationDetails } from '../installation-data';
-import { Badge, Dialog, Load, useLoad } from '../ui';
+import { SaveActions, useSaved } from '../saved';
+import { Badge, CloseActions, Dialog, Load, useLoad } from '../ui';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -16,18 +17,17 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function EditForm({ accountId, details, onSaved }: { accountId: string; details: InstallationDetails; onSaved(d: InstallationDetails): void }) {
-  const [saved, setSaved] = useState(false);
+  const saved = useSaved();
   const form = useForm({ alias: details.alias ?? '', notes: details.notes }, { alias: (v) => (v.length > 200 ? 'must be at most 200 characters' : null), notes: (v) => (v.length > 5000 ? 'must be at most 5000 characters' : null) });
   return (
     <form
       noValidate
       className="panel compact"
-      onSubmit={form.submit(async (values) => {
-        setSaved(false);
-        const updated = await api<InstallationDetails>('PATCH', `${accountPath(accountId)}/installations/${details.id}`, { alias: values.alias.trim() || null, notes: values.notes });
-        setSaved(true);
-        onSaved(updated);
-      })}
+      onSubmit={form.submit(
+        saved.track(async (values) => {
+          onSaved(await api<InstallationDetails>('PATCH', `${accountPath(accountId)}/installations/${details.id}`, { alias: values.alias.trim() || null, notes: values.notes }));
+        }),
+      )}
     >
       <FormError message={form.formError} />
       <TextField label="Alias" hint="A name of your own for this installation, shown instead of its computer name" field={form.field('alias')} />
@@ -36,16 +36,7 @@ function EditForm({ accountId, details, onSaved }: { accountId: string; details:
         <textarea id="installation-notes" rows={3} value={form.values.notes} onChange={(e) => form.set('notes', e.target.value)} />
         <p className="field-error">{form.field('notes').error && `Notes ${form.field('notes').error}`}</p>
       </div>
-      <div className="form-actions">
-        <button className="button primary" disabled={form.submitting}>
-          Save alias and notes
-        </button>
-        {saved && (
-          <span className="ok-text" role="status">
-            Saved.
-          </span>
-        )}
-      </div>
+      <SaveActions label="Save alias and notes" submitting={form.submitting} saved={saved.saved} />
     </form>
   );
 }
@@ -120,11 +111,7 @@ export function InstallationDialog({ accountId, installationId, onClose, onChang
           );
         }}
       </Load>
-      <div className="dialog-actions">
-        <button type="button" className="button secondary" onClick={onClose}>
-          Close
-        </button>
-      </div>
+      <CloseActions onClose={onClose} />
     </Dialog>
   );
 }

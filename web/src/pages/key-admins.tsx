@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { accountPath, api, errorMessage, type LicenseKeyRow } from '../api';
 import { FormError, rules, SelectField, useForm } from '../forms';
 import { formatDate } from '../format';
-import { Empty, Load, useLoad } from '../ui';
+import { CloseActions, Empty, Load, useLoad } from '../ui';
 
 // The License Administrators of one key (capability 2): Regular Members who manage only the keys granted to them.
 
@@ -120,11 +120,7 @@ export function KeyAdmins({ accountId, subscriptionId, keyRow, onClose }: { acco
           </>
         )}
       </Load>
-      <div className="dialog-actions">
-        <button type="button" className="button secondary" onClick={onClose}>
-          Close
-        </button>
-      </div>
+      <CloseActions onClose={onClose} />
     </>
   );
 }

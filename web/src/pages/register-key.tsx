@@ -1,15 +1,14 @@
 import { useState } from 'react';
 import { parseLicenseKey } from '../../../src/domain/license-key';
 import { accountPath, api, ApiError, type SubscriptionSummary } from '../api';
-import { COUNTRY_CODES, STATES } from '../countries';
+import { CompanyFields } from '../company-fields';
+import { STATES } from '../countries';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
-import { countryName } from '../format';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { subscriptionHref } from '../subscription-data';
 
 const NEW_BUSINESS = 'new';
-const countries = COUNTRY_CODES.map((code) => ({ code, name: countryName(code) })).sort((a, b) => a.name.localeCompare(b.name));
 
 /** The license key rule of the server, run as the user types: a typo is caught before any request. */
 function keyRule(v: string): string | null {
@@ -57,7 +56,6 @@ export function RegisterKey() {
     },
   );
   const v = form.values;
-  const states = STATES[v.country];
 
   const registered = async (subscription: SubscriptionSummary) => {
     await session.refresh();
@@ -130,39 +128,7 @@ export function RegisterKey() {
             <p className="muted">
               The subscription goes into a new business account for your company; you become its administrator. Key <code>{v.licenseKey.trim().toUpperCase()}</code>
             </p>
-            <TextField label="Company name" autoComplete="organization" field={form.field('name')} />
-            <TextField label="Street" autoComplete="street-address" field={form.field('street')} />
-            <div className="row">
-              <TextField label="City" autoComplete="address-level2" field={form.field('city')} />
-              <TextField label="ZIP / postal code" autoComplete="postal-code" field={form.field('zip')} />
-            </div>
-            <div className="row">
-              <SelectField
-                label="Country"
-                autoComplete="country"
-                field={{ ...form.field('country'), onChange: (c) => (form.set('country', c), form.set('state', '')) }}
-              >
-                <option value="">Choose a country</option>
-                {countries.map((c) => (
-                  <option key={c.code} value={c.code}>
-                    {c.name}
-                  </option>
-                ))}
-              </SelectField>
-              {states ? (
-                <SelectField label="State or province" autoComplete="address-level1" field={form.field('state')}>
-                  <option value="">Choose a state</option>
-                  {states.map(([code, name]) => (
-                    <option key={code} value={code}>
-                      {name}
-                    </option>
-                  ))}
-                </SelectField>
-              ) : (
-                <TextField label="State or region (optional)" autoComplete="address-level1" field={form.field('state')} />
-              )}
-            </div>
-            <TextField label="Phone" type="tel" autoComplete="tel" field={form.field('phone')} />
+            <CompanyFields form={form} />
             <div className="form-actions">
               <button type="button" className="button secondary" onClick={() => setStep('key')}>
                 Back
