@@ -164,3 +164,9 @@ export const downloadHref = (path: string) => `/api/v1${path}`;
 export const errorMessage = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong');
 
 export const accountPath = (accountId: string) => `/accounts/${encodeURIComponent(accountId)}`;
+
+/** One page of a cursor-paged list: `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from './api';
+import { DraftLifetime } from './kept';
 
 export type Loaded<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; data: T };
 
@@ -69,7 +70,7 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
       }}
     >
       <h2 id="dialog-title">{title}</h2>
-      {children}
+      <DraftLifetime.Provider value="until-closed">{children}</DraftLifetime.Provider>
     </dialog>
   );
 }

@@ -1,9 +1,10 @@
-import { useState } from 'react';
 import { accountPath, api, downloadHref } from '../api';
 import { formatDateTime } from '../format';
+import { useKeptState } from '../kept';
+import { Pager, usePages } from '../paging';
 import { Link } from '../router';
 import { useSession } from '../session';
-import { Empty, Load, PagerNav, useLoad } from '../ui';
+import { Empty, Load } from '../ui';
 
 interface AuditEvent {
   id: string;
@@ -43,16 +44,15 @@ const summary = (details: Record<string, unknown>) =>
 /** The account's audit log (administrators): who did what, newest first. */
 export function AuditLog() {
   const { account } = useSession();
-  const [draft, setDraft] = useState<Filter>(EMPTY);
-  const [filter, setFilter] = useState<Filter>(EMPTY);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const [state, reload] = useLoad(() => {
+  const [draft, setDraft] = useKeptState<Filter>('audit-log:typed', EMPTY);
+  const [filter, setFilter] = useKeptState<Filter>('audit-log:filter', EMPTY);
+  const pages = usePages('audit-log:pages', (cursor) => {
     const params = filterParams(filter);
     params.set('limit', '50');
     if (cursor) params.set('cursor', cursor);
     return api<{ items: AuditEvent[]; nextCursor: string | null }>('GET', `${accountPath(account.id)}/audit-events?${params}`);
-  }, [account.id, filter, cursor]);
+  }, [filter]);
+  const { state, reload } = pages;
 
   return (
     <section>
@@ -73,7 +73,6 @@ export function AuditLog() {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          setCursors([null]);
           setFilter(draft);
         }}
       >
@@ -96,7 +95,7 @@ export function AuditLog() {
         <button className="button secondary">Filter</button>
       </form>
       <Load state={state} retry={reload} label="the audit log">
-        {({ items, nextCursor }) =>
+        {({ items }) =>
           items.length === 0 ? (
             <Empty>
               <p>No events match.</p>
@@ -129,12 +128,7 @@ export function AuditLog() {
                   </tbody>
                 </table>
               </div>
-              <PagerNav
-                label="Pages"
-                page={cursors.length}
-                onPrevious={cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : null}
-                onNext={nextCursor ? () => setCursors((c) => [...c, nextCursor]) : null}
-              />
+              <Pager pages={pages} label="Audit log" />
             </>
           )
         }

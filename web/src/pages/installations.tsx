@@ -1,6 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { accountPath, downloadHref, errorMessage } from '../api';
 import { formatDate, formatDateTime } from '../format';
+import { useKeptState } from '../kept';
+import { Pager, usePages } from '../paging';
 import {
   actOnInstallations,
   listInstallations,
@@ -17,7 +19,7 @@ import {
 import { keyLabel, listAccountKeys, type KeyChoice } from '../key-data';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import { Badge, ChoiceFilter, Dialog, Empty, Load, PagerNav, useLoad } from '../ui';
+import { Badge, ChoiceFilter, Dialog, Empty, Load, useLoad } from '../ui';
 import { InstallationDialog } from './installation-details';
 
 const PAGE_SIZE = 50;
@@ -153,13 +155,13 @@ function Results({ action, results, names, onDismiss }: { action: BulkAction; re
 
 export function Installations({ keyId, product }: { keyId: string | null; product: string | null }) {
   const { account } = useSession();
-  const [state, setState] = useState<StateFilter>('all');
-  const [expiry, setExpiry] = useState<ExpiryFilter>('all');
-  const [search, setSearch] = useState('');
-  const [q, setQ] = useState('');
-  const [sort, setSort] = useState<{ key: SortKey; order: 'asc' | 'desc' }>({ key: 'lastSeen', order: 'desc' });
+  const kept = `installations:${keyId ?? ''}:${product ?? ''}`;
+  const [state, setState] = useKeptState<StateFilter>(`${kept}:state`, 'all');
+  const [expiry, setExpiry] = useKeptState<ExpiryFilter>(`${kept}:expiry`, 'all');
+  const [search, setSearch] = useKeptState(`${kept}:typed`, '');
+  const [q, setQ] = useKeptState(`${kept}:q`, '');
+  const [sort, setSort] = useKeptState<{ key: SortKey; order: 'asc' | 'desc' }>(`${kept}:sort`, { key: 'lastSeen', order: 'desc' });
   const [columns, setColumns] = useState<Column[]>(savedColumns);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ action: BulkAction; results: ActionResult[]; names: Map<string, string> } | null>(null);
@@ -171,14 +173,11 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
   const shown = COLUMNS.filter((c) => columns.includes(c.name));
   const query: ListQuery = { keyId, product, state, expiry, q, sort: sort.key, order: sort.order, columns: [...new Set([...ALWAYS, ...shown.map((c) => c.name), 'product', 'key'] as Column[])] };
   const exportQuery: ListQuery = { ...query, columns: shown.map((c) => c.name) };
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const [page, reload] = useLoad(() => listInstallations(account.id, query, cursor, PAGE_SIZE), [account.id, keyId, product, state, expiry, q, sort.key, sort.order, columns.join(), cursor]);
+  const pages = usePages(`${kept}:pages`, (cursor) => listInstallations(account.id, query, cursor, PAGE_SIZE), [keyId, product, state, expiry, q, sort.key, sort.order, columns.join()]);
+  const { state: page, reload } = pages;
 
-  // A new filter, search or order starts again at the first page with nothing selected.
-  useEffect(() => {
-    setCursors([null]);
-    setSelected(new Set());
-  }, [account.id, keyId, product, state, expiry, q, sort.key, sort.order]);
+  // A new filter, search or order starts with nothing selected.
+  useEffect(() => setSelected(new Set()), [keyId, product, state, expiry, q, sort.key, sort.order]);
 
   const rows = page.status === 'ready' ? page.data.items : [];
   const chosen = rows.filter((r) => selected.has(r.id));
@@ -395,12 +394,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
                   </tbody>
                 </table>
               </div>
-              <PagerNav
-                label="Pages"
-                page={cursors.length}
-                onPrevious={cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : null}
-                onNext={data.nextCursor ? () => setCursors((c) => [...c, data.nextCursor]) : null}
-              />
+              <Pager pages={pages} label="Installations" />
             </>
           );
         }}

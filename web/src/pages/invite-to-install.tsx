@@ -85,7 +85,7 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
   const [sourceTouched, setSourceTouched] = useState(false);
   const [sent, setSent] = useState<Sent | null>(null);
   const [listError, setListError] = useState<string | null>(null);
-  const form = useForm({ keyId: keyId ?? '', language: 'en', expiresInDays: '7' }, { keyId: rules.required, expiresInDays: daysRule });
+  const form = useForm({ keyId: keyId ?? '', language: 'en', expiresInDays: '7' }, { keyId: rules.required, expiresInDays: daysRule }, { draft: `invite-to-install:${account.id}` });
 
   const revoke = async (id: string) => {
     setListError(null);

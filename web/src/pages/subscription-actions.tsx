@@ -32,7 +32,7 @@ function Actions({ label, busy, onCancel }: { label: string; busy: boolean; onCa
 const nameRule = (v: string) => rules.required(v) ?? (v.trim().length > 200 ? 'must be at most 200 characters' : null);
 
 export function RenameSubscription({ details, accountId, onDone, onCancel }: ActionProps) {
-  const form = useForm({ name: details.subscription.name }, { name: nameRule });
+  const form = useForm({ name: details.subscription.name }, { name: nameRule }, { draft: `rename:${details.subscription.id}` });
   return (
     <form
       noValidate
@@ -75,7 +75,7 @@ function RenewalQuote({ accountId, subscriptionId, duration }: { accountId: stri
 }
 
 export function RenewSubscription({ details, accountId, onDone, onCancel }: ActionProps) {
-  const form = useForm({ duration: '1y' }, {});
+  const form = useForm({ duration: '1y' }, {}, { draft: null });
   const id = details.subscription.id;
   return (
     <form
@@ -102,7 +102,7 @@ export function RenewSubscription({ details, accountId, onDone, onCancel }: Acti
 const quantityRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 ? 'must be at least 1' : Number(v) > 1_000_000 ? 'must be at most 1000000' : null);
 
 export function BuyMoreLicenses({ details, accountId, onDone, onCancel }: ActionProps) {
-  const form = useForm({ itemId: details.products[0]?.itemId ?? '', quantity: '1' }, { itemId: rules.required, quantity: quantityRule }, { quantity: 'items.0.quantity' });
+  const form = useForm({ itemId: details.products[0]?.itemId ?? '', quantity: '1' }, { itemId: rules.required, quantity: quantityRule }, { draft: `buy-more:${details.subscription.id}`, serverNames: { quantity: 'items.0.quantity' } });
   const chosen = details.products.find((p) => p.itemId === form.values.itemId);
   return (
     <form

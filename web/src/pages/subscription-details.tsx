@@ -35,7 +35,7 @@ function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: Su
       date: editing && !editing.renewsWithSubscription ? editing.expiresAt.slice(0, 10) : dateInputValue(30),
     },
     { itemId: rules.required, name: rules.required, quota: quotaRule, date: dateRule },
-    { date: 'expiresAt' },
+    { draft: `license-key:${details.subscription.id}:${editing?.id ?? 'new'}`, serverNames: { date: 'expiresAt' } },
   );
   const v = form.values;
   return (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { accountPath, api, ApiError } from '../api';
 import { formatDate } from '../format';
+import { useKeptState } from '../kept';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { Badge, Dialog, Empty, Load, useLoad } from '../ui';
@@ -20,8 +21,8 @@ interface Member {
 /** The business account's members: administrators promote, demote, block and unblock them here. */
 export function Users() {
   const { account, user } = useSession();
-  const [search, setSearch] = useState('');
-  const [query, setQuery] = useState('');
+  const [search, setSearch] = useKeptState('users:typed', '');
+  const [query, setQuery] = useKeptState('users:search', '');
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<Member | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);

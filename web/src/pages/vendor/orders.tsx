@@ -1,12 +1,12 @@
 import { DURATION_LABELS, formatDate, formatDateTime, ORDER_LABELS } from '../../format';
 import { Link } from '../../router';
 import { Empty, Load } from '../../ui';
-import { Pager, PAGE_SIZE, usePages } from './paging';
+import { Pager, PAGE_SIZE, usePages } from '../../paging';
 import { CHANNEL_LABELS, linesText, vendor } from './vendor-api';
 
 /** Every order of every customer, newest first: new subscriptions, renewals, added licenses, trials. */
 export function Orders() {
-  const pages = usePages((cursor) => vendor.orders(cursor, PAGE_SIZE), []);
+  const pages = usePages('vendor-orders', (cursor) => vendor.orders(cursor, PAGE_SIZE), []);
   return (
     <section>
       <div className="page-head">

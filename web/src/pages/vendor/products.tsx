@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { FormError, SelectField, TextField, useForm } from '../../forms';
+import { DraftLifetime } from '../../kept';
 import { Empty, Load, useLoad } from '../../ui';
 import { MODELS, OVER_QUOTA, SEAT_UNITS, vendor, type Product } from './vendor-api';
 
@@ -86,7 +87,7 @@ function toProduct(v: Values): Product {
 const serverNames = { code: 'params.code', ...Object.fromEntries(PARAM_FIELDS.map((f) => [f, `params.${f}`])) } as Partial<Record<keyof Values, string>>;
 
 function ProductForm({ product, onSaved, onCancel }: { product: Product | null; onSaved(p: Product, created: boolean): void; onCancel(): void }) {
-  const form = useForm(valuesOf(product), rules, serverNames);
+  const form = useForm(valuesOf(product), rules, { draft: `product:${product?.code ?? 'new'}`, serverNames });
   const v = form.values;
   const numberField = (name: keyof typeof rules & keyof Values, label: string, hint?: string) => (
     <TextField label={label} hint={hint} type="text" inputMode="numeric" field={form.field(name)} />
@@ -200,16 +201,19 @@ export function Products() {
       )}
       {editing !== null && (
         <div className="panel">
-          <ProductForm
-            key={editing === 'new' ? 'new' : editing.code}
-            product={editing === 'new' ? null : editing}
-            onCancel={() => setEditing(null)}
-            onSaved={(p, created) => {
-              setEditing(null);
-              setNotice(created ? `${p.name} was added to the catalog.` : `${p.name} was saved.`);
-              reload();
-            }}
-          />
+          {/* Like a dialog's: Cancel ends the draft. */}
+          <DraftLifetime.Provider value="until-closed">
+            <ProductForm
+              key={editing === 'new' ? 'new' : editing.code}
+              product={editing === 'new' ? null : editing}
+              onCancel={() => setEditing(null)}
+              onSaved={(p, created) => {
+                setEditing(null);
+                setNotice(created ? `${p.name} was added to the catalog.` : `${p.name} was saved.`);
+                reload();
+              }}
+            />
+          </DraftLifetime.Provider>
         </div>
       )}
       <Load state={state} retry={reload} label="the products">

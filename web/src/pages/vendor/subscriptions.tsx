@@ -1,8 +1,8 @@
-import { useState } from 'react';
 import { formatDate, STATUS_LABELS } from '../../format';
+import { useKeptState } from '../../kept';
 import { Link } from '../../router';
 import { Badge, Empty, Load, useLoad } from '../../ui';
-import { Pager, PAGE_SIZE, usePages } from './paging';
+import { Pager, PAGE_SIZE, usePages } from '../../paging';
 import { CHANNEL_LABELS, linesText, vendor, type SubscriptionFilter } from './vendor-api';
 
 const STATUSES: [SubscriptionFilter['status'], string][] = [
@@ -15,10 +15,10 @@ const STATUSES: [SubscriptionFilter['status'], string][] = [
 
 /** Every customer's subscriptions: search, filters, pages and the CSV of what matches. */
 export function VendorSubscriptions() {
-  const [typed, setTyped] = useState('');
-  const [filter, setFilter] = useState<SubscriptionFilter>({ search: '', status: 'all', channel: '', product: '' });
+  const [typed, setTyped] = useKeptState('vendor-subscriptions:typed', '');
+  const [filter, setFilter] = useKeptState<SubscriptionFilter>('vendor-subscriptions:filter', { search: '', status: 'all', channel: '', product: '' });
   const [catalog] = useLoad(() => vendor.products(), []);
-  const pages = usePages((cursor) => vendor.subscriptions(filter, cursor, PAGE_SIZE), [filter]);
+  const pages = usePages('vendor-subscriptions', (cursor) => vendor.subscriptions(filter, cursor, PAGE_SIZE), [filter]);
   const change = (part: Partial<SubscriptionFilter>) => setFilter((f) => ({ ...f, ...part }));
   const filtered = filter.search !== '' || filter.status !== 'all' || filter.channel !== '' || filter.product !== '';
 

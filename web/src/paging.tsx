@@ -1,16 +1,17 @@
-import { useState } from 'react';
-import { PagerNav, useLoad } from '../../ui';
-import type { Page } from './vendor-api';
+import type { Page } from './api';
+import { useKeptState } from './kept';
+import { PagerNav, useLoad } from './ui';
 
 export const PAGE_SIZE = 25;
 
 /**
  * One page of a cursor listing at a time, with the cursors of the pages seen so far so that
- * "Previous" goes back; a change of the query (deps) starts again at page 1.
+ * "Previous" goes back; a change of the query (deps) starts again at page 1. Under `keep`, a
+ * reload comes back to the same page.
  */
-export function usePages<T>(load: (cursor: string | null) => Promise<Page<T>>, deps: unknown[]) {
+export function usePages<T>(keep: string | null, load: (cursor: string | null) => Promise<Page<T>>, deps: unknown[]) {
   const key = JSON.stringify(deps);
-  const [seen, setSeen] = useState<{ key: string; cursors: (string | null)[] }>({ key, cursors: [null] });
+  const [seen, setSeen] = useKeptState<{ key: string; cursors: (string | null)[] }>(keep, { key, cursors: [null] });
   const cursors = seen.key === key ? seen.cursors : [null];
   const setCursors = (change: (c: (string | null)[]) => (string | null)[]) => setSeen({ key, cursors: change(cursors) });
   const cursor = cursors[cursors.length - 1] ?? null;
