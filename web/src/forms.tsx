@@ -21,8 +21,8 @@ interface FormOptions<F extends Values> {
   draft: string | null;
   /** Fields never written down, however briefly: passwords. */
   secret?: (keyof F)[];
-  /** The server's name of a field, where it differs (its errors name it so). */
-  serverNames?: Partial<Record<keyof F, string>>;
+  /** The server's name of a field, where it differs (its errors name it so); it may depend on the values. */
+  serverNames?: Partial<Record<keyof F, string>> | ((values: F) => Partial<Record<keyof F, string>>);
 }
 
 /** A draft holds this form's fields as strings, its secrets left out. */
@@ -53,7 +53,7 @@ export function useForm<F extends Values>(initial: F, validators: Validators<F>,
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
-  const serverName = (k: keyof F) => serverNames[k] ?? String(k);
+  const serverName = (k: keyof F) => (typeof serverNames === 'function' ? serverNames(values) : serverNames)[k] ?? String(k);
   const ruleError = (k: keyof F, all: F = values) => validators[k]?.(all[k], all) ?? null;
   const error = (k: keyof F) => serverErrors[serverName(k)] ?? (touched[k] || submitted ? ruleError(k) : null);
 
