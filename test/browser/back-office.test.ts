@@ -161,9 +161,16 @@ describe('the back office', () => {
     await trialDays.blur();
     await page.getByText('Trial length (days) must be a whole number').waitFor();
     await trialDays.fill('45');
+    const supportUrl = page.getByLabel('Support address');
+    await supportUrl.fill('javascript:alert(1)');
+    await supportUrl.blur();
+    await page.getByText('Support address must start with https://, http:// or mailto:').waitFor();
+    await supportUrl.fill('mailto:farm-help@example.com');
     await page.getByRole('button', { name: 'Save product' }).click();
     await page.getByRole('status').getByText('Remote Application Server was saved.').waitFor();
-    await page.getByRole('table', { name: 'Products' }).getByRole('row').filter({ hasText: 'Remote Application Server' }).getByText('45 d, 50 seats').waitFor();
+    const ras = page.getByRole('table', { name: 'Products' }).getByRole('row').filter({ hasText: 'Remote Application Server' });
+    await ras.getByText('45 d, 50 seats').waitFor();
+    await ras.getByText('support: mailto:farm-help@example.com').waitFor();
     await page.getByRole('button', { name: 'Add a product' }).click();
     await page.getByLabel('Code').fill('Bad Code');
     await page.getByLabel('Name').click();

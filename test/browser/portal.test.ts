@@ -333,11 +333,18 @@ describe('the web portal', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     const nav = page.getByRole('navigation', { name: 'Main' });
 
-    // The card counts the computers using a seat and the one that gave its seat back (the blacklisted one is neither).
+    // The card counts the computer using a seat, the one that gave its seat back and the one blacklisted before, each once.
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Desktop Virtualization, Business Edition' }) });
     const installations = card.getByLabel('Installations', { exact: true });
-    await expect.poll(() => installations.locator('dd').allTextContents()).toEqual(['1', '1']);
-    expect(await installations.locator('dt').allTextContents()).toEqual(['Computers', 'Deactivated']);
+    await expect.poll(() => installations.locator('dd').allTextContents()).toEqual(['1', '1', '1']);
+    expect(await installations.locator('dt').allTextContents()).toEqual(['Computers', 'Deactivated', 'Blacklisted']);
+    // The vendor's support address for the product, in a tab of its own.
+    const support = card.getByRole('link', { name: 'Support for Desktop Virtualization, Business Edition (opens in a new tab)' });
+    expect([await support.getAttribute('href'), await support.getAttribute('target'), await support.getAttribute('rel')]).toEqual([
+      'https://support.example.com/desktop-business',
+      '_blank',
+      'noopener',
+    ]);
     await screenshot(page, 'dashboard-installations');
     await card.getByRole('link', { name: 'Installations of Desktop Virtualization, Business Edition' }).click();
     await page.getByRole('heading', { name: 'Installations of Desktop Virtualization, Business Edition' }).waitFor();

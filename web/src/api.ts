@@ -52,6 +52,8 @@ export interface SubscriptionProduct {
   productCode: string;
   productName: string;
   productModel: 'per_device' | 'per_user' | 'concurrent_users' | 'per_managed_device';
+  /** Where the product's customers get support (https://, http:// or mailto:), as the vendor set it. */
+  supportUrl: string | null;
   licenseType: string | null;
   quantity: number;
   used: number;

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { supportUrlProblem } from '../../../../src/domain/support-url';
 import { FormError, SelectField, TextField, useForm } from '../../forms';
 import { DraftLifetime } from '../../kept';
 import { Empty, Load, useLoad } from '../../ui';
@@ -14,6 +15,7 @@ const optionalWhole = (min: number) => (v: string) => (v.trim() === '' ? null : 
 const rules = {
   code: (v: string) => (/^[a-z0-9][a-z0-9-]{1,49}$/.test(v) ? null : v === '' ? 'is required' : 'must be 2 to 50 lowercase letters, digits and dashes'),
   name: (v: string) => (v.trim() === '' ? 'is required' : v.length > 200 ? 'must be at most 200 characters' : null),
+  supportUrl: (v: string) => (v.trim() === '' ? null : supportUrlProblem(v.trim())),
   licenseTypes: (v: string) => {
     const types = splitTypes(v);
     if (types.length > 10) return 'must be at most 10';
@@ -43,6 +45,7 @@ function valuesOf(p: Product | null) {
     name: p?.name ?? '',
     model: p?.model ?? 'per_device',
     licenseTypes: p?.licenseTypes.join(', ') ?? '',
+    supportUrl: p?.supportUrl ?? '',
     seatUnit: params?.seatUnit ?? 'installation',
     installationsPerKey: params?.installationsPerKey === 1 ? '1' : 'many',
     checkInMaxHours: text(params?.checkInMaxHours ?? 168),
@@ -80,6 +83,7 @@ function toProduct(v: Values): Product {
       trialDays: Number(v.trialDays),
       trialSeats: Number(v.trialSeats),
     },
+    supportUrl: v.supportUrl.trim() || null,
   };
 }
 
@@ -123,6 +127,7 @@ function ProductForm({ product, onSaved, onCancel }: { product: Product | null; 
           ))}
         </SelectField>
         <TextField label="License types" hint="Comma-separated, for example desktop, mobile; empty when sold without types" field={form.field('licenseTypes')} />
+        <TextField label="Support address" hint="A web page (https://…) or an email (mailto:…) shown on customers’ dashboards; empty for none" type="url" field={form.field('supportUrl')} />
       </div>
       <fieldset className="choices">
         <legend>Licensing parameters</legend>
@@ -248,6 +253,7 @@ export function Products() {
                           <code>{p.code}</code>
                           {p.licenseTypes.length > 0 && ` · types: ${p.licenseTypes.join(', ')}`}
                         </div>
+                        {p.supportUrl && <div className="small muted">support: {p.supportUrl}</div>}
                       </td>
                       <td>{MODEL_LABELS[p.model]}</td>
                       <td>

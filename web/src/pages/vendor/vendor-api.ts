@@ -92,6 +92,8 @@ export interface Product {
   model: (typeof MODELS)[number];
   licenseTypes: string[];
   params: LicensingParams;
+  /** Where the product's customers get support: https://, http:// or mailto:, or null for none. */
+  supportUrl: string | null;
 }
 
 export interface Issued {
