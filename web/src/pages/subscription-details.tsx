@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ActionsMenu } from '../actions-menu';
 import { accountPath, api, ApiError, type LicenseKeyRow, type SubscriptionDetails } from '../api';
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { dateInputValue, DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, ORDER_LABELS, STATUS_LABELS } from '../format';
@@ -306,24 +307,15 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                           </td>
                           {canManage && (
                             <td className="actions">
-                              <Link className="button link" href={`/installations?keyId=${k.id}`} aria-label={`Installations of ${k.name}`}>
-                                Installations
-                              </Link>
-                              {account.kind === 'business' && (
-                                <button type="button" className="button link" aria-label={`License Administrators of ${k.name}`} onClick={() => open({ mode: 'admins', key: k })}>
-                                  Administrators
-                                </button>
-                              )}
-                              {k.kind !== 'primary' && (
-                                <>
-                                  <button type="button" className="button link" aria-label={`Edit ${k.name}`} onClick={() => open({ mode: 'edit', key: k })}>
-                                    Edit
-                                  </button>
-                                  <button type="button" className="button link danger-text" aria-label={`Delete ${k.name}`} onClick={() => open({ mode: 'delete', key: k })}>
-                                    Delete
-                                  </button>
-                                </>
-                              )}
+                              <ActionsMenu
+                                rowName={k.name}
+                                actions={[
+                                  { label: 'Installations', href: `/installations?keyId=${k.id}` },
+                                  account.kind === 'business' && { label: 'License Administrators', onSelect: () => open({ mode: 'admins', key: k }) },
+                                  k.kind !== 'primary' && { label: 'Edit', onSelect: () => open({ mode: 'edit', key: k }) },
+                                  k.kind !== 'primary' && { label: 'Delete', danger: true, onSelect: () => open({ mode: 'delete', key: k }) },
+                                ]}
+                              />
                             </td>
                           )}
                         </tr>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ActionsMenu } from '../actions-menu';
 import { accountPath, api, ApiError } from '../api';
 import { formatDate } from '../format';
 import { useKeptState } from '../kept';
@@ -123,22 +124,15 @@ export function Users() {
                         </td>
                         <td>{formatDate(m.joinedAt)}</td>
                         <td className="actions">
-                          <button type="button" className="button link" aria-label={`Notes on ${name}`} onClick={() => setEditing(m)}>
-                            Notes
-                          </button>
-                          {!self && (
-                            <>
-                              <button type="button" className="button link" aria-label={`${m.role === 'admin' ? 'Make regular member' : 'Make administrator'}: ${name}`} onClick={act('PATCH', m.userId, { role: m.role === 'admin' ? 'member' : 'admin' })}>
-                                {m.role === 'admin' ? 'Make member' : 'Make admin'}
-                              </button>
-                              <button type="button" className="button link danger-text" aria-label={`${m.status === 'blocked' ? 'Unblock' : 'Block'} ${name}`} onClick={act('POST', `${m.userId}/${m.status === 'blocked' ? 'unblock' : 'block'}`)}>
-                                {m.status === 'blocked' ? 'Unblock' : 'Block'}
-                              </button>
-                              <button type="button" className="button link danger-text" aria-label={`Remove ${name}`} onClick={() => setRemoving(m)}>
-                                Remove
-                              </button>
-                            </>
-                          )}
+                          <ActionsMenu
+                            rowName={name}
+                            actions={[
+                              { label: 'Notes', onSelect: () => setEditing(m) },
+                              !self && { label: m.role === 'admin' ? 'Make regular member' : 'Make administrator', onSelect: act('PATCH', m.userId, { role: m.role === 'admin' ? 'member' : 'admin' }) },
+                              !self && { label: m.status === 'blocked' ? 'Unblock' : 'Block', danger: m.status !== 'blocked', onSelect: act('POST', `${m.userId}/${m.status === 'blocked' ? 'unblock' : 'block'}`) },
+                              !self && { label: 'Remove', danger: true, onSelect: () => setRemoving(m) },
+                            ]}
+                          />
                         </td>
                       </tr>
                     );
