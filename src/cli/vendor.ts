@@ -276,7 +276,7 @@ export function registerVendorCommands(program: Command): void {
     .description('manage catalog entries')
     .command('put')
     .description('add a product, or replace its definition, from a JSON file in the catalog format')
-    .requiredOption('--file <file>', 'a product: {code, name, model, licenseTypes, params}')
+    .requiredOption('--file <file>', 'a product: {code, name, model, licenseTypes, params, supportUrl (optional)}')
     .action(
       run(async (cmd) => {
         const file = cmd.opts<{ file: string }>().file;

@@ -146,6 +146,7 @@ export interface ProductsTable {
   model: string;
   license_types: Json<string[]>;
   params: Json<Record<string, unknown>>;
+  support_url: string | null;
   created_at: Generated<Date>;
 }
 

@@ -13,6 +13,7 @@ export async function seedCatalog(db: Kysely<DB>): Promise<number> {
         model: p.model,
         license_types: JSON.stringify(p.licenseTypes),
         params: JSON.stringify(p.params),
+        support_url: p.supportUrl,
       })),
     )
     .onConflict((oc) => oc.column('code').doNothing())

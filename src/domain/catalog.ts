@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { supportUrlProblem } from './support-url.js';
 
 /**
  * A product's licensing rules as data. The five demo products are five rows of this shape; a
@@ -42,6 +43,23 @@ export const productSchema = z.strictObject({
 
 export type Product = z.infer<typeof productSchema>;
 
+export const supportUrlSchema = z
+  .string()
+  .trim()
+  .superRefine((text, ctx) => {
+    const problem = supportUrlProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe('https://, http:// or mailto: address');
+
+/**
+ * A product as the catalog sells it: its licensing definition and where its customers get support
+ * (shown on their dashboard until the support desk exists; null, or left out, for none).
+ */
+export const catalogProductSchema = productSchema.extend({ supportUrl: supportUrlSchema.nullable().default(null) });
+
+export type CatalogProduct = z.infer<typeof catalogProductSchema>;
+
 const desktop: LicensingParams = {
   seatUnit: 'installation',
   installationsPerKey: null,
@@ -73,14 +91,22 @@ const proxy: LicensingParams = {
 };
 
 /** The demo catalog: the five products of the guides with the values the guides give. */
-export const demoCatalog: Product[] = [
-  { code: 'desktop-business', name: 'Desktop Virtualization, Business Edition', model: 'per_device', licenseTypes: [], params: desktop },
+export const demoCatalog: CatalogProduct[] = [
+  {
+    code: 'desktop-business',
+    name: 'Desktop Virtualization, Business Edition',
+    model: 'per_device',
+    licenseTypes: [],
+    params: desktop,
+    supportUrl: 'https://support.example.com/desktop-business',
+  },
   {
     code: 'desktop-enterprise',
     name: 'Desktop Virtualization, Enterprise Edition',
     model: 'per_device',
     licenseTypes: [],
     params: { ...desktop, trialDays: 30 },
+    supportUrl: 'https://support.example.com/desktop-enterprise',
   },
   {
     code: 'ras',
@@ -101,14 +127,23 @@ export const demoCatalog: Product[] = [
       trialDays: 30,
       trialSeats: 50,
     },
+    supportUrl: 'https://support.example.com/ras',
   },
-  { code: 'mac-sccm', name: 'Mac Management for Configuration Manager', model: 'per_managed_device', licenseTypes: [], params: proxy },
+  {
+    code: 'mac-sccm',
+    name: 'Mac Management for Configuration Manager',
+    model: 'per_managed_device',
+    licenseTypes: [],
+    params: proxy,
+    supportUrl: 'https://support.example.com/mac-sccm',
+  },
   {
     code: 'device-management',
     name: 'Device Management',
     model: 'per_managed_device',
     licenseTypes: ['desktop', 'mobile'],
     params: proxy,
+    supportUrl: 'mailto:device-management-support@example.com',
   },
 ];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InstallationListRow } from '../data/repositories/installation-admin.js';
+import type { InstallationCountsRow, InstallationListRow } from '../data/repositories/installation-admin.js';
 import type { InstallationDetails, KeyUsage } from '../services/installations/list-installations.js';
 import type { CsvColumn } from './csv.js';
 
@@ -183,3 +183,20 @@ export const keyUsageSchema = z
   .meta({ id: 'KeyUsage' });
 
 export const presentKeyUsage = (u: KeyUsage): z.infer<typeof keyUsageSchema> => ({ ...u, from: u.from.toISOString(), to: u.to.toISOString() });
+
+const count = z.number().int().min(0);
+export const installationSummarySchema = z
+  .object({
+    products: z.array(
+      productRefSchema.extend({
+        active: count.describe('computers, farms or proxy servers in use'),
+        deactivated: count.describe('deactivated, not counting the blacklisted'),
+        blacklisted: count,
+      }),
+    ),
+  })
+  .meta({ id: 'InstallationSummary', description: 'Each product the account has installations of, by name' });
+
+export const presentInstallationSummary = (rows: InstallationCountsRow[]): z.infer<typeof installationSummarySchema> => ({
+  products: rows.map((r) => ({ code: r.product_code, name: r.product_name, active: r.active, deactivated: r.deactivated, blacklisted: r.blacklisted })),
+});

@@ -1,7 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerProcess } from '../support/server-process.js';
 import { launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
+import { signIn, signUpCustomer } from './flows.js';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -9,40 +10,14 @@ let portal: PortalServer;
 let operatorPassword: string;
 const stamp = Date.now();
 const buyer = `buyer.${stamp}@example.com`;
-const customer = { email: `kim.${stamp}@example.com`, password: 'kim-password-1', company: `Kim Robotics ${stamp}` };
-
-/** A customer with a business account, signed up through the public API. */
-async function signUpCustomer(): Promise<void> {
-  const res = await fetch(`${server.url}/api/v1/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: customer.email,
-      firstName: 'Kim',
-      lastName: 'Lee',
-      password: customer.password,
-      company: { name: customer.company, street: '2 Harbour Road', city: 'Dublin', country: 'IE', state: null, zip: 'D02 XY45', phone: '+353 1 555 0100' },
-    }),
-  });
-  expect(res.status).toBe(201);
-}
-
-async function signIn(context: BrowserContext, email: string, password: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/signin');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  return page;
-}
+const customer = { email: `kim.${stamp}@example.com`, password: 'kim-password-1', firstName: 'Kim', lastName: 'Lee', company: `Kim Robotics ${stamp}` };
 
 const backOffice = (page: Page) => page.getByRole('navigation', { name: 'Back office' });
 
 beforeAll(async () => {
   portal = await startPortalServer('back-office');
   ({ server, operatorPassword } = portal);
-  await signUpCustomer();
+  await signUpCustomer(server.url, customer);
   browser = await launchChromium();
 });
 
@@ -161,9 +136,16 @@ describe('the back office', () => {
     await trialDays.blur();
     await page.getByText('Trial length (days) must be a whole number').waitFor();
     await trialDays.fill('45');
+    const supportUrl = page.getByLabel('Support address');
+    await supportUrl.fill('javascript:alert(1)');
+    await supportUrl.blur();
+    await page.getByText('Support address must start with https://, http:// or mailto:').waitFor();
+    await supportUrl.fill('mailto:farm-help@example.com');
     await page.getByRole('button', { name: 'Save product' }).click();
     await page.getByRole('status').getByText('Remote Application Server was saved.').waitFor();
-    await page.getByRole('table', { name: 'Products' }).getByRole('row').filter({ hasText: 'Remote Application Server' }).getByText('45 d, 50 seats').waitFor();
+    const ras = page.getByRole('table', { name: 'Products' }).getByRole('row').filter({ hasText: 'Remote Application Server' });
+    await ras.getByText('45 d, 50 seats').waitFor();
+    await ras.getByText('support: mailto:farm-help@example.com').waitFor();
     await page.getByRole('button', { name: 'Add a product' }).click();
     await page.getByLabel('Code').fill('Bad Code');
     await page.getByLabel('Name').click();

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { request, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerProcess } from '../support/server-process.js';
 import { launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
+import { agent, issueOrder, mailedLink, openRowActions, signIn } from './flows.js';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -14,55 +14,13 @@ let licenseKey: string;
 let operatorPassword: string;
 const customer = { email: `dana.${Date.now()}@example.com`, password: 'dana-password-1' };
 
-/** The vendor's side, through the public API as the operator the first start printed. */
-async function issueOrder(baseURL: string, terms: { channel: 'reseller' | 'online'; duration: '1m' | '1y' }): Promise<string> {
-  const api = await request.newContext({ baseURL });
-  const session = await api.post('/api/v1/sessions', { data: { email: 'operator@keyline.local', password: operatorPassword } });
-  expect(session.status()).toBe(201);
-  const { csrfToken } = (await session.json()) as { csrfToken: string };
-  const order = await api.post('/api/v1/vendor/orders', {
-    headers: { 'x-csrf-token': csrfToken },
-    data: { customerEmail: customer.email, items: [{ productCode: 'desktop-business', quantity: 10 }], ...terms, supportPlan: 'standard' },
-  });
-  expect(order.status()).toBe(201);
-  const key = ((await order.json()) as { primaryKey: { key: string } }).primaryKey.key;
-  await api.dispose();
-  return key;
-}
-
-/** The link of a kind ("verify-email", "join") in the newest email to an address. */
-async function mailedLink(to: string, page: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/v1/dev/mailbox?to=${encodeURIComponent(to)}`);
-  const { items } = (await res.json()) as { items: { subject: string; text: string }[] };
-  const link = items.map((m) => m.text.match(new RegExp(`https?://\\S+/${page}\\?token=[\\w-]+`))?.[0]).find(Boolean);
-  if (!link) throw new Error(`no ${page} email for ${to}: ${JSON.stringify(items)}`);
-  return link;
-}
-
-const verificationLink = () => mailedLink(customer.email, 'verify-email');
-
-/** `keyline agent` as an installation on a customer's machine runs it. */
-function agent(...args: string[]): Promise<{ code: number | null; json: { ok: boolean; error?: { code: string } } | null }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'agent', ...args, '--json'], { cwd: path.resolve(import.meta.dirname, '../..') });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  return new Promise((resolve) =>
-    child.once('close', (code) => {
-      let json = null;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        // no JSON: the assertion on the code tells
-      }
-      resolve({ code, json });
-    }),
-  );
-}
+const issueCustomerOrder = (terms: { channel: 'reseller' | 'online'; duration: '1m' | '1y' }) => issueOrder(server.url, operatorPassword, { customerEmail: customer.email, ...terms });
+const verificationLink = () => mailedLink(server.url, customer.email, 'verify-email');
 
 beforeAll(async () => {
   portal = await startPortalServer('portal');
   ({ server, operatorPassword, dataDir } = portal);
-  licenseKey = await issueOrder(server.url, { channel: 'reseller', duration: '1y' });
+  licenseKey = await issueCustomerOrder({ channel: 'reseller', duration: '1y' });
   browser = await launchChromium();
 });
 
@@ -152,6 +110,35 @@ describe('the web portal', () => {
     await expect.poll(() => rowCells(keys.getByRole('row').filter({ hasText: 'Primary' }))).toEqual(['Primary', '7', '0', '7']);
     await screenshot(page, 'subscription-details');
 
+    // A row's actions menu from the keyboard: it opens on its first item, arrows move, Escape closes it back on its button.
+    const actions = keys.getByRole('button', { name: 'Actions for Design team' });
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
+    await actions.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('Installations');
+    expect(await actions.getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe('License Administrators');
+    await page.keyboard.press('End');
+    await expect.poll(focused).toBe('Delete');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe('Installations');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    expect(await actions.evaluate((button) => button === document.activeElement)).toBe(true);
+    // ArrowUp opens it on its last item; Enter chooses it.
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focused).toBe('Delete');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Delete license key' }).getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => actions.evaluate((button) => button === document.activeElement)).toBe(true);
+    // Tab leaves the menu and closes it.
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe('Installations');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    expect(await actions.getAttribute('aria-expanded')).toBe('false');
+
     // The dashboard card and the subscriptions list.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Desktop Virtualization, Business Edition' }) });
@@ -176,6 +163,9 @@ describe('the web portal', () => {
     // The same session on a phone-sized screen.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscriptions' }).click();
+    // The list comes back as it was left.
+    await page.getByText('No expired subscriptions.').waitFor();
+    await page.getByLabel('Display').selectOption('all');
     await list.getByRole('link').first().click();
     await page.getByRole('heading', { name: 'License Keys' }).waitFor();
     await screenshot(page, 'subscription-details-390');
@@ -191,11 +181,7 @@ describe('the web portal', () => {
     expect([activated.code, activated.json?.ok]).toEqual([0, true]);
 
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US', acceptDownloads: true });
-    const admin = await context.newPage();
-    await admin.goto('/signin');
-    await admin.getByLabel('Email').fill(customer.email);
-    await admin.getByLabel('Password').fill(customer.password);
-    await admin.getByRole('button', { name: 'Sign in' }).click();
+    const admin = await signIn(context, customer.email, customer.password);
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Installations' }).click();
 
     // The installation is listed; its details take notes.
@@ -261,7 +247,7 @@ describe('the web portal', () => {
 
     const memberContext = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const member = await memberContext.newPage();
-    await member.goto(await mailedLink(memberEmail, 'join'));
+    await member.goto(await mailedLink(server.url, memberEmail, 'join'));
     await member.getByText('You are invited to join Dana Design LLC as a Regular Member').waitFor();
     await member.getByLabel('First name').fill('Milo');
     await member.getByLabel('Last name').fill('Member');
@@ -280,14 +266,15 @@ describe('the web portal', () => {
     const members = admin.getByRole('table', { name: 'Members' });
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
-    await members.getByRole('button', { name: 'Make administrator: Milo Member' }).click();
-    await members.getByRole('button', { name: 'Make regular member: Milo Member' }).waitFor();
+    const miloRole = members.getByRole('row').filter({ hasText: 'Milo Member' }).getByRole('cell').nth(2);
+    await (await openRowActions(admin, 'Milo Member')).getByRole('menuitem', { name: 'Make administrator' }).click();
+    await expect.poll(() => miloRole.textContent()).toBe('Account Administrator');
     await memberNav.getByRole('link', { name: 'Dashboard' }).click();
     await memberNav.getByRole('link', { name: 'Users' }).click();
     await member.getByRole('table', { name: 'Members' }).getByText(customer.email).waitFor();
 
-    await members.getByRole('button', { name: 'Make regular member: Milo Member' }).click();
-    await members.getByRole('button', { name: 'Make administrator: Milo Member' }).waitFor();
+    await (await openRowActions(admin, 'Milo Member')).getByRole('menuitem', { name: 'Make regular member' }).click();
+    await expect.poll(() => miloRole.textContent()).toBe('Regular Member');
     await memberNav.getByRole('link', { name: 'Dashboard' }).click();
     await expect.poll(() => memberNav.getByRole('link', { name: 'Users' }).count()).toBe(0);
     await member.goto('/audit-log');
@@ -320,21 +307,24 @@ describe('the web portal', () => {
     expect([kept.code, released.code]).toEqual([0, 0]);
     const deactivated = await agent('deactivate', '--state', path.join(dataDir, 'agent-pc-2.json'));
     expect(deactivated.code).toBe(0);
-    const onlineKey = await issueOrder(server.url, { channel: 'online', duration: '1m' });
+    const onlineKey = await issueCustomerOrder({ channel: 'online', duration: '1m' });
 
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const page = await context.newPage();
-    await page.goto('/signin');
-    await page.getByLabel('Email').fill(customer.email);
-    await page.getByLabel('Password').fill(customer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await signIn(context, customer.email, customer.password);
     const nav = page.getByRole('navigation', { name: 'Main' });
 
-    // The card counts the computers using a seat and the one that gave its seat back (the blacklisted one is neither).
+    // The card counts the computer using a seat, the one that gave its seat back and the one blacklisted before, each once.
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Desktop Virtualization, Business Edition' }) });
     const installations = card.getByLabel('Installations', { exact: true });
-    await expect.poll(() => installations.locator('dd').allTextContents()).toEqual(['1', '1']);
-    expect(await installations.locator('dt').allTextContents()).toEqual(['Computers', 'Deactivated']);
+    await expect.poll(() => installations.locator('dd').allTextContents()).toEqual(['1', '1', '1']);
+    expect(await installations.locator('dt').allTextContents()).toEqual(['Computers', 'Deactivated', 'Blacklisted']);
+    // The vendor's support address for the product, in a tab of its own.
+    const support = card.getByRole('link', { name: 'Support for Desktop Virtualization, Business Edition (opens in a new tab)' });
+    expect([await support.getAttribute('href'), await support.getAttribute('target'), await support.getAttribute('rel')]).toEqual([
+      'https://support.example.com/desktop-business',
+      '_blank',
+      'noopener',
+    ]);
     await screenshot(page, 'dashboard-installations');
     await card.getByRole('link', { name: 'Installations of Desktop Virtualization, Business Edition' }).click();
     await page.getByRole('heading', { name: 'Installations of Desktop Virtualization, Business Edition' }).waitFor();
@@ -384,7 +374,7 @@ describe('the web portal', () => {
     const refused = page.getByRole('dialog', { name: 'Renew subscription' });
     await refused.getByText('This subscription was bought through a reseller; renew it with them').waitFor();
     await refused.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('button', { name: 'License Administrators of Design team' }).click();
+    await (await openRowActions(page, 'Design team')).getByRole('menuitem', { name: 'License Administrators' }).click();
     const admins = page.getByRole('dialog', { name: 'License Administrators of Design team' });
     await admins.getByText('No License Administrators yet.').waitFor();
     const milo = admins.getByLabel('Regular Member');

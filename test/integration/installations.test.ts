@@ -326,6 +326,58 @@ describe('actions', () => {
   });
 });
 
+describe('the installation summary', () => {
+  const summary = async (client: ApiClient, base: string) => {
+    const res = await client.get(`${base}/installations/summary`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.products as { code: string; name: string; active: number; deactivated: number; blacklisted: number }[];
+  };
+
+  /** `n` deactivated installations of the primary key put straight into the table: more than a page of the list. */
+  async function retired(c: Customer, n: number) {
+    const now = t.clock.now();
+    const item = c.items[0]!;
+    const rows = Array.from({ length: n }, (_, i) => ({
+      account_id: c.accountId,
+      subscription_id: c.subscription.id,
+      item_id: item.id,
+      license_key_id: c.primaryKey.id,
+      product_code: item.product_code,
+      fingerprint: `retired-${i}-${c.accountId}`,
+      public_key: 'retired',
+      token_hash: `retired-${i}-${c.accountId}`,
+      state: 'deactivated' as const,
+      activated_at: now,
+      last_seen_at: now,
+      next_check_in_at: now,
+      deactivated_at: now,
+    }));
+    await t.deps.db.insertInto('installations').values(rows).execute();
+  }
+
+  it("counts each product's active, deactivated and blacklisted installations exactly, past any page of the list", async () => {
+    const c = await account([
+      { productCode: 'desktop-business', licenseType: null, quantity: 30 },
+      { productCode: 'ras', licenseType: null, quantity: 50 },
+    ]);
+    expect(await summary(c.client, c.base)).toEqual([]);
+    await Promise.all([install(c.key), install(c.key), install(c.key), install(c.key, { product: 'ras' })]);
+    const gone = await install(c.key);
+    expect((await gone.client.post('/licensing/v1/deactivations')).status).toBe(200);
+    const banned = await install(c.key);
+    expect((await act(c, { action: 'blacklist', installationIds: [banned.id] })).body.results[0].ok).toBe(true);
+    await retired(c, 250);
+
+    expect(await summary(c.client, c.base)).toEqual([
+      { code: 'desktop-business', name: 'Desktop Virtualization, Business Edition', active: 3, deactivated: 251, blacklisted: 1 },
+      { code: 'ras', name: 'Remote Application Server', active: 1, deactivated: 0, blacklisted: 0 },
+    ]);
+    // Taken off the blacklist, the machine counts as deactivated again.
+    await act(c, { action: 'unblacklist', installationIds: [banned.id] });
+    expect((await summary(c.client, c.base))[0]).toMatchObject({ active: 3, deactivated: 252, blacklisted: 0 });
+  });
+});
+
 describe('who may see and act', () => {
   it('shows a License Administrator only the installations of their keys', async () => {
     const c = await account();
@@ -336,7 +388,11 @@ describe('who may see and act', () => {
     const lead = await signedInUser(t, 'lead');
     await insertMembership(t.deps.db, { accountId: c.accountId, userId: lead.userId, role: 'member' });
     expect((await lead.client.get(`${c.base}/installations`)).body.error.code).toBe('forbidden');
+    expect((await lead.client.get(`${c.base}/installations/summary`)).body.error.code).toBe('forbidden');
     expect((await c.client.request('PUT', `${c.subs}/keys/${office.id}/admins/${lead.userId}`)).status).toBe(200);
+
+    const counts = async (client: ApiClient) => (await client.get(`${c.base}/installations/summary`)).body.products.map((p: { active: number }) => p.active);
+    expect([await counts(c.client), await counts(lead.client)]).toEqual([[2], [1]]);
 
     expect(ids(await list(lead.client, c.base))).toEqual([mine.id]);
     expect(ids(await list(lead.client, c.base, `?keyId=${lab.id}`))).toEqual([]);
@@ -360,6 +416,7 @@ describe('who may see and act', () => {
     const routes: [string, string, unknown?][] = [
       ['GET', `${c.base}/installations`],
       ['GET', `${c.base}/installations.csv`],
+      ['GET', `${c.base}/installations/summary`],
       ['GET', `${c.base}/installations/${one.id}`],
       ['PATCH', `${c.base}/installations/${one.id}`, { notes: 'mine now' }],
       ['POST', `${c.base}/installations/actions`, { action: 'deactivate', installationIds: [one.id] }],
@@ -370,6 +427,7 @@ describe('who may see and act', () => {
       expect([url, res.status, res.body.error?.code]).toEqual([url, 404, 'not_found']);
     }
     // Through their own account, the foreign installation and key do not exist either.
+    expect((await outsider.client.get(`${outsider.base}/installations/summary`)).body).toEqual({ products: [] });
     expect((await outsider.client.get(`${outsider.base}/installations/${one.id}`)).status).toBe(404);
     expect((await outsider.client.get(`${outsider.subs}/keys/${c.primaryKey.id}/usage`)).status).toBe(404);
     const foreign = await act(outsider, { action: 'blacklist', installationIds: [one.id] });
@@ -390,6 +448,8 @@ describe('who may see and act', () => {
       ['GET', `${c.base}/installations?limit=0`],
       ['GET', `${c.base}/installations.csv?expiry=later`],
       ['GET', `${c.base}/installations/not-a-uuid`],
+      ['GET', '/api/v1/accounts/not-a-uuid/installations/summary'],
+      ['GET', `${c.base}/installations/summary?state=active`],
       ['PATCH', `${c.base}/installations/${one.id}`, { alias: 'x'.repeat(201) }],
       ['PATCH', `${c.base}/installations/${one.id}`, { notes: 'ok', state: 'active' }],
       ['POST', `${c.base}/installations/actions`, { action: 'move', installationIds: [one.id] }],
@@ -401,7 +461,7 @@ describe('who may see and act', () => {
     ];
     for (const [method, url, body] of bad) {
       const res = await c.client.request(method, url, body);
-      expect([url, res.status, res.body.error?.code]).toEqual([url, 400, 'validation_failed']);
+      expect([url, res.status, res.body]).toEqual([url, 400, { error: { code: 'validation_failed', message: expect.any(String), details: expect.any(Object), requestId: expect.any(String) } }]);
     }
     expect(await t.deps.db.selectFrom('installations').selectAll().where('id', '=', one.id).executeTakeFirstOrThrow()).toEqual(before);
   });

@@ -112,6 +112,32 @@ describe('the product catalog', () => {
     expect(products.find((p) => p.code === 'device-management')!.licenseTypes).toEqual(['desktop', 'mobile']);
     expect(products.map((p) => p.code)).not.toContain('new-product');
   });
+
+  it("keeps a support address per product, refuses one that is not a web or mail address, and shows it with the customer's subscription", async () => {
+    const code = `helpdesk-${Date.now()}`;
+    const { code: _desktop, ...definition } = demoCatalog[0]!;
+    const put = (supportUrl: unknown) => operator.request('PUT', `${V}/products/${code}`, { ...definition, name: 'Helpdesk', supportUrl });
+    const created = await put('https://help.example.com/helpdesk');
+    expect([created.status, created.body.product.supportUrl]).toEqual([201, 'https://help.example.com/helpdesk']);
+
+    for (const bad of ['javascript:alert(document.cookie)', 'help.example.com', 'mailto:nobody']) {
+      const refused = await put(bad);
+      expect([bad, refused.status, refused.body.error.code, refused.body.error.details.issues[0].path]).toEqual([bad, 400, 'validation_failed', 'supportUrl']);
+    }
+    const listed = (await operator.get(`${V}/products`)).body.items.find((p: { code: string }) => p.code === code);
+    expect(listed.supportUrl).toBe('https://help.example.com/helpdesk');
+
+    const { primaryKey, subscription } = await placed({ items: [{ productCode: code, quantity: 2 }] });
+    const customer = await registered(primaryKey.key);
+    const details = async () => (await customer.client.get(`/api/v1/accounts/${customer.accountId}/subscriptions/${subscription.id}`)).body.products[0];
+    expect(await details()).toMatchObject({ productCode: code, supportUrl: 'https://help.example.com/helpdesk' });
+    expect((await put('mailto:helpdesk@example.com')).status).toBe(200);
+    expect((await details()).supportUrl).toBe('mailto:helpdesk@example.com');
+    // A definition without one (an older catalog file) has none.
+    const { supportUrl: _url, ...withoutSupport } = definition;
+    expect((await operator.request('PUT', `${V}/products/${code}`, withoutSupport)).body.product.supportUrl).toBeNull();
+    expect((await details()).supportUrl).toBeNull();
+  });
 });
 
 describe('an order', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkProductChange, demoCatalog, productSchema } from '../../src/domain/catalog.js';
+import { catalogProductSchema, checkProductChange, demoCatalog, productSchema } from '../../src/domain/catalog.js';
 
 const byCode = Object.fromEntries(demoCatalog.map((p) => [p.code, p]));
 
 describe('the demo catalog', () => {
   it('holds the five products of the guides, each a valid catalog entry', () => {
     expect(demoCatalog.map((p) => p.code)).toEqual(['desktop-business', 'desktop-enterprise', 'ras', 'mac-sccm', 'device-management']);
-    for (const p of demoCatalog) expect(productSchema.parse(p)).toEqual(p);
+    for (const p of demoCatalog) expect(catalogProductSchema.parse(p)).toEqual(p);
   });
 
   it('checks desktops in at random within 7 days, one seat per computer', () => {
@@ -37,6 +37,24 @@ describe('the demo catalog', () => {
     expect(productSchema.safeParse({ ...rest, params: { ...params, overQuota: 'maybe' } }).success).toBe(false);
     const { trialDays: _dropped, ...partial } = params;
     expect(productSchema.safeParse({ ...rest, params: partial }).success).toBe(false);
+  });
+});
+
+describe("a product's support address", () => {
+  const { supportUrl: _url, ...rest } = demoCatalog[0]!;
+  const withUrl = (supportUrl: unknown) => catalogProductSchema.safeParse({ ...rest, supportUrl });
+
+  it('is a web page or an email address, or none', () => {
+    for (const url of ['https://support.example.com/kb?product=1', 'http://intranet.example/help', 'mailto:help@example.com?subject=License', null]) {
+      expect([url, withUrl(url).success]).toEqual([url, true]);
+    }
+    expect(catalogProductSchema.parse(rest).supportUrl).toBeNull();
+  });
+
+  it('is never a scheme a link could run, nor a partial address', () => {
+    for (const url of ['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<script>x</script>', 'ftp://files.example.com', 'support.example.com', 'https://', 'mailto:', 'mailto:help', 'https://example.com/a b', '', `https://example.com/${'x'.repeat(500)}`]) {
+      expect([url, withUrl(url).success]).toEqual([url, false]);
+    }
   });
 });
 

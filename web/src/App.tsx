@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { KeptScope } from './kept';
 import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from './pages/auth';
 import { AuditLog } from './pages/audit-log';
 import { BusinessProfile } from './pages/business-profile';
@@ -116,7 +117,10 @@ export function App() {
   }
   return (
     <Shell path={path}>
-      <SignedInPage path={path} search={url.searchParams} />
+      {/* A page starts afresh in another account: no filter, page or draft crosses over. */}
+      <KeptScope.Provider value={state.session.account.id}>
+        <SignedInPage key={state.session.account.id} path={path} search={url.searchParams} />
+      </KeptScope.Provider>
     </Shell>
   );
 }

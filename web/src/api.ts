@@ -52,6 +52,8 @@ export interface SubscriptionProduct {
   productCode: string;
   productName: string;
   productModel: 'per_device' | 'per_user' | 'concurrent_users' | 'per_managed_device';
+  /** Where the product's customers get support (https://, http:// or mailto:), as the vendor set it. */
+  supportUrl: string | null;
   licenseType: string | null;
   quantity: number;
   used: number;
@@ -164,3 +166,9 @@ export const downloadHref = (path: string) => `/api/v1${path}`;
 export const errorMessage = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong');
 
 export const accountPath = (accountId: string) => `/accounts/${encodeURIComponent(accountId)}`;
+
+/** One page of a cursor-paged list: `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

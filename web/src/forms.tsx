@@ -1,5 +1,6 @@
-import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { ApiError } from './api';
+import { useDraftEnd, useKeptState, type KeptCodec } from './kept';
 
 type Values = Record<string, string>;
 type Validators<F extends Values> = { [K in keyof F]?: (value: F[K], all: F) => string | null };
@@ -12,19 +13,47 @@ export interface FieldProps {
   onBlur(): void;
 }
 
+interface FormOptions<F extends Values> {
+  /**
+   * Where the values wait while unsent, so that a reload loses nothing: a name unique among the
+   * forms, with the id of what the form edits; null for a form with nothing worth keeping.
+   */
+  draft: string | null;
+  /** Fields never written down, however briefly: passwords. */
+  secret?: (keyof F)[];
+  /** The server's name of a field, where it differs (its errors name it so); it may depend on the values. */
+  serverNames?: Partial<Record<keyof F, string>> | ((values: F) => Partial<Record<keyof F, string>>);
+}
+
+/** A draft holds this form's fields as strings, its secrets left out. */
+const draftCodec = <F extends Values>(initial: F, secret: (keyof F)[]): KeptCodec<F> => ({
+  store: (values) => Object.fromEntries(Object.entries(values).filter(([k]) => !(secret as string[]).includes(k))),
+  revive: (stored) => {
+    if (typeof stored !== 'object' || stored === null) return null;
+    const draft = { ...initial };
+    for (const k of Object.keys(initial) as (keyof F)[]) {
+      const v = (stored as Record<keyof F, unknown>)[k];
+      if (typeof v === 'string' && !secret.includes(k)) draft[k] = v as F[keyof F];
+    }
+    return draft;
+  },
+});
+
 /**
  * A form's values and its messages per field: the rules run as the user types (once a field has
  * been left or the form submitted), and the server's messages land next to the field they name.
+ * Unsent values survive a reload (see FormOptions.draft).
  */
-export function useForm<F extends Values>(initial: F, validators: Validators<F>, serverNames: Partial<Record<keyof F, string>> = {}) {
-  const [values, setValues] = useState(initial);
+export function useForm<F extends Values>(initial: F, validators: Validators<F>, { draft, secret = [], serverNames = {} }: FormOptions<F>) {
+  const [values, setValues] = useKeptState(draft, initial, draftCodec(initial, secret));
+  const sent = useDraftEnd(draft);
   const [touched, setTouched] = useState<Partial<Record<keyof F, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
-  const serverName = (k: keyof F) => serverNames[k] ?? String(k);
+  const serverName = (k: keyof F) => (typeof serverNames === 'function' ? serverNames(values) : serverNames)[k] ?? String(k);
   const ruleError = (k: keyof F, all: F = values) => validators[k]?.(all[k], all) ?? null;
   const error = (k: keyof F) => serverErrors[serverName(k)] ?? (touched[k] || submitted ? ruleError(k) : null);
 
@@ -55,6 +84,7 @@ export function useForm<F extends Values>(initial: F, validators: Validators<F>,
     setSubmitting(true);
     try {
       await action(values);
+      sent();
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const names = new Set((Object.keys(values) as (keyof F)[]).map(serverName));
@@ -114,6 +144,17 @@ export function TextField({ label, hint, field, ...input }: Labelled & { field: 
   return (
     <Described id={id} label={label} hint={hint} error={field.error}>
       <input {...controlProps(id, field, hint)} onChange={(e) => field.onChange(e.target.value)} {...input} />
+    </Described>
+  );
+}
+
+type TextAreaExtras = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'name' | 'value' | 'onChange' | 'onBlur'>;
+
+export function TextAreaField({ label, hint, field, ...textarea }: Labelled & { field: FieldProps } & TextAreaExtras) {
+  const id = useId();
+  return (
+    <Described id={id} label={label} hint={hint} error={field.error}>
+      <textarea {...controlProps(id, field, hint)} onChange={(e) => field.onChange(e.target.value)} {...textarea} />
     </Described>
   );
 }

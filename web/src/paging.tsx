@@ -1,34 +1,34 @@
-import { useState } from 'react';
+import type { Page } from './api';
+import { useKeptState } from './kept';
 import { PagerNav, useLoad } from './ui';
 
+export const PAGE_SIZE = 25;
+
 /**
- * The cursors of the pages of a cursor-paged list seen so far, so that "Previous" goes back;
- * a change of the query (deps) starts again at page 1.
+ * One page of a cursor listing at a time, with the cursors of the pages seen so far so that
+ * "Previous" goes back; a change of the query (deps) starts again at page 1. Under `keep`, a
+ * reload comes back to the same page.
  */
-export function useCursors(deps: unknown[]) {
+export function usePages<T>(keep: string | null, load: (cursor: string | null) => Promise<Page<T>>, deps: unknown[]) {
   const key = JSON.stringify(deps);
-  const [seen, setSeen] = useState<{ key: string; cursors: (string | null)[] }>({ key, cursors: [null] });
+  const [seen, setSeen] = useKeptState<{ key: string; cursors: (string | null)[] }>(keep, { key, cursors: [null] });
   const cursors = seen.key === key ? seen.cursors : [null];
+  const setCursors = (change: (c: (string | null)[]) => (string | null)[]) => setSeen({ key, cursors: change(cursors) });
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const [state, reload] = useLoad(() => load(cursor), [key, cursor]);
   return {
-    cursor: cursors[cursors.length - 1] ?? null,
-    page: cursors.length,
-    previous: cursors.length > 1 ? () => setSeen({ key, cursors: cursors.slice(0, -1) }) : null,
-    next: (nextCursor: string) => setSeen({ key, cursors: [...cursors, nextCursor] }),
-    /** Back to page 1 with the same query, as when a filter is applied again. */
-    restart: () => setSeen({ key, cursors: [null] }),
+    state,
+    reload,
+    pageNumber: cursors.length,
+    previous: cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : null,
+    next: (nextCursor: string) => setCursors((c) => [...c, nextCursor]),
   };
 }
 
-export type Cursors = ReturnType<typeof useCursors>;
-
-/** One page of a cursor listing at a time, loaded again when the query (deps) or the page changes. */
-export function usePages<P extends { nextCursor: string | null }>(load: (cursor: string | null) => Promise<P>, deps: unknown[]) {
-  const cursors = useCursors(deps);
-  const [state, reload] = useLoad(() => load(cursors.cursor), [JSON.stringify(deps), cursors.cursor]);
-  return { state, reload, cursors };
-}
-
-/** "← Previous · Page N · Next →" under a page of a cursor listing. */
-export function CursorPager({ label, cursors, nextCursor }: { label: string; cursors: Cursors; nextCursor: string | null }) {
-  return <PagerNav label={label} page={cursors.page} onPrevious={cursors.previous} onNext={nextCursor ? () => cursors.next(nextCursor) : null} />;
+/** "Page 2 · Previous · Next" under a list; nothing when everything fits on one page. */
+export function Pager<T>({ pages, label }: { pages: ReturnType<typeof usePages<T>>; label: string }) {
+  const { state, pageNumber, previous, next } = pages;
+  const nextCursor = state.status === 'ready' ? state.data.nextCursor : null;
+  if (pageNumber === 1 && !nextCursor) return null;
+  return <PagerNav label={`${label} pages`} page={pageNumber} onPrevious={previous} onNext={nextCursor ? () => next(nextCursor) : null} />;
 }

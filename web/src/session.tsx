@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, setCsrfToken, type MyAccount, type User } from './api';
+import { forgetAll, keepFor } from './kept';
 
 export interface Session {
   user: User;
@@ -28,6 +29,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const loadMe = useCallback(async () => {
     const loaded = await api<{ user: User; accounts: MyAccount[] }>('GET', '/me');
+    keepFor(loaded.user.id);
     setMe(loaded);
     setAccountId((current) => (loaded.accounts.some((a) => a.id === current) ? current : (defaultAccount(loaded.accounts)?.id ?? null)));
   }, []);
@@ -71,6 +73,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           refresh: loadMe,
           signOut: async () => {
             await api('DELETE', '/sessions/current').catch(() => undefined);
+            forgetAll();
             setCsrfToken(null);
             setMe(null);
           },

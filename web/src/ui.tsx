@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from './api';
+import { DraftLifetime } from './kept';
 
 export type Loaded<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; data: T };
 
@@ -65,13 +66,18 @@ export function Empty({ children }: { children: ReactNode }) {
   return <div className="state state-empty">{children}</div>;
 }
 
-/** A modal dialog on the native <dialog>: focus stays inside, Escape closes it. */
+/** A modal dialog on the native <dialog>: focus stays inside, Escape closes it, and focus goes back where it was. */
 export function Dialog({ title, onClose, children, wide = false }: { title: string; onClose(): void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
+    const opener = document.activeElement;
     dialog?.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      // React has taken the dialog out of the page by now, so the browser no longer returns the focus itself.
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog
@@ -84,7 +90,7 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
       }}
     >
       <h2 id="dialog-title">{title}</h2>
-      {children}
+      <DraftLifetime.Provider value="until-closed">{children}</DraftLifetime.Provider>
     </dialog>
   );
 }

@@ -45,16 +45,26 @@ const sorts: Record<InstallationSort, { expr: RawBuilder<unknown>; type: RawBuil
 /** A search term as a LIKE pattern that matches it anywhere, its wildcards taken literally. */
 const containing = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+// A blacklisted installation is deactivated too, but it is listed and counted under blacklisted only.
+const inState: Record<Exclude<InstallationStateFilter, 'all'>, RawBuilder<boolean>> = {
+  active: sql`i.state = 'active'`,
+  deactivated: sql`i.state = 'deactivated' AND i.blacklisted_at IS NULL`,
+  blacklisted: sql`i.blacklisted_at IS NOT NULL`,
+};
+
+/** The account's installations the caller may see: all of them, or those of a License Administrator's keys (`keyIds`). */
+function visible(db: Executor, accountId: string, keyIds: readonly string[] | null) {
+  const q = db.selectFrom('installations as i').where('i.account_id', '=', accountId);
+  if (keyIds === null) return q;
+  return keyIds.length > 0 ? q.where('i.license_key_id', 'in', [...keyIds]) : q.where(sql<boolean>`false`);
+}
+
 function matching(db: Executor, accountId: string, f: InstallationFilter) {
-  let q = db.selectFrom('installations as i').where('i.account_id', '=', accountId);
-  if (f.keyIds !== null) q = f.keyIds.length > 0 ? q.where('i.license_key_id', 'in', [...f.keyIds]) : q.where(sql<boolean>`false`);
+  let q = visible(db, accountId, f.keyIds);
   if (f.keyId) q = q.where('i.license_key_id', '=', f.keyId);
   if (f.subscriptionId) q = q.where('i.subscription_id', '=', f.subscriptionId);
   if (f.product) q = q.where('i.product_code', '=', f.product);
-  if (f.state === 'active') q = q.where('i.state', '=', 'active');
-  // A blacklisted installation is deactivated too, but it is listed under blacklisted only.
-  if (f.state === 'deactivated') q = q.where('i.state', '=', 'deactivated').where('i.blacklisted_at', 'is', null);
-  if (f.state === 'blacklisted') q = q.where('i.blacklisted_at', 'is not', null);
+  if (f.state !== 'all') q = q.where(inState[f.state]);
   // On the expiry sort's own expression, so that sorting by expiry reads just the range.
   if (f.expiry === 'expired') q = q.where(sorts.expiresAt.expr, '<=', f.now);
   if (f.expiry === 'expiring_soon') q = q.where(sorts.expiresAt.expr, '>', f.now).where(sorts.expiresAt.expr, '<=', f.expiringSoonUntil);
@@ -111,6 +121,20 @@ export function listInstallations(db: Executor, accountId: string, query: Instal
 }
 
 export type InstallationListRow = Awaited<ReturnType<typeof listInstallations>>[number];
+
+/** Per product, how many of the installations the caller may see are in each state, in one pass over the account's rows. */
+export function countInstallationsByProduct(db: Executor, accountId: string, keyIds: readonly string[] | null) {
+  const count = (state: keyof typeof inState) => sql<number>`(count(*) FILTER (WHERE ${inState[state]}))::int`.as(state);
+  return visible(db, accountId, keyIds)
+    .innerJoin('products as p', 'p.code', 'i.product_code')
+    .select(['i.product_code', 'p.name as product_name', count('active'), count('deactivated'), count('blacklisted')])
+    .groupBy(['i.product_code', 'p.name'])
+    .orderBy('p.name')
+    .orderBy('i.product_code')
+    .execute();
+}
+
+export type InstallationCountsRow = Awaited<ReturnType<typeof countInstallationsByProduct>>[number];
 
 /** An installation of the account with its key's and product's names, for the details dialog. */
 export function findAccountInstallation(db: Executor, accountId: string, installationId: string) {

@@ -1,4 +1,4 @@
-import { productSchema, type Product } from '../../domain/catalog.js';
+import { catalogProductSchema, productSchema, type CatalogProduct, type Product } from '../../domain/catalog.js';
 import type { Executor } from './users.js';
 
 export type ProductRow = { code: string; name: string; model: string; license_types: string[]; params: Record<string, unknown> };
@@ -8,9 +8,10 @@ export type ProductRow = { code: string; name: string; model: string; license_ty
 export const productFromRow = (r: ProductRow): Product =>
   productSchema.parse({ code: r.code, name: r.name, model: r.model, licenseTypes: r.license_types, params: r.params });
 
-export async function listProducts(db: Executor): Promise<Product[]> {
-  const rows = await db.selectFrom('products').select(['code', 'name', 'model', 'license_types', 'params']).orderBy('code').execute();
-  return rows.map(productFromRow);
+/** The whole catalog as it is sold, support addresses included. */
+export async function listProducts(db: Executor): Promise<CatalogProduct[]> {
+  const rows = await db.selectFrom('products').select(['code', 'name', 'model', 'license_types', 'params', 'support_url']).orderBy('code').execute();
+  return rows.map((r) => catalogProductSchema.parse({ ...productFromRow(r), supportUrl: r.support_url }));
 }
 
 export async function findProduct(db: Executor, code: string): Promise<Product | undefined> {
@@ -18,8 +19,8 @@ export async function findProduct(db: Executor, code: string): Promise<Product |
   return row ? productFromRow(row) : undefined;
 }
 
-export function upsertProduct(db: Executor, p: Product) {
-  const values = { name: p.name, model: p.model, license_types: JSON.stringify(p.licenseTypes), params: JSON.stringify(p.params) };
+export function upsertProduct(db: Executor, p: CatalogProduct) {
+  const values = { name: p.name, model: p.model, license_types: JSON.stringify(p.licenseTypes), params: JSON.stringify(p.params), support_url: p.supportUrl };
   return db
     .insertInto('products')
     .values({ code: p.code, ...values })

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../services/context.js';
-import { exportAccountInstallations, getInstallation, keyUsage, listAccountInstallations } from '../../services/installations/list-installations.js';
+import { exportAccountInstallations, getInstallation, keyUsage, listAccountInstallations, summarizeAccountInstallations } from '../../services/installations/list-installations.js';
 import { actOnInstallations, updateInstallation } from '../../services/installations/manage-installations.js';
 import { actorOf } from '../auth.js';
 import { sendCsv } from '../csv.js';
@@ -11,10 +11,12 @@ import {
   installationCsvColumns,
   installationDetailsSchema,
   installationRowSchema,
+  installationSummarySchema,
   keyUsageSchema,
   LIST_COLUMN_NAMES,
   presentInstallationDetails,
   presentInstallationRow,
+  presentInstallationSummary,
   presentKeyUsage,
 } from '../installation-presenters.js';
 import { accountIdParams, encodeCursor, pageQuery, uuid } from '../schemas/common.js';
@@ -75,6 +77,18 @@ export function installationsRoutes(deps: Deps): FastifyPluginAsyncZod {
           nextCursor: page.next === null ? null : encodeCursor(page.next),
         };
       },
+    });
+
+    app.get('/accounts/:accountId/installations/summary', {
+      schema: {
+        tags: ['installations'],
+        summary: 'How many installations of each product are active, deactivated and blacklisted, counted exactly',
+        description: 'A License Administrator counts the installations of the keys granted to them; a product with no installations is left out',
+        params: accountIdParams,
+        querystring: z.strictObject({}),
+        response: { 200: installationSummarySchema, ...errors },
+      },
+      handler: async (req) => presentInstallationSummary(await summarizeAccountInstallations(deps, actorOf(req), req.params.accountId)),
     });
 
     app.get('/accounts/:accountId/installations.csv', {

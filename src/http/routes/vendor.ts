@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { productSchema } from '../../domain/catalog.js';
+import { catalogProductSchema } from '../../domain/catalog.js';
 import { DURATIONS } from '../../domain/subscription.js';
 import type { Deps } from '../../services/context.js';
 import { getAccountDetails } from '../../services/vendor/account-details.js';
@@ -91,7 +91,7 @@ export function vendorRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/vendor/products', {
       config,
-      schema: { tags, summary: 'The product catalog: each product with its licensing model and parameters', response: { 200: z.object({ items: z.array(productSchema) }), ...errors } },
+      schema: { tags, summary: 'The product catalog: each product with its licensing model and parameters, and its support address', response: { 200: z.object({ items: z.array(catalogProductSchema) }), ...errors } },
       handler: async (req) => ({ items: await listCatalog(deps, actorOf(req)) }),
     });
 
@@ -100,9 +100,9 @@ export function vendorRoutes(deps: Deps): FastifyPluginAsyncZod {
       schema: {
         tags,
         summary: 'Add a product to the catalog, or replace its definition (201 when new); products are never deleted',
-        params: z.strictObject({ code: productSchema.shape.code }),
-        body: productSchema.omit({ code: true }),
-        response: { 200: z.object({ product: productSchema }), 201: z.object({ product: productSchema }), ...errors },
+        params: z.strictObject({ code: catalogProductSchema.shape.code }),
+        body: catalogProductSchema.omit({ code: true }),
+        response: { 200: z.object({ product: catalogProductSchema }), 201: z.object({ product: catalogProductSchema }), ...errors },
       },
       handler: async (req, reply) => {
         const { product, created } = await putProduct(deps, actorOf(req), { ...req.body, code: req.params.code });

@@ -1,9 +1,11 @@
 import {
+  countInstallationsByProduct,
   findAccountInstallation,
   keyUsageByDay,
   listInstallations,
   usageHistory,
   type AccountInstallation,
+  type InstallationCountsRow,
   type InstallationCursor,
   type InstallationFilter,
   type InstallationListQuery,
@@ -45,6 +47,15 @@ export async function listAccountInstallations(
     (limit) => listInstallations(deps.db, accountId, { ...query, limit }),
     (last) => ({ value: last.sort_value, id: last.id }),
   );
+}
+
+/**
+ * How many installations of each product are active, deactivated and blacklisted, counted exactly
+ * (the dashboard's cards); a License Administrator counts those of the keys granted to them.
+ */
+export async function summarizeAccountInstallations(deps: Deps, actor: Actor, accountId: string): Promise<InstallationCountsRow[]> {
+  const { scope } = await authorizeLicensing(deps.db, actor, accountId, 'installations.view');
+  return countInstallationsByProduct(deps.db, accountId, scope.all ? null : [...scope.keyIds]);
 }
 
 /**

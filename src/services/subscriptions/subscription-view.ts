@@ -21,6 +21,8 @@ export interface ItemView {
   productName: string;
   /** The product's licensing model, which names what its installations are (computers, farms, proxy servers). */
   productModel: string;
+  /** Where the product's customers get support, as the vendor set it; null for none. */
+  supportUrl: string | null;
   used: number;
   availableInMain: number;
   availableInReserved: number;
@@ -66,10 +68,12 @@ export async function loadSubscriptionView(db: Executor, accountId: string | nul
   for (const item of items) {
     const pool = poolOfItem(item, keys);
     const summary = summarizePool(pool);
+    const product = catalog.get(item.product_code);
     itemViews.push({
       item,
-      productName: catalog.get(item.product_code)?.name ?? item.product_code,
-      productModel: catalog.get(item.product_code)?.model ?? 'per_device',
+      productName: product?.name ?? item.product_code,
+      productModel: product?.model ?? 'per_device',
+      supportUrl: product?.supportUrl ?? null,
       used: summary.used,
       availableInMain: summary.mainFree,
       availableInReserved: summary.availableInReserved,

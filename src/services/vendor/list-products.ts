@@ -1,9 +1,9 @@
 import { listProducts } from '../../data/repositories/products.js';
-import type { Product } from '../../domain/catalog.js';
+import type { CatalogProduct } from '../../domain/catalog.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import type { Actor, Deps } from '../context.js';
 
-export function listCatalog(deps: Deps, actor: Actor): Promise<Product[]> {
+export function listCatalog(deps: Deps, actor: Actor): Promise<CatalogProduct[]> {
   requireOperator(actor);
   return listProducts(deps.db);
 }

@@ -1,6 +1,6 @@
 import { findProduct, upsertProduct } from '../../data/repositories/products.js';
 import { licenseTypesInUse } from '../../data/repositories/subscriptions.js';
-import { checkProductChange, type Product } from '../../domain/catalog.js';
+import { checkProductChange, type CatalogProduct } from '../../domain/catalog.js';
 import { AppError } from '../../domain/errors.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
@@ -11,7 +11,7 @@ import type { Actor, Deps } from '../context.js';
  * code. Products are never deleted, since subscriptions refer to them, and a replacement must
  * keep selling every license type that subscriptions already hold.
  */
-export async function putProduct(deps: Deps, actor: Actor, product: Product): Promise<{ product: Product; created: boolean }> {
+export async function putProduct(deps: Deps, actor: Actor, product: CatalogProduct): Promise<{ product: CatalogProduct; created: boolean }> {
   requireOperator(actor);
   return deps.db.transaction().execute(async (trx) => {
     const existing = await findProduct(trx, product.code);

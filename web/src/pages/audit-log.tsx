@@ -1,8 +1,8 @@
-import { useState } from 'react';
 import { accountPath, api, downloadHref } from '../api';
 import { DataTable } from '../data-table';
 import { formatDateTime } from '../format';
-import { CursorPager, usePages } from '../paging';
+import { useKeptState } from '../kept';
+import { Pager, usePages } from '../paging';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { Empty, Load } from '../ui';
@@ -45,14 +45,15 @@ const summary = (details: Record<string, unknown>) =>
 /** The account's audit log (administrators): who did what, newest first. */
 export function AuditLog() {
   const { account } = useSession();
-  const [draft, setDraft] = useState<Filter>(EMPTY);
-  const [filter, setFilter] = useState<Filter>(EMPTY);
-  const pages = usePages((cursor) => {
+  const [draft, setDraft] = useKeptState<Filter>('audit-log:typed', EMPTY);
+  const [filter, setFilter] = useKeptState<Filter>('audit-log:filter', EMPTY);
+  const pages = usePages('audit-log:pages', (cursor) => {
     const params = filterParams(filter);
     params.set('limit', '50');
     if (cursor) params.set('cursor', cursor);
     return api<{ items: AuditEvent[]; nextCursor: string | null }>('GET', `${accountPath(account.id)}/audit-events?${params}`);
-  }, [account.id, filter]);
+  }, [filter]);
+  const { state, reload } = pages;
 
   return (
     <section>
@@ -73,9 +74,6 @@ export function AuditLog() {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          // Filtering again starts at the newest events, even with the same filter.
-          pages.cursors.restart();
-          pages.reload();
           setFilter(draft);
         }}
       >
@@ -97,8 +95,8 @@ export function AuditLog() {
         </label>
         <button className="button secondary">Filter</button>
       </form>
-      <Load state={pages.state} retry={pages.reload} label="the audit log">
-        {({ items, nextCursor }) =>
+      <Load state={state} retry={reload} label="the audit log">
+        {({ items }) =>
           items.length === 0 ? (
             <Empty>
               <p>No events match.</p>
@@ -117,7 +115,7 @@ export function AuditLog() {
                   { header: 'Details', className: 'wrap small', cell: (e) => summary(e.details) },
                 ]}
               />
-              <CursorPager label="Pages" cursors={pages.cursors} nextCursor={nextCursor} />
+              <Pager pages={pages} label="Audit log" />
             </>
           )
         }

@@ -25,7 +25,7 @@ function nextPath(): string {
 
 export function SignIn() {
   const signedIn = useSignedIn();
-  const form = useForm({ email: '', password: '' }, { email: rules.email, password: rules.required });
+  const form = useForm({ email: '', password: '' }, { email: rules.email, password: rules.required }, { draft: 'sign-in', secret: ['password'] });
   return (
     <AuthCard
       title="Sign in"
@@ -68,6 +68,7 @@ export function SignUp() {
       password: rules.password,
       confirm: (v, all) => (v !== all.password ? 'does not match the password' : null),
     },
+    { draft: 'sign-up', secret: ['password', 'confirm'] },
   );
   if (sentTo) {
     return (
@@ -112,7 +113,7 @@ export function SignUp() {
 
 export function ForgotPassword() {
   const [sent, setSent] = useState(false);
-  const form = useForm({ email: '' }, { email: rules.email });
+  const form = useForm({ email: '' }, { email: rules.email }, { draft: 'forgot-password' });
   return (
     <AuthCard title="Reset your password" footer={<Link href="/signin">Back to sign in</Link>}>
       {sent ? (
@@ -143,6 +144,7 @@ export function ResetPassword() {
   const form = useForm(
     { password: '', confirm: '' },
     { password: rules.password, confirm: (v, all) => (v !== all.password ? 'does not match the password' : null) },
+    { draft: null },
   );
   if (done) {
     return (

@@ -30,6 +30,7 @@ function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved():
       zip: rules.required,
       phone: (v) => (/^\+?[0-9 ()./-]{5,30}$/.test(v.trim()) ? null : 'must be a phone number'),
     },
+    { draft: `business-profile:${a.id}` },
   );
   return (
     <form

@@ -5,24 +5,46 @@ import { useSession } from '../session';
 import { getSubscription, listSubscriptions, subscriptionHref } from '../subscription-data';
 import { Badge, Empty, Load, useLoad } from '../ui';
 
+/** How many of a product's installations are in each state, counted exactly by the server. */
+interface InstallationCounts {
+  active: number;
+  deactivated: number;
+  blacklisted: number;
+}
+
 interface ProductCard {
   code: string;
   name: string;
   model: SubscriptionProduct['productModel'];
+  supportUrl: string | null;
   subscriptions: SubscriptionDetails[];
   active: number;
   total: number;
   used: number;
   available: number;
+  installations: InstallationCounts;
 }
 
+const NO_INSTALLATIONS: InstallationCounts = { active: 0, deactivated: 0, blacklisted: 0 };
+
 /** One card per product: the subscriptions holding it and their seats, counting live subscriptions only. */
-function productCards(details: SubscriptionDetails[]): ProductCard[] {
+function productCards(details: SubscriptionDetails[], installations: ReadonlyMap<string, InstallationCounts>): ProductCard[] {
   const cards = new Map<string, ProductCard>();
   for (const d of details) {
     const live = d.subscription.status === 'active' || d.subscription.status === 'expiring_soon';
     for (const p of d.products) {
-      const card = cards.get(p.productCode) ?? { code: p.productCode, name: p.productName, model: p.productModel, subscriptions: [], active: 0, total: 0, used: 0, available: 0 };
+      const card = cards.get(p.productCode) ?? {
+        code: p.productCode,
+        name: p.productName,
+        model: p.productModel,
+        supportUrl: p.supportUrl,
+        subscriptions: [],
+        active: 0,
+        total: 0,
+        used: 0,
+        available: 0,
+        installations: installations.get(p.productCode) ?? NO_INSTALLATIONS,
+      };
       if (!card.subscriptions.includes(d)) {
         card.subscriptions.push(d);
         if (live) card.active += 1;
@@ -46,39 +68,26 @@ const INSTALLATION_NOUNS: Record<ProductCard['model'], string> = {
   per_managed_device: 'Proxy servers',
 };
 
-/** The list pages without a count: one page of the largest size tells "N", or "N+" when there are more. */
-const COUNT_PAGE = 200;
-
-async function countInstallations(accountId: string, product: string, state: 'active' | 'deactivated'): Promise<string> {
-  const params = new URLSearchParams({ product, state, columns: 'state', limit: String(COUNT_PAGE) });
-  const page = await api<{ items: unknown[]; nextCursor: string | null }>('GET', `${accountPath(accountId)}/installations?${params}`);
-  return `${page.items.length}${page.nextCursor ? '+' : ''}`;
+async function loadCards(accountId: string): Promise<ProductCard[]> {
+  const [page, summary] = await Promise.all([
+    listSubscriptions(accountId, { filter: 'all', sort: 'expires_at', order: 'asc', limit: 200 }),
+    api<{ products: ({ code: string } & InstallationCounts)[] }>('GET', `${accountPath(accountId)}/installations/summary`),
+  ]);
+  const details = await Promise.all(page.items.map((s) => getSubscription(accountId, s.id)));
+  return productCards(details, new Map(summary.products.map((p) => [p.code, p])));
 }
 
-function InstallationCounts({ accountId, card }: { accountId: string; card: ProductCard }) {
-  const [state, retry] = useLoad(
-    async () => {
-      const [registered, deactivated] = await Promise.all([countInstallations(accountId, card.code, 'active'), countInstallations(accountId, card.code, 'deactivated')]);
-      return { registered, deactivated };
-    },
-    [accountId, card.code],
-  );
-  const noun = INSTALLATION_NOUNS[card.model];
+/** A card's row of labelled numbers. */
+function Figures({ label, figures }: { label: string; figures: [string, number][] }) {
   return (
-    <Load state={state} retry={retry} label="the installations">
-      {(counts) => (
-        <dl className="seats seats-two" aria-label="Installations">
-          <div>
-            <dt>{noun}</dt>
-            <dd>{counts.registered}</dd>
-          </div>
-          <div>
-            <dt>Deactivated</dt>
-            <dd>{counts.deactivated}</dd>
-          </div>
-        </dl>
-      )}
-    </Load>
+    <dl className="seats" aria-label={label}>
+      {figures.map(([name, value]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
@@ -86,8 +95,7 @@ export function Dashboard() {
   const { account } = useSession();
   const [state, retry] = useLoad(async () => {
     try {
-      const page = await listSubscriptions(account.id, { filter: 'all', sort: 'expires_at', order: 'asc', limit: 200 });
-      return productCards(await Promise.all(page.items.map((s) => getSubscription(account.id, s.id))));
+      return await loadCards(account.id);
     } catch (err) {
       // A regular member sees no licenses: that is the account's design, not a failure to retry.
       if (err instanceof ApiError && err.code === 'forbidden') return null;
@@ -126,21 +134,22 @@ export function Dashboard() {
                   <p className="muted">
                     {c.active} active subscription{c.active === 1 ? '' : 's'}
                   </p>
-                  <dl className="seats" aria-label="Seats">
-                    <div>
-                      <dt>Seats</dt>
-                      <dd>{c.total}</dd>
-                    </div>
-                    <div>
-                      <dt>Used</dt>
-                      <dd>{c.used}</dd>
-                    </div>
-                    <div>
-                      <dt>Available</dt>
-                      <dd>{c.available}</dd>
-                    </div>
-                  </dl>
-                  <InstallationCounts accountId={account.id} card={c} />
+                  <Figures
+                    label="Seats"
+                    figures={[
+                      ['Seats', c.total],
+                      ['Used', c.used],
+                      ['Available', c.available],
+                    ]}
+                  />
+                  <Figures
+                    label="Installations"
+                    figures={[
+                      [INSTALLATION_NOUNS[c.model], c.installations.active],
+                      ['Deactivated', c.installations.deactivated],
+                      ['Blacklisted', c.installations.blacklisted],
+                    ]}
+                  />
                   <ul className="card-links">
                     {c.subscriptions.map((d) => (
                       <li key={d.subscription.id}>
@@ -156,6 +165,11 @@ export function Dashboard() {
                       Installations
                     </Link>
                     <Link href="/invite-to-install">Invite users</Link>
+                    {c.supportUrl && (
+                      <a href={c.supportUrl} target="_blank" rel="noopener" aria-label={`Support for ${c.name} (opens in a new tab)`}>
+                        Support
+                      </a>
+                    )}
                   </p>
                 </li>
               ))}

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { accountPath, api } from '../api';
 import { DataTable } from '../data-table';
-import { FormError, TextField, useForm } from '../forms';
+import { FormError, TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
 import { getInstallation, type InstallationDetails } from '../installation-data';
 import { SaveActions, useSaved } from '../saved';
@@ -18,7 +18,11 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 
 function EditForm({ accountId, details, onSaved }: { accountId: string; details: InstallationDetails; onSaved(d: InstallationDetails): void }) {
   const saved = useSaved();
-  const form = useForm({ alias: details.alias ?? '', notes: details.notes }, { alias: (v) => (v.length > 200 ? 'must be at most 200 characters' : null), notes: (v) => (v.length > 5000 ? 'must be at most 5000 characters' : null) });
+  const form = useForm(
+    { alias: details.alias ?? '', notes: details.notes },
+    { alias: (v) => (v.length > 200 ? 'must be at most 200 characters' : null), notes: (v) => (v.length > 5000 ? 'must be at most 5000 characters' : null) },
+    { draft: `installation:${details.id}` },
+  );
   return (
     <form
       noValidate
@@ -31,11 +35,7 @@ function EditForm({ accountId, details, onSaved }: { accountId: string; details:
     >
       <FormError message={form.formError} />
       <TextField label="Alias" hint="A name of your own for this installation, shown instead of its computer name" field={form.field('alias')} />
-      <div className={`field${form.field('notes').error ? ' field-invalid' : ''}`}>
-        <label htmlFor="installation-notes">Notes</label>
-        <textarea id="installation-notes" rows={3} value={form.values.notes} onChange={(e) => form.set('notes', e.target.value)} />
-        <p className="field-error">{form.field('notes').error && `Notes ${form.field('notes').error}`}</p>
-      </div>
+      <TextAreaField label="Notes" rows={3} field={form.field('notes')} />
       <SaveActions label="Save alias and notes" submitting={form.submitting} saved={saved.saved} />
     </form>
   );

@@ -3,6 +3,8 @@ import { accountPath, downloadHref, errorMessage } from '../api';
 import { DataTable } from '../data-table';
 import { FormError } from '../forms';
 import { formatDate, formatDateTime } from '../format';
+import { useKeptState } from '../kept';
+import { Pager, usePages } from '../paging';
 import {
   actOnInstallations,
   listInstallations,
@@ -17,7 +19,6 @@ import {
   type StateFilter,
 } from '../installation-data';
 import { keyLabel, listAccountKeys, type KeyChoice } from '../key-data';
-import { CursorPager, useCursors } from '../paging';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 import { Badge, ChoiceFilter, Dialog, Empty, Load, useLoad } from '../ui';
@@ -169,11 +170,12 @@ function Results({ action, results, names, onDismiss }: { action: BulkAction; re
 
 export function Installations({ keyId, product }: { keyId: string | null; product: string | null }) {
   const { account } = useSession();
-  const [state, setState] = useState<StateFilter>('all');
-  const [expiry, setExpiry] = useState<ExpiryFilter>('all');
-  const [search, setSearch] = useState('');
-  const [q, setQ] = useState('');
-  const [sort, setSort] = useState<{ key: SortKey; order: 'asc' | 'desc' }>({ key: 'lastSeen', order: 'desc' });
+  const kept = `installations:${keyId ?? ''}:${product ?? ''}`;
+  const [state, setState] = useKeptState<StateFilter>(`${kept}:state`, 'all');
+  const [expiry, setExpiry] = useKeptState<ExpiryFilter>(`${kept}:expiry`, 'all');
+  const [search, setSearch] = useKeptState(`${kept}:typed`, '');
+  const [q, setQ] = useKeptState(`${kept}:q`, '');
+  const [sort, setSort] = useKeptState<{ key: SortKey; order: 'asc' | 'desc' }>(`${kept}:sort`, { key: 'lastSeen', order: 'desc' });
   const [columns, setColumns] = useState<Column[]>(savedColumns);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -186,11 +188,11 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
   const shown = COLUMNS.filter((c) => columns.includes(c.name));
   const query: ListQuery = { keyId, product, state, expiry, q, sort: sort.key, order: sort.order, columns: [...new Set([...ALWAYS, ...shown.map((c) => c.name), 'product', 'key'] as Column[])] };
   const exportQuery: ListQuery = { ...query, columns: shown.map((c) => c.name) };
-  // A new filter, search or order starts again at the first page with nothing selected.
-  const listing = [account.id, keyId, product, state, expiry, q, sort.key, sort.order];
-  const cursors = useCursors(listing);
-  const [page, reload] = useLoad(() => listInstallations(account.id, query, cursors.cursor, PAGE_SIZE), [...listing, columns.join(), cursors.cursor]);
-  useEffect(() => setSelected(new Set()), listing);
+  const pages = usePages(`${kept}:pages`, (cursor) => listInstallations(account.id, query, cursor, PAGE_SIZE), [keyId, product, state, expiry, q, sort.key, sort.order, columns.join()]);
+  const { state: page, reload } = pages;
+
+  // A new filter, search or order starts with nothing selected.
+  useEffect(() => setSelected(new Set()), [keyId, product, state, expiry, q, sort.key, sort.order]);
 
   const rows = page.status === 'ready' ? page.data.items : [];
   const chosen = rows.filter((r) => selected.has(r.id));
@@ -389,7 +391,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
                   })),
                 ]}
               />
-              <CursorPager label="Pages" cursors={cursors} nextCursor={data.nextCursor} />
+              <Pager pages={pages} label="Installations" />
             </>
           );
         }}

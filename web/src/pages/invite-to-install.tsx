@@ -31,7 +31,7 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
   const [keys, retryKeys] = useLoad(() => listAccountKeys(account.id), [account.id]);
   const [list, reloadList] = useLoad(() => api<{ items: InstallInvitation[]; nextCursor: string | null }>('GET', `${base}?limit=100`), [base]);
   const emails = useEmailSource<SendResult<keyof typeof SKIP_REASONS>>();
-  const form = useForm({ keyId: keyId ?? '', language: 'en', expiresInDays: '7' }, { keyId: rules.required, expiresInDays: daysRule });
+  const form = useForm({ keyId: keyId ?? '', language: 'en', expiresInDays: '7' }, { keyId: rules.required, expiresInDays: daysRule }, { draft: `invite-to-install:${account.id}` });
 
   const listAction = useListAction(reloadList);
 

@@ -33,6 +33,7 @@ export function Join() {
       password: (v) => (mode === 'new' ? rules.password(v) : mode === 'existing' ? rules.required(v) : null),
       confirm: (v, all) => (mode === 'new' && v !== all.password ? 'does not match the password' : null),
     },
+    { draft: 'join', secret: ['password', 'confirm'] },
   );
 
   /** Joined: the portal opens on the account just joined. */

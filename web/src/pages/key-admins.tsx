@@ -33,7 +33,7 @@ async function loadAdmins(base: string, accountId: string) {
 }
 
 function GrantForm({ base, candidates, onGranted }: { base: string; candidates: Member[]; onGranted(member: Member): void }) {
-  const form = useForm({ userId: '' }, { userId: (v) => rules.required(v) && 'Choose a member' });
+  const form = useForm({ userId: '' }, { userId: (v) => rules.required(v) && 'Choose a member' }, { draft: null });
   return (
     <form
       noValidate

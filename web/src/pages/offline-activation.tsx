@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { accountPath, api, ApiError, errorMessage } from '../api';
+import { useKeptState } from '../kept';
 import { Link } from '../router';
 import { useSession } from '../session';
 
@@ -27,10 +28,11 @@ function saveFile(name: string, text: string) {
 /** Offline activation and validation: a machine without internet writes a request file; its answer goes back by hand. */
 export function OfflineActivation() {
   const { account } = useSession();
-  const [file, setFile] = useState('');
-  const [fileName, setFileName] = useState<string | null>(null);
+  // The answer is kept as well: the server answers a request once, so losing it would strand the computer.
+  const [file, setFile] = useKeptState('offline-activation:request', '');
+  const [fileName, setFileName] = useKeptState<string | null>('offline-activation:file-name', null);
   const [error, setError] = useState<string | null>(null);
-  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [answer, setAnswer] = useKeptState<Answer | null>('offline-activation:answer', null);
   const [busy, setBusy] = useState(false);
 
   return (

@@ -9,7 +9,7 @@ import { Dialog, Load, useListAction, useLoad } from '../ui';
 function ProfileForm() {
   const session = useSession();
   const saved = useSaved();
-  const form = useForm({ firstName: session.user.firstName, lastName: session.user.lastName }, { firstName: rules.required, lastName: rules.required });
+  const form = useForm({ firstName: session.user.firstName, lastName: session.user.lastName }, { firstName: rules.required, lastName: rules.required }, { draft: 'profile' });
   return (
     <form
       noValidate
@@ -38,6 +38,7 @@ function PasswordForm() {
   const form = useForm(
     { currentPassword: '', newPassword: '', confirm: '' },
     { currentPassword: rules.required, newPassword: rules.password, confirm: (v, all) => (v !== all.newPassword ? 'does not match the new password' : null) },
+    { draft: null },
   );
   return (
     <form
@@ -101,7 +102,7 @@ interface ApiToken {
 
 /** A fresh form after each token, so the emptied name is not flagged. */
 function CreateToken({ onCreated }: { onCreated(token: { name: string; token: string }): void }) {
-  const form = useForm({ name: '' }, { name: (v) => rules.required(v) ?? (v.trim().length > 100 ? 'must be at most 100 characters' : null) });
+  const form = useForm({ name: '' }, { name: (v) => rules.required(v) ?? (v.trim().length > 100 ? 'must be at most 100 characters' : null) }, { draft: 'api-token' });
   return (
     <form
       noValidate

@@ -46,13 +46,16 @@ export function RegisterKey() {
       phone: (v) => (step !== 'company' ? null : /^\+?[0-9 ()./-]{5,30}$/.test(v.trim()) ? null : 'must be a phone number'),
     },
     {
-      name: 'company.name',
-      street: 'company.street',
-      city: 'company.city',
-      country: 'company.country',
-      state: 'company.state',
-      zip: 'company.zip',
-      phone: 'company.phone',
+      draft: 'register-key',
+      serverNames: {
+        name: 'company.name',
+        street: 'company.street',
+        city: 'company.city',
+        country: 'company.country',
+        state: 'company.state',
+        zip: 'company.zip',
+        phone: 'company.phone',
+      },
     },
   );
   const v = form.values;

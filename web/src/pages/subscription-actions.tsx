@@ -32,7 +32,7 @@ function Actions({ label, busy, onCancel }: { label: string; busy: boolean; onCa
 const nameRule = (v: string) => rules.required(v) ?? (v.trim().length > 200 ? 'must be at most 200 characters' : null);
 
 export function RenameSubscription({ details, accountId, onDone, onCancel }: ActionProps) {
-  const form = useForm({ name: details.subscription.name }, { name: nameRule });
+  const form = useForm({ name: details.subscription.name }, { name: nameRule }, { draft: `rename:${details.subscription.id}` });
   return (
     <form
       noValidate
@@ -75,7 +75,7 @@ function RenewalQuote({ accountId, subscriptionId, duration }: { accountId: stri
 }
 
 export function RenewSubscription({ details, accountId, onDone, onCancel }: ActionProps) {
-  const form = useForm({ duration: '1y' }, {});
+  const form = useForm({ duration: '1y' }, {}, { draft: null });
   const id = details.subscription.id;
   return (
     <form
@@ -99,39 +99,45 @@ export function RenewSubscription({ details, accountId, onDone, onCancel }: Acti
   );
 }
 
-const quantityRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 ? 'must be at least 1' : Number(v) > 1_000_000 ? 'must be at most 1000000' : null);
+const quantityRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) > 1_000_000 ? 'must be at most 1000000' : null);
+const totalAfter = (now: number, more: string) => (/^\d+$/.test(more) ? `${now + Number(more)} licenses in all after the purchase` : undefined);
 
+/** More licenses of one or several of the subscription's products, in one purchase. */
 export function BuyMoreLicenses({ details, accountId, onDone, onCancel }: ActionProps) {
-  const form = useForm({ itemId: details.products[0]?.itemId ?? '', quantity: '1' }, { itemId: rules.required, quantity: quantityRule }, { quantity: 'items.0.quantity' });
-  const chosen = details.products.find((p) => p.itemId === form.values.itemId);
+  const { products } = details;
+  const single = products.length === 1;
+  const first = products[0]?.itemId;
+  /** The products bought, in the order of the request's items (the server's errors name them by index). */
+  const bought = (values: Record<string, string>) => products.filter((p) => Number(values[p.itemId]) > 0);
+  const form = useForm(
+    Object.fromEntries(products.map((p) => [p.itemId, single ? '1' : '0'])),
+    Object.fromEntries(
+      products.map((p) => [p.itemId, (v: string, all: Record<string, string>) => quantityRule(v) ?? (p.itemId === first && bought(all).length === 0 ? 'Add at least one license' : null)]),
+    ),
+    { draft: `buy-more:${details.subscription.id}`, serverNames: (values) => Object.fromEntries(bought(values).map((p, i) => [p.itemId, `items.${i}.quantity`])) },
+  );
   return (
     <form
       noValidate
-      onSubmit={form.submit(async ({ quantity }) => {
-        if (!chosen) return;
+      onSubmit={form.submit(async (values) => {
         await api('POST', `${subscriptionUrl(accountId, details.subscription.id)}/additions`, {
-          items: [{ productCode: chosen.productCode, licenseType: chosen.licenseType, quantity: Number(quantity) }],
+          items: bought(values).map((p) => ({ productCode: p.productCode, licenseType: p.licenseType, quantity: Number(values[p.itemId]) })),
         });
         onDone();
       })}
     >
       <FormError message={form.formError} />
-      <SelectField label="Product" field={form.field('itemId')}>
-        {details.products.map((p) => (
-          <option key={p.itemId} value={p.itemId}>
-            {p.productName}
-            {p.licenseType ? ` (${p.licenseType})` : ''} · {p.quantity} now
-          </option>
-        ))}
-      </SelectField>
-      <TextField
-        label="Additional licenses"
-        type="number"
-        inputMode="numeric"
-        min={1}
-        hint={chosen && /^\d+$/.test(form.values.quantity) ? `${chosen.quantity + Number(form.values.quantity)} licenses in all after the purchase` : undefined}
-        field={form.field('quantity')}
-      />
+      {products.map((p) => (
+        <TextField
+          key={p.itemId}
+          label={single ? 'Additional licenses' : `${p.productName}${p.licenseType ? ` (${p.licenseType})` : ''}`}
+          type="number"
+          inputMode="numeric"
+          min={single ? 1 : 0}
+          hint={totalAfter(p.quantity, form.values[p.itemId] ?? '') ?? `${p.quantity} now`}
+          field={form.field(p.itemId)}
+        />
+      ))}
       <Actions label="Buy licenses" busy={form.submitting} onCancel={onCancel} />
     </form>
   );

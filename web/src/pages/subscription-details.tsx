@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ActionsMenu } from '../actions-menu';
 import { accountPath, api, ApiError, type LicenseKeyRow, type SubscriptionDetails } from '../api';
 import { OrderKind, ProductName } from '../cells';
 import { DataTable } from '../data-table';
@@ -37,7 +38,7 @@ function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: Su
       date: editing && !editing.renewsWithSubscription ? editing.expiresAt.slice(0, 10) : dateInputValue(30),
     },
     { itemId: rules.required, name: rules.required, quota: quotaRule, date: dateRule },
-    { date: 'expiresAt' },
+    { draft: `license-key:${details.subscription.id}:${editing?.id ?? 'new'}`, serverNames: { date: 'expiresAt' } },
   );
   const v = form.values;
   return (
@@ -291,26 +292,15 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                   actions={
                     canManage
                       ? (k) => (
-                          <>
-                            <Link className="button link" href={`/installations?keyId=${k.id}`} aria-label={`Installations of ${k.name}`}>
-                              Installations
-                            </Link>
-                            {account.kind === 'business' && (
-                              <button type="button" className="button link" aria-label={`License Administrators of ${k.name}`} onClick={() => open({ mode: 'admins', key: k })}>
-                                Administrators
-                              </button>
-                            )}
-                            {k.kind !== 'primary' && (
-                              <>
-                                <button type="button" className="button link" aria-label={`Edit ${k.name}`} onClick={() => open({ mode: 'edit', key: k })}>
-                                  Edit
-                                </button>
-                                <button type="button" className="button link danger-text" aria-label={`Delete ${k.name}`} onClick={() => open({ mode: 'delete', key: k })}>
-                                  Delete
-                                </button>
-                              </>
-                            )}
-                          </>
+                          <ActionsMenu
+                            rowName={k.name}
+                            actions={[
+                              { label: 'Installations', href: `/installations?keyId=${k.id}` },
+                              account.kind === 'business' && { label: 'License Administrators', onSelect: () => open({ mode: 'admins', key: k }) },
+                              k.kind !== 'primary' && { label: 'Edit', onSelect: () => open({ mode: 'edit', key: k }) },
+                              k.kind !== 'primary' && { label: 'Delete', danger: true, onSelect: () => open({ mode: 'delete', key: k }) },
+                            ]}
+                          />
                         )
                       : undefined
                   }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { SubscriptionSummary } from '../api';
 import { formatDate, STATUS_LABELS } from '../format';
+import { useKeptState } from '../kept';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { listSubscriptions, subscriptionHref, type Filter, type Sort } from '../subscription-data';
@@ -24,8 +25,8 @@ const ARRANGEMENTS: [string, string][] = [
 
 export function Subscriptions() {
   const { account } = useSession();
-  const [filter, setFilter] = useState<Filter>('all');
-  const [arrange, setArrange] = useState('expires_at:asc');
+  const [filter, setFilter] = useKeptState<Filter>('subscriptions:filter', 'all');
+  const [arrange, setArrange] = useKeptState('subscriptions:arrange', 'expires_at:asc');
   const [more, setMore] = useState<{ items: SubscriptionSummary[]; nextCursor: string | null } | null>(null);
   const [sort, order] = arrange.split(':') as [Sort, 'asc' | 'desc'];
   const [state, retry] = useLoad(async () => {

@@ -1,8 +1,7 @@
-import { useState } from 'react';
-import { accountPath, api, errorMessage } from '../api';
+import { accountPath, api } from '../api';
 import { DataTable } from '../data-table';
 import { daysRule, EmailSourceField, LanguageField, SentSummary, useEmailSource, type SendResult } from '../email-list';
-import { FormError, SelectField, TextField, useForm } from '../forms';
+import { FormError, SelectField, TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, ROLE_LABELS } from '../format';
 import { Dialog, Load, useListAction, useLoad } from '../ui';
 
@@ -22,7 +21,7 @@ const SKIP_REASONS = { already_member: 'already a member', already_invited: 'alr
 /** Invite people to join the business account: typed addresses or a CSV file, a role, a language and a lifetime. */
 export function InviteMembers({ accountId, onInvited }: { accountId: string; onInvited(): void }) {
   const emails = useEmailSource<SendResult<keyof typeof SKIP_REASONS>>();
-  const form = useForm({ role: 'member', language: 'en', expiresInDays: '14' }, { expiresInDays: daysRule });
+  const form = useForm({ role: 'member', language: 'en', expiresInDays: '14' }, { expiresInDays: daysRule }, { draft: `invite-members:${accountId}` });
   const base = `${accountPath(accountId)}/invitations`;
   return (
     <details className="panel invite-panel">
@@ -113,40 +112,34 @@ export function OpenInvitations({ accountId, version }: { accountId: string; ver
 
 /** Notes on a member, seen only by the account's administrators. */
 export function MemberNotes({ accountId, member, onClose, onSaved }: { accountId: string; member: { userId: string; email: string; notes: string }; onClose(): void; onSaved(): void }) {
-  const [notes, setNotes] = useState(member.notes);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   return (
     <Dialog title={`Notes on ${member.email}`} onClose={onClose}>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
-            await api('PATCH', `${accountPath(accountId)}/members/${member.userId}`, { notes });
-            onSaved();
-          } catch (err) {
-            setError(errorMessage(err));
-            setBusy(false);
-          }
-        }}
-      >
-        <FormError message={error} />
-        <div className="field">
-          <label htmlFor="member-notes">Notes</label>
-          <textarea id="member-notes" rows={4} maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} />
-          <p className="hint">Only administrators see them.</p>
-        </div>
-        <div className="dialog-actions">
-          <button type="button" className="button secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button className="button primary" disabled={busy}>
-            Save notes
-          </button>
-        </div>
-      </form>
+      <MemberNotesForm accountId={accountId} member={member} onClose={onClose} onSaved={onSaved} />
     </Dialog>
+  );
+}
+
+/** Inside the dialog, so that the draft lasts until the dialog closes. */
+function MemberNotesForm({ accountId, member, onClose, onSaved }: { accountId: string; member: { userId: string; notes: string }; onClose(): void; onSaved(): void }) {
+  const form = useForm({ notes: member.notes }, { notes: (v) => (v.length > 2000 ? 'must be at most 2000 characters' : null) }, { draft: `member-notes:${member.userId}` });
+  return (
+    <form
+      noValidate
+      onSubmit={form.submit(async ({ notes }) => {
+        await api('PATCH', `${accountPath(accountId)}/members/${member.userId}`, { notes });
+        onSaved();
+      })}
+    >
+      <FormError message={form.formError} />
+      <TextAreaField label="Notes" rows={4} hint="Only administrators see them." field={form.field('notes')} />
+      <div className="dialog-actions">
+        <button type="button" className="button secondary" onClick={onClose}>
+          Cancel
+        </button>
+        <button className="button primary" disabled={form.submitting}>
+          Save notes
+        </button>
+      </div>
+    </form>
   );
 }

@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import { ActionsMenu } from '../actions-menu';
 import { accountPath, api } from '../api';
 import { MemberRole } from '../cells';
 import { DataTable } from '../data-table';
 import { FormError } from '../forms';
 import { formatDate } from '../format';
+import { useKeptState } from '../kept';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { Dialog, Empty, Load, useListAction, useLoad } from '../ui';
@@ -25,8 +27,8 @@ const personName = (m: Member) => `${m.firstName} ${m.lastName}`;
 /** The business account's members: administrators promote, demote, block and unblock them here. */
 export function Users() {
   const { account, user } = useSession();
-  const [search, setSearch] = useState('');
-  const [query, setQuery] = useState('');
+  const [search, setSearch] = useKeptState('users:typed', '');
+  const [query, setQuery] = useKeptState('users:search', '');
   const [editing, setEditing] = useState<Member | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [invitationsVersion, setInvitationsVersion] = useState(0);
@@ -102,26 +104,17 @@ export function Users() {
                 { header: 'Joined', cell: (m) => formatDate(m.joinedAt) },
               ]}
               actions={(m) => {
-                const name = personName(m);
+                const self = m.userId === user.id;
                 return (
-                  <>
-                    <button type="button" className="button link" aria-label={`Notes on ${name}`} onClick={() => setEditing(m)}>
-                      Notes
-                    </button>
-                    {m.userId !== user.id && (
-                      <>
-                        <button type="button" className="button link" aria-label={`${m.role === 'admin' ? 'Make regular member' : 'Make administrator'}: ${name}`} onClick={act('PATCH', m.userId, { role: m.role === 'admin' ? 'member' : 'admin' })}>
-                          {m.role === 'admin' ? 'Make member' : 'Make admin'}
-                        </button>
-                        <button type="button" className="button link danger-text" aria-label={`${m.status === 'blocked' ? 'Unblock' : 'Block'} ${name}`} onClick={act('POST', `${m.userId}/${m.status === 'blocked' ? 'unblock' : 'block'}`)}>
-                          {m.status === 'blocked' ? 'Unblock' : 'Block'}
-                        </button>
-                        <button type="button" className="button link danger-text" aria-label={`Remove ${name}`} onClick={() => setRemoving(m)}>
-                          Remove
-                        </button>
-                      </>
-                    )}
-                  </>
+                  <ActionsMenu
+                    rowName={personName(m)}
+                    actions={[
+                      { label: 'Notes', onSelect: () => setEditing(m) },
+                      !self && { label: m.role === 'admin' ? 'Make regular member' : 'Make administrator', onSelect: act('PATCH', m.userId, { role: m.role === 'admin' ? 'member' : 'admin' }) },
+                      !self && { label: m.status === 'blocked' ? 'Unblock' : 'Block', danger: m.status !== 'blocked', onSelect: act('POST', `${m.userId}/${m.status === 'blocked' ? 'unblock' : 'block'}`) },
+                      !self && { label: 'Remove', danger: true, onSelect: () => setRemoving(m) },
+                    ]}
+                  />
                 );
               }}
             />

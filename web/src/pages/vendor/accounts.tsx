@@ -1,17 +1,16 @@
-import { useState } from 'react';
 import { DataTable } from '../../data-table';
 import { countryName, formatDate } from '../../format';
-import { usePages } from '../../paging';
+import { useKeptState } from '../../kept';
 import { Link } from '../../router';
 import { Badge, Empty, Load } from '../../ui';
-import { Pager, PAGE_SIZE } from './paging';
+import { Pager, PAGE_SIZE, usePages } from '../../paging';
 import { vendor } from './vendor-api';
 
 /** Customer accounts: found by part of the name, the support code or part of a member's email. */
 export function Accounts() {
-  const [typed, setTyped] = useState('');
-  const [search, setSearch] = useState('');
-  const pages = usePages((cursor) => vendor.accounts(search, cursor, PAGE_SIZE), [search]);
+  const [typed, setTyped] = useKeptState('vendor-accounts:typed', '');
+  const [search, setSearch] = useKeptState('vendor-accounts:search', '');
+  const pages = usePages('vendor-accounts', (cursor) => vendor.accounts(search, cursor, PAGE_SIZE), [search]);
   return (
     <section>
       <div className="page-head">

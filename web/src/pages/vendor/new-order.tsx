@@ -57,6 +57,7 @@ function OrderForm({ catalog, onIssued }: { catalog: Product[]; onIssued(i: Issu
   const form = useForm(
     { customerEmail: '', duration: '1y', channel: 'reseller', supportPlan: 'standard', autoRenew: 'false' },
     { customerEmail: rules.email, duration: durationRule },
+    { draft: 'vendor-order' },
   );
   const v = form.values;
   const online = v.channel === 'online';
@@ -141,6 +142,7 @@ function TrialForm({ catalog, onIssued }: { catalog: Product[]; onIssued(i: Issu
       productCode: rules.required,
       licenseType: (v, all) => ((catalog.find((p) => p.code === all.productCode)?.licenseTypes.length ?? 0) > 0 && !v ? 'is required for this product' : null),
     },
+    { draft: 'vendor-trial' },
   );
   const product = catalog.find((p) => p.code === form.values.productCode);
   return (

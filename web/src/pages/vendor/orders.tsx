@@ -1,15 +1,14 @@
 import { OrderKind } from '../../cells';
 import { DataTable } from '../../data-table';
 import { formatDate, formatDateTime, linesText } from '../../format';
-import { usePages } from '../../paging';
 import { Link } from '../../router';
 import { Empty, Load } from '../../ui';
-import { Pager, PAGE_SIZE } from './paging';
+import { Pager, PAGE_SIZE, usePages } from '../../paging';
 import { CHANNEL_LABELS, vendor } from './vendor-api';
 
 /** Every order of every customer, newest first: new subscriptions, renewals, added licenses, trials. */
 export function Orders() {
-  const pages = usePages((cursor) => vendor.orders(cursor, PAGE_SIZE), []);
+  const pages = usePages('vendor-orders', (cursor) => vendor.orders(cursor, PAGE_SIZE), []);
   return (
     <section>
       <div className="page-head">

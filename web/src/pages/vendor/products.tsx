@@ -1,6 +1,8 @@
 import { useState } from 'react';
+import { supportUrlProblem } from '../../../../src/domain/support-url';
 import { DataTable } from '../../data-table';
 import { FormError, SelectField, TextField, useForm } from '../../forms';
+import { DraftLifetime } from '../../kept';
 import { Empty, Load, useLoad } from '../../ui';
 import { MODELS, OVER_QUOTA, SEAT_UNITS, vendor, type Product } from './vendor-api';
 
@@ -14,6 +16,7 @@ const optionalWhole = (min: number) => (v: string) => (v.trim() === '' ? null : 
 const rules = {
   code: (v: string) => (/^[a-z0-9][a-z0-9-]{1,49}$/.test(v) ? null : v === '' ? 'is required' : 'must be 2 to 50 lowercase letters, digits and dashes'),
   name: (v: string) => (v.trim() === '' ? 'is required' : v.length > 200 ? 'must be at most 200 characters' : null),
+  supportUrl: (v: string) => (v.trim() === '' ? null : supportUrlProblem(v.trim())),
   licenseTypes: (v: string) => {
     const types = splitTypes(v);
     if (types.length > 10) return 'must be at most 10';
@@ -43,6 +46,7 @@ function valuesOf(p: Product | null) {
     name: p?.name ?? '',
     model: p?.model ?? 'per_device',
     licenseTypes: p?.licenseTypes.join(', ') ?? '',
+    supportUrl: p?.supportUrl ?? '',
     seatUnit: params?.seatUnit ?? 'installation',
     installationsPerKey: params?.installationsPerKey === 1 ? '1' : 'many',
     checkInMaxHours: text(params?.checkInMaxHours ?? 168),
@@ -80,6 +84,7 @@ function toProduct(v: Values): Product {
       trialDays: Number(v.trialDays),
       trialSeats: Number(v.trialSeats),
     },
+    supportUrl: v.supportUrl.trim() || null,
   };
 }
 
@@ -87,7 +92,7 @@ function toProduct(v: Values): Product {
 const serverNames = { code: 'params.code', ...Object.fromEntries(PARAM_FIELDS.map((f) => [f, `params.${f}`])) } as Partial<Record<keyof Values, string>>;
 
 function ProductForm({ product, onSaved, onCancel }: { product: Product | null; onSaved(p: Product, created: boolean): void; onCancel(): void }) {
-  const form = useForm(valuesOf(product), rules, serverNames);
+  const form = useForm(valuesOf(product), rules, { draft: `product:${product?.code ?? 'new'}`, serverNames });
   const v = form.values;
   const numberField = (name: keyof typeof rules & keyof Values, label: string, hint?: string) => (
     <TextField label={label} hint={hint} type="text" inputMode="numeric" field={form.field(name)} />
@@ -123,6 +128,7 @@ function ProductForm({ product, onSaved, onCancel }: { product: Product | null; 
           ))}
         </SelectField>
         <TextField label="License types" hint="Comma-separated, for example desktop, mobile; empty when sold without types" field={form.field('licenseTypes')} />
+        <TextField label="Support address" hint="A web page (https://…) or an email (mailto:…) shown on customers’ dashboards; empty for none" type="url" field={form.field('supportUrl')} />
       </div>
       <fieldset className="choices">
         <legend>Licensing parameters</legend>
@@ -201,16 +207,19 @@ export function Products() {
       )}
       {editing !== null && (
         <div className="panel">
-          <ProductForm
-            key={editing === 'new' ? 'new' : editing.code}
-            product={editing === 'new' ? null : editing}
-            onCancel={() => setEditing(null)}
-            onSaved={(p, created) => {
-              setEditing(null);
-              setNotice(created ? `${p.name} was added to the catalog.` : `${p.name} was saved.`);
-              reload();
-            }}
-          />
+          {/* Like a dialog's: Cancel ends the draft. */}
+          <DraftLifetime.Provider value="until-closed">
+            <ProductForm
+              key={editing === 'new' ? 'new' : editing.code}
+              product={editing === 'new' ? null : editing}
+              onCancel={() => setEditing(null)}
+              onSaved={(p, created) => {
+                setEditing(null);
+                setNotice(created ? `${p.name} was added to the catalog.` : `${p.name} was saved.`);
+                reload();
+              }}
+            />
+          </DraftLifetime.Provider>
         </div>
       )}
       <Load state={state} retry={reload} label="the products">
@@ -234,6 +243,7 @@ export function Products() {
                         <code>{p.code}</code>
                         {p.licenseTypes.length > 0 && ` · types: ${p.licenseTypes.join(', ')}`}
                       </div>
+                      {p.supportUrl && <div className="small muted">support: {p.supportUrl}</div>}
                     </>
                   ),
                 },

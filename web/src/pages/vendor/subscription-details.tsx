@@ -26,7 +26,7 @@ function DialogButtons({ onCancel, busy, label, danger = false }: { onCancel(): 
 
 function RenewForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDone(message: string): void; onCancel(): void }) {
   const online = d.subscription.channel === 'online';
-  const form = useForm({ duration: '1y' }, { duration: (v) => (v === '1m' && !online ? '1 month is sold only for online subscriptions' : null) });
+  const form = useForm({ duration: '1y' }, { duration: (v) => (v === '1m' && !online ? '1 month is sold only for online subscriptions' : null) }, { draft: null });
   return (
     <form
       noValidate

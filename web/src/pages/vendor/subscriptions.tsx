@@ -1,10 +1,9 @@
-import { useState } from 'react';
 import { DataTable } from '../../data-table';
 import { formatDate, linesText, STATUS_LABELS } from '../../format';
-import { usePages } from '../../paging';
+import { useKeptState } from '../../kept';
 import { Link } from '../../router';
 import { Badge, Empty, Load, useLoad } from '../../ui';
-import { Pager, PAGE_SIZE } from './paging';
+import { Pager, PAGE_SIZE, usePages } from '../../paging';
 import { CHANNEL_LABELS, vendor, type SubscriptionFilter } from './vendor-api';
 
 const STATUSES: [SubscriptionFilter['status'], string][] = [
@@ -17,10 +16,10 @@ const STATUSES: [SubscriptionFilter['status'], string][] = [
 
 /** Every customer's subscriptions: search, filters, pages and the CSV of what matches. */
 export function VendorSubscriptions() {
-  const [typed, setTyped] = useState('');
-  const [filter, setFilter] = useState<SubscriptionFilter>({ search: '', status: 'all', channel: '', product: '' });
+  const [typed, setTyped] = useKeptState('vendor-subscriptions:typed', '');
+  const [filter, setFilter] = useKeptState<SubscriptionFilter>('vendor-subscriptions:filter', { search: '', status: 'all', channel: '', product: '' });
   const [catalog] = useLoad(() => vendor.products(), []);
-  const pages = usePages((cursor) => vendor.subscriptions(filter, cursor, PAGE_SIZE), [filter]);
+  const pages = usePages('vendor-subscriptions', (cursor) => vendor.subscriptions(filter, cursor, PAGE_SIZE), [filter]);
   const change = (part: Partial<SubscriptionFilter>) => setFilter((f) => ({ ...f, ...part }));
   const filtered = filter.search !== '' || filter.status !== 'all' || filter.channel !== '' || filter.product !== '';
 

@@ -1,5 +1,5 @@
 // The back office's view of the vendor API (/api/v1/vendor/*): shapes and calls, nothing else.
-import { api, type OrderHistoryEntry, type SubscriptionDetails, type SubscriptionSummary } from '../../api';
+import { api, type OrderHistoryEntry, type Page, type SubscriptionDetails, type SubscriptionSummary } from '../../api';
 
 export type Duration = '1m' | '1y' | '2y' | '3y';
 export type Channel = 'online' | 'reseller' | 'trial';
@@ -92,6 +92,8 @@ export interface Product {
   model: (typeof MODELS)[number];
   licenseTypes: string[];
   params: LicensingParams;
+  /** Where the product's customers get support: https://, http:// or mailto:, or null for none. */
+  supportUrl: string | null;
 }
 
 export interface Issued {
@@ -99,11 +101,6 @@ export interface Issued {
   items: Item[];
   primaryKey: { id: string; key: string };
   order: Order;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 
 export type SubscriptionFilter = {

@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { request, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+// The steps several browser tests take on the way to what they check: a customer, an order, a sign-in.
+
+export interface Customer {
+  email: string;
+  password: string;
+  firstName: string;
+  lastName: string;
+  company: string;
+}
+
+/** A customer with a personal and a business account, signed up through the public API. */
+export async function signUpCustomer(serverUrl: string, customer: Customer): Promise<{ businessAccountId: string }> {
+  const res = await fetch(`${serverUrl}/api/v1/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: customer.email,
+      firstName: customer.firstName,
+      lastName: customer.lastName,
+      password: customer.password,
+      company: { name: customer.company, street: '2 Harbour Road', city: 'Dublin', country: 'IE', state: null, zip: 'D02 XY45', phone: '+353 1 555 0100' },
+    }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { businessAccountId: string };
+}
+
+export interface ApiSession {
+  /** One call of /api/v1; fails the test unless it succeeds. */
+  call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown): Promise<T>;
+  dispose(): Promise<void>;
+}
+
+/** The public API as a signed-in user: a cookie session that echoes its CSRF token. */
+export async function apiSession(serverUrl: string, email: string, password: string): Promise<ApiSession> {
+  const api = await request.newContext({ baseURL: serverUrl });
+  const session = await api.post('/api/v1/sessions', { data: { email, password } });
+  expect(session.status()).toBe(201);
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  return {
+    async call<T>(method: string, path: string, data?: unknown) {
+      const res = await api.fetch(`/api/v1${path}`, { method, data, headers: { 'x-csrf-token': csrfToken } });
+      if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    dispose: () => api.dispose(),
+  };
+}
+
+/** The vendor's side, as the operator the first start printed: an order of 10 seats; its primary key. */
+export async function issueOrder(
+  serverUrl: string,
+  operatorPassword: string,
+  order: { customerEmail: string; channel: 'reseller' | 'online'; duration: '1m' | '1y' },
+): Promise<string> {
+  const operator = await apiSession(serverUrl, 'operator@keyline.local', operatorPassword);
+  const placed = await operator.call<{ primaryKey: { key: string } }>('POST', '/vendor/orders', { items: [{ productCode: 'desktop-business', quantity: 10 }], ...order, supportPlan: 'standard' });
+  await operator.dispose();
+  return placed.primaryKey.key;
+}
+
+/** The link of a kind ("verify-email", "join") in the newest email to an address. */
+export async function mailedLink(serverUrl: string, to: string, page: string): Promise<string> {
+  const res = await fetch(`${serverUrl}/api/v1/dev/mailbox?to=${encodeURIComponent(to)}`);
+  const { items } = (await res.json()) as { items: { subject: string; text: string }[] };
+  const link = items.map((m) => m.text.match(new RegExp(`https?://\\S+/${page}\\?token=[\\w-]+`))?.[0]).find(Boolean);
+  if (!link) throw new Error(`no ${page} email for ${to}: ${JSON.stringify(items)}`);
+  return link;
+}
+
+/** `keyline agent` as an installation on a customer's machine runs it. */
+export function agent(...args: string[]): Promise<{ code: number | null; json: { ok: boolean; error?: { code: string } } | null }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'agent', ...args, '--json'], { cwd: path.resolve(import.meta.dirname, '../..') });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      let json = null;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        // no JSON: the assertion on the code tells
+      }
+      resolve({ code, json });
+    }),
+  );
+}
+
+/** A new page of the context, signed in through the sign-in form. */
+export async function signIn(context: BrowserContext, email: string, password: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  return page;
+}
+
+/** Opens the actions menu of a table row by the row's name, as a mouse user does; returns the menu. */
+export async function openRowActions(page: Page, rowName: string): Promise<Locator> {
+  await page.getByRole('button', { name: `Actions for ${rowName}`, exact: true }).click();
+  const menu = page.getByRole('menu', { name: `Actions for ${rowName}`, exact: true });
+  await menu.waitFor();
+  return menu;
+}

@@ -1,0 +1,136 @@
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
+import { agent, apiSession, issueOrder, openRowActions, signIn, signUpCustomer } from './flows.js';
+
+// Every page at a laptop's and a phone's width: the page itself never scrolls sideways.
+const WIDTHS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+] as const;
+
+let portal: PortalServer;
+let browser: Browser;
+let accountId: string;
+let subscriptionId: string;
+const stamp = Date.now();
+const customer = { email: `ines.${stamp}@example.com`, password: 'ines-password-1', firstName: 'Ines', lastName: 'Layout', company: `Ines Layout Studio ${stamp}` };
+
+beforeAll(async () => {
+  portal = await startPortalServer('layout');
+  const url = portal.server.url;
+  ({ businessAccountId: accountId } = await signUpCustomer(url, customer));
+  const licenseKey = await issueOrder(url, portal.operatorPassword, { customerEmail: customer.email, channel: 'online', duration: '1y' });
+
+  // The subscription in the business account, with a sublicense beside the primary key, and one installation.
+  const api = await apiSession(url, customer.email, customer.password);
+  ({ subscription: { id: subscriptionId } } = await api.call<{ subscription: { id: string } }>('POST', `/accounts/${accountId}/subscriptions`, { licenseKey }));
+  const details = await api.call<{ products: { itemId: string }[] }>('GET', `/accounts/${accountId}/subscriptions/${subscriptionId}`);
+  await api.call('POST', `/accounts/${accountId}/subscriptions/${subscriptionId}/keys`, { itemId: details.products[0]!.itemId, kind: 'reserved', name: 'Berlin office', quota: 3, expiresAt: null });
+  await api.dispose();
+  const activated = await agent('activate', '--server', url, '--product', 'desktop-business', '--key', licenseKey, '--fingerprint', 'layout-fingerprint-1', '--name', 'layout-pc-1', '--state', path.join(portal.dataDir, 'agent.json'));
+  expect(activated.code).toBe(0);
+
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+/** How far the page scrolls sideways at the current width: 0 when it fits. */
+const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/**
+ * Opens each page once, waits for what shows it loaded, then at each width records any sideways
+ * overflow and saves `<name>-<width>.png`. Returns the pages that overflow, with their widths.
+ */
+async function visitAll(page: Page, pages: readonly { name: string; path: string; ready(page: Page): Locator }[]): Promise<string[]> {
+  const overflowing: string[] = [];
+  for (const { name, path: address, ready } of pages) {
+    await page.setViewportSize(WIDTHS[0]);
+    await page.goto(address);
+    await ready(page).first().waitFor({ state: 'attached' });
+    await expect.poll(() => page.locator('.spinner').count()).toBe(0);
+    for (const size of WIDTHS) {
+      await page.setViewportSize(size);
+      const overflow = await sidewaysOverflow(page);
+      if (overflow > 0) overflowing.push(`${name} at ${size.width} px: ${overflow} px too wide`);
+      await screenshot(page, `${name}-${size.width}`);
+    }
+  }
+  return overflowing;
+}
+
+describe('the portal at 1280 px and 390 px wide', () => {
+  it('fits the customer pages to the screen, the License Keys table and its actions menu included', async () => {
+    const context = await browser.newContext({ baseURL: portal.server.url, viewport: WIDTHS[0], locale: 'en-US' });
+    const page = await signIn(context, customer.email, customer.password);
+    const overflowing = await visitAll(page, [
+      { name: 'dashboard', path: '/', ready: (p) => p.getByRole('heading', { name: 'Desktop Virtualization, Business Edition' }) },
+      { name: 'subscriptions', path: '/subscriptions', ready: (p) => p.getByRole('list', { name: 'Subscriptions' }).getByRole('link') },
+      { name: 'subscription-details', path: `/accounts/${accountId}/subscriptions/${subscriptionId}`, ready: (p) => p.getByRole('table', { name: 'License Keys' }) },
+      { name: 'installations', path: '/installations', ready: (p) => p.getByRole('table', { name: 'Installations' }).getByText('layout-pc-1') },
+      { name: 'invite-to-install', path: '/invite-to-install', ready: (p) => p.getByLabel('License key').locator('option', { hasText: 'Berlin office' }) },
+      { name: 'users', path: '/users', ready: (p) => p.getByRole('table', { name: 'Members' }).getByText(customer.email) },
+      { name: 'business-profile', path: '/business-profile', ready: (p) => p.getByRole('heading', { name: 'Company details' }) },
+      { name: 'profile', path: '/profile', ready: (p) => p.getByRole('button', { name: 'Create token' }) },
+      { name: 'audit-log', path: '/audit-log', ready: (p) => p.getByRole('table', { name: 'Audit events' }).getByRole('row').nth(1) },
+    ]);
+    expect(overflowing).toEqual([]);
+
+    // At 1280 px the License Keys table fits its wrapper; its actions menu shows whole, over the table's edge, until a click elsewhere.
+    await page.setViewportSize(WIDTHS[0]);
+    await page.goto(`/accounts/${accountId}/subscriptions/${subscriptionId}`);
+    const keys = page.getByRole('table', { name: 'License Keys' });
+    await keys.getByText('Berlin office').waitFor();
+    expect(await keys.evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth)).toBeLessThanOrEqual(0);
+    for (const size of WIDTHS) {
+      await page.setViewportSize(size);
+      const menu = await openRowActions(page, 'Berlin office');
+      expect(await shownWhole(menu)).toBe(true);
+      await screenshot(page, `keys-menu-${size.width}`);
+      await page.getByRole('heading', { name: 'License Keys' }).click();
+      await expect.poll(() => menu.count()).toBe(0);
+    }
+
+    // A dialog on the phone.
+    await page.getByRole('button', { name: 'Create License Key' }).click();
+    await page.getByRole('dialog', { name: 'Create License Key' }).getByLabel('Name').waitFor();
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, 'create-key-dialog-390');
+    await context.close();
+  });
+
+  it('fits the back office pages to the screen', async () => {
+    const context = await browser.newContext({ baseURL: portal.server.url, viewport: WIDTHS[0], locale: 'en-US' });
+    const page = await signIn(context, 'operator@keyline.local', portal.operatorPassword);
+    const overflowing = await visitAll(page, [
+      { name: 'back-office-subscriptions', path: '/back-office/subscriptions', ready: (p) => p.getByRole('table', { name: 'Subscriptions' }).getByText(customer.email) },
+      { name: 'back-office-subscription', path: `/back-office/subscriptions/${subscriptionId}`, ready: (p) => p.getByRole('table', { name: 'Order history' }) },
+      { name: 'back-office-new-order', path: '/back-office/orders/new', ready: (p) => p.getByRole('form', { name: 'Order' }) },
+      { name: 'back-office-orders', path: '/back-office/orders', ready: (p) => p.getByRole('table', { name: 'Orders' }).getByRole('row').nth(1) },
+      { name: 'back-office-customers', path: '/back-office/accounts', ready: (p) => p.getByRole('table', { name: 'Customers' }).getByText(customer.company) },
+      { name: 'back-office-customer', path: `/back-office/accounts/${accountId}`, ready: (p) => p.getByRole('table', { name: 'Members' }).getByText(customer.email) },
+      { name: 'back-office-products', path: '/back-office/products', ready: (p) => p.getByRole('table', { name: 'Products' }) },
+    ]);
+    expect(overflowing).toEqual([]);
+    await context.close();
+  });
+});
+
+/** Inside the viewport, and each item on top where it is: no scrolling wrapper clips it, nothing covers it. */
+function shownWhole(menu: Locator): Promise<boolean> {
+  return menu.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const inside = box.left >= 0 && box.top >= 0 && box.right <= window.innerWidth && box.bottom <= window.innerHeight;
+    const items = Array.from(element.querySelectorAll('[role="menuitem"]'));
+    const onTop = (item: Element) => {
+      const { left, top, width, height } = item.getBoundingClientRect();
+      return item.contains(document.elementFromPoint(left + width / 2, top + height / 2));
+    };
+    return inside && items.length > 0 && items.every(onTop);
+  });
+}
