@@ -1,6 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api, apiCsv } from './api';
-import { SelectField, type FieldProps } from './forms';
+import { FormError, SelectField, type FieldProps, type SubmittingForm } from './forms';
 
 /** Addresses typed by hand (one per line, or separated by commas) or a CSV file chosen instead. */
 export type EmailSource = { kind: 'typed'; emails: string[] } | { kind: 'file'; name: string; csv: string };
@@ -101,6 +101,24 @@ export function useEmailSource<R extends SendResult<string>>() {
       setSent({ result, entry: source.kind === 'file' ? 'Line' : 'Entry' });
     },
   };
+}
+
+/**
+ * An invitation form: the page's fields (the addresses among them, where the page wants them) and
+ * "Send invitations"; nothing is sent without an address nor while the form's own rules fail.
+ */
+export function InvitationForm<V extends Record<string, string>>({ form, emails, onSend, className, children }: { form: SubmittingForm<V>; emails: Pick<ReturnType<typeof useEmailSource>, 'guard'>; onSend(values: V): Promise<void>; className?: string; children: ReactNode }) {
+  return (
+    <form noValidate className={className} onSubmit={emails.guard(form.submit(onSend))}>
+      <FormError message={form.formError} />
+      {children}
+      <div className="form-actions">
+        <button className="button primary" disabled={form.submitting}>
+          Send invitations
+        </button>
+      </div>
+    </form>
+  );
 }
 
 /** "2 invited, 1 skipped": each address with what became of it; skip reasons in the page's words. */

@@ -202,3 +202,6 @@ export function Choice({ name, label, hint, checked, onSelect }: { name: string;
     </div>
   );
 }
+
+/** What a component around a form's fields needs of useForm: its submit, its form-wide error, whether it is busy. */
+export type SubmittingForm<F extends Values> = Pick<ReturnType<typeof useForm<F>>, 'submit' | 'formError' | 'submitting'>;

@@ -5,7 +5,7 @@ import { STATES } from '../countries';
 import { FormError, rules, useForm } from '../forms';
 import { ROLE_LABELS } from '../format';
 import { Link, navigate } from '../router';
-import { SaveActions, useSaved } from '../saved';
+import { SavingForm } from '../saving-form';
 import { useSession } from '../session';
 import { Load, useLoad } from '../ui';
 
@@ -17,7 +17,6 @@ interface AccountProfile {
 
 function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved(): void }) {
   const a = profile.account;
-  const saved = useSaved();
   // The server keeps ISO 3166-2 codes ("US-CA"); the form picks by the part after the country.
   const form = useForm(
     { name: a.name, street: a.street ?? '', city: a.city ?? '', country: a.country ?? '', state: a.state && a.country ? a.state.replace(`${a.country}-`, '') : '', zip: a.zip ?? '', phone: a.phone ?? '' },
@@ -33,21 +32,18 @@ function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved():
     { draft: `business-profile:${a.id}` },
   );
   return (
-    <form
-      noValidate
+    <SavingForm
+      form={form}
       className="panel"
-      onSubmit={form.submit(
-        saved.track(async (v) => {
-          await api('PATCH', accountPath(a.id), { ...v, name: v.name.trim(), state: v.state.trim() || null });
-          onSaved();
-        }),
-      )}
+      title="Company details"
+      label="Save company details"
+      onSave={async (v) => {
+        await api('PATCH', accountPath(a.id), { ...v, name: v.name.trim(), state: v.state.trim() || null });
+        onSaved();
+      }}
     >
-      <h2>Company details</h2>
-      <FormError message={form.formError} />
       <CompanyFields form={form} />
-      <SaveActions label="Save company details" submitting={form.submitting} saved={saved.saved} />
-    </form>
+    </SavingForm>
   );
 }
 

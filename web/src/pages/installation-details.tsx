@@ -1,10 +1,10 @@
 import { useState, type ReactNode } from 'react';
 import { accountPath, api } from '../api';
 import { DataTable } from '../data-table';
-import { FormError, TextAreaField, TextField, useForm } from '../forms';
+import { TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
 import { getInstallation, type InstallationDetails } from '../installation-data';
-import { SaveActions, useSaved } from '../saved';
+import { SavingForm } from '../saving-form';
 import { Badge, CloseActions, Dialog, Load, useLoad } from '../ui';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -17,27 +17,23 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function EditForm({ accountId, details, onSaved }: { accountId: string; details: InstallationDetails; onSaved(d: InstallationDetails): void }) {
-  const saved = useSaved();
   const form = useForm(
     { alias: details.alias ?? '', notes: details.notes },
     { alias: (v) => (v.length > 200 ? 'must be at most 200 characters' : null), notes: (v) => (v.length > 5000 ? 'must be at most 5000 characters' : null) },
     { draft: `installation:${details.id}` },
   );
   return (
-    <form
-      noValidate
+    <SavingForm
+      form={form}
       className="panel compact"
-      onSubmit={form.submit(
-        saved.track(async (values) => {
-          onSaved(await api<InstallationDetails>('PATCH', `${accountPath(accountId)}/installations/${details.id}`, { alias: values.alias.trim() || null, notes: values.notes }));
-        }),
-      )}
+      label="Save alias and notes"
+      onSave={async (values) => {
+        onSaved(await api<InstallationDetails>('PATCH', `${accountPath(accountId)}/installations/${details.id}`, { alias: values.alias.trim() || null, notes: values.notes }));
+      }}
     >
-      <FormError message={form.formError} />
       <TextField label="Alias" hint="A name of your own for this installation, shown instead of its computer name" field={form.field('alias')} />
       <TextAreaField label="Notes" rows={3} field={form.field('notes')} />
-      <SaveActions label="Save alias and notes" submitting={form.submitting} saved={saved.saved} />
-    </form>
+    </SavingForm>
   );
 }
 

@@ -1,6 +1,6 @@
 import { accountPath, api, downloadHref } from '../api';
 import { DataTable } from '../data-table';
-import { daysRule, EmailSourceField, LanguageField, SentSummary, useEmailSource, type SendResult } from '../email-list';
+import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type SendResult } from '../email-list';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
 import { keyLabel, listAccountKeys } from '../key-data';
@@ -51,17 +51,15 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
               <p>You manage no license keys in {account.name} yet.</p>
             </Empty>
           ) : (
-            <form
-              noValidate
+            <InvitationForm
+              form={form}
+              emails={emails}
               className="panel narrow"
-              onSubmit={emails.guard(
-                form.submit(async (values) => {
-                  await emails.send(base, { keyId: values.keyId, language: values.language, expiresInDays: Number(values.expiresInDays) });
-                  reloadList();
-                }),
-              )}
+              onSend={async (values) => {
+                await emails.send(base, { keyId: values.keyId, language: values.language, expiresInDays: Number(values.expiresInDays) });
+                reloadList();
+              }}
             >
-              <FormError message={form.formError} />
               <SelectField label="License key" field={form.field('keyId')}>
                 <option value="">Choose a license key</option>
                 {choices.map((k) => (
@@ -75,12 +73,7 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
                 <TextField label="Code valid for (days)" type="number" inputMode="numeric" min={1} max={90} field={form.field('expiresInDays')} />
               </div>
               <EmailSourceField {...emails.field} />
-              <div className="form-actions">
-                <button className="button primary" disabled={form.submitting}>
-                  Send invitations
-                </button>
-              </div>
-            </form>
+            </InvitationForm>
           )
         }
       </Load>

@@ -2,61 +2,54 @@ import { useState } from 'react';
 import { api, errorMessage, type SessionRow, type User } from '../api';
 import { FormError, rules, TextField, useForm } from '../forms';
 import { formatDateTime } from '../format';
-import { SaveActions, useSaved } from '../saved';
+import { SavingForm } from '../saving-form';
 import { useSession } from '../session';
 import { Dialog, Load, useListAction, useLoad } from '../ui';
 
 function ProfileForm() {
   const session = useSession();
-  const saved = useSaved();
   const form = useForm({ firstName: session.user.firstName, lastName: session.user.lastName }, { firstName: rules.required, lastName: rules.required }, { draft: 'profile' });
   return (
-    <form
-      noValidate
+    <SavingForm
+      form={form}
       className="panel"
-      onSubmit={form.submit(
-        saved.track(async (v) => {
-          await api<{ user: User }>('PATCH', '/me', { firstName: v.firstName.trim(), lastName: v.lastName.trim() });
-          await session.refresh();
-        }),
-      )}
+      title="Profile"
+      label="Save profile"
+      onSave={async (v) => {
+        await api<{ user: User }>('PATCH', '/me', { firstName: v.firstName.trim(), lastName: v.lastName.trim() });
+        await session.refresh();
+      }}
     >
-      <h2>Profile</h2>
-      <FormError message={form.formError} />
       <p className="muted">Email: {session.user.email}</p>
       <div className="row">
         <TextField label="First name" autoComplete="given-name" field={form.field('firstName')} />
         <TextField label="Last name" autoComplete="family-name" field={form.field('lastName')} />
       </div>
-      <SaveActions label="Save profile" submitting={form.submitting} saved={saved.saved} />
-    </form>
+    </SavingForm>
   );
 }
 
 function PasswordForm() {
-  const saved = useSaved();
   const form = useForm(
     { currentPassword: '', newPassword: '', confirm: '' },
     { currentPassword: rules.required, newPassword: rules.password, confirm: (v, all) => (v !== all.newPassword ? 'does not match the new password' : null) },
     { draft: null },
   );
   return (
-    <form
-      noValidate
+    <SavingForm
+      form={form}
       className="panel"
-      onSubmit={form.submit(
-        saved.track(async (v) => {
-          await api('POST', '/me/password', { currentPassword: v.currentPassword, newPassword: v.newPassword });
-        }),
-      )}
+      title="Change password"
+      label="Change password"
+      note="Password changed."
+      onSave={async (v) => {
+        await api('POST', '/me/password', { currentPassword: v.currentPassword, newPassword: v.newPassword });
+      }}
     >
-      <h2>Change password</h2>
-      <FormError message={form.formError} />
       <TextField label="Current password" type="password" autoComplete="current-password" field={form.field('currentPassword')} />
       <TextField label="New password" type="password" autoComplete="new-password" hint="At least 8 characters; your other sessions end" field={form.field('newPassword')} />
       <TextField label="Repeat new password" type="password" autoComplete="new-password" field={form.field('confirm')} />
-      <SaveActions label="Change password" submitting={form.submitting} saved={saved.saved} note="Password changed." />
-    </form>
+    </SavingForm>
   );
 }
 

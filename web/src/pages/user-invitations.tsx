@@ -1,6 +1,6 @@
 import { accountPath, api } from '../api';
 import { DataTable } from '../data-table';
-import { daysRule, EmailSourceField, LanguageField, SentSummary, useEmailSource, type SendResult } from '../email-list';
+import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type SendResult } from '../email-list';
 import { FormError, SelectField, TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, ROLE_LABELS } from '../format';
 import { Dialog, Load, useListAction, useLoad } from '../ui';
@@ -28,16 +28,14 @@ export function InviteMembers({ accountId, onInvited }: { accountId: string; onI
       <summary>
         <h2>Invite members</h2>
       </summary>
-      <form
-        noValidate
-        onSubmit={emails.guard(
-          form.submit(async (v) => {
-            await emails.send(base, { role: v.role, language: v.language, expiresInDays: Number(v.expiresInDays) });
-            onInvited();
-          }),
-        )}
+      <InvitationForm
+        form={form}
+        emails={emails}
+        onSend={async (v) => {
+          await emails.send(base, { role: v.role, language: v.language, expiresInDays: Number(v.expiresInDays) });
+          onInvited();
+        }}
       >
-        <FormError message={form.formError} />
         <EmailSourceField {...emails.field} />
         <div className="row">
           <SelectField label="Role" field={form.field('role')}>
@@ -47,12 +45,7 @@ export function InviteMembers({ accountId, onInvited }: { accountId: string; onI
           <LanguageField field={form.field('language')} />
           <TextField label="Link valid for (days)" type="number" inputMode="numeric" min={1} max={90} field={form.field('expiresInDays')} />
         </div>
-        <div className="form-actions">
-          <button className="button primary" disabled={form.submitting}>
-            Send invitations
-          </button>
-        </div>
-      </form>
+      </InvitationForm>
       {emails.sent && <SentSummary sent={emails.sent} skipReasons={SKIP_REASONS} level="h3" />}
     </details>
   );
