@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startPortalServer, type PortalServer } from './browser.js';
+import { signIn } from './flows.js';
 
 let browser: Browser;
 let portal: PortalServer;
@@ -21,7 +22,7 @@ const stored = (page: Page) => page.evaluate(() => JSON.stringify(Object.entries
 describe('what a person typed', () => {
   it('survives a reload until it is sent, never with a password, and is gone after signing out', async () => {
     const context = await browser.newContext({ baseURL: portal.server.url, viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
+    let page = await context.newPage();
 
     // A half-filled sign-up comes back after a reload, its password left out.
     await page.goto('/signup');
@@ -34,11 +35,8 @@ describe('what a person typed', () => {
     expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('');
     expect(await stored(page)).not.toContain('robin-secret-1');
 
-    await page.goto('/signin');
-    await page.getByLabel('Email').fill('operator@keyline.local');
-    await page.getByLabel('Password').fill(portal.operatorPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.close();
+    page = await signIn(context, 'operator@keyline.local', portal.operatorPassword);
 
     // An unsaved profile change survives a reload; once saved, the draft is gone.
     await page.goto('/profile');

@@ -52,11 +52,11 @@ export async function apiSession(serverUrl: string, email: string, password: str
   };
 }
 
-/** The vendor's side, as the operator the first start printed: an order of 10 seats; its primary key. */
+/** The vendor's side, as the operator the first start printed: an order (10 seats of desktop-business unless told); its primary key. */
 export async function issueOrder(
   serverUrl: string,
   operatorPassword: string,
-  order: { customerEmail: string; channel: 'reseller' | 'online'; duration: '1m' | '1y' },
+  order: { customerEmail: string; channel: 'reseller' | 'online'; duration: '1m' | '1y'; items?: { productCode: string; quantity: number }[] },
 ): Promise<string> {
   const operator = await apiSession(serverUrl, 'operator@keyline.local', operatorPassword);
   const placed = await operator.call<{ primaryKey: { key: string } }>('POST', '/vendor/orders', { items: [{ productCode: 'desktop-business', quantity: 10 }], ...order, supportPlan: 'standard' });

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 
 /** One column of a DataTable: its header, what each row shows in it, and a class for both (num, wrap, nowrap…). */
 export interface Column<T> {
@@ -27,12 +27,31 @@ interface DataTableProps<T> {
   className?: string;
 }
 
+/** Whether the element's content is larger than its box, kept up to date as either changes size. */
+function useScrolls(ref: RefObject<HTMLElement | null>): boolean {
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const box = ref.current;
+    if (!box) return;
+    const measure = () => setScrolls(box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight);
+    const observer = new ResizeObserver(measure);
+    observer.observe(box);
+    if (box.firstElementChild) observer.observe(box.firstElementChild);
+    return () => observer.disconnect();
+  }, [ref]);
+  return scrolls;
+}
+
 /** A list drawn as a table: a header row, one row per item, and scrolling sideways where it is too wide. */
 export function DataTable<T>({ columns, rows, rowKey, actions, selected, stacked = false, short = false, className, label, labelledBy }: DataTableProps<T> & Name) {
   const tableClass = [stacked && 'stack', className].filter(Boolean).join(' ') || undefined;
   const cellLabel = (column: Column<T>, index: number) => (stacked && index > 0 && typeof column.header === 'string' ? column.header : undefined);
+  const box = useRef<HTMLDivElement>(null);
+  // A box that scrolls takes the keyboard focus, so that arrow keys reach what lies beyond its edge.
+  const scrolls = useScrolls(box);
+  const scrolling = scrolls ? { tabIndex: 0, role: 'region', 'aria-label': label, 'aria-labelledby': labelledBy } : {};
   return (
-    <div className={short ? 'table-wrap short' : 'table-wrap'}>
+    <div ref={box} className={short ? 'table-wrap short' : 'table-wrap'} {...scrolling}>
       <table className={tableClass} aria-label={label} aria-labelledby={labelledBy}>
         <thead>
           <tr>
