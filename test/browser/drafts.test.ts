@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startPortalServer, type PortalServer } from './browser.js';
-import { signIn } from './flows.js';
+import { mailedLink, signIn, signUpCustomer } from './flows.js';
 
 let browser: Browser;
 let portal: PortalServer;
@@ -64,6 +64,28 @@ describe('what a person typed', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await stored(page)).not.toContain('buyer@example.com');
+    await context.close();
+  });
+
+  it('keeps the addresses of a half-written invitation and the open panel they are in', async () => {
+    const customer = { email: `rita.${Date.now()}@example.com`, password: 'rita-password-1', firstName: 'Rita', lastName: 'Reload', company: 'Rita Reload Ltd' };
+    await signUpCustomer(portal.server.url, customer);
+    const context = await browser.newContext({ baseURL: portal.server.url, viewport: { width: 1280, height: 800 } });
+    const page = await signIn(context, customer.email, customer.password);
+    await page.goto(await mailedLink(portal.server.url, customer.email, 'verify-email'));
+    await page.getByText('your email address is confirmed').waitFor();
+    await page.goto('/users');
+    await page.getByText('Invite members').click();
+    await page.getByLabel('Email addresses').fill('ann@example.com\nbob@example.com');
+    await page.getByLabel('Role').selectOption('admin');
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Email addresses').inputValue()).toBe('ann@example.com\nbob@example.com');
+    expect(await page.getByLabel('Role').inputValue()).toBe('admin');
+
+    // Sent, the draft ends: the next visit starts with an empty form.
+    await page.getByRole('button', { name: 'Send invitations' }).click();
+    await page.getByRole('status', { name: 'Invitations sent' }).getByText('2 invited').waitFor();
+    expect(await stored(page)).not.toContain('ann@example.com');
     await context.close();
   });
 });

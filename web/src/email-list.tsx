@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api, apiCsv } from './api';
 import { FormError, SelectField, type FieldProps, type SubmittingForm } from './forms';
+import { useDraftEnd, useKeptState, type KeptCodec } from './kept';
 
 /** Addresses typed by hand (one per line, or separated by commas) or a CSV file chosen instead. */
 export type EmailSource = { kind: 'typed'; emails: string[] } | { kind: 'file'; name: string; csv: string };
@@ -76,14 +77,21 @@ export interface Sent<R extends SendResult<string>> {
   entry: 'Line' | 'Entry';
 }
 
+/** A draft keeps typed addresses; a chosen file cannot be chosen again by the page, so it is not kept. */
+const typedAddresses: KeptCodec<EmailSource> = {
+  store: (source) => (source.kind === 'typed' ? source.emails : []),
+  revive: (stored) => (Array.isArray(stored) && stored.every((e) => typeof e === 'string') ? { kind: 'typed', emails: stored } : null),
+};
+
 /**
- * The addresses of an invitation form and what sending them answered. `guard` wraps the form's
+ * The addresses of an invitation form (kept under `draft` until sent) and what sending them answered. `guard` wraps the form's
  * submit handler: without an address the field says so and neither the form's rules nor the
  * request run. `send` posts the typed list as JSON, or the chosen file as CSV with the options in
  * the query.
  */
-export function useEmailSource<R extends SendResult<string>>() {
-  const [source, setSource] = useState<EmailSource>({ kind: 'typed', emails: [] });
+export function useEmailSource<R extends SendResult<string>>(draft: string) {
+  const [source, setSource] = useKeptState<EmailSource>(draft, { kind: 'typed', emails: [] }, typedAddresses);
+  const sendingDone = useDraftEnd(draft);
   const [touched, setTouched] = useState(false);
   const [sent, setSent] = useState<Sent<R> | null>(null);
   return {
@@ -99,6 +107,7 @@ export function useEmailSource<R extends SendResult<string>>() {
       const query = new URLSearchParams(Object.entries(options).map(([name, value]) => [name, String(value)]));
       const result = source.kind === 'file' ? await apiCsv<R>(`${base}/csv?${query}`, source.csv) : await api<R>('POST', base, { ...options, emails: source.emails });
       setSent({ result, entry: source.kind === 'file' ? 'Line' : 'Entry' });
+      sendingDone();
     },
   };
 }

@@ -30,7 +30,7 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
   const base = `${accountPath(account.id)}/install-invitations`;
   const [keys, retryKeys] = useLoad(() => listAccountKeys(account.id), [account.id]);
   const [list, reloadList] = useLoad(() => api<{ items: InstallInvitation[]; nextCursor: string | null }>('GET', `${base}?limit=100`), [base]);
-  const emails = useEmailSource<SendResult<keyof typeof SKIP_REASONS>>();
+  const emails = useEmailSource<SendResult<keyof typeof SKIP_REASONS>>('invite-to-install:emails');
   const form = useForm({ keyId: keyId ?? '', language: 'en', expiresInDays: '7' }, { keyId: rules.required, expiresInDays: daysRule }, { draft: `invite-to-install:${account.id}` });
 
   const listAction = useListAction(reloadList);

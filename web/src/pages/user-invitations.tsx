@@ -3,6 +3,7 @@ import { DataTable } from '../data-table';
 import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type SendResult } from '../email-list';
 import { FormError, SelectField, TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, ROLE_LABELS } from '../format';
+import { useKeptState } from '../kept';
 import { Dialog, Load, useListAction, useLoad } from '../ui';
 
 interface Invitation {
@@ -20,11 +21,13 @@ const SKIP_REASONS = { already_member: 'already a member', already_invited: 'alr
 
 /** Invite people to join the business account: typed addresses or a CSV file, a role, a language and a lifetime. */
 export function InviteMembers({ accountId, onInvited }: { accountId: string; onInvited(): void }) {
-  const emails = useEmailSource<SendResult<keyof typeof SKIP_REASONS>>();
+  const emails = useEmailSource<SendResult<keyof typeof SKIP_REASONS>>('invite-members:emails');
+  // Open again after a reload when it was open: a half-written invitation shows where it was left.
+  const [open, setOpen] = useKeptState('invite-members:open', false);
   const form = useForm({ role: 'member', language: 'en', expiresInDays: '14' }, { expiresInDays: daysRule }, { draft: `invite-members:${accountId}` });
   const base = `${accountPath(accountId)}/invitations`;
   return (
-    <details className="panel invite-panel">
+    <details className="panel invite-panel" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         <h2>Invite members</h2>
       </summary>
