@@ -3,6 +3,8 @@ import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'rea
 /** One column of a DataTable: its header, what each row shows in it, and a class for both (num, wrap, nowrap…). */
 export interface Column<T> {
   header: ReactNode;
+  /** The column's name where the header is more than its text (a sort button), for rows shown as blocks. */
+  label?: string;
   cell(row: T): ReactNode;
   className?: string;
   /** The order the rows are sorted by this column, when they are. */
@@ -20,8 +22,6 @@ interface DataTableProps<T> {
   actions?: (row: T) => ReactNode;
   /** Rows marked selected (a list with checkboxes). */
   selected?: (row: T) => boolean;
-  /** At phone width every row becomes a block whose cells are named by their column (the first names the row). */
-  stacked?: boolean;
   /** A box of limited height that scrolls, for a list inside a dialog. */
   short?: boolean;
   className?: string;
@@ -43,9 +43,10 @@ function useScrolls(ref: RefObject<HTMLElement | null>): boolean {
 }
 
 /** A list drawn as a table: a header row, one row per item, and scrolling sideways where it is too wide. */
-export function DataTable<T>({ columns, rows, rowKey, actions, selected, stacked = false, short = false, className, label, labelledBy }: DataTableProps<T> & Name) {
-  const tableClass = [stacked && 'stack', className].filter(Boolean).join(' ') || undefined;
-  const cellLabel = (column: Column<T>, index: number) => (stacked && index > 0 && typeof column.header === 'string' ? column.header : undefined);
+export function DataTable<T>({ columns, rows, rowKey, actions, selected, short = false, className, label, labelledBy }: DataTableProps<T> & Name) {
+  // At phone width every row becomes a block whose cells are named by their column (the first names the row).
+  const tableClass = ['stack', className].filter(Boolean).join(' ');
+  const cellLabel = (column: Column<T>, index: number) => (index > 0 ? (column.label ?? (typeof column.header === 'string' ? column.header : undefined)) : undefined);
   const box = useRef<HTMLDivElement>(null);
   // A box that scrolls takes the keyboard focus, so that arrow keys reach what lies beyond its edge.
   const scrolls = useScrolls(box);

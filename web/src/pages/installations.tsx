@@ -386,6 +386,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
                     ) : (
                       c.label
                     ),
+                    label: c.label,
                     sort: c.sort && sort.key === c.sort ? ARIA_SORT[sort.order] : undefined,
                     cell: (r: InstallationRow) => c.cell(r, setOpen),
                   })),

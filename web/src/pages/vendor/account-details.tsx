@@ -95,7 +95,6 @@ export function AccountDetailsPage({ accountId }: { accountId: string }) {
               <Empty>This account has no members.</Empty>
             ) : (
               <DataTable
-                stacked
                 label="Members"
                 rows={members}
                 rowKey={(m) => m.userId}
@@ -121,7 +120,6 @@ export function AccountDetailsPage({ accountId }: { accountId: string }) {
               <Empty>No subscription is registered to this account.</Empty>
             ) : (
               <DataTable
-                stacked
                 label="Subscriptions"
                 rows={subscriptions}
                 rowKey={(s) => s.id}

@@ -40,7 +40,6 @@ export function Accounts() {
             </Empty>
           ) : (
             <DataTable
-              stacked
               label="Customers"
               rows={items}
               rowKey={(a) => a.id}

@@ -26,7 +26,6 @@ export function Orders() {
             </Empty>
           ) : (
             <DataTable
-              stacked
               label="Orders"
               rows={items}
               rowKey={(o) => o.id}

@@ -115,7 +115,6 @@ function KeysSummary({ d }: { d: VendorSubscriptionDetails }) {
   return (
     <>
       <DataTable
-        stacked
         label="Primary keys"
         rows={primary}
         rowKey={(k) => k.id}
@@ -251,7 +250,6 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
 
               <h2>Products</h2>
               <DataTable
-                stacked
                 label="Products"
                 rows={d.products}
                 rowKey={(p) => p.itemId}
@@ -272,7 +270,6 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                 <Empty>No orders recorded.</Empty>
               ) : (
                 <DataTable
-                  stacked
                   label="Order history"
                   rows={d.orders}
                   rowKey={(o) => o.number}

@@ -93,7 +93,6 @@ export function VendorSubscriptions() {
             </Empty>
           ) : (
             <DataTable
-              stacked
               label="Subscriptions"
               rows={items}
               rowKey={(s) => s.id}
