@@ -107,6 +107,38 @@ describe('the portal at 1280 px and 390 px wide', () => {
     await context.close();
   });
 
+  it('shows a list loading, failing with a way to try again, and empty, and writes dates as the browser locale does', async () => {
+    const context = await browser.newContext({ baseURL: portal.server.url, viewport: WIDTHS[0], locale: 'de-DE' });
+    const page = await signIn(context, customer.email, customer.password);
+
+    // While the server is slow the list says it is loading; when it cannot be reached, it says so and offers to try again.
+    let unreachable!: () => void;
+    const reached = new Promise<void>((resolve) => (unreachable = resolve));
+    await page.route('**/api/v1/accounts/*/installations?*', async (route) => {
+      await reached;
+      await route.abort('connectionrefused');
+    });
+    await page.goto('/installations');
+    await page.getByRole('status').getByText('Loading the installations…').waitFor();
+    unreachable();
+    const failed = page.getByRole('alert').filter({ hasText: 'Could not load the installations' });
+    await failed.getByText('The server cannot be reached').waitFor();
+    await page.unroute('**/api/v1/accounts/*/installations?*');
+    await failed.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('table', { name: 'Installations' }).getByText('layout-pc-1').waitFor();
+
+    // A search that matches nothing says so, naming the search.
+    await page.getByRole('search').getByRole('searchbox').fill('no-such-machine');
+    await page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No installation matches “no-such-machine”.').waitFor();
+
+    // German dates: day, month, year.
+    await page.goto(`/accounts/${accountId}/subscriptions/${subscriptionId}`);
+    const expires = await page.locator('.facts div', { hasText: 'Expires' }).locator('dd').textContent();
+    expect(expires).toMatch(/^\d{2}\.\d{2}\.\d{4}$/);
+    await context.close();
+  });
+
   it('fits the back office pages to the screen, accessibly', async () => {
     const context = await browser.newContext({ baseURL: portal.server.url, viewport: WIDTHS[0], locale: 'en-US' });
     const page = await signIn(context, 'operator@keyline.local', portal.operatorPassword);
