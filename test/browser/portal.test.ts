@@ -13,6 +13,7 @@ let dataDir: string;
 let licenseKey: string;
 let operatorPassword: string;
 const customer = { email: `dana.${Date.now()}@example.com`, password: 'dana-password-1' };
+const milo = { email: `milo.${Date.now()}@example.com`, password: 'milo-password-1' };
 
 const issueCustomerOrder = (terms: { channel: 'reseller' | 'online'; duration: '1m' | '1y' }) => issueOrder(server.url, operatorPassword, { customerEmail: customer.email, ...terms });
 const verificationLink = () => mailedLink(server.url, customer.email, 'verify-email');
@@ -236,23 +237,22 @@ describe('the web portal', () => {
     await screenshot(admin, 'offline-activation');
 
     // A member joins through the emailed link in a browser of their own.
-    const memberEmail = `milo.${Date.now()}@example.com`;
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
     await admin.getByText('Invite members').click();
-    await admin.getByLabel('Email addresses').fill(memberEmail);
+    await admin.getByLabel('Email addresses').fill(milo.email);
     await admin.getByRole('button', { name: 'Send invitations' }).click();
-    await admin.getByRole('status', { name: 'Invitations sent' }).getByText(`${memberEmail}: invited`).waitFor();
-    await admin.getByRole('table', { name: 'Open invitations' }).getByText(memberEmail).waitFor();
+    await admin.getByRole('status', { name: 'Invitations sent' }).getByText(`${milo.email}: invited`).waitFor();
+    await admin.getByRole('table', { name: 'Open invitations' }).getByText(milo.email).waitFor();
     await screenshot(admin, 'users-invite');
 
     const memberContext = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const member = await memberContext.newPage();
-    await member.goto(await mailedLink(server.url, memberEmail, 'join'));
+    await member.goto(await mailedLink(server.url, milo.email, 'join'));
     await member.getByText('You are invited to join Dana Design LLC as a Regular Member').waitFor();
     await member.getByLabel('First name').fill('Milo');
     await member.getByLabel('Last name').fill('Member');
-    await member.getByLabel('Password', { exact: true }).fill('milo-password-1');
-    await member.getByLabel('Repeat password').fill('milo-password-1');
+    await member.getByLabel('Password', { exact: true }).fill(milo.password);
+    await member.getByLabel('Repeat password').fill(milo.password);
     await member.getByRole('button', { name: 'Create user and join' }).click();
     const memberNav = member.getByRole('navigation', { name: 'Main' });
     await memberNav.getByRole('link', { name: 'Dashboard' }).waitFor();
@@ -377,9 +377,9 @@ describe('the web portal', () => {
     await (await openRowActions(page, 'Design team')).getByRole('menuitem', { name: 'License Administrators' }).click();
     const admins = page.getByRole('dialog', { name: 'License Administrators of Design team' });
     await admins.getByText('No License Administrators yet.').waitFor();
-    const milo = admins.getByLabel('Regular Member');
-    await milo.locator('option', { hasText: 'Milo Member' }).waitFor({ state: 'attached' });
-    await milo.selectOption({ label: (await milo.locator('option', { hasText: 'Milo Member' }).textContent())! });
+    const regularMembers = admins.getByLabel('Regular Member');
+    await regularMembers.locator('option', { hasText: 'Milo Member' }).waitFor({ state: 'attached' });
+    await regularMembers.selectOption({ label: (await regularMembers.locator('option', { hasText: 'Milo Member' }).textContent())! });
     await admins.getByRole('button', { name: 'Make License Administrator' }).click();
     await admins.getByRole('list', { name: 'License Administrators' }).getByText('Milo Member').waitFor();
     await screenshot(page, 'key-admins');
@@ -405,6 +405,26 @@ describe('the web portal', () => {
     await nav.getByRole('link', { name: 'Dashboard' }).click();
     await card.getByLabel('Installations', { exact: true }).waitFor();
     await screenshot(page, 'dashboard-installations-390');
+    await context.close();
+  });
+
+  it('lets a member leave the business account after saying so twice', async () => {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await signIn(context, milo.email, milo.password);
+    const switcher = page.getByLabel('Account');
+    const dana = switcher.locator('option', { hasText: 'Dana Design LLC' });
+    await switcher.selectOption({ label: (await dana.textContent())! });
+    await page.goto('/business-profile');
+    await page.getByRole('heading', { name: 'Leave Dana Design LLC' }).waitFor();
+    await page.getByRole('button', { name: 'Leave account' }).click();
+    const leave = page.getByRole('dialog', { name: 'Leave Dana Design LLC' });
+    // Cancel has the focus: a hasty Enter keeps the membership.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => leave.count()).toBe(0);
+    await page.getByRole('button', { name: 'Leave account' }).click();
+    await leave.getByRole('button', { name: 'Leave account' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await expect.poll(() => switcher.locator('option', { hasText: 'Dana Design LLC' }).count()).toBe(0);
     await context.close();
   });
 });

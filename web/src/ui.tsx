@@ -95,6 +95,61 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
   );
 }
 
+/** The foot of a dialog's form: Cancel, and the button that sends the form. */
+export function DialogActions({ label, disabled, onCancel }: { label: string; disabled: boolean; onCancel(): void }) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="button secondary" onClick={onCancel}>
+        Cancel
+      </button>
+      <button className="button primary" disabled={disabled}>
+        {label}
+      </button>
+    </div>
+  );
+}
+
+/**
+ * A dialog asking to confirm one action that cannot be taken back: the question, Cancel (focused
+ * first, so that Enter does no harm) and the action; a refusal shows inside, the dialog stays.
+ */
+export function ConfirmDialog({ title, action, onConfirm, onCancel, children }: { title: string; action: string; onConfirm(): Promise<void>; onCancel(): void; children: ReactNode }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog title={title} onClose={onCancel}>
+      {children}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="button secondary" onClick={onCancel} autoFocus>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button danger"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            setError(null);
+            try {
+              await onConfirm();
+            } catch (err) {
+              setError(errorMessage(err));
+              setBusy(false);
+            }
+          }}
+        >
+          {action}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
 /** The foot of a dialog that only shows things: its one button closes it. */
 export function CloseActions({ onClose }: { onClose(): void }) {
   return (

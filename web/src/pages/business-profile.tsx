@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { accountPath, api, errorMessage } from '../api';
+import { accountPath, api } from '../api';
 import { CompanyFields } from '../company-fields';
 import { STATES } from '../countries';
-import { FormError, rules, useForm } from '../forms';
+import { rules, useForm } from '../forms';
 import { ROLE_LABELS } from '../format';
 import { Link, navigate } from '../router';
 import { SavingForm } from '../saving-form';
 import { useSession } from '../session';
-import { Load, useLoad } from '../ui';
+import { ConfirmDialog, Load, useLoad } from '../ui';
 
 interface AccountProfile {
   account: { id: string; kind: 'personal' | 'business'; name: string; street: string | null; city: string | null; country: string | null; state: string | null; zip: string | null; phone: string | null; supportCode: string };
@@ -53,7 +53,6 @@ export function BusinessProfile() {
   const { account } = session;
   const [state, reload] = useLoad(() => api<AccountProfile>('GET', accountPath(account.id)), [account.id]);
   const [leaving, setLeaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   return (
     <section className="narrow">
       {account.role === 'admin' && (
@@ -93,27 +92,25 @@ export function BusinessProfile() {
               <div className="panel">
                 <h2>Leave {p.account.name}</h2>
                 <p>You lose access to its subscriptions at once. An account needs at least one active administrator, so its only administrator cannot leave.</p>
-                <FormError message={error} />
-                <button
-                  type="button"
-                  className="button danger"
-                  disabled={leaving}
-                  onClick={async () => {
-                    if (!confirm(`Leave ${p.account.name}?`)) return;
-                    setLeaving(true);
-                    setError(null);
-                    try {
+                <button type="button" className="button danger" onClick={() => setLeaving(true)}>
+                  Leave account
+                </button>
+                {leaving && (
+                  <ConfirmDialog
+                    title={`Leave ${p.account.name}`}
+                    action="Leave account"
+                    onCancel={() => setLeaving(false)}
+                    onConfirm={async () => {
                       await api('POST', `${accountPath(account.id)}/leave`);
                       await session.refresh();
                       navigate('/');
-                    } catch (err) {
-                      setError(errorMessage(err));
-                      setLeaving(false);
-                    }
-                  }}
-                >
-                  Leave account
-                </button>
+                    }}
+                  >
+                    <p>
+                      Leave <strong>{p.account.name}</strong>? You lose access to its subscriptions at once; only an administrator's invitation brings you back.
+                    </p>
+                  </ConfirmDialog>
+                )}
               </div>
             )}
           </>

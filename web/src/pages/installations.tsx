@@ -21,7 +21,7 @@ import {
 import { keyLabel, listAccountKeys, type KeyChoice } from '../key-data';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import { Badge, ChoiceFilter, Dialog, Empty, Load, useLoad } from '../ui';
+import { Badge, ChoiceFilter, Dialog, DialogActions, Empty, Load, useLoad } from '../ui';
 import { InstallationDialog } from './installation-details';
 
 const PAGE_SIZE = 50;
@@ -115,31 +115,31 @@ function MoveDialog({ keys, rows, onMove, onCancel }: { keys: KeyChoice[]; rows:
   const [target, setTarget] = useState(choices[0]?.id ?? '');
   return (
     <Dialog title="Move to another license key" onClose={onCancel}>
-      <p>
-        The {rows.length === 1 ? 'installation moves' : `${rows.length} installations move`} at {rows.length === 1 ? 'its' : 'their'} next check-in, taking a seat of the key you pick.
-      </p>
-      {choices.length === 0 ? (
-        <p className="form-error">There is no other license key of the same product to move to.</p>
-      ) : (
-        <div className="field">
-          <label htmlFor="move-target">License key</label>
-          <select id="move-target" value={target} onChange={(e) => setTarget(e.target.value)}>
-            {choices.map((k) => (
-              <option key={k.id} value={k.id}>
-                {keyLabel(k)}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="button" className="button primary" disabled={!target} onClick={() => onMove(target)}>
-          Move
-        </button>
-      </div>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (target) onMove(target);
+        }}
+      >
+        <p>
+          The {rows.length === 1 ? 'installation moves' : `${rows.length} installations move`} at {rows.length === 1 ? 'its' : 'their'} next check-in, taking a seat of the key you pick.
+        </p>
+        {choices.length === 0 ? (
+          <p className="form-error">There is no other license key of the same product to move to.</p>
+        ) : (
+          <div className="field">
+            <label htmlFor="move-target">License key</label>
+            <select id="move-target" value={target} onChange={(e) => setTarget(e.target.value)}>
+              {choices.map((k) => (
+                <option key={k.id} value={k.id}>
+                  {keyLabel(k)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <DialogActions label="Move" disabled={!target} onCancel={onCancel} />
+      </form>
     </Dialog>
   );
 }

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { api, errorMessage, type SessionRow, type User } from '../api';
+import { api, type SessionRow, type User } from '../api';
 import { FormError, rules, TextField, useForm } from '../forms';
 import { formatDateTime } from '../format';
 import { SavingForm } from '../saving-form';
 import { useSession } from '../session';
-import { Dialog, Load, useListAction, useLoad } from '../ui';
+import { ConfirmDialog, Load, useListAction, useLoad } from '../ui';
 
 function ProfileForm() {
   const session = useSession();
@@ -120,7 +120,6 @@ function ApiTokens() {
   const [state, reload] = useLoad(() => api<{ items: ApiToken[] }>('GET', '/me/api-tokens'), []);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   return (
@@ -154,7 +153,6 @@ function ApiTokens() {
           {notice}
         </p>
       )}
-      <FormError message={error} />
       <Load state={state} retry={reload} label="your API tokens">
         {({ items }) =>
           items.length === 0 ? (
@@ -165,7 +163,7 @@ function ApiTokens() {
                 <li key={t.id} className="list-row">
                   <div className="list-main">
                     <span>{t.name}</span>
-                    <button type="button" className="button link danger-text" aria-label={`Revoke ${t.name}`} onClick={() => (setError(null), setRevoking(t))}>
+                    <button type="button" className="button link danger-text" aria-label={`Revoke ${t.name}`} onClick={() => setRevoking(t)}>
                       Revoke
                     </button>
                   </div>
@@ -179,34 +177,22 @@ function ApiTokens() {
         }
       </Load>
       {revoking && (
-        <Dialog title="Revoke API token" onClose={() => setRevoking(null)}>
+        <ConfirmDialog
+          title="Revoke API token"
+          action="Revoke token"
+          onCancel={() => setRevoking(null)}
+          onConfirm={async () => {
+            await api('DELETE', `/me/api-tokens/${revoking.id}`);
+            setRevoking(null);
+            setCreated(null);
+            setNotice(`${revoking.name} was revoked.`);
+            reload();
+          }}
+        >
           <p>
             Revoke <strong>{revoking.name}</strong>? Scripts using it stop working at once.
           </p>
-          <div className="dialog-actions">
-            <button type="button" className="button secondary" onClick={() => setRevoking(null)} autoFocus>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button danger"
-              onClick={() => {
-                const t = revoking;
-                setRevoking(null);
-                api('DELETE', `/me/api-tokens/${t.id}`).then(
-                  () => {
-                    setCreated(null);
-                    setNotice(`${t.name} was revoked.`);
-                    reload();
-                  },
-                  (err: unknown) => setError(errorMessage(err)),
-                );
-              }}
-            >
-              Revoke token
-            </button>
-          </div>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </div>
   );

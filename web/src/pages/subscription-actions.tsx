@@ -1,7 +1,7 @@
 import { accountPath, api, type SubscriptionDetails } from '../api';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { DURATION_LABELS, formatDate } from '../format';
-import { Load, useLoad } from '../ui';
+import { DialogActions, Load, useLoad } from '../ui';
 
 // The subscription-wide actions of its details page (capability 3), each the body of a dialog.
 
@@ -15,19 +15,6 @@ interface ActionProps {
 }
 
 const subscriptionUrl = (accountId: string, subscriptionId: string) => `${accountPath(accountId)}/subscriptions/${encodeURIComponent(subscriptionId)}`;
-
-function Actions({ label, busy, onCancel }: { label: string; busy: boolean; onCancel(): void }) {
-  return (
-    <div className="dialog-actions">
-      <button type="button" className="button secondary" onClick={onCancel}>
-        Cancel
-      </button>
-      <button className="button primary" disabled={busy}>
-        {label}
-      </button>
-    </div>
-  );
-}
 
 const nameRule = (v: string) => rules.required(v) ?? (v.trim().length > 200 ? 'must be at most 200 characters' : null);
 
@@ -43,7 +30,7 @@ export function RenameSubscription({ details, accountId, onDone, onCancel }: Act
     >
       <FormError message={form.formError} />
       <TextField label="Name" hint="How the subscription appears in your lists" autoFocus field={form.field('name')} />
-      <Actions label="Save name" busy={form.submitting} onCancel={onCancel} />
+      <DialogActions label="Save name" disabled={form.submitting} onCancel={onCancel} />
     </form>
   );
 }
@@ -94,7 +81,7 @@ export function RenewSubscription({ details, accountId, onDone, onCancel }: Acti
         ))}
       </SelectField>
       <RenewalQuote accountId={accountId} subscriptionId={id} duration={form.values.duration as Duration} />
-      <Actions label="Renew subscription" busy={form.submitting} onCancel={onCancel} />
+      <DialogActions label="Renew subscription" disabled={form.submitting} onCancel={onCancel} />
     </form>
   );
 }
@@ -138,7 +125,7 @@ export function BuyMoreLicenses({ details, accountId, onDone, onCancel }: Action
           field={form.field(p.itemId)}
         />
       ))}
-      <Actions label="Buy licenses" busy={form.submitting} onCancel={onCancel} />
+      <DialogActions label="Buy licenses" disabled={form.submitting} onCancel={onCancel} />
     </form>
   );
 }

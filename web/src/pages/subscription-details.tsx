@@ -10,7 +10,7 @@ import { useSession } from '../session';
 import { getSubscription } from '../subscription-data';
 import { KeyAdmins } from './key-admins';
 import { BuyMoreLicenses, RenameSubscription, RenewSubscription } from './subscription-actions';
-import { Badge, Dialog, Empty, Load, useLoad } from '../ui';
+import { Badge, ConfirmDialog, Dialog, DialogActions, Empty, Load, useLoad } from '../ui';
 
 type KeyDialog =
   | { mode: 'create' }
@@ -77,50 +77,8 @@ function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: Su
         <Choice name="expires" label="On a date of my choice" checked={v.expires === 'custom'} onSelect={() => form.set('expires', 'custom')} />
       </fieldset>
       {v.expires === 'custom' && <TextField label="Expires on" type="date" min={dateInputValue(1)} field={form.field('date')} />}
-      <div className="dialog-actions">
-        <button type="button" className="button secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button className="button primary" disabled={form.submitting}>
-          {editing ? 'Save changes' : 'Create license key'}
-        </button>
-      </div>
+      <DialogActions label={editing ? 'Save changes' : 'Create license key'} disabled={form.submitting} onCancel={onCancel} />
     </form>
-  );
-}
-
-function DeleteKey({ accountId, subscriptionId, keyRow, onDone, onCancel }: { accountId: string; subscriptionId: string; keyRow: LicenseKeyRow; onDone(): void; onCancel(): void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <>
-      <p>
-        Delete <strong>{keyRow.name}</strong>? {keyRow.used > 0 ? `Its ${keyRow.used} installation${keyRow.used === 1 ? ' is' : 's are'} deactivated and its` : 'Its'} seats return to the subscription.
-      </p>
-      <FormError message={error} />
-      <div className="dialog-actions">
-        <button type="button" className="button secondary" onClick={onCancel} autoFocus>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button danger"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              await api('DELETE', `${accountPath(accountId)}/subscriptions/${subscriptionId}/keys/${keyRow.id}`);
-              onDone();
-            } catch (err) {
-              setError(err instanceof ApiError ? err.message : 'Something went wrong');
-              setBusy(false);
-            }
-          }}
-        >
-          Delete license key
-        </button>
-      </div>
-    </>
   );
 }
 
@@ -348,9 +306,20 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                 </Dialog>
               )}
               {dialog?.mode === 'delete' && (
-                <Dialog title="Delete license key" onClose={() => setDialog(null)}>
-                  <DeleteKey accountId={accountId} subscriptionId={s.id} keyRow={dialog.key} onCancel={() => setDialog(null)} onDone={finish(`${dialog.key.name} was deleted.`)} />
-                </Dialog>
+                <ConfirmDialog
+                  title="Delete license key"
+                  action="Delete license key"
+                  onCancel={() => setDialog(null)}
+                  onConfirm={async () => {
+                    await api('DELETE', `${accountPath(accountId)}/subscriptions/${s.id}/keys/${dialog.key.id}`);
+                    finish(`${dialog.key.name} was deleted.`)();
+                  }}
+                >
+                  <p>
+                    Delete <strong>{dialog.key.name}</strong>?{' '}
+                    {dialog.key.used > 0 ? `Its ${dialog.key.used} installation${dialog.key.used === 1 ? ' is' : 's are'} deactivated and its` : 'Its'} seats return to the subscription.
+                  </p>
+                </ConfirmDialog>
               )}
               {(dialog?.mode === 'create' || dialog?.mode === 'edit') && (
                 <Dialog title={dialog.mode === 'create' ? 'Create License Key' : `Edit ${dialog.key.name}`} onClose={() => setDialog(null)}>

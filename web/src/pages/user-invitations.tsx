@@ -4,7 +4,7 @@ import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary,
 import { FormError, SelectField, TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, ROLE_LABELS } from '../format';
 import { useKeptState } from '../kept';
-import { Dialog, Load, useListAction, useLoad } from '../ui';
+import { Dialog, DialogActions, Load, useListAction, useLoad } from '../ui';
 
 interface Invitation {
   id: string;
@@ -128,14 +128,7 @@ function MemberNotesForm({ accountId, member, onClose, onSaved }: { accountId: s
     >
       <FormError message={form.formError} />
       <TextAreaField label="Notes" rows={4} hint="Only administrators see them." field={form.field('notes')} />
-      <div className="dialog-actions">
-        <button type="button" className="button secondary" onClick={onClose}>
-          Cancel
-        </button>
-        <button className="button primary" disabled={form.submitting}>
-          Save notes
-        </button>
-      </div>
+      <DialogActions label="Save notes" disabled={form.submitting} onCancel={onClose} />
     </form>
   );
 }

@@ -8,7 +8,7 @@ import { formatDate } from '../format';
 import { useKeptState } from '../kept';
 import { Link } from '../router';
 import { useSession } from '../session';
-import { Dialog, Empty, Load, useListAction, useLoad } from '../ui';
+import { ConfirmDialog, Empty, Load, useListAction, useLoad } from '../ui';
 import { InviteMembers, MemberNotes, OpenInvitations } from './user-invitations';
 
 interface Member {
@@ -39,11 +39,7 @@ export function Users() {
   }, [account.id, query]);
 
   const action = useListAction(reload);
-  const act = (method: 'PATCH' | 'POST' | 'DELETE', path: string, body?: unknown) => () =>
-    action.run(async () => {
-      await api(method, `${accountPath(account.id)}/members/${path}`, body);
-      setRemoving(null);
-    });
+  const act = (method: 'PATCH' | 'POST', path: string, body?: unknown) => () => action.run(() => api(method, `${accountPath(account.id)}/members/${path}`, body));
 
   return (
     <section>
@@ -134,19 +130,20 @@ export function Users() {
         />
       )}
       {removing && (
-        <Dialog title="Remove member" onClose={() => setRemoving(null)}>
+        <ConfirmDialog
+          title="Remove member"
+          action="Remove member"
+          onCancel={() => setRemoving(null)}
+          onConfirm={async () => {
+            await api('DELETE', `${accountPath(account.id)}/members/${removing.userId}`);
+            setRemoving(null);
+            reload();
+          }}
+        >
           <p>
             Remove <strong>{removing.email}</strong> from {account.name}? They lose access at once; invite them again to bring them back.
           </p>
-          <div className="dialog-actions">
-            <button type="button" className="button secondary" onClick={() => setRemoving(null)} autoFocus>
-              Cancel
-            </button>
-            <button type="button" className="button danger" onClick={act('DELETE', removing.userId)}>
-              Remove member
-            </button>
-          </div>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </section>
   );

@@ -5,24 +5,11 @@ import { DataTable } from '../../data-table';
 import { FormError, SelectField, useForm } from '../../forms';
 import { DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, linesText, STATUS_LABELS } from '../../format';
 import { Link } from '../../router';
-import { Badge, Dialog, Empty, Load, useLoad } from '../../ui';
+import { Badge, ConfirmDialog, Dialog, DialogActions, Empty, Load, useLoad } from '../../ui';
 import { OrderLinesEditor, useOrderLines } from './order-lines';
 import { CHANNEL_LABELS, PLAN_LABELS, vendor, type Duration, type Product, type VendorSubscriptionDetails } from './vendor-api';
 
 type Action = 'renew' | 'add' | 'suspend';
-
-function DialogButtons({ onCancel, busy, label, danger = false }: { onCancel(): void; busy: boolean; label: string; danger?: boolean }) {
-  return (
-    <div className="dialog-actions">
-      <button type="button" className="button secondary" onClick={onCancel}>
-        Cancel
-      </button>
-      <button className={`button ${danger ? 'danger' : 'primary'}`} disabled={busy}>
-        {label}
-      </button>
-    </div>
-  );
-}
 
 function RenewForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDone(message: string): void; onCancel(): void }) {
   const online = d.subscription.channel === 'online';
@@ -46,7 +33,7 @@ function RenewForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDo
           </option>
         ))}
       </SelectField>
-      <DialogButtons onCancel={onCancel} busy={form.submitting} label="Renew" />
+      <DialogActions onCancel={onCancel} disabled={form.submitting} label="Renew" />
     </form>
   );
 }
@@ -76,33 +63,7 @@ function AddLicensesForm({ d, catalog, onDone, onCancel }: { d: VendorSubscripti
       <p>Seats are added to the product's line; a product the subscription does not hold yet becomes a new line.</p>
       <FormError message={error} />
       <OrderLinesEditor lines={lines} catalog={catalog} />
-      <DialogButtons onCancel={onCancel} busy={busy} label="Add licenses" />
-    </form>
-  );
-}
-
-function SuspendForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDone(message: string): void; onCancel(): void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <form
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setBusy(true);
-        try {
-          await vendor.suspend(d.subscription.id);
-          onDone('The subscription is suspended.');
-        } catch (err) {
-          setError(err instanceof ApiError ? err.message : 'Something went wrong');
-          setBusy(false);
-        }
-      }}
-    >
-      <p>
-        Suspend <strong>{d.subscription.name}</strong>? Its keys stop activating until you resume it.
-      </p>
-      <FormError message={error} />
-      <DialogButtons onCancel={onCancel} busy={busy} label="Suspend" danger />
+      <DialogActions onCancel={onCancel} disabled={busy} label="Add licenses" />
     </form>
   );
 }
@@ -294,9 +255,19 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                 </Dialog>
               )}
               {action === 'suspend' && (
-                <Dialog title="Suspend subscription" onClose={() => setAction(null)}>
-                  <SuspendForm d={d} onDone={done} onCancel={() => setAction(null)} />
-                </Dialog>
+                <ConfirmDialog
+                  title="Suspend subscription"
+                  action="Suspend"
+                  onCancel={() => setAction(null)}
+                  onConfirm={async () => {
+                    await vendor.suspend(d.subscription.id);
+                    done('The subscription is suspended.');
+                  }}
+                >
+                  <p>
+                    Suspend <strong>{d.subscription.name}</strong>? Its keys stop activating until you resume it.
+                  </p>
+                </ConfirmDialog>
               )}
             </>
           );
