@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { KeptScope } from './kept';
 import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from './pages/auth';
 import { AuditLog } from './pages/audit-log';
@@ -13,10 +13,13 @@ import { RegisterKey } from './pages/register-key';
 import { SubscriptionDetailsPage } from './pages/subscription-details';
 import { Subscriptions } from './pages/subscriptions';
 import { Users } from './pages/users';
-import { BACK_OFFICE_TITLES, BackOffice } from './pages/vendor/back-office';
+import { BACK_OFFICE_TITLES } from './pages/vendor/titles';
 import { match, navigate, useLocation } from './router';
 import { useSession, useSessionState } from './session';
 import { Shell } from './shell';
+
+// The back office (and the catalog rules it checks forms with) loads on first use: customers never download it.
+const BackOffice = lazy(() => import('./pages/vendor/back-office').then((m) => ({ default: m.BackOffice })));
 
 const TITLES: [RegExp, string][] = [
   ...BACK_OFFICE_TITLES,
@@ -56,7 +59,19 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
   }
   const details = match('/accounts/:accountId/subscriptions/:subscriptionId', path);
   if (details) return <SubscriptionDetailsPage accountId={details['accountId']!} subscriptionId={details['subscriptionId']!} />;
-  if (path === '/back-office' || path.startsWith('/back-office/')) return <BackOffice path={path} />;
+  if (path === '/back-office' || path.startsWith('/back-office/')) {
+    return (
+      <Suspense
+        fallback={
+          <p className="state" role="status">
+            <span className="spinner" aria-hidden="true" /> Loading the back office…
+          </p>
+        }
+      >
+        <BackOffice path={path} />
+      </Suspense>
+    );
+  }
   switch (path) {
     case '/':
       return <Dashboard />;
