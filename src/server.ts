@@ -10,6 +10,7 @@ import { buildApp, type AppState } from './http/app.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { startPeriodicJob, type PeriodicJob } from './jobs/periodic.js';
 import { sendExpiryReminders } from './services/notifications/expiry-reminders.js';
+import { purgeOfflineNonces } from './services/licensing/purge-offline-nonces.js';
 import { releaseExpiredSublicenses } from './services/sublicenses/release-expired-sublicenses.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
 import type { Deps } from './services/context.js';
@@ -59,6 +60,7 @@ export async function startServer(config: Config, options: { clock?: Clock; data
         startOutboxWorker(deps, transport),
         startPeriodicJob(deps, 'sublicense-expiry', 60_000, () => releaseExpiredSublicenses(deps)),
         startPeriodicJob(deps, 'expiry-reminders', 15 * 60_000, () => sendExpiryReminders(deps)),
+        startPeriodicJob(deps, 'offline-nonce-purge', 60 * 60_000, () => purgeOfflineNonces(deps)),
       ]
     : [];
   const address = await app.listen({ host: config.host, port: config.port });

@@ -163,3 +163,12 @@ export function readOfflineAnswer(text: string, jwks: Jwks): OfflineAnswer {
 export function isOfflineFileExpired(madeAt: Date, now: Date): boolean {
   return addDays(madeAt, OFFLINE_FILE_DAYS) < now || madeAt > addDays(now, 1);
 }
+
+/**
+ * The oldest acceptance whose nonce still matters: a request accepted earlier was made at most a
+ * day after it (the latest isOfflineFileExpired lets in), so it is past its 30 days by now and is
+ * refused as expired without the nonce.
+ */
+export function offlineNoncesNeededSince(now: Date): Date {
+  return addDays(now, -(OFFLINE_FILE_DAYS + 1));
+}

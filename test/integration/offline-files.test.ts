@@ -11,6 +11,7 @@ import { loadState, newIdentity } from '../../src/client/state.js';
 import { insertMembership } from '../../src/data/repositories/memberships.js';
 import { addDays } from '../../src/domain/clock.js';
 import { armor, dearmor } from '../../src/domain/offline-file.js';
+import { purgeOfflineNonces } from '../../src/services/licensing/purge-offline-nonces.js';
 import { setAccountOfflineActivation } from '../../src/services/vendor/offline-activation.js';
 import { createTestApp, signedInUser, type ApiClient, type TestApp } from '../support/harness.js';
 import { addSublicense, claimsOf, counters } from '../support/installations.js';
@@ -215,6 +216,33 @@ describe('refusals, each with its own code and changing nothing', () => {
     const fresh = writeOfflineRequest(identity, { kind: 'activation-request', product: 'desktop-business', licenseKey: c.key, details: {} }).text;
     expect((await c.upload(fresh)).status).toBe(200);
     await expectRefused(c, fresh, 'file_replayed');
+  });
+
+  it('forgets a nonce once its file can no longer come back, and not before', async () => {
+    const c = await offlineCustomer();
+    const text = writeOfflineRequest(await newIdentity(fingerprint()), { kind: 'activation-request', product: 'desktop-business', licenseKey: c.key, details: {} }, t.clock.now()).text;
+    expect((await c.upload(text)).status).toBe(200);
+    // An API token, as a script uploading files would use, outlasts the weeks the clock moves on.
+    const script = t.client();
+    script.bearer = (await c.client.post('/api/v1/me/api-tokens', { name: 'offline uploads' })).body.token;
+    const uploader = { accountId: c.accountId, upload: (file: string) => c.upload(file, script) };
+    const nonces = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM offline_nonces WHERE account_id = ${c.accountId}`.execute(t.deps.db)).rows[0]!.n;
+    let moved = 0;
+    const later = (days: number) => (t.clock.advanceDays(days), (moved += days));
+    try {
+      // On its 30th day the file is still good, so its nonce stays and a replay is refused as one.
+      later(30);
+      await purgeOfflineNonces(t.deps);
+      expect(await nonces()).toBe(1);
+      await expectRefused(uploader, text, 'file_replayed');
+      // Past it, the nonce goes; the file is refused all the same, for its age.
+      later(2);
+      expect(await purgeOfflineNonces(t.deps)).toBeGreaterThanOrEqual(1);
+      expect(await nonces()).toBe(0);
+      await expectRefused(uploader, text, 'file_expired');
+    } finally {
+      t.clock.advanceDays(-moved);
+    }
   });
 
   it('refuses a key for another product with the online rules', async () => {

@@ -5,7 +5,7 @@ import { writeOfflineRequest } from '../../src/client/offline.js';
 import { newIdentity } from '../../src/client/state.js';
 import { AppError } from '../../src/domain/errors.js';
 import type { Jwks } from '../../src/domain/licensing-protocol.js';
-import { armor, ARMOR_KINDS, dearmor, isOfflineFileExpired, okpThumbprint, readOfflineAnswer, readOfflineRequest, signCompactJws } from '../../src/domain/offline-file.js';
+import { armor, ARMOR_KINDS, dearmor, isOfflineFileExpired, offlineNoncesNeededSince, okpThumbprint, readOfflineAnswer, readOfflineRequest, signCompactJws } from '../../src/domain/offline-file.js';
 
 const identity = await newIdentity('unit-test-machine-0001');
 const details = { name: 'lab-7', hardware: { cpuArch: 'x64' } };
@@ -121,6 +121,25 @@ describe('the age of a file', () => {
     expect(isOfflineFileExpired(made, new Date('2026-01-31T00:00:00Z'))).toBe(false);
     expect(isOfflineFileExpired(made, new Date('2026-01-31T00:00:01Z'))).toBe(true);
     expect(isOfflineFileExpired(new Date('2026-01-03T00:00:00Z'), made)).toBe(true);
+  });
+
+  it('outlives its nonce: a file accepted before the nonces still needed is refused as expired', () => {
+    const DAY = 86_400_000;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 * DAY }), fc.integer({ min: -30 * DAY, max: DAY }), fc.integer({ min: 0, max: 60 * DAY }), (acceptedMs, madeOffset, laterBy) => {
+        const accepted = new Date(Date.UTC(2026, 0, 1) + acceptedMs);
+        const made = new Date(accepted.getTime() + madeOffset);
+        const now = new Date(accepted.getTime() + laterBy);
+        // A file the upload took (neither expired nor from too far ahead), whose nonce a purge at `now` deletes.
+        fc.pre(!isOfflineFileExpired(made, accepted) && accepted < offlineNoncesNeededSince(now));
+        expect(isOfflineFileExpired(made, now)).toBe(true);
+      }),
+    );
+    // One day less and a file made a day ahead could still come back.
+    const accepted = new Date('2026-01-01T00:00:00Z');
+    const madeAhead = new Date('2026-01-02T00:00:00Z');
+    expect(isOfflineFileExpired(madeAhead, new Date('2026-01-31T12:00:00Z'))).toBe(false);
+    expect(accepted < offlineNoncesNeededSince(new Date('2026-01-31T12:00:00Z'))).toBe(false);
   });
 });
 
