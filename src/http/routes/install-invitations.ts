@@ -6,6 +6,7 @@ import { inviteToInstall, type InstallInvitationView } from '../../services/inst
 import {
   exportInstallInvitations,
   listAccountInstallInvitations,
+  resendInstallInvitation,
   revokeInstallInvitation,
 } from '../../services/install-invitations/manage-install-invitations.js';
 import { actorOf } from '../auth.js';
@@ -41,6 +42,8 @@ const csvColumns: CsvColumn<InstallInvitationView>[] = [
   { header: 'status', value: (i) => i.status },
   { header: 'expires', value: (i) => i.expires_at.toISOString() },
   { header: 'key', value: (i) => i.key_name },
+  { header: 'times_sent', value: (i) => i.sent_count },
+  { header: 'last_sent', value: (i) => i.last_sent_at.toISOString() },
 ];
 
 /** Invitations to install (capability 8): account administrators, and License Administrators for their keys. */
@@ -101,16 +104,28 @@ export function installInvitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.get('/accounts/:accountId/install-invitations.csv', {
       schema: {
         tags,
-        summary: 'Download the invitations to install as CSV: email, code, link, status, expires, key',
+        summary: 'Download the invitations to install as CSV: email, code, link, status, expires, key, times_sent, last_sent',
         params: accountIdParams,
         querystring: z.strictObject({ keyId: uuid.optional() }),
         produces: ['text/csv'],
-        response: { 200: z.string().meta({ description: 'email,code,link,status,expires,key' }), ...errors },
+        response: { 200: z.string().meta({ description: 'email,code,link,status,expires,key,times_sent,last_sent' }), ...errors },
       },
       handler: async (req, reply) => {
         const rows = await exportInstallInvitations(deps, actorOf(req), req.params.accountId, req.query.keyId);
         return sendCsv(reply, `install-invitations-${deps.clock.now().toISOString().slice(0, 10)}.csv`, csvColumns, rows);
       },
+    });
+
+    app.post('/accounts/:accountId/install-invitations/:invitationId/resend', {
+      schema: {
+        tags,
+        summary: 'Email a pending invitation to install again: the same code, link and expiry, in its language; a used, revoked or expired one is refused',
+        params: invitationParams,
+        response: { 200: z.object({ invitation: installInvitationSchema }), ...errors },
+      },
+      handler: async (req) => ({
+        invitation: presentInstallInvitation(await resendInstallInvitation(deps, actorOf(req), req.params.accountId, req.params.invitationId)),
+      }),
     });
 
     app.delete('/accounts/:accountId/install-invitations/:invitationId', {
