@@ -193,6 +193,13 @@ describe('sending an invitation again', () => {
     expect((await auditTrail(t, c.accountId)).filter((e) => e.target_id === sent.id).map((e) => e.action)).toEqual(['install_invitation.created', 'install_invitation.resent']);
   });
 
+  it('is described in the OpenAPI document, answering the invitation with its sendings', async () => {
+    const doc = (await t.client().get('/openapi.json')).body;
+    const answer = doc.paths['/api/v1/accounts/{accountId}/install-invitations/{invitationId}/resend'].post.responses['200'].content['application/json'].schema;
+    expect(answer.properties.invitation.$ref).toBe('#/components/schemas/InstallInvitation');
+    expect(doc.components.schemas.InstallInvitation.required).toEqual(expect.arrayContaining(['sentCount', 'lastSentAt']));
+  });
+
   it('refuses a revoked, used or expired invitation with 409 and changes nothing', async () => {
     const c = await customer();
     const [revoked, used, late] = (await c.invite([uniqueEmail('revoked'), uniqueEmail('used'), uniqueEmail('late')], { expiresInDays: 1 })).body.invited;

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { INVITATION_LANGUAGES } from '../../mail/templates.js';
@@ -48,6 +49,14 @@ const csvColumns: CsvColumn<InstallInvitationView>[] = [
 
 /** Invitations to install (capability 8): account administrators, and License Administrators for their keys. */
 export function installInvitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
+  /** A change to one invitation (send again, revoke), answered with the invitation as it now is. */
+  const oneInvitation = (summary: string, change: typeof revokeInstallInvitation) => ({
+    schema: { tags, summary, params: invitationParams, response: { 200: z.object({ invitation: installInvitationSchema }), ...errors } },
+    handler: async (req: FastifyRequest<{ Params: z.infer<typeof invitationParams> }>) => ({
+      invitation: presentInstallInvitation(await change(deps, actorOf(req), req.params.accountId, req.params.invitationId)),
+    }),
+  });
+
   return async (app) => {
     app.post('/accounts/:accountId/install-invitations', {
       schema: {
@@ -116,28 +125,13 @@ export function installInvitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
     });
 
-    app.post('/accounts/:accountId/install-invitations/:invitationId/resend', {
-      schema: {
-        tags,
-        summary: 'Email a pending invitation to install again: the same code, link and expiry, in its language; a used, revoked or expired one is refused',
-        params: invitationParams,
-        response: { 200: z.object({ invitation: installInvitationSchema }), ...errors },
-      },
-      handler: async (req) => ({
-        invitation: presentInstallInvitation(await resendInstallInvitation(deps, actorOf(req), req.params.accountId, req.params.invitationId)),
-      }),
-    });
-
-    app.delete('/accounts/:accountId/install-invitations/:invitationId', {
-      schema: {
-        tags,
-        summary: 'Revoke an invitation to install: its code stops working at once',
-        params: invitationParams,
-        response: { 200: z.object({ invitation: installInvitationSchema }), ...errors },
-      },
-      handler: async (req) => ({
-        invitation: presentInstallInvitation(await revokeInstallInvitation(deps, actorOf(req), req.params.accountId, req.params.invitationId)),
-      }),
-    });
+    app.post(
+      '/accounts/:accountId/install-invitations/:invitationId/resend',
+      oneInvitation(
+        'Email a pending invitation to install again: the same code, link and expiry, in its language; a used, revoked or expired one is refused',
+        resendInstallInvitation,
+      ),
+    );
+    app.delete('/accounts/:accountId/install-invitations/:invitationId', oneInvitation('Revoke an invitation to install: its code stops working at once', revokeInstallInvitation));
   };
 }
