@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008_installation_admin.js';
 import * as m0009 from './migrations/0009_install_invitations.js';
 import * as m0010 from './migrations/0010_expiry_reminders.js';
 import * as m0011 from './migrations/0011_product_support.js';
+import * as m0012 from './migrations/0012_install_invitation_sending.js';
 
 // The list is static so the server needs no file-system scan and a bundle keeps its migrations.
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009_install_invitations': m0009,
   '0010_expiry_reminders': m0010,
   '0011_product_support': m0011,
+  '0012_install_invitation_sending': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

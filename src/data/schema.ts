@@ -332,6 +332,8 @@ export interface InstallInvitationsTable {
   created_by: string | null;
   created_at: Timestamp;
   revoked_at: NullableTimestamp;
+  sent_count: Generated<number>;
+  last_sent_at: Timestamp;
 }
 
 export interface OfflineNoncesTable {

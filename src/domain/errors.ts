@@ -21,6 +21,7 @@ export const errorStatus = {
   last_admin: 409,
   personal_account: 409,
   cannot_target_self: 409,
+  invitation_not_pending: 409,
   invitation_invalid: 410,
   invitation_expired: 410,
   user_token_invalid: 410,

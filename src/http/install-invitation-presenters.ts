@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { INSTALL_INVITATION_STATUSES } from '../domain/install-invitation.js';
 import { INVITATION_LANGUAGES } from '../mail/templates.js';
 import type { InstallInvitationView } from '../services/install-invitations/invite-to-install.js';
+import { presentSending, sendingFields } from './presenters.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -19,8 +20,9 @@ export const installInvitationSchema = z
     usedAt: z.string().nullable(),
     installationId: z.string().nullable().meta({ description: 'The installation the code activated' }),
     revokedAt: z.string().nullable(),
-    createdBy: z.string().nullable().meta({ description: 'Email of who sent it' }),
+    createdBy: z.string().nullable().meta({ description: 'Email of who sent it first' }),
     createdAt: z.string(),
+    ...sendingFields,
   })
   .meta({ id: 'InstallInvitation' });
 
@@ -40,5 +42,6 @@ export function presentInstallInvitation(i: InstallInvitationView): z.infer<type
     revokedAt: iso(i.revoked_at),
     createdBy: i.created_by_email,
     createdAt: i.created_at.toISOString(),
+    ...presentSending(i),
   };
 }

@@ -133,6 +133,16 @@ export function presentAuditEvent(e: AuditEventRow): z.infer<typeof auditEventSc
   };
 }
 
+/** How often an invitation was emailed and when last: member invitations and invitations to install alike. */
+export const sendingFields = {
+  sentCount: z.number().int().meta({ description: 'How many times the invitation was emailed, the first time included' }),
+  lastSentAt: z.string(),
+};
+
+export function presentSending(i: { sent_count: number; last_sent_at: Date }) {
+  return { sentCount: i.sent_count, lastSentAt: i.last_sent_at.toISOString() };
+}
+
 export const invitationSchema = z
   .object({
     id: z.string(),
@@ -143,8 +153,7 @@ export const invitationSchema = z
     expiresAt: z.string(),
     createdAt: z.string(),
     invitedBy: z.string().nullable().meta({ description: 'Email of the administrator who sent it' }),
-    sentCount: z.number(),
-    lastSentAt: z.string(),
+    ...sendingFields,
     acceptedAt: z.string().nullable(),
   })
   .meta({ id: 'Invitation' });
@@ -159,8 +168,7 @@ export function presentInvitation(i: InvitationView): z.infer<typeof invitationS
     expiresAt: i.expires_at.toISOString(),
     createdAt: i.created_at.toISOString(),
     invitedBy: i.invited_by_email,
-    sentCount: i.sent_count,
-    lastSentAt: i.last_sent_at.toISOString(),
+    ...presentSending(i),
     acceptedAt: iso(i.accepted_at),
   };
 }

@@ -64,10 +64,15 @@ export async function issueOrder(
   return placed.primaryKey.key;
 }
 
+/** The emails to an address, newest first, as the dev mailbox shows them. */
+export async function mailbox(serverUrl: string, to: string): Promise<{ subject: string; text: string }[]> {
+  const res = await fetch(`${serverUrl}/api/v1/dev/mailbox?to=${encodeURIComponent(to)}`);
+  return ((await res.json()) as { items: { subject: string; text: string }[] }).items;
+}
+
 /** The link of a kind ("verify-email", "join") in the newest email to an address. */
 export async function mailedLink(serverUrl: string, to: string, page: string): Promise<string> {
-  const res = await fetch(`${serverUrl}/api/v1/dev/mailbox?to=${encodeURIComponent(to)}`);
-  const { items } = (await res.json()) as { items: { subject: string; text: string }[] };
+  const items = await mailbox(serverUrl, to);
   const link = items.map((m) => m.text.match(new RegExp(`https?://\\S+/${page}\\?token=[\\w-]+`))?.[0]).find(Boolean);
   if (!link) throw new Error(`no ${page} email for ${to}: ${JSON.stringify(items)}`);
   return link;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityProblems, launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
-import { agent, apiSession, issueOrder, openRowActions, signIn, signUpCustomer } from './flows.js';
+import { agent, apiSession, issueOrder, mailedLink, openRowActions, signIn, signUpCustomer } from './flows.js';
 
 // Every page at a laptop's and a phone's width: the page itself never scrolls sideways, and axe-core
 // finds nothing against WCAG 2.1 AA (names of controls, contrast, structure).
@@ -28,7 +28,11 @@ beforeAll(async () => {
   const api = await apiSession(url, customer.email, customer.password);
   ({ subscription: { id: subscriptionId } } = await api.call<{ subscription: { id: string } }>('POST', `/accounts/${accountId}/subscriptions`, { licenseKey }));
   const details = await api.call<{ products: { itemId: string }[] }>('GET', `/accounts/${accountId}/subscriptions/${subscriptionId}`);
-  await api.call('POST', `/accounts/${accountId}/subscriptions/${subscriptionId}/keys`, { itemId: details.products[0]!.itemId, kind: 'reserved', name: 'Berlin office', quota: 3, expiresAt: null });
+  const { key: berlin } = await api.call<{ key: { id: string } }>('POST', `/accounts/${accountId}/subscriptions/${subscriptionId}/keys`, { itemId: details.products[0]!.itemId, kind: 'reserved', name: 'Berlin office', quota: 3, expiresAt: null });
+  // A pending invitation to install (sent from a confirmed address), so its row and its actions are laid out too.
+  const verification = new URL(await mailedLink(url, customer.email, 'verify-email'));
+  await api.call('POST', '/email-verification', { token: verification.searchParams.get('token') });
+  await api.call('POST', `/accounts/${accountId}/install-invitations`, { keyId: berlin.id, emails: [`invited.${stamp}@example.com`] });
   await api.dispose();
   const activated = await agent('activate', '--server', url, '--product', 'desktop-business', '--key', licenseKey, '--fingerprint', 'layout-fingerprint-1', '--name', 'layout-pc-1', '--state', path.join(portal.dataDir, 'agent.json'));
   expect(activated.code).toBe(0);
@@ -76,7 +80,7 @@ describe('the portal at 1280 px and 390 px wide', () => {
       { name: 'subscriptions', path: '/subscriptions', ready: (p) => p.getByRole('list', { name: 'Subscriptions' }).getByRole('link') },
       { name: 'subscription-details', path: `/accounts/${accountId}/subscriptions/${subscriptionId}`, ready: (p) => p.getByRole('table', { name: 'License Keys' }) },
       { name: 'installations', path: '/installations', ready: (p) => p.getByRole('table', { name: 'Installations' }).getByText('layout-pc-1') },
-      { name: 'invite-to-install', path: '/invite-to-install', ready: (p) => p.getByLabel('License key').locator('option', { hasText: 'Berlin office' }) },
+      { name: 'invite-to-install', path: '/invite-to-install', ready: (p) => p.getByRole('button', { name: `Send again to invited.${stamp}@example.com` }) },
       { name: 'users', path: '/users', ready: (p) => p.getByRole('table', { name: 'Members' }).getByText(customer.email) },
       { name: 'business-profile', path: '/business-profile', ready: (p) => p.getByRole('heading', { name: 'Company details' }) },
       { name: 'profile', path: '/profile', ready: (p) => p.getByRole('button', { name: 'Create token' }) },

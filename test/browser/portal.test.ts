@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerProcess } from '../support/server-process.js';
 import { launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
-import { agent, issueOrder, mailedLink, openRowActions, signIn } from './flows.js';
+import { agent, issueOrder, mailbox, mailedLink, openRowActions, signIn } from './flows.js';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -227,7 +227,14 @@ describe('the web portal', () => {
     await admin.getByLabel('Email addresses').fill('lee@example.com, not-an-address');
     await admin.getByRole('button', { name: 'Send invitations' }).click();
     await admin.getByRole('heading', { name: '1 invited, 1 rejected' }).waitFor();
-    await admin.getByRole('table', { name: 'Invitations' }).getByText('lee@example.com').waitFor();
+    const leeRow = admin.getByRole('table', { name: 'Invitations' }).getByRole('row').filter({ hasText: 'lee@example.com' });
+    await leeRow.waitFor();
+    // Sent again: the list counts it, and Lee has the same code twice.
+    await admin.getByRole('button', { name: 'Send again to lee@example.com' }).click();
+    await leeRow.getByText('(2 times)').waitFor();
+    const leeCode = (await leeRow.locator('code').textContent())!;
+    const leeMails = await mailbox(server.url, 'lee@example.com');
+    expect(leeMails.map((m) => m.text.includes(leeCode))).toEqual([true, true]);
     await screenshot(admin, 'invite-to-install');
     await admin.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Installations' }).click();
     await admin.getByRole('link', { name: 'Offline activation' }).click();

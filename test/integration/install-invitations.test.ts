@@ -9,11 +9,11 @@ import { insertMembership } from '../../src/data/repositories/memberships.js';
 import { deliverDueEmails } from '../../src/jobs/outbox-worker.js';
 import { createMailTransport, type MailTransport } from '../../src/mail/transport.js';
 import { LicensingClient, LicensingError, type ActivationResponse, type AgentState } from '../../src/client/index.js';
-import { createTestApp, signedInUser, uniqueEmail, type TestApp } from '../support/harness.js';
+import { createTestApp, signedInUser, uniqueEmail, type ApiClient, type TestApp } from '../support/harness.js';
 import { counters, machine } from '../support/installations.js';
 import { testEngine } from '../support/database.js';
 import { customerWithSubscription } from '../support/licensing.js';
-import { overlapping } from '../support/members.js';
+import { auditTrail, overlapping } from '../support/members.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
 let t: TestApp;
@@ -152,7 +152,106 @@ describe('sending invitations to install', () => {
       status: 'used',
       expires: used.expiresAt,
       key: 'Office',
+      times_sent: '1',
+      last_sent: used.createdAt,
     });
+  });
+});
+
+describe('sending an invitation again', () => {
+  const resend = (caller: { client: ApiClient }, base: string, id: string) => caller.client.post(`${base}/${id}/resend`);
+
+  /** What a refused resend must leave as it was: the invitation as listed, and the emails written to the person. */
+  async function unchanged(c: Awaited<ReturnType<typeof customer>>, invitation: { id: string; email: string }) {
+    const listed = (await c.client.get(c.base)).body.items.find((i: { id: string }) => i.id === invitation.id);
+    return { listed, emails: (await t.emailsTo(invitation.email)).length };
+  }
+
+  it('emails the same code and link again in the invitation language, counting each sending', async () => {
+    const c = await customer();
+    const ann = uniqueEmail('again');
+    const sent = (await c.invite([ann], { language: 'fr', expiresInDays: 5 })).body.invited[0];
+    expect(sent).toMatchObject({ sentCount: 1, lastSentAt: sent.createdAt });
+    t.clock.advanceSeconds(3600);
+
+    const res = await resend(c, c.base, sent.id);
+    expect(res.status).toBe(200);
+    expect(res.body.invitation).toMatchObject({ id: sent.id, code: sent.code, downloadLinks: sent.downloadLinks, expiresAt: sent.expiresAt, status: 'pending', sentCount: 2 });
+    expect(res.body.invitation.lastSentAt).toBe(t.clock.now().toISOString());
+    expect((await c.client.get(c.base)).body.items[0]).toMatchObject({ sentCount: 2, lastSentAt: t.clock.now().toISOString() });
+
+    await deliverDueEmails(t.deps, transport);
+    const mails = smtp.receivedBy(ann);
+    expect(mails).toHaveLength(2);
+    for (const mail of mails) {
+      expect(mail.subject).toContain('vous invite à installer');
+      expect(mail.text).toContain(sent.code);
+      expect(mail.text).toContain(`http://keyline.test/downloads/desktop-business?activationCode=${sent.code}`);
+    }
+    // The code sent again is the one that works.
+    expect((await activateWithCode(sent.code)).created).toBe(true);
+    expect((await auditTrail(t, c.accountId)).filter((e) => e.target_id === sent.id).map((e) => e.action)).toEqual(['install_invitation.created', 'install_invitation.resent']);
+  });
+
+  it('is described in the OpenAPI document, answering the invitation with its sendings', async () => {
+    const doc = (await t.client().get('/openapi.json')).body;
+    const answer = doc.paths['/api/v1/accounts/{accountId}/install-invitations/{invitationId}/resend'].post.responses['200'].content['application/json'].schema;
+    expect(answer.properties.invitation.$ref).toBe('#/components/schemas/InstallInvitation');
+    expect(doc.components.schemas.InstallInvitation.required).toEqual(expect.arrayContaining(['sentCount', 'lastSentAt']));
+  });
+
+  it('refuses a revoked, used or expired invitation with 409 and changes nothing', async () => {
+    const c = await customer();
+    const [revoked, used, late] = (await c.invite([uniqueEmail('revoked'), uniqueEmail('used'), uniqueEmail('late')], { expiresInDays: 1 })).body.invited;
+    await c.client.delete(`${c.base}/${revoked.id}`);
+    expect((await activateWithCode(used.code)).created).toBe(true);
+    t.clock.advanceDays(2);
+    try {
+      for (const [invitation, status] of [
+        [revoked, 'revoked'],
+        [used, 'used'],
+        [late, 'expired'],
+      ] as const) {
+        const before = await unchanged(c, invitation);
+        const res = await resend(c, c.base, invitation.id);
+        expect([status, res.status, res.body.error]).toEqual([
+          status,
+          409,
+          expect.objectContaining({ code: 'invitation_not_pending', message: `Only a pending invitation can be sent again; this one is ${status}` }),
+        ]);
+        expect(await unchanged(c, invitation)).toEqual(before);
+      }
+    } finally {
+      t.clock.advanceDays(-2);
+    }
+  });
+
+  it('lets the License Administrators of the key send again, and answers 404 to other accounts and keys and 403 to a regular member', async () => {
+    const c = await customer();
+    const stranger = await customer();
+    const lab = (await c.client.post(c.keys, { itemId: c.items[0]!.id, name: 'Lab', kind: 'dynamic', quota: 2, expiresAt: null })).body.key;
+    const [office] = (await c.invite([uniqueEmail('office')])).body.invited;
+    const [labInvitation] = (await c.client.post(c.base, { keyId: lab.id, emails: [uniqueEmail('lab')] })).body.invited;
+    const lead = await signedInUser(t, 'lead');
+    await insertMembership(t.deps.db, { accountId: c.accountId, userId: lead.userId, role: 'member' });
+    const before = await unchanged(c, office);
+
+    const asMember = await resend(lead, c.base, office.id);
+    expect([asMember.status, asMember.body.error.code]).toEqual([403, 'forbidden']);
+    for (const [base, id] of [
+      [c.base, office.id],
+      [stranger.base, office.id],
+    ]) {
+      const res = await resend(stranger, base!, id!);
+      expect([res.status, res.body.error.code]).toEqual([404, 'not_found']);
+    }
+    expect(await unchanged(c, office)).toEqual(before);
+
+    expect((await c.client.request('PUT', `${c.keys}/${c.office.id}/admins/${lead.userId}`)).status).toBe(200);
+    expect((await resend(lead, c.base, labInvitation.id)).status).toBe(404);
+    const own = await resend(lead, c.base, office.id);
+    expect([own.status, own.body.invitation.sentCount]).toEqual([200, 2]);
+    expect(await t.emailsTo(office.email)).toHaveLength(2);
   });
 });
 

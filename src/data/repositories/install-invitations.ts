@@ -1,5 +1,6 @@
 import type { InvitationLanguage } from '../../mail/templates.js';
 import type { InstallInvitation } from '../schema.js';
+import { anotherSending } from './invitations.js';
 import type { Executor } from './users.js';
 
 export interface NewInstallInvitation {
@@ -28,6 +29,7 @@ export function insertInstallInvitation(db: Executor, i: NewInstallInvitation): 
       created_by: i.createdBy,
       // From the clock, so keyset cursors built from it compare exactly.
       created_at: i.now,
+      last_sent_at: i.now,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -77,6 +79,11 @@ export function lockAccountInstallInvitation(db: Executor, accountId: string, in
 
 export function revokeInstallInvitation(db: Executor, invitationId: string, now: Date): Promise<InstallInvitation> {
   return db.updateTable('install_invitations').set({ revoked_at: now }).where('id', '=', invitationId).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The same email once more: the code and its expiry stay, the sending is counted. */
+export function markInstallInvitationResent(db: Executor, invitationId: string, now: Date): Promise<InstallInvitation> {
+  return db.updateTable('install_invitations').set(anotherSending(now)).where('id', '=', invitationId).returningAll().executeTakeFirstOrThrow();
 }
 
 export interface InstallInvitationListFilter {

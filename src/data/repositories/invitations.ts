@@ -83,11 +83,17 @@ export function lockInvitation(db: Executor, accountId: string, invitationId: st
     .executeTakeFirst();
 }
 
+/**
+ * The columns that count an invitation's emails, for one more sending now. Member invitations and
+ * invitations to install both keep them, and both update them this way.
+ */
+export const anotherSending = (now: Date) => ({ last_sent_at: now, sent_count: sql<number>`sent_count + 1` });
+
 /** A new link for an invitation: the old token stops working and the lifetime starts again. */
 export function renewInvitation(db: Executor, invitationId: string, r: { tokenHash: string; expiresAt: Date; now: Date }): Promise<Invitation> {
   return db
     .updateTable('invitations')
-    .set({ token_hash: r.tokenHash, expires_at: r.expiresAt, last_sent_at: r.now, sent_count: sql`sent_count + 1` })
+    .set({ token_hash: r.tokenHash, expires_at: r.expiresAt, ...anotherSending(r.now) })
     .where('id', '=', invitationId)
     .returningAll()
     .executeTakeFirstOrThrow();

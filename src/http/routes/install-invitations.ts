@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { INVITATION_LANGUAGES } from '../../mail/templates.js';
@@ -6,6 +7,7 @@ import { inviteToInstall, type InstallInvitationView } from '../../services/inst
 import {
   exportInstallInvitations,
   listAccountInstallInvitations,
+  resendInstallInvitation,
   revokeInstallInvitation,
 } from '../../services/install-invitations/manage-install-invitations.js';
 import { actorOf } from '../auth.js';
@@ -41,10 +43,20 @@ const csvColumns: CsvColumn<InstallInvitationView>[] = [
   { header: 'status', value: (i) => i.status },
   { header: 'expires', value: (i) => i.expires_at.toISOString() },
   { header: 'key', value: (i) => i.key_name },
+  { header: 'times_sent', value: (i) => i.sent_count },
+  { header: 'last_sent', value: (i) => i.last_sent_at.toISOString() },
 ];
 
 /** Invitations to install (capability 8): account administrators, and License Administrators for their keys. */
 export function installInvitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
+  /** A change to one invitation (send again, revoke), answered with the invitation as it now is. */
+  const oneInvitation = (summary: string, change: typeof revokeInstallInvitation) => ({
+    schema: { tags, summary, params: invitationParams, response: { 200: z.object({ invitation: installInvitationSchema }), ...errors } },
+    handler: async (req: FastifyRequest<{ Params: z.infer<typeof invitationParams> }>) => ({
+      invitation: presentInstallInvitation(await change(deps, actorOf(req), req.params.accountId, req.params.invitationId)),
+    }),
+  });
+
   return async (app) => {
     app.post('/accounts/:accountId/install-invitations', {
       schema: {
@@ -101,11 +113,11 @@ export function installInvitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.get('/accounts/:accountId/install-invitations.csv', {
       schema: {
         tags,
-        summary: 'Download the invitations to install as CSV: email, code, link, status, expires, key',
+        summary: 'Download the invitations to install as CSV: email, code, link, status, expires, key, times_sent, last_sent',
         params: accountIdParams,
         querystring: z.strictObject({ keyId: uuid.optional() }),
         produces: ['text/csv'],
-        response: { 200: z.string().meta({ description: 'email,code,link,status,expires,key' }), ...errors },
+        response: { 200: z.string().meta({ description: 'email,code,link,status,expires,key,times_sent,last_sent' }), ...errors },
       },
       handler: async (req, reply) => {
         const rows = await exportInstallInvitations(deps, actorOf(req), req.params.accountId, req.query.keyId);
@@ -113,16 +125,13 @@ export function installInvitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
     });
 
-    app.delete('/accounts/:accountId/install-invitations/:invitationId', {
-      schema: {
-        tags,
-        summary: 'Revoke an invitation to install: its code stops working at once',
-        params: invitationParams,
-        response: { 200: z.object({ invitation: installInvitationSchema }), ...errors },
-      },
-      handler: async (req) => ({
-        invitation: presentInstallInvitation(await revokeInstallInvitation(deps, actorOf(req), req.params.accountId, req.params.invitationId)),
-      }),
-    });
+    app.post(
+      '/accounts/:accountId/install-invitations/:invitationId/resend',
+      oneInvitation(
+        'Email a pending invitation to install again: the same code, link and expiry, in its language; a used, revoked or expired one is refused',
+        resendInstallInvitation,
+      ),
+    );
+    app.delete('/accounts/:accountId/install-invitations/:invitationId', oneInvitation('Revoke an invitation to install: its code stops working at once', revokeInstallInvitation));
   };
 }

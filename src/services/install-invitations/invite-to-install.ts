@@ -6,6 +6,7 @@ import {
 import { findKey } from '../../data/repositories/license-keys.js';
 import { listProducts } from '../../data/repositories/products.js';
 import type { Executor } from '../../data/repositories/users.js';
+import type { Account, InstallInvitation, User } from '../../data/schema.js';
 import { addDays } from '../../domain/clock.js';
 import { notFound } from '../../domain/errors.js';
 import { downloadLink, installInvitationStatus, type InstallInvitationStatus } from '../../domain/install-invitation.js';
@@ -23,6 +24,11 @@ export interface InstallInvitationOptions {
   keyId: string;
   language: InvitationLanguage;
   expiresInDays: number;
+}
+
+export interface KeyProduct {
+  code: string;
+  name: string;
 }
 
 export type InstallInvitationView = InstallInvitationRow & { status: InstallInvitationStatus; downloadLinks: string[] };
@@ -49,6 +55,33 @@ async function keyToInvite(db: Executor, access: LicensingAccess, keyId: string)
   return key;
 }
 
+/** The products a key activates, with the names its emails give them. */
+export async function keyProducts(db: Executor, keyId: string): Promise<KeyProduct[]> {
+  const codes = (await productCodesOfKeys(db, [keyId])).get(keyId)!;
+  const names = new Map((await listProducts(db)).map((p) => [p.code, p.name]));
+  return codes.map((code) => ({ code, name: names.get(code) ?? code }));
+}
+
+/**
+ * Emails the person their code and a download link per product, in the invitation's language,
+ * through the outbox in the caller's transaction. The first email and every later one alike.
+ */
+export function sendInstallInvitationEmail(
+  deps: Deps,
+  trx: Executor,
+  s: { invitation: InstallInvitation; products: readonly KeyProduct[]; inviter: User; account: Account; now: Date },
+) {
+  const mail = installInvitation({
+    language: s.invitation.language,
+    inviter: fullName(s.inviter),
+    account: s.account.name,
+    downloads: s.products.map((p) => ({ product: p.name, link: downloadLink(deps.config.publicUrl, p.code, s.invitation.code_text) })),
+    code: s.invitation.code_text,
+    expiresAt: s.invitation.expires_at,
+  });
+  return enqueueEmail(trx, { ...mail, to: s.invitation.email, accountId: s.account.id }, s.now);
+}
+
 /**
  * Sends each address its own activation code for the chosen key, with the download link, by
  * email written in the same transaction. Rows that hold no address are reported by line and
@@ -62,8 +95,7 @@ export function inviteToInstall(deps: Deps, actor: Actor, accountId: string, sou
     const inviter = await confirmedInviter(trx, actor);
     const { emails, rejectedRows } = readInvitationSource(source);
     const now = deps.clock.now();
-    const productCodes = (await productCodesOfKeys(trx, [key.id])).get(key.id)!;
-    const names = new Map((await listProducts(trx)).map((p) => [p.code, p.name]));
+    const products = await keyProducts(trx, key.id);
     const invited: InstallInvitationView[] = [];
     const skipped: { email: string; reason: 'duplicate' }[] = [];
     for (const { email, skip } of planInvitations(emails, new Set())) {
@@ -83,23 +115,14 @@ export function inviteToInstall(deps: Deps, actor: Actor, accountId: string, sou
         createdBy: inviter.id,
         now,
       });
-      const view = describeInstallInvitation(deps, { ...invitation, key_name: key.name, created_by_email: inviter.email }, productCodes, now);
-      const mail = installInvitation({
-        language: options.language,
-        inviter: fullName(inviter),
-        account: access.account.name,
-        downloads: productCodes.map((c, i) => ({ product: names.get(c) ?? c, link: view.downloadLinks[i]! })),
-        code,
-        expiresAt: invitation.expires_at,
-      });
-      await enqueueEmail(trx, { ...mail, to: email, accountId }, now);
+      await sendInstallInvitationEmail(deps, trx, { invitation, products, inviter, account: access.account, now });
       await audit(
         trx,
         actor,
         { accountId, action: 'install_invitation.created', targetType: 'install_invitation', targetId: invitation.id, details: { email, keyId: key.id } },
         now,
       );
-      invited.push(view);
+      invited.push(describeInstallInvitation(deps, { ...invitation, key_name: key.name, created_by_email: inviter.email }, products.map((p) => p.code), now));
     }
     return { invited, skipped, rejectedRows };
   });

@@ -1,6 +1,7 @@
 import {
   listInstallInvitations,
   lockAccountInstallInvitation,
+  markInstallInvitationResent,
   productCodesOfKeys,
   revokeInstallInvitation as markRevoked,
   type InstallInvitationListFilter,
@@ -12,8 +13,15 @@ import { installInvitationStatus } from '../../domain/install-invitation.js';
 import { inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
+import { confirmedInviter } from '../invitations/invite-members.js';
 import { keysetPage } from '../paging.js';
-import { authorizeInstallInvitations, describeInstallInvitation, type InstallInvitationView } from './invite-to-install.js';
+import {
+  authorizeInstallInvitations,
+  describeInstallInvitation,
+  keyProducts,
+  sendInstallInvitationEmail,
+  type InstallInvitationView,
+} from './invite-to-install.js';
 
 /** The keys a listing covers: one asked for (when the caller may see it), else all the caller may see. */
 function keysToList(scope: KeyScope, keyId: string | undefined): readonly string[] | undefined {
@@ -67,23 +75,60 @@ export async function exportInstallInvitations(deps: Deps, actor: Actor, account
   })();
 }
 
+/** An invitation of the account on a key the caller may act on, locked for a change; any other does not exist for them. */
+async function lockInvitationInScope(trx: Executor, scope: KeyScope, accountId: string, invitationId: string) {
+  const invitation = await lockAccountInstallInvitation(trx, accountId, invitationId);
+  if (!invitation || !inScope(scope, invitation.license_key_id)) throw notFound('Invitation');
+  return invitation;
+}
+
+function auditChange(trx: Executor, actor: Actor, invitation: InstallInvitationRow, action: 'revoked' | 'resent', now: Date) {
+  return audit(
+    trx,
+    actor,
+    {
+      accountId: invitation.account_id,
+      action: `install_invitation.${action}`,
+      targetType: 'install_invitation',
+      targetId: invitation.id,
+      details: { email: invitation.email, keyId: invitation.license_key_id },
+    },
+    now,
+  );
+}
+
 /** Withdraws an invitation: its code stops working at once. A used code has done its work and stays as it is. */
 export function revokeInstallInvitation(deps: Deps, actor: Actor, accountId: string, invitationId: string) {
   return deps.db.transaction().execute(async (trx) => {
     const { scope } = await authorizeInstallInvitations(trx, actor, accountId);
-    const invitation = await lockAccountInstallInvitation(trx, accountId, invitationId);
-    if (!invitation || !inScope(scope, invitation.license_key_id)) throw notFound('Invitation');
+    const invitation = await lockInvitationInScope(trx, scope, accountId, invitationId);
     const now = deps.clock.now();
     const status = installInvitationStatus(invitation, now);
     if (status === 'used' || status === 'revoked') throw new AppError('invitation_invalid', `This invitation was already ${status}`, { status });
     const revoked = await markRevoked(trx, invitation.id, now);
-    await audit(
-      trx,
-      actor,
-      { accountId, action: 'install_invitation.revoked', targetType: 'install_invitation', targetId: invitation.id, details: { email: invitation.email, keyId: invitation.license_key_id } },
-      now,
-    );
+    await auditChange(trx, actor, invitation, 'revoked', now);
     const [view] = await described(deps, trx, [{ ...invitation, ...revoked }], new Map(), now);
     return view!;
+  });
+}
+
+/**
+ * Emails a pending invitation again, the same email to the same person: the same code, link and
+ * expiry, in the invitation's language, in the name of whoever sends it now. A used, revoked or
+ * expired invitation has no code left to send; a new invitation gives a new code.
+ */
+export function resendInstallInvitation(deps: Deps, actor: Actor, accountId: string, invitationId: string) {
+  return deps.db.transaction().execute(async (trx) => {
+    const { account, scope } = await authorizeInstallInvitations(trx, actor, accountId);
+    const invitation = await lockInvitationInScope(trx, scope, accountId, invitationId);
+    const now = deps.clock.now();
+    const status = installInvitationStatus(invitation, now);
+    if (status !== 'pending') throw new AppError('invitation_not_pending', `Only a pending invitation can be sent again; this one is ${status}`, { status });
+    const inviter = await confirmedInviter(trx, actor);
+    const products = await keyProducts(trx, invitation.license_key_id);
+    const resent = await markInstallInvitationResent(trx, invitation.id, now);
+    await sendInstallInvitationEmail(deps, trx, { invitation: resent, products, inviter, account, now });
+    await auditChange(trx, actor, invitation, 'resent', now);
+    return describeInstallInvitation(deps, { ...invitation, ...resent }, products.map((p) => p.code), now);
   });
 }

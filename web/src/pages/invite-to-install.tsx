@@ -3,6 +3,7 @@ import { DataTable } from '../data-table';
 import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type SendResult } from '../email-list';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
+import { InvitationActions, SentCell } from '../invitation-rows';
 import { keyLabel, listAccountKeys } from '../key-data';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -18,7 +19,8 @@ interface InstallInvitation {
   expiresAt: string;
   usedAt: string | null;
   createdBy: string | null;
-  createdAt: string;
+  sentCount: number;
+  lastSentAt: string;
 }
 
 const STATUS_LABELS = { pending: 'Pending', used: 'Used', expired: 'Expired', revoked: 'Revoked' } as const;
@@ -111,23 +113,9 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
                 },
                 { header: 'Code', cell: (i) => <code>{i.code}</code> },
                 { header: 'Expires', cell: (i) => formatDate(i.expiresAt) },
-                {
-                  header: 'Sent',
-                  cell: (i) => (
-                    <>
-                      {formatDate(i.createdAt)}
-                      {i.createdBy && <div className="muted small">{i.createdBy}</div>}
-                    </>
-                  ),
-                },
+                { header: 'Sent', className: 'wrap', cell: (i) => <SentCell invitation={i} by={i.createdBy} /> },
               ]}
-              actions={(i) =>
-                i.status === 'pending' && (
-                  <button type="button" className="button link danger-text" aria-label={`Revoke the invitation of ${i.email}`} onClick={() => listAction.run(() => api('DELETE', `${base}/${i.id}`))}>
-                    Revoke
-                  </button>
-                )
-              }
+              actions={(i) => i.status === 'pending' && <InvitationActions base={base} invitation={i} action={listAction} />}
             />
           )
         }

@@ -3,6 +3,7 @@ import { DataTable } from '../data-table';
 import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type SendResult } from '../email-list';
 import { FormError, SelectField, TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, ROLE_LABELS } from '../format';
+import { InvitationActions, SentCell } from '../invitation-rows';
 import { useKeptState } from '../kept';
 import { Dialog, DialogActions, Load, useListAction, useLoad } from '../ui';
 
@@ -59,7 +60,6 @@ export function OpenInvitations({ accountId, version }: { accountId: string; ver
   const base = `${accountPath(accountId)}/invitations`;
   const [state, reload] = useLoad(() => api<{ items: Invitation[] }>('GET', `${base}?state=pending&limit=100`), [base, version]);
   const action = useListAction(reload);
-  const act = (method: 'POST' | 'DELETE', path: string) => () => action.run(() => api(method, `${base}/${path}`));
   return (
     <>
       <h2 id="open-invitations-title">Open invitations</h2>
@@ -77,27 +77,9 @@ export function OpenInvitations({ accountId, version }: { accountId: string; ver
                 { header: 'Email', className: 'wrap', cell: (i) => i.email },
                 { header: 'Role', cell: (i) => ROLE_LABELS[i.role] },
                 { header: 'Expires', cell: (i) => formatDate(i.expiresAt) },
-                {
-                  header: 'Sent',
-                  cell: (i) => (
-                    <>
-                      {formatDate(i.lastSentAt)}
-                      {i.sentCount > 1 && <span className="muted small"> ({i.sentCount} times)</span>}
-                      {i.invitedBy && <div className="muted small">by {i.invitedBy}</div>}
-                    </>
-                  ),
-                },
+                { header: 'Sent', className: 'wrap', cell: (i) => <SentCell invitation={i} by={i.invitedBy} /> },
               ]}
-              actions={(i) => (
-                <>
-                  <button type="button" className="button link" aria-label={`Send the invitation of ${i.email} again`} onClick={act('POST', `${i.id}/resend`)}>
-                    Send again
-                  </button>
-                  <button type="button" className="button link danger-text" aria-label={`Revoke the invitation of ${i.email}`} onClick={act('DELETE', i.id)}>
-                    Revoke
-                  </button>
-                </>
-              )}
+              actions={(i) => <InvitationActions base={base} invitation={i} action={action} />}
             />
           )
         }
