@@ -40,15 +40,30 @@ export async function auditTrail(t: TestApp, accountId: string) {
  * decides. Without the locks under test the requests do not wait and simply race to the end.
  * PostgreSQL only: PGlite is one session and runs transactions one after another.
  */
-export async function overlapping<T>(t: TestApp, hold: (trx: Executor) => Promise<unknown>, start: () => Promise<T>[]): Promise<T[]> {
+export function overlapping<T>(t: TestApp, hold: (trx: Executor) => Promise<unknown>, start: () => Promise<T>[]): Promise<T[]> {
+  return overlappingInTurns(t, hold, [start]);
+}
+
+/**
+ * Overlapping requests started in turns: each turn starts once every request of the turns before
+ * waits on a lock (or has finished), so the test decides who reaches a lock first.
+ */
+export async function overlappingInTurns<T>(t: TestApp, hold: (trx: Executor) => Promise<unknown>, turns: (() => Promise<T>[])[]): Promise<T[]> {
   const { answers } = await t.deps.db.transaction().execute(async (trx) => {
     await hold(trx);
-    const requests = start();
-    let settled = false;
-    const answers = Promise.all(requests).finally(() => (settled = true));
-    while (!settled && (await lockWaiters(t)) < requests.length) await new Promise((resolve) => setTimeout(resolve, 10));
+    const requests: Promise<T>[] = [];
+    let finished = 0;
+    for (const start of turns) {
+      for (const request of start()) {
+        const tracked = request.finally(() => finished++);
+        // Answered in the end by Promise.all; until then a refusal is not an unhandled rejection.
+        tracked.catch(() => undefined);
+        requests.push(tracked);
+      }
+      while (finished + (await lockWaiters(t)) < requests.length) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     // Wrapped, so leaving the transaction (and its locks) does not wait for the answers.
-    return { answers };
+    return { answers: Promise.all(requests) };
   });
   return answers;
 }

@@ -151,6 +151,19 @@ export function findAccountInstallation(db: Executor, accountId: string, install
 
 export type AccountInstallation = NonNullable<Awaited<ReturnType<typeof findAccountInstallation>>>;
 
+/** The keys the account's installations among `ids` are on, to lock before the installations. */
+export async function keysOfAccountInstallations(db: Executor, accountId: string, ids: readonly string[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom('installations')
+    .select('license_key_id')
+    .distinct()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...ids])
+    .where('license_key_id', 'is not', null)
+    .execute();
+  return rows.map((r) => r.license_key_id!);
+}
+
 /** The account's installations among `ids`, locked for a bulk action. */
 export function lockAccountInstallations(db: Executor, accountId: string, ids: readonly string[]): Promise<Installation[]> {
   return db

@@ -143,15 +143,16 @@ export interface CheckInRecord {
 }
 
 /**
- * Deactivates an active installation. Returns the row only when this call did it, so two racing
- * deactivations give the seat back once.
+ * Deactivates an active installation of the key `keyId` (null: of no key, a trial). Returns the
+ * row only when this call did it, so two racing deactivations give the seat back once.
  */
-export function deactivateInstallation(db: Executor, id: string, reason: string, now: Date): Promise<Installation | undefined> {
+export function deactivateInstallation(db: Executor, id: string, keyId: string | null, reason: string, now: Date): Promise<Installation | undefined> {
   return db
     .updateTable('installations')
     .set({ state: 'deactivated', deactivated_at: now, deactivation_reason: reason, pending_action: null, pending_key_id: null })
     .where('id', '=', id)
     .where('state', '=', 'active')
+    .where((eb) => (keyId === null ? eb('license_key_id', 'is', null) : eb('license_key_id', '=', keyId)))
     .returningAll()
     .executeTakeFirst();
 }

@@ -61,8 +61,29 @@ export function assignKeysToAccount(db: Executor, subscriptionId: string, accoun
   return db.updateTable('license_keys').set({ account_id: accountId }).where('subscription_id', '=', subscriptionId).execute();
 }
 
+/** A key locked to be changed itself (its quota, its binding) or deleted; see lockKeysForSeats for the order. */
 export function lockKey(db: Executor, keyId: string): Promise<LicenseKey | undefined> {
   return db.selectFrom('license_keys').selectAll().where('id', '=', keyId).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Locks the keys whose seats, installations or invitations a transaction is about to change, the
+ * first thing it locks. The lock order of everything that touches seats, on every server process:
+ *
+ *   1. license key rows, by id when there are several (lockKey or this);
+ *   2. then, of those keys only: an install invitation, the subscription item's counters, the
+ *      installations.
+ *
+ * No transaction waits for a key while holding one of the rows of step 2, so no cycle can form:
+ * two transactions on one key take turns at its row (a deletion and an activation with one of
+ * its codes, say), and ones on different keys share at most an item row, which nobody holds while
+ * waiting for a key. The expiry job takes its keys with SKIP LOCKED and never waits for one.
+ * FOR NO KEY UPDATE is what taking a seat (UPDATE used) locks anyway, and leaves foreign keys to
+ * the key free. A key deleted meanwhile is simply missing from the answer.
+ */
+export function lockKeysForSeats(db: Executor, keyIds: readonly string[]): Promise<LicenseKey[]> {
+  if (keyIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('license_keys').selectAll().where('id', 'in', [...keyIds]).orderBy('id').forNoKeyUpdate().execute();
 }
 
 export function updateKey(

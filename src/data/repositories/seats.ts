@@ -7,9 +7,9 @@ export type SeatRefusal = 'key_quota' | 'main_pool';
 /**
  * Takes one seat for an installation of `keyId` in subscription item `itemId`, by conditional
  * UPDATEs that count and check in one statement each, so concurrent activations on any number of
- * server processes can never both take the last seat. Rows are always locked key first, then
- * item, so two activations cannot deadlock. Must run inside the caller's transaction: when the
- * second counter refuses, the caller's rollback undoes the first.
+ * server processes can never both take the last seat. Rows are locked key first, then item, in
+ * the order of lockKeysForSeats. Must run inside the caller's transaction: when the second counter
+ * refuses, the caller's rollback undoes the first.
  *
  * Reserved keys draw only on their own quota; the primary key only on the main pool; dynamic
  * keys on both.

@@ -1,13 +1,14 @@
 import {
   blacklistMachine,
   countPendingMovesTo,
+  keysOfAccountInstallations,
   lockAccountInstallations,
   setPendingAction,
   unblacklistMachine,
   updateInstallationNotes,
 } from '../../data/repositories/installation-admin.js';
 import { findActiveInstallation, isBlacklisted, keyBinding } from '../../data/repositories/installations.js';
-import { findKey, listKeysOfSubscription } from '../../data/repositories/license-keys.js';
+import { findKey, listKeysOfSubscription, lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { findProduct } from '../../data/repositories/products.js';
 import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
 import type { Executor } from '../../data/repositories/users.js';
@@ -130,6 +131,8 @@ export async function actOnInstallations(
     const { scope } = await authorizeLicensing(trx, actor, accountId, 'installations.manage');
     if (request.action === 'move' && !request.targetKeyId) throw new AppError('validation_failed', 'A move needs targetKeyId', { field: 'targetKeyId' });
     const target = request.action === 'move' ? await loadMoveTarget(trx, scope, accountId, request.targetKeyId!) : null;
+    // Blacklisting gives seats back: their keys are locked before the installations (lockKeysForSeats).
+    if (request.action === 'blacklist') await lockKeysForSeats(trx, await keysOfAccountInstallations(trx, accountId, request.installationIds));
     const locked = new Map((await lockAccountInstallations(trx, accountId, request.installationIds)).map((i) => [i.id, i]));
     const now = deps.clock.now();
     const results: ActionResult[] = [];

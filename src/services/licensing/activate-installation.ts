@@ -7,7 +7,7 @@ import {
   reissueActivation,
 } from '../../data/repositories/installations.js';
 import { findInstallInvitationByCodeHash, lockInvitationForActivation, markCodeUsed } from '../../data/repositories/install-invitations.js';
-import { findKey, findKeyByHash } from '../../data/repositories/license-keys.js';
+import { findKey, findKeyByHash, lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { productFromRow } from '../../data/repositories/products.js';
 import type { LicenseKey } from '../../data/schema.js';
 import { parseActivationCode } from '../../domain/activation-code.js';
@@ -38,6 +38,7 @@ interface Credential {
 }
 
 const codeNotFound = (message: string) => new AppError('code_not_found', message, { field: 'activationCode' });
+const keyNotFound = () => new AppError('key_not_found', 'No license key like this exists', { field: 'licenseKey' });
 
 /** The key a license key's text names; the codes tell a malformed key, a typo and an unknown key apart. */
 export async function findLicenseKey(text: string, deps: Deps): Promise<LicenseKey> {
@@ -47,7 +48,7 @@ export async function findLicenseKey(text: string, deps: Deps): Promise<LicenseK
     throw new AppError(parsed.code, message, { field: 'licenseKey' });
   }
   const key = await findKeyByHash(deps.db, licenseKeyHash(parsed.canonical));
-  if (!key) throw new AppError('key_not_found', 'No license key like this exists', { field: 'licenseKey' });
+  if (!key) throw keyNotFound();
   return key;
 }
 
@@ -107,15 +108,9 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
   }
   const signer = await activeSigner(deps);
   const token = newSecret('kli');
-  const attempt = () =>
-    deps.db.transaction().execute(async (trx) => {
-      if (invitationId) await claimCode(trx, invitationId, input.fingerprint, deps.clock.now());
-      // Activated by the invited person, or by whoever the product says is using it.
-      const activated = await activateWithKey(deps, trx, key, input, token, { offline: false, activatedBy: invitedEmail ?? input.userName ?? null });
-      // The code is spent with the seat it took, in one transaction; a machine already active keeps it unspent.
-      if (invitationId && activated.created) await markCodeUsed(trx, invitationId, activated.installation.id, deps.clock.now());
-      return activated;
-    });
+  // Activated by the invited person, or by whoever the product says is using it.
+  const mode: ActivationMode = { offline: false, activatedBy: invitedEmail ?? input.userName ?? null, invitationId };
+  const attempt = () => deps.db.transaction().execute((trx) => activateWithKey(deps, trx, key, input, token, mode));
   let result: Awaited<ReturnType<typeof attempt>>;
   try {
     result = await attempt();
@@ -135,23 +130,41 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
   };
 }
 
-/**
- * The rules and the seat of an activation, inside the caller's transaction: shared by the online
- * activation and the offline one, whose installation never checks in and so gets a certificate
- * that lasts to the end of its license (offlineExpiresAt).
- */
 /** How an activation came: online or with offline files, and whom it is recorded as activated by. */
 export interface ActivationMode {
   offline: boolean;
   activatedBy: string | null;
+  /** The invitation whose temporary activation code stands for the key, if any. */
+  invitationId?: string | null;
 }
 
-export async function activateWithKey(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string, mode: ActivationMode) {
+/**
+ * The rules and the seat of an activation, inside the caller's transaction: shared by the online
+ * activation and the offline one, whose installation never checks in and so gets a certificate
+ * that lasts to the end of its license (offlineExpiresAt).
+ *
+ * The key's row is locked before anything else (the invitation, the counters, the installation),
+ * the order every seat change keeps (lockKeysForSeats): a deletion of the key and this activation
+ * take turns instead of deadlocking. When the deletion came first, the key and its codes are gone
+ * and the answer is the one for a key or code that does not exist.
+ */
+export async function activateWithKey(deps: Deps, trx: Deps['db'], found: LicenseKey, input: ActivationInput, token: string, mode: ActivationMode) {
+  const [key] = await lockKeysForSeats(trx, [found.id]);
+  if (!key) throw mode.invitationId ? codeNotFound('No activation code like this exists') : keyNotFound();
+  if (mode.invitationId) await claimCode(trx, mode.invitationId, input.fingerprint, deps.clock.now());
+  const activated = await seatInstallation(deps, trx, key, input, token, mode);
+  // The code is spent with the seat it took, in one transaction; a machine already active keeps it unspent.
+  if (mode.invitationId && activated.created) await markCodeUsed(trx, mode.invitationId, activated.installation.id, deps.clock.now());
+  return activated;
+}
+
+/** The activation rules, then a seat and a new installation, or the machine's active installation again. */
+async function seatInstallation(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string, mode: ActivationMode) {
   const now = deps.clock.now();
   const context = await findActivationContext(trx, { keyId: key.id, subscriptionId: key.subscription_id, productCode: input.product, fingerprint: input.fingerprint });
   const { subscription, items, blacklisted } = context;
   const product = context.product ? productFromRow(context.product) : undefined;
-  if (!subscription) throw new AppError('key_not_found', 'No license key like this exists', { field: 'licenseKey' });
+  if (!subscription) throw keyNotFound();
   const verdict = checkActivation({
     now,
     request: { product: input.product, licenseType: input.licenseType ?? null },

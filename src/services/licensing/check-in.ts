@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { findActiveInstallation, isBlacklisted, moveInstallation, recordCheckInWithUsage } from '../../data/repositories/installations.js';
-import { findKey } from '../../data/repositories/license-keys.js';
+import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { releaseSeat } from '../../data/repositories/seats.js';
 import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
 import type { Executor } from '../../data/repositories/users.js';
@@ -33,9 +33,14 @@ export type CheckInInput = z.output<typeof checkInRequestSchema>;
  */
 async function carryOutMove(trx: Executor, installation: Installation, basis: LicenseBasis, now: Date): Promise<{ moved: Installation } | { warning: Warning }> {
   const pending = (message: string): { warning: Warning } => ({ warning: { code: 'move_pending', message: `The move to another license key is waiting: ${message}` } });
-  const key = installation.pending_key_id ? await findKey(trx, installation.pending_key_id) : undefined;
+  // Both keys first, in the order of lockKeysForSeats: the seat taken on one and given back to the other.
+  const keyIds = [installation.pending_key_id, installation.license_key_id].filter((id): id is string => id !== null);
+  const locked = await lockKeysForSeats(trx, keyIds);
+  const key = locked.find((k) => k.id === installation.pending_key_id);
   const subscription = key && (await findSubscription(trx, key.subscription_id));
   if (!key || !subscription) return pending('the key no longer exists');
+  // Its own key was deleted since the check-in began, which deactivated it: nothing is left to move.
+  if (installation.license_key_id && !locked.some((k) => k.id === installation.license_key_id)) return pending('its license key no longer exists');
   const items = await listItems(trx, subscription.id);
   const verdict = checkActivation({
     now,

@@ -1,5 +1,5 @@
-import { deactivateInstallation } from '../../data/repositories/installations.js';
-import { findKey } from '../../data/repositories/license-keys.js';
+import { deactivateInstallation, findInstallationById } from '../../data/repositories/installations.js';
+import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { releaseSeat } from '../../data/repositories/seats.js';
 import type { Executor } from '../../data/repositories/users.js';
 import type { Installation } from '../../data/schema.js';
@@ -7,12 +7,26 @@ import type { DeactivationResponse } from '../../domain/licensing-protocol.js';
 import type { Deps } from '../context.js';
 import { loadInstallation } from './installation-license.js';
 
-/** Deactivates an installation and gives back its seat when it took one; racing calls give it back once. */
-export async function releaseInstallation(trx: Executor, installation: Installation, reason: string, now: Date): Promise<void> {
-  const deactivated = await deactivateInstallation(trx, installation.id, reason, now);
-  if (!deactivated?.holds_seat || !deactivated.license_key_id || !deactivated.item_id) return;
-  const key = await findKey(trx, deactivated.license_key_id);
-  if (key) await releaseSeat(trx, key, deactivated.item_id);
+/**
+ * Deactivates an installation and gives back its seat when it took one; racing calls give it back
+ * once. Its key is locked before the installation, the order every seat change keeps
+ * (lockKeysForSeats), so a deletion of the key or a lower quota cannot deadlock with it; an
+ * installation moved to another key since the caller read it is followed there.
+ */
+export async function releaseInstallation(trx: Executor, installation: Pick<Installation, 'id' | 'license_key_id'>, reason: string, now: Date): Promise<void> {
+  let keyId = installation.license_key_id;
+  for (;;) {
+    const [key] = keyId ? await lockKeysForSeats(trx, [keyId]) : [];
+    const deactivated = await deactivateInstallation(trx, installation.id, keyId, reason, now);
+    if (deactivated) {
+      if (deactivated.holds_seat && key && deactivated.item_id) await releaseSeat(trx, key, deactivated.item_id);
+      return;
+    }
+    // Not active on that key: deactivated already (by a racing call, or with its key), or moved.
+    const current = await findInstallationById(trx, installation.id);
+    if (current?.state !== 'active' || current.license_key_id === keyId) return;
+    keyId = current.license_key_id;
+  }
 }
 
 /** The installation gives up its license: the seat is free at once and its token stops working. */

@@ -49,8 +49,9 @@ export async function registerKey(deps: Deps, actor: Actor, licenseKey: string, 
       accountId = account.id;
     }
     const registered = await updateSubscription(trx, subscription.id, { account_id: accountId, registered_at: now }, now);
-    await assignItemsToAccount(trx, subscription.id, accountId);
+    // Keys before items, the lock order of seat changes (lockKeysForSeats).
     await assignKeysToAccount(trx, subscription.id, accountId);
+    await assignItemsToAccount(trx, subscription.id, accountId);
     await assignOrdersToAccount(trx, subscription.id, accountId);
     await audit(trx, actor, { accountId, action: 'subscription.registered', targetType: 'subscription', targetId: subscription.id }, now);
     return registered;
