@@ -25,15 +25,6 @@ export async function listPublicSigningKeys(db: Executor): Promise<Record<string
   return rows.map((r) => r.public_jwk);
 }
 
-/**
- * Serializes the creation of the first key across server processes sharing the database: the
- * lock is held to the end of the caller's transaction, so the second process finds the key the
- * first one made instead of adding its own.
- */
-export async function lockSigningKeyCreation(trx: Executor): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtext('keyline.signing_keys'))`.execute(trx);
-}
-
 export async function insertSigningKey(db: Executor, key: SigningKeyRow, now: Date): Promise<void> {
   await db
     .insertInto('signing_keys')

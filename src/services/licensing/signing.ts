@@ -1,9 +1,9 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { lockAcrossProcesses } from '../../data/repositories/process-locks.js';
 import {
   findActiveSigningKey,
   insertSigningKey,
   listPublicSigningKeys,
-  lockSigningKeyCreation,
   type SigningKeyRow,
 } from '../../data/repositories/signing-keys.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
@@ -40,7 +40,7 @@ async function ensureSigningKey(deps: Deps): Promise<SigningKeyRow> {
   const existing = await findActiveSigningKey(deps.db);
   if (existing) return existing;
   return deps.db.transaction().execute(async (trx) => {
-    await lockSigningKeyCreation(trx);
+    await lockAcrossProcesses(trx, 'signing_keys');
     const found = await findActiveSigningKey(trx);
     if (found) return found;
     const created = newSigningKey();

@@ -1,3 +1,4 @@
+import { lockAcrossProcesses } from '../../data/repositories/process-locks.js';
 import { countOperators, insertUser } from '../../data/repositories/users.js';
 import { insertAccountWithAdmin } from '../accounts/create-account.js';
 import type { Deps } from '../context.js';
@@ -14,7 +15,10 @@ export async function bootstrapOperator(deps: Deps): Promise<{ email: string; pa
   if ((await countOperators(deps.db)) > 0) return null;
   const password = newSecret('op', 12).slice(3);
   const passwordHash = await hashPassword(password);
-  await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
+    // Processes started together on a new database all get here; the first one makes the operator.
+    await lockAcrossProcesses(trx, 'first_operator');
+    if ((await countOperators(trx)) > 0) return null;
     const now = deps.clock.now();
     const user = await insertUser(trx, {
       email: FIRST_OPERATOR_EMAIL,
@@ -25,6 +29,6 @@ export async function bootstrapOperator(deps: Deps): Promise<{ email: string; pa
       isOperator: true,
     });
     await insertAccountWithAdmin(trx, { kind: 'personal', name: 'Vendor Operator', adminUserId: user.id });
+    return { email: FIRST_OPERATOR_EMAIL, password };
   });
-  return { email: FIRST_OPERATOR_EMAIL, password };
 }
