@@ -161,6 +161,28 @@ describe.skipIf(!onPostgres)('seat accounting across two server processes (Postg
     expect(await counters(t.deps.db, c.primaryKey.id, c.item.id)).toEqual({ used: 1, mainUsed: 1, reserved: 0, active: 1 });
   });
 
+  it('races deleting a key against invitations to install with it: each is made before the deletion and goes with it, or refused as not found', { timeout: 300_000 }, async () => {
+    const c = await poolWithRounds();
+    for (let round = 0; round < 6; round++) {
+      const key = await c.newKey(`Round ${round}`);
+      const invitations = () =>
+        [1, 2].map((i) =>
+          c.client
+            .post(`/api/v1/accounts/${c.accountId}/install-invitations`, { keyId: key.id, emails: [uniqueEmail(`invite-round${round}-${i}`)] })
+            .then((r): Answer => ({ status: r.status, code: r.body.error?.code, body: r.body })),
+        );
+      const deletionFirst = round % 2 === 0;
+      const { removed, others } = await c.raceDeletion(key.id, invitations, deletionFirst);
+      const seen = described(round, [removed, ...others]);
+
+      expect(removed.status, seen).toBe(200);
+      if (deletionFirst) expect(others.every((x) => x.status === 404 && x.code === 'not_found'), seen).toBe(true);
+      else expect(others.every((x) => x.status === 201), seen).toBe(true);
+      const left = await t.deps.db.selectFrom('install_invitations').select('id').where('license_key_id', '=', key.id).execute();
+      expect(left, seen).toEqual([]);
+    }
+  });
+
   it('races deleting a key against its installations deactivating themselves: each gets a clean answer, and every seat comes back once', { timeout: 300_000 }, async () => {
     const [a, b] = await startServers();
     const c = await poolWithRounds();

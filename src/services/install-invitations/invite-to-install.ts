@@ -3,7 +3,7 @@ import {
   productCodesOfKeys,
   type InstallInvitationRow,
 } from '../../data/repositories/install-invitations.js';
-import { findKey } from '../../data/repositories/license-keys.js';
+import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { listProducts } from '../../data/repositories/products.js';
 import type { Executor } from '../../data/repositories/users.js';
 import type { Account, InstallInvitation, User } from '../../data/schema.js';
@@ -47,9 +47,13 @@ export function authorizeInstallInvitations(db: Executor, actor: Actor, accountI
   return authorizeLicensing(db, actor, accountId, 'install_invitations.manage');
 }
 
-/** A key of the account that the caller may hand out; any other key does not exist for them. */
-async function keyToInvite(db: Executor, access: LicensingAccess, keyId: string) {
-  const key = await findKey(db, keyId);
+/**
+ * A key of the account that the caller may hand out; any other key does not exist for them. Its
+ * row is locked first (lockKeysForSeats), so a deletion of the key waits for the invitations, which
+ * then go with it, or comes first and the key is not found.
+ */
+async function keyToInvite(trx: Executor, access: LicensingAccess, keyId: string) {
+  const [key] = await lockKeysForSeats(trx, [keyId]);
   if (!key || key.account_id !== access.account.id) throw notFound('License key');
   requireKeyInScope(access.scope, key.id);
   return key;
