@@ -53,30 +53,35 @@ export function DataTable<T>({ columns, rows, rowKey, actions, selected, short =
   const scrolling = scrolls ? { tabIndex: 0, role: 'region', 'aria-label': label, 'aria-labelledby': labelledBy } : {};
   return (
     <div ref={box} className={short ? 'table-wrap short' : 'table-wrap'} {...scrolling}>
-      <table className={tableClass} aria-label={label} aria-labelledby={labelledBy}>
-        <thead>
-          <tr>
+      {/* The roles are spelt out: some browsers drop a table's semantics once CSS lays its rows out as blocks (phone width). */}
+      <table role="table" className={tableClass} aria-label={label} aria-labelledby={labelledBy}>
+        <thead role="rowgroup">
+          <tr role="row">
             {columns.map((column, index) => (
-              <th key={index} scope="col" className={column.className} aria-sort={column.sort}>
+              <th key={index} role="columnheader" scope="col" className={column.className} aria-sort={column.sort}>
                 {column.header}
               </th>
             ))}
             {actions && (
-              <th scope="col">
+              <th role="columnheader" scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
             )}
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           {rows.map((row) => (
-            <tr key={rowKey(row)} aria-selected={selected?.(row)}>
+            <tr key={rowKey(row)} role="row" aria-selected={selected?.(row)}>
               {columns.map((column, index) => (
-                <td key={index} className={column.className} data-label={cellLabel(column, index)}>
+                <td key={index} role="cell" className={column.className} data-label={cellLabel(column, index)}>
                   {column.cell(row)}
                 </td>
               ))}
-              {actions && <td className="actions">{actions(row)}</td>}
+              {actions && (
+                <td role="cell" className="actions">
+                  {actions(row)}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
