@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { INSTALL_INVITATION_STATUSES } from '../domain/install-invitation.js';
 import { INVITATION_LANGUAGES } from '../mail/templates.js';
 import type { InstallInvitationView } from '../services/install-invitations/invite-to-install.js';
-import { presentSending, sendingFields } from './presenters.js';
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+import { iso, presentSending, sendingFields } from './presenters.js';
 
 export const installInvitationSchema = z
   .object({

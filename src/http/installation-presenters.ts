@@ -2,10 +2,9 @@ import { z } from 'zod';
 import type { InstallationCountsRow, InstallationListRow } from '../data/repositories/installation-admin.js';
 import type { InstallationDetails, KeyUsage } from '../services/installations/list-installations.js';
 import type { CsvColumn } from './csv.js';
+import { iso } from './presenters.js';
 
 // The installation lists and details of the portal (PRODUCT.md, capability 7): camelCase, ISO timestamps.
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
 interface Hardware {
   serialNumber?: string;
   model?: string;
