@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { PHONE_PATTERN } from '../../src/domain/phone';
 import { ApiError } from './api';
 import { useDraftEnd, useKeptState, type KeptCodec } from './kept';
 
@@ -185,6 +186,7 @@ export const rules = {
   required: (v: string) => (v.trim() === '' ? 'is required' : null),
   email: (v: string) => (v.trim() === '' ? 'is required' : /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? null : 'must be an email address'),
   password: (v: string) => (v.length < 8 ? 'must be at least 8 characters' : v.length > 200 ? 'must be at most 200 characters' : null),
+  phone: (v: string) => (PHONE_PATTERN.test(v.trim()) ? null : 'must be a phone number'),
 };
 
 /** One radio button of a fieldset, its explanation tied to it rather than inside its name. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkCountryAndState } from '../../domain/address.js';
+import { PHONE_PATTERN } from '../../domain/phone.js';
 
 // Bodies are strict objects: an unknown field is an error, not something silently dropped.
 export const email = z.email({ error: 'must be an email address' }).max(254).transform((e) => e.trim());
@@ -25,7 +26,7 @@ export const companyFields = {
   phone: z
     .string()
     .trim()
-    .regex(/^\+?[0-9 ()./-]{5,30}$/, 'must be a phone number'),
+    .regex(PHONE_PATTERN, 'must be a phone number'),
 };
 
 /** A company address as a business account takes it: the state is checked against the country. */

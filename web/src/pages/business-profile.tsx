@@ -27,7 +27,7 @@ function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved():
       country: rules.required,
       state: (v, all) => (STATES[all.country] && v === '' ? 'is required for this country' : null),
       zip: rules.required,
-      phone: (v) => (/^\+?[0-9 ()./-]{5,30}$/.test(v.trim()) ? null : 'must be a phone number'),
+      phone: rules.phone,
     },
     { draft: `business-profile:${a.id}` },
   );

@@ -43,7 +43,7 @@ export function RegisterKey() {
       country: (v) => (step === 'company' ? rules.required(v) : null),
       state: (v, all) => (step === 'company' && STATES[all.country] && v === '' ? 'is required for this country' : null),
       zip: (v) => (step === 'company' ? rules.required(v) : null),
-      phone: (v) => (step !== 'company' ? null : /^\+?[0-9 ()./-]{5,30}$/.test(v.trim()) ? null : 'must be a phone number'),
+      phone: (v) => (step === 'company' ? rules.phone(v) : null),
     },
     {
       draft: 'register-key',
