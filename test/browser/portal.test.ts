@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerProcess } from '../support/server-process.js';
+import { formatLicenseKey, KEY_RANDOM_SYMBOLS } from '../../src/domain/license-key.js';
 import { launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
 import { agent, issueOrder, mailbox, mailedLink, openRowActions, signIn } from './flows.js';
 
@@ -338,6 +339,12 @@ describe('the web portal', () => {
 
     // An online subscription, registered into the business account, renamed and renewed.
     await nav.getByRole('link', { name: 'Register Key' }).click();
+    // A well-formed key nobody sold passes the form's own rules; the server's refusal lands next to the field.
+    const unsold = formatLicenseKey(Array.from({ length: KEY_RANDOM_SYMBOLS }, (_, i) => (i * 7) % 32));
+    await page.getByLabel('License key').fill(unsold);
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByLabel('License key').and(page.locator('[aria-invalid="true"]')).waitFor();
+    expect(await page.locator('.field-invalid .field-error').textContent()).toBe('No subscription has this license key');
     await page.getByLabel('License key').fill(onlineKey);
     await page.getByRole('button', { name: 'Register' }).click();
     await page.getByRole('heading', { name: 'License Keys' }).waitFor();
