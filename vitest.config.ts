@@ -24,6 +24,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/browser/global-setup.ts'],
+          setupFiles: ['test/browser/setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

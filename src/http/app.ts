@@ -14,6 +14,7 @@ import type { Deps } from '../services/context.js';
 import { registerAuth } from './auth.js';
 import { handleError, handleNotFound } from './errors.js';
 import { registerPortal } from './portal.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { accountsRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { devMailboxRoutes } from './routes/dev-mailbox.js';
@@ -46,6 +47,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  registerSecurityHeaders(app, deps.config.publicUrl);
   // The built web portal, when there is one, answers the browser paths the API does not know.
   app.setNotFoundHandler(await registerPortal(app, handleNotFound));
   // An action with nothing to say (block, resend...) may still be sent as JSON with an empty body;

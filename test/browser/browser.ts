@@ -1,29 +1,58 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-output/screenshots');
 
-/** Debian's Chromium, headless and quiet: no sandbox (containers), no background traffic. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+/** What the pages of this test file were refused by the Content-Security-Policy; test/browser/setup.ts fails a test that saw any. */
+export const cspViolations: string[] = [];
+
+/** Reports each refusal of the page's policy as a console line the context below collects. */
+function reportCspViolations(): void {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} on ${e.documentURI}`);
   });
 }
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+function watchCsp(context: BrowserContext): void {
+  void context.addInitScript(reportCspViolations);
+  context.on('console', (message) => {
+    if (message.type() === 'error' && message.text().startsWith('CSP violation:')) cspViolations.push(message.text());
+  });
+}
+
+/**
+ * Debian's Chromium, headless and quiet: no sandbox (containers), no background traffic. Every
+ * context it opens watches for Content-Security-Policy violations, so the portal is tested under
+ * the policy it ships with.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    watchCsp(context);
+    return context;
+  };
+  return browser;
+}
+
+// Evaluated rather than added as a <script>, which the portal's policy rightly refuses.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
  * What axe-core (the accessibility engine browsers' own audits use) finds wrong on the page as
  * shown: WCAG 2.1 A and AA rules, one line per rule broken, naming the first element.
  */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
+  await page.evaluate(AXE);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
     const { violations } = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });

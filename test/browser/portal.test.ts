@@ -41,6 +41,16 @@ describe('the web portal', () => {
     expect([api.status, ((await api.json()) as { error: { code: string } }).error.code]).toEqual([404, 'not_found']);
   });
 
+  it("hardens the portal's pages and scripts for the browser", async () => {
+    const page = await fetch(`${server.url}/dashboard`);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+    expect(script).toBeDefined();
+    for (const res of [page, await fetch(`${server.url}/`), await fetch(`${server.url}${script}`)]) {
+      expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'self';.*frame-ancestors 'none';.*script-src 'self';/);
+      expect([res.headers.get('x-content-type-options'), res.headers.get('x-frame-options')]).toEqual(['nosniff', 'DENY']);
+    }
+  });
+
   it('takes a new customer from sign-up to a sublicense of the registered key', async () => {
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     page = await context.newPage();
