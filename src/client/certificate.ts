@@ -1,5 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { RUNNABLE_STATES, type CertificateClaims } from '../domain/certificate.js';
+import { acceptedJwsHeader, type JwsHeader } from '../domain/jws.js';
 import { certificateClaimsSchema, type Jwks } from '../domain/licensing-protocol.js';
 
 export type CertificateProblem = 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' | 'wrong_product' | 'wrong_installation';
@@ -32,17 +33,17 @@ export function verifyCertificate(certificate: string, jwks: Jwks, expect: Expec
   const parts = certificate.split('.');
   if (parts.length !== 3) return { ok: false, problem: 'malformed' };
   const [header, payload, signature] = parts as [string, string, string];
-  let protectedHeader: { alg?: unknown; kid?: unknown };
+  let protectedHeader: JwsHeader | null;
   let claims: CertificateClaims;
   try {
-    protectedHeader = decode(header) as typeof protectedHeader;
+    protectedHeader = acceptedJwsHeader(decode(header));
     const parsed = certificateClaimsSchema.safeParse(decode(payload));
     if (!parsed.success) return { ok: false, problem: 'malformed' };
     claims = parsed.data;
   } catch {
     return { ok: false, problem: 'malformed' };
   }
-  if (protectedHeader.alg !== 'EdDSA') return { ok: false, problem: 'malformed' };
+  if (!protectedHeader) return { ok: false, problem: 'malformed' };
   const jwk = jwks.keys.find((k) => k.kid === protectedHeader.kid);
   if (!jwk) return { ok: false, problem: 'unknown_key' };
   if (!signedBy(jwk, `${header}.${payload}`, signature)) return { ok: false, problem: 'bad_signature' };

@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { addDays } from './clock.js';
 import { AppError } from './errors.js';
+import { acceptedJwsHeader, type JwsHeader } from './jws.js';
 import {
   MAX_OFFLINE_FILE_CHARS,
   offlineAnswerSchema,
@@ -91,7 +92,7 @@ function json(bytes: Buffer): unknown {
 }
 
 export interface CompactJws {
-  header: { alg: 'EdDSA'; kid?: string };
+  header: JwsHeader;
   payload: unknown;
   signingInput: string;
   signature: Buffer;
@@ -102,13 +103,11 @@ export function parseCompactJws(jws: string): CompactJws {
   const parts = jws.split('.');
   if (parts.length !== 3) throw malformed('its signed content is broken');
   const [h, p, s] = parts as [string, string, string];
-  const header = json(base64url(h)) as { alg?: unknown; kid?: unknown } | null;
-  if (typeof header !== 'object' || header === null || header.alg !== 'EdDSA' || (header.kid !== undefined && typeof header.kid !== 'string')) {
-    throw malformed('it is not signed with EdDSA');
-  }
+  const header = acceptedJwsHeader(json(base64url(h)));
+  if (!header) throw malformed('its signature header is not EdDSA with no critical extensions');
   const signature = base64url(s);
   if (signature.length !== 64) throw malformed('its signature is broken');
-  return { header: header as CompactJws['header'], payload: json(base64url(p)), signingInput: `${h}.${p}`, signature };
+  return { header, payload: json(base64url(p)), signingInput: `${h}.${p}`, signature };
 }
 
 export function signCompactJws(header: Record<string, unknown>, payload: unknown, privateKey: KeyObject): string {

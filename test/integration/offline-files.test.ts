@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -14,8 +13,9 @@ import { armor, dearmor } from '../../src/domain/offline-file.js';
 import { purgeOfflineNonces } from '../../src/services/licensing/purge-offline-nonces.js';
 import { setAccountOfflineActivation } from '../../src/services/vendor/offline-activation.js';
 import { createTestApp, signedInUser, type ApiClient, type TestApp } from '../support/harness.js';
-import { addSublicense, claimsOf, counters } from '../support/installations.js';
-import { customerWithSubscription, operatorActor } from '../support/licensing.js';
+import { addSublicense, claimsOf } from '../support/installations.js';
+import { operatorActor } from '../support/licensing.js';
+import { offlineCustomer as offlineCustomerOf, offlineFingerprint } from '../support/offline.js';
 
 let t: TestApp;
 let dir: string;
@@ -33,16 +33,9 @@ afterAll(async () => {
 
 let files = 0;
 const file = (name: string) => path.join(dir, `${++files}-${name}`);
-const fingerprint = () => `offline-machine-${randomUUID()}`;
+const fingerprint = offlineFingerprint;
 
-/** A business account with a ten-seat subscription whose vendor enabled offline activation. */
-async function offlineCustomer(enabled = true) {
-  const c = await customerWithSubscription(t);
-  if (enabled) await setAccountOfflineActivation(t.deps, await operatorActor(t), c.accountId, true);
-  const upload = (text: string, client: ApiClient = c.client) => client.post(`/api/v1/accounts/${c.accountId}/offline-files`, { file: text });
-  const seats = () => counters(t.deps.db, c.primaryKey.id, c.items[0]!.id);
-  return { ...c, upload, seats };
-}
+const offlineCustomer = (enabled = true) => offlineCustomerOf(t, enabled);
 
 /** Writes a request as `keyline agent offline-request` does and returns its text. */
 async function requestFile(state: string, opts: { kind: 'activation' | 'refresh' | 'deactivation'; key?: string; product?: string; fingerprint?: string }) {

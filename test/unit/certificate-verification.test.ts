@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isLicensed, verifyCertificate } from '../../src/client/certificate.js';
 import type { CertificateClaims } from '../../src/domain/certificate.js';
@@ -41,6 +41,16 @@ describe('verifying a certificate with the public keys alone', () => {
     expect(problem([header, part({ sub: 'x' }), signature].join('.'))).toBe('malformed');
     const [, payload] = certificate.split('.');
     expect(problem([part({ alg: 'none', kid: 'kid-1' }), payload, ''].join('.'))).toBe('malformed');
+  });
+
+  it('refuses a certificate whose header lists critical extensions, though its signature holds', () => {
+    const [, payload] = certificate.split('.');
+    const signedWith = (header: Record<string, unknown>) => {
+      const input = `${part({ alg: 'EdDSA', kid: 'kid-1', ...header })}.${payload}`;
+      return `${input}.${sign(null, Buffer.from(input), signer.privateKey).toString('base64url')}`;
+    };
+    expect(problem(signedWith({ typ: 'JWT' }))).toBe('ok');
+    for (const crit of [['exp'], [], 'exp']) expect(problem(signedWith({ crit, exp: 0 })), JSON.stringify(crit)).toBe('malformed');
   });
 
   it('refuses a key it does not know and a signature by another key', () => {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeOfflineRequest } from '../../src/client/offline.js';
@@ -84,6 +84,20 @@ describe('a request file', () => {
     expect(codeOf(() => readOfflineRequest(armor('ACTIVATION REQUEST', signCompactJws({}, payload, other))))).toBe('file_signature_invalid');
   });
 
+  it('is refused when its header lists critical extensions (RFC 7515 §4.1.11: Keyline understands none), or a malformed crit', () => {
+    const payload = readOfflineRequest(request());
+    const key = createPrivateKey(identity.privateKeyPem);
+    const signedWith = (header: Record<string, unknown>) => armor('ACTIVATION REQUEST', signCompactJws({ typ: 'keyline-offline-request', ...header }, payload, key));
+    expect(codeOf(() => readOfflineRequest(signedWith({})))).toBe('ok');
+    for (const crit of [['exp'], ['b64'], [], 'exp', [1], null, {}]) {
+      expect(codeOf(() => readOfflineRequest(signedWith({ crit, exp: 0, b64: true }))), JSON.stringify(crit)).toBe('file_malformed');
+    }
+    fc.assert(
+      fc.property(fc.jsonValue(), (crit) => codeOf(() => readOfflineRequest(signedWith({ crit }))) === 'file_malformed'),
+      { numRuns: 50 },
+    );
+  });
+
   it('is refused when the armor names another kind than its content, or is an answer', () => {
     expect(codeOf(() => readOfflineRequest(request().replaceAll('ACTIVATION REQUEST', 'REFRESH REQUEST')))).toBe('file_malformed');
     expect(codeOf(() => readOfflineRequest(request().replaceAll('ACTIVATION REQUEST', 'ACTIVATION')))).toBe('file_malformed');
@@ -112,6 +126,11 @@ describe('an answer file', () => {
     expect(codeOf(() => readOfflineAnswer(file('k2'), jwks))).toBe('file_signature_invalid');
     expect(codeOf(() => readOfflineAnswer(file('k1', generateKeyPairSync('ed25519').privateKey), jwks))).toBe('file_signature_invalid');
     expect(codeOf(() => readOfflineAnswer(request(), jwks))).toBe('file_malformed');
+  });
+
+  it('is refused by the installation when its header lists a critical extension, though the signature holds', () => {
+    const withCrit = armor('ACTIVATION', signCompactJws({ kid: 'k1', crit: ['exp'], exp: 0 }, answer, server.privateKey));
+    expect(codeOf(() => readOfflineAnswer(withCrit, jwks))).toBe('file_malformed');
   });
 });
 

@@ -1,5 +1,6 @@
 import { findInstallationById, recordOfflineRefresh, type AuthenticatedInstallation } from '../../data/repositories/installations.js';
-import { acceptNonce, attachNonceInstallation } from '../../data/repositories/offline-nonces.js';
+import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
+import { acceptNonce } from '../../data/repositories/offline-nonces.js';
 import type { Executor } from '../../data/repositories/users.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
 import { AppError, notFound } from '../../domain/errors.js';
@@ -18,8 +19,13 @@ type Request<K extends OfflineRequest['kind']> = Extract<OfflineRequest, { kind:
 
 const wrongAccount = () => new AppError('file_wrong_account', 'This file is for a license key or installation of another account: upload it in that account');
 
-/** A request nonce is good once; inside the use case's transaction, so a refused request leaves it unused. */
-async function takeNonce(trx: Executor, accountId: string, request: OfflineRequest, installationId: string | null, now: Date): Promise<void> {
+/**
+ * A request nonce is good once; inside the use case's transaction, so a refused request leaves it
+ * unused. It is taken after the key and the installation are locked: its row refers to the
+ * installation, and a foreign key takes a share lock on the row it refers to, which must come
+ * after the key's in the order of every seat change (lockKeysForSeats).
+ */
+async function takeNonce(trx: Executor, accountId: string, request: OfflineRequest, installationId: string, now: Date): Promise<void> {
   if (!(await acceptNonce(trx, { nonce: request.nonce, accountId, installationId, kind: request.kind, now }))) {
     throw new AppError('file_replayed', 'This request file was uploaded before; make a new one on the installation');
   }
@@ -48,10 +54,9 @@ async function activateOffline(deps: Deps, actor: Actor, access: LicensingAccess
   const signer = await activeSigner(deps);
   const { kind: _kind, nonce: _nonce, createdAt: _createdAt, ...input } = request;
   const activated = await deps.db.transaction().execute(async (trx) => {
-    await takeNonce(trx, access.account.id, request, null, now);
     // The token of an offline installation is never handed out: it has no network to use it on.
     const result = await activateWithKey(deps, trx, key, input, newSecret('kli'), { offline: true, activatedBy: actor.email });
-    await attachNonceInstallation(trx, request.nonce, result.installation.id);
+    await takeNonce(trx, access.account.id, request, result.installation.id, now);
     const details = { keyId: key.id, fingerprint: request.fingerprint, created: result.created };
     await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_activated', targetType: 'installation', targetId: result.installation.id, details }, now);
     return result;
@@ -59,24 +64,38 @@ async function activateOffline(deps: Deps, actor: Actor, access: LicensingAccess
   return answerFile(signer, 'activation', request, activated.installation.id, activated.claims, now);
 }
 
+type BoundInstallation = AuthenticatedInstallation & { license_key_id: string };
+
 /** The installation a refresh or deactivation names, made by the machine and key bound to it at activation. */
-async function boundInstallation(db: Executor, access: LicensingAccess, request: Request<'refresh-request' | 'deactivation-request'>): Promise<AuthenticatedInstallation> {
+async function boundInstallation(db: Executor, access: LicensingAccess, request: Request<'refresh-request' | 'deactivation-request'>): Promise<BoundInstallation> {
   const installation = await findInstallationById(db, request.installationId);
   if (!installation) throw notFound('Installation');
   if (installation.account_id !== access.account.id) throw wrongAccount();
-  if (!installation.license_key_id || !inScope(access.scope, installation.license_key_id)) throw notFound('Installation');
+  const keyId = installation.license_key_id;
+  if (!keyId || !inScope(access.scope, keyId)) throw notFound('Installation');
   if (installation.public_key !== request.publicKey || installation.fingerprint !== request.fingerprint) {
     throw new AppError('file_wrong_installation', 'This file was not made by the machine activated as this installation');
   }
   if (installation.product_code !== request.product) throw refusal('product_mismatch');
-  return installation;
+  return { ...installation, license_key_id: keyId };
+}
+
+/**
+ * The bound installation with its key locked, the first lock of the transaction (lockKeysForSeats),
+ * and read again under it: an activation, deactivation or move of it that got there first has
+ * committed, so what the caller decides on is current.
+ */
+async function lockBoundInstallation(trx: Executor, access: LicensingAccess, request: Request<'refresh-request' | 'deactivation-request'>): Promise<BoundInstallation> {
+  const named = await boundInstallation(trx, access, request);
+  await lockKeysForSeats(trx, [named.license_key_id]);
+  return boundInstallation(trx, access, request);
 }
 
 /** A fresh certificate with the subscription as it is now (renewed, more seats, or expired). */
 async function refreshOffline(deps: Deps, actor: Actor, access: LicensingAccess, request: Request<'refresh-request'>, now: Date): Promise<OfflineUploadAnswer> {
   const signer = await activeSigner(deps);
   const claims = await deps.db.transaction().execute(async (trx) => {
-    const installation = await boundInstallation(trx, access, request);
+    const installation = await lockBoundInstallation(trx, access, request);
     if (installation.state === 'deactivated') throw new AppError('installation_deactivated', 'This installation has been deactivated; activate it again');
     if (installation.blacklisted) throw refusal('installation_blacklisted');
     await takeNonce(trx, access.account.id, request, installation.id, now);
@@ -93,7 +112,7 @@ async function refreshOffline(deps: Deps, actor: Actor, access: LicensingAccess,
 /** The seat comes back only now, when the file is uploaded; the installation dropped its license when it wrote it. */
 async function deactivateOffline(deps: Deps, actor: Actor, access: LicensingAccess, request: Request<'deactivation-request'>, now: Date): Promise<OfflineUploadAnswer> {
   await deps.db.transaction().execute(async (trx) => {
-    const installation = await boundInstallation(trx, access, request);
+    const installation = await lockBoundInstallation(trx, access, request);
     await takeNonce(trx, access.account.id, request, installation.id, now);
     await releaseInstallation(trx, installation, 'deactivated offline by the installation', now);
     await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_deactivated', targetType: 'installation', targetId: installation.id }, now);
