@@ -18,6 +18,10 @@ export async function acceptNonce(
   return row !== undefined;
 }
 
+export async function attachNonceInstallation(db: Executor, nonce: string, installationId: string): Promise<void> {
+  await db.updateTable('offline_nonces').set({ installation_id: installationId }).where('nonce', '=', nonce).execute();
+}
+
 /** Deletes the nonces accepted before `cutoff`; how many went. */
 export async function deleteNoncesAcceptedBefore(db: Executor, cutoff: Date): Promise<number> {
   const result = await db.deleteFrom('offline_nonces').where('accepted_at', '<', cutoff).executeTakeFirst();

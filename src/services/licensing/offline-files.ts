@@ -1,6 +1,6 @@
 import { findInstallationById, recordOfflineRefresh, type AuthenticatedInstallation } from '../../data/repositories/installations.js';
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
-import { acceptNonce } from '../../data/repositories/offline-nonces.js';
+import { acceptNonce, attachNonceInstallation } from '../../data/repositories/offline-nonces.js';
 import type { Executor } from '../../data/repositories/users.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
 import { AppError, notFound } from '../../domain/errors.js';
@@ -21,11 +21,10 @@ const wrongAccount = () => new AppError('file_wrong_account', 'This file is for 
 
 /**
  * A request nonce is good once; inside the use case's transaction, so a refused request leaves it
- * unused. It is taken after the key and the installation are locked: its row refers to the
- * installation, and a foreign key takes a share lock on the row it refers to, which must come
- * after the key's in the order of every seat change (lockKeysForSeats).
+ * unused. A nonce row that names an installation share-locks it (its foreign key), so one is
+ * written only once the installation's key is locked, first of every seat change (lockKeysForSeats).
  */
-async function takeNonce(trx: Executor, accountId: string, request: OfflineRequest, installationId: string, now: Date): Promise<void> {
+async function takeNonce(trx: Executor, accountId: string, request: OfflineRequest, installationId: string | null, now: Date): Promise<void> {
   if (!(await acceptNonce(trx, { nonce: request.nonce, accountId, installationId, kind: request.kind, now }))) {
     throw new AppError('file_replayed', 'This request file was uploaded before; make a new one on the installation');
   }
@@ -54,9 +53,11 @@ async function activateOffline(deps: Deps, actor: Actor, access: LicensingAccess
   const signer = await activeSigner(deps);
   const { kind: _kind, nonce: _nonce, createdAt: _createdAt, ...input } = request;
   const activated = await deps.db.transaction().execute(async (trx) => {
+    // A replayed file is refused as one before the seat rules run; the nonce names its installation once the key is locked.
+    await takeNonce(trx, access.account.id, request, null, now);
     // The token of an offline installation is never handed out: it has no network to use it on.
     const result = await activateWithKey(deps, trx, key, input, newSecret('kli'), { offline: true, activatedBy: actor.email });
-    await takeNonce(trx, access.account.id, request, result.installation.id, now);
+    await attachNonceInstallation(trx, request.nonce, result.installation.id);
     const details = { keyId: key.id, fingerprint: request.fingerprint, created: result.created };
     await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_activated', targetType: 'installation', targetId: result.installation.id, details }, now);
     return result;
