@@ -211,6 +211,16 @@ describe('refusals, each with its own code and changing nothing', () => {
     await expectRefused(c, fresh, 'file_replayed');
   });
 
+  it('refuses a replayed activation file as a replay, whatever became of its installation since', async () => {
+    const c = await offlineCustomer();
+    const text = writeOfflineRequest(await newIdentity(fingerprint()), { kind: 'activation-request', product: 'desktop-business', licenseKey: c.key, details: {} }).text;
+    const accepted = await c.upload(text);
+    expect(accepted.status).toBe(200);
+    const blacklisted = await c.client.post(`/api/v1/accounts/${c.accountId}/installations/actions`, { action: 'blacklist', installationIds: [accepted.body.installationId] });
+    expect(blacklisted.body.results).toEqual([expect.objectContaining({ ok: true })]);
+    await expectRefused(c, text, 'file_replayed');
+  });
+
   it('forgets a nonce once its file can no longer come back, and not before', async () => {
     const c = await offlineCustomer();
     const text = writeOfflineRequest(await newIdentity(fingerprint()), { kind: 'activation-request', product: 'desktop-business', licenseKey: c.key, details: {} }, t.clock.now()).text;
