@@ -81,3 +81,16 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} was not found`);
+
+/** One thing wrong with a request's input: where (dotted, `querystring.` or `params.` before what is not in the body) and what. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+/** The refusal of a request's input, the same whether its schema or a rule of the service found the fault. */
+export function invalidInput(issues: InputIssue[]): AppError {
+  const first = issues[0];
+  const summary = first ? `${first.path || 'input'}: ${first.message}` : 'the request is invalid';
+  return new AppError('validation_failed', `Invalid request: ${summary}`, { issues });
+}

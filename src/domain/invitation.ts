@@ -1,6 +1,8 @@
 import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { invalidInput } from './errors.js';
+import { unstorableBecause } from './text.js';
 
 export const INVITATION_STATES = ['pending', 'accepted', 'expired', 'revoked'] as const;
 export type InvitationState = (typeof INVITATION_STATES)[number];
@@ -67,7 +69,8 @@ export function readEmailList(values: readonly string[]): { emails: string[]; re
 /**
  * Reads the addresses from an uploaded CSV file: the column headed "email" when the first row is
  * a header, else the first column. Rows that hold no email address are reported by line and left
- * out; a file with none to invite is refused as a whole.
+ * out; a file with none to invite is refused as a whole, and so is one holding text that cannot
+ * be stored (a NUL, a lone surrogate), named by its line and column.
  */
 export function readEmailFile(text: string): EmailFile {
   const rows: { line: number; cells: string[] }[] = [];
@@ -78,7 +81,11 @@ export function readEmailFile(text: string): EmailFile {
       trim: true,
       skip_empty_lines: true,
       relax_column_count: true,
-      on_record: (cells, context) => {
+      on_record: (cells: string[], context) => {
+        cells.forEach((cell, i) => {
+          const message = unstorableBecause(cell);
+          if (message) throw invalidInput([{ path: 'body', message: `line ${context.lines}, column ${i + 1} ${message}` }]);
+        });
         rows.push({ line: context.lines, cells });
         return null;
       },

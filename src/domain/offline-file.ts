@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { addDays } from './clock.js';
-import { AppError } from './errors.js';
+import { AppError, invalidInput } from './errors.js';
 import { acceptedJwsHeader, type JwsHeader } from './jws.js';
 import {
   MAX_OFFLINE_FILE_CHARS,
@@ -12,6 +12,7 @@ import {
   type OfflineRequest,
   type OfflineRequestKind,
 } from './licensing-protocol.js';
+import { findUnstorableText } from './text.js';
 
 /**
  * Offline files (PROTOCOL.md, "Offline files"): a compact JWS in an armored block a person can
@@ -142,6 +143,9 @@ export function readOfflineRequest(text: string): OfflineRequest {
   const jws = parseCompactJws(content);
   const parsed = offlineRequestSchema.safeParse(jws.payload);
   if (!parsed.success || ARMOR_KIND_OF[parsed.data.kind] !== kind) throw malformed('its content is not a request of this kind');
+  // The installation describes itself in the file as it would in an online activation: the same text rule holds.
+  const unstorable = findUnstorableText(parsed.data);
+  if (unstorable) throw invalidInput([{ path: ['file', ...unstorable.path].join('.'), message: unstorable.message }]);
   if (!signedBy(parsed.data.publicKey, jws)) throw signatureInvalid("the installation's key");
   return parsed.data;
 }

@@ -12,7 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Deps } from '../services/context.js';
 import { registerAuth } from './auth.js';
-import { handleError, handleNotFound } from './errors.js';
+import { handleError, handleNotFound, refuseUnstorableText } from './errors.js';
 import { registerPortal } from './portal.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { accountsRoutes } from './routes/accounts.js';
@@ -59,6 +59,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   );
   // Uploaded CSV files (member invitations) reach their route as the raw text.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addHook('preValidation', refuseUnstorableText);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

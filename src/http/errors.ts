@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, errorStatus, type ErrorCode } from '../domain/errors.js';
+import { AppError, errorStatus, invalidInput, type ErrorCode, type InputIssue } from '../domain/errors.js';
+import { findUnstorableText } from '../domain/text.js';
 
 export const errorBodySchema = z
   .object({
@@ -34,12 +35,7 @@ function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, mes
     .send(JSON.stringify({ error: { code, message, details, requestId: request.id } }));
 }
 
-interface Issue {
-  path: string;
-  message: string;
-}
-
-function describeIssues(err: FastifyError): Issue[] {
+function describeIssues(err: FastifyError): InputIssue[] {
   if (hasZodFastifySchemaValidationErrors(err)) {
     return err.validation.map((v) => {
       const where = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -52,16 +48,11 @@ function describeIssues(err: FastifyError): Issue[] {
 
 /** The one error handler: every failure leaves as {"error": {code, message, details}}; a 5xx never shows its cause. */
 export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof AppError) {
-    const retry = err.details['retryAfterSeconds'];
-    if (err.code === 'rate_limited' && typeof retry === 'number') reply.header('retry-after', String(retry));
-    return send(reply, request, err.code, err.message, err.details);
-  }
-  if (err.validation) {
-    const issues = describeIssues(err);
-    const first = issues[0];
-    const summary = first ? `${first.path || 'input'}: ${first.message}` : 'the request is invalid';
-    return send(reply, request, 'validation_failed', `Invalid request: ${summary}`, { issues });
+  const known = err instanceof AppError ? err : err.validation ? invalidInput(describeIssues(err)) : null;
+  if (known) {
+    const retry = known.details['retryAfterSeconds'];
+    if (known.code === 'rate_limited' && typeof retry === 'number') reply.header('retry-after', String(retry));
+    return send(reply, request, known.code, known.message, known.details);
   }
   if (isResponseSerializationError(err)) {
     request.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
@@ -74,6 +65,27 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
   }
   request.log.error({ err }, 'request failed');
   return send(reply, request, 'internal_error', 'Something went wrong on our side');
+}
+
+const INPUT_PARTS = [
+  ['body', ''],
+  ['query', 'querystring.'],
+  ['params', 'params.'],
+] as const;
+
+/**
+ * Holds every string a request brings (body, query string, path parameters) to the one rule of
+ * storable text, before any schema or handler reads it, so a refused request changes nothing.
+ * A text body (an uploaded CSV file) is left to its route's reader, which applies the same rule
+ * cell by cell and can name the line and column.
+ */
+export async function refuseUnstorableText(request: FastifyRequest) {
+  for (const [part, prefix] of INPUT_PARTS) {
+    const value = request[part];
+    if (part === 'body' && typeof value === 'string') continue;
+    const found = findUnstorableText(value);
+    if (found) throw invalidInput([{ path: `${prefix}${found.path.join('.')}`, message: found.message }]);
+  }
 }
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply) {

@@ -378,6 +378,28 @@ describe('the installation summary', () => {
   });
 });
 
+describe('a cursor', () => {
+  it('goes only with the sort and order it was made under: with another, or made up, it is a clear 400', async () => {
+    const c = await account();
+    await install(c.key, { name: 'one' });
+    await install(c.key, { name: 'two' });
+    const byName = await list(c.client, c.base, '?sort=name&order=asc&limit=1');
+    expect(byName.nextCursor).not.toBeNull();
+    const forged = (value: string) => Buffer.from(JSON.stringify({ sort: 'lastSeen', order: 'desc', value, id: byName.items[0]!.id })).toString('base64url');
+    for (const [query, message] of [
+      [`?sort=lastSeen&cursor=${byName.nextCursor}`, /sorted by name asc, not lastSeen desc/],
+      [`?sort=name&order=desc&cursor=${byName.nextCursor}`, /sorted by name asc, not name desc/],
+      [`?sort=lastSeen&cursor=${forged('one')}`, /not a cursor from a previous page/],
+      [`?sort=lastSeen&cursor=${forged('2026-02-30 10:00:00+00')}`, /not a cursor from a previous page/],
+    ] as const) {
+      const res = await c.client.get(`${c.base}/installations${query}`);
+      expect([query, res.status, res.body.error?.code, res.body.error?.details?.issues?.[0]?.path]).toEqual([query, 400, 'validation_failed', 'querystring.cursor']);
+      expect(res.body.error.message).toMatch(message);
+    }
+    expect((await list(c.client, c.base, `?sort=name&order=asc&limit=1&cursor=${byName.nextCursor}`)).items).toHaveLength(1);
+  });
+});
+
 describe('who may see and act', () => {
   it('shows a License Administrator only the installations of their keys', async () => {
     const c = await account();
@@ -452,6 +474,7 @@ describe('who may see and act', () => {
       ['GET', `${c.base}/installations/summary?state=active`],
       ['PATCH', `${c.base}/installations/${one.id}`, { alias: 'x'.repeat(201) }],
       ['PATCH', `${c.base}/installations/${one.id}`, { notes: 'ok', state: 'active' }],
+      ['PATCH', `${c.base}/installations/${one.id}`, {}],
       ['POST', `${c.base}/installations/actions`, { action: 'move', installationIds: [one.id] }],
       ['POST', `${c.base}/installations/actions`, { action: 'deactivate', installationIds: [one.id], targetKeyId: c.primaryKey.id }],
       ['POST', `${c.base}/installations/actions`, { action: 'deactivate', installationIds: [] }],

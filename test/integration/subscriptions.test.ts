@@ -35,6 +35,11 @@ describe('subscriptions of an account', () => {
     const second = await c.client.get(`${base}?limit=2&sort=starts_at&cursor=${first.body.nextCursor}`);
     expect([...first.body.items, ...second.body.items]).toHaveLength(3);
     expect(second.body.nextCursor).toBeNull();
+    // A cursor goes only with the sort it was made under: a name is no time.
+    const byName = await c.client.get(`${base}?limit=1&sort=name`);
+    const mixed = await c.client.get(`${base}?limit=1&sort=expires_at&cursor=${byName.body.nextCursor}`);
+    expect([mixed.status, mixed.body.error?.details?.issues?.[0]?.path]).toEqual([400, 'querystring.cursor']);
+    expect(mixed.body.error.message).toMatch(/sorted by name asc, not expires_at asc/);
   });
 
   it('shows the details page: status, products, keys with quota/used/available, orders and contract', async () => {

@@ -19,8 +19,8 @@ import {
   presentInstallationSummary,
   presentKeyUsage,
 } from '../installation-presenters.js';
-import { accountIdParams, encodeCursor, pageQuery, uuid } from '../schemas/common.js';
-import { cursorParam } from '../schemas/paging.js';
+import { accountIdParams, pageQuery, uuid } from '../schemas/common.js';
+import { sortedPaging } from '../schemas/paging.js';
 
 const installationParams = accountIdParams.extend({ installationId: uuid });
 const keyParams = accountIdParams.extend({ subscriptionId: uuid, keyId: uuid });
@@ -49,6 +49,13 @@ const filterQuery = z.strictObject({
 
 type FilterQuery = z.output<typeof filterQuery>;
 
+// A sort value as the database prints it: any name, or a time (timestamptz text; infinity for no expiry).
+const printedTime = z.iso.datetime({ offset: true });
+const paging = sortedPaging<FilterQuery['sort']>(
+  (sort, value) =>
+    sort === 'name' || (sort === 'expiresAt' && value === 'infinity') || printedTime.safeParse(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).success,
+);
+
 const listInput = ({ order, columns: _columns, ...filter }: FilterQuery) => ({ ...filter, descending: order === 'desc' });
 
 const actionBody = z
@@ -66,7 +73,7 @@ export function installationsRoutes(deps: Deps): FastifyPluginAsyncZod {
         tags: ['installations'],
         summary: "The account's installations (computers, farms, proxy servers): filters, search, sort, chosen columns, keyset paging",
         params: accountIdParams,
-        querystring: filterQuery.extend({ limit: pageQuery.limit, cursor: cursorParam(z.object({ value: z.string(), id: uuid })) }),
+        querystring: filterQuery.extend({ limit: pageQuery.limit, cursor: paging.cursor }).superRefine(paging.refine),
         response: { 200: z.object({ items: z.array(installationRowSchema), nextCursor: z.string().nullable() }), ...errors },
       },
       handler: async (req) => {
@@ -74,7 +81,7 @@ export function installationsRoutes(deps: Deps): FastifyPluginAsyncZod {
         const page = await listAccountInstallations(deps, actorOf(req), req.params.accountId, { ...listInput(query), limit, after: cursor });
         return {
           items: page.items.map((row) => presentInstallationRow(row, query.columns)),
-          nextCursor: page.next === null ? null : encodeCursor(page.next),
+          nextCursor: paging.next(query, page.next),
         };
       },
     });
@@ -134,7 +141,9 @@ export function installationsRoutes(deps: Deps): FastifyPluginAsyncZod {
         tags: ['installations'],
         summary: "Set an installation's alias or notes",
         params: installationParams,
-        body: z.strictObject({ alias: z.string().trim().min(1).max(200).nullable().optional(), notes: z.string().max(5000).optional() }),
+        body: z
+          .strictObject({ alias: z.string().trim().min(1).max(200).nullable().optional(), notes: z.string().max(5000).optional() })
+          .refine((b) => b.alias !== undefined || b.notes !== undefined, 'name an alias or notes to change'),
         response: { 200: installationDetailsSchema, ...errors },
       },
       handler: async (req) =>

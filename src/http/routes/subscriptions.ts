@@ -17,8 +17,8 @@ import {
   subscriptionDetailsSchema,
   subscriptionSummarySchema,
 } from '../presenters.js';
-import { accountIdParams, companySchema, encodeCursor, okSchema, pageQuery, uuid } from '../schemas/common.js';
-import { cursorParam } from '../schemas/paging.js';
+import { accountIdParams, companySchema, isoDate, okSchema, pageQuery, uuid } from '../schemas/common.js';
+import { sortedPaging } from '../schemas/paging.js';
 
 const subscriptionParams = accountIdParams.extend({ subscriptionId: uuid });
 const keyParams = subscriptionParams.extend({ keyId: uuid });
@@ -28,6 +28,10 @@ const sublicenseFields = {
   quota: z.number().int().min(1).max(1_000_000),
   expiresAt: futureDate.nullable().describe('null: expires with the subscription and follows its renewals'),
 };
+
+const subscriptionSort = z.enum(['name', 'expires_at', 'starts_at']);
+// Times travel in the cursor as ISO text.
+const paging = sortedPaging<z.output<typeof subscriptionSort>>((sort, value) => sort === 'name' || isoDate.safeParse(value).success);
 
 const licenseKey = z.string().trim().min(1).max(64).describe('The primary license key from the order email, with or without dashes');
 
@@ -44,20 +48,22 @@ export function subscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
         tags: ['subscriptions'],
         summary: "The account's subscriptions (administrators; License Administrators see those holding their keys)",
         params: accountIdParams,
-        querystring: z.strictObject({
-          filter: z.enum(['all', 'active', 'expiring_soon', 'expired']).default('all'),
-          sort: z.enum(['name', 'expires_at', 'starts_at']).default('expires_at'),
-          order: z.enum(['asc', 'desc']).default('asc'),
-          limit: pageQuery.limit,
-          cursor: cursorParam(z.object({ value: z.string(), id: uuid })),
-        }),
+        querystring: z
+          .strictObject({
+            filter: z.enum(['all', 'active', 'expiring_soon', 'expired']).default('all'),
+            sort: subscriptionSort.default('expires_at'),
+            order: z.enum(['asc', 'desc']).default('asc'),
+            limit: pageQuery.limit,
+            cursor: paging.cursor,
+          })
+          .superRefine(paging.refine),
         response: { 200: z.object({ items: z.array(subscriptionSummarySchema), nextCursor: z.string().nullable() }), ...errors },
       },
       handler: async (req) => {
         const { filter, sort, order, limit, cursor } = req.query;
         const page = await listSubscriptions(deps, actorOf(req), req.params.accountId, { filter, sort, descending: order === 'desc', limit, after: cursor });
         const now = deps.clock.now();
-        return { items: page.items.map((s) => presentSubscription(s, now)), nextCursor: page.next === null ? null : encodeCursor(page.next) };
+        return { items: page.items.map((s) => presentSubscription(s, now)), nextCursor: paging.next(req.query, page.next) };
       },
     });
 
