@@ -10,25 +10,29 @@ import { supportUrlProblem } from './support-url.js';
  * - `installationsPerKey`: null lets one key activate many installations (one seat each); 1 binds
  *   the key to a single installation (a farm, a proxy) whose seats come from its usage reports.
  */
+// Upper bounds keep every date the rules compute from these well inside what a timestamp holds.
+const YEAR_HOURS = 366 * 24;
+const TEN_YEARS_DAYS = 3660;
+
 export const licensingParamsSchema = z.strictObject({
   seatUnit: z.enum(['installation', 'user', 'concurrent_user', 'managed_device']),
   installationsPerKey: z.literal(1).nullable(),
-  checkInMaxHours: z.number().int().positive(),
+  checkInMaxHours: z.number().int().positive().max(YEAR_HOURS),
   /** Check-ins come at random moments up to the maximum, so a fleet does not call in all at once. */
   checkInJitter: z.boolean(),
   /** How long an installation keeps running after its subscription expires. */
-  expiryGraceDays: z.number().int().min(0),
+  expiryGraceDays: z.number().int().min(0).max(TEN_YEARS_DAYS),
   /** How long usage may exceed the quota before the installation is stopped (once per purchase). */
-  overuseGraceDays: z.number().int().min(0),
+  overuseGraceDays: z.number().int().min(0).max(TEN_YEARS_DAYS),
   /** What going over the quota does: refuse, warn only, or allow the overuse grace first. */
   overQuota: z.enum(['block', 'warn', 'grace_then_block']),
   /** How many times a bound key may move to another installation; null is unlimited. */
-  maxMoves: z.number().int().min(0).nullable(),
-  usageReportDays: z.number().int().positive().nullable(),
+  maxMoves: z.number().int().min(0).max(1000).nullable(),
+  usageReportDays: z.number().int().positive().max(366).nullable(),
   /** Re-validation of usage against the quota while over it (the farm's 20 minutes). */
-  validationMinutes: z.number().int().positive().nullable(),
-  trialDays: z.number().int().positive(),
-  trialSeats: z.number().int().positive(),
+  validationMinutes: z.number().int().positive().max(7 * 24 * 60).nullable(),
+  trialDays: z.number().int().positive().max(366),
+  trialSeats: z.number().int().positive().max(1_000_000),
 });
 
 export type LicensingParams = z.infer<typeof licensingParamsSchema>;

@@ -33,10 +33,20 @@ describe('the demo catalog', () => {
   });
 
   it('refuses a product whose rules are incomplete or unknown', () => {
-    const { params, ...rest } = demoCatalog[0]!;
+    const { params, supportUrl: _support, ...rest } = demoCatalog[0]!;
+    expect(productSchema.safeParse({ ...rest, params }).success).toBe(true);
     expect(productSchema.safeParse({ ...rest, params: { ...params, overQuota: 'maybe' } }).success).toBe(false);
     const { trialDays: _dropped, ...partial } = params;
     expect(productSchema.safeParse({ ...rest, params: partial }).success).toBe(false);
+  });
+
+  it('refuses periods and counts past any date the rules could compute from them', () => {
+    const { params, supportUrl: _support, ...rest } = demoCatalog[0]!;
+    const huge = Number.MAX_SAFE_INTEGER;
+    for (const field of ['checkInMaxHours', 'expiryGraceDays', 'overuseGraceDays', 'maxMoves', 'usageReportDays', 'validationMinutes', 'trialDays', 'trialSeats'] as const) {
+      expect([field, productSchema.safeParse({ ...rest, params: { ...params, [field]: huge } }).success]).toEqual([field, false]);
+    }
+    expect(productSchema.safeParse({ ...rest, params: { ...params, checkInMaxHours: 366 * 24, expiryGraceDays: 3660, trialDays: 366 } }).success).toBe(true);
   });
 });
 
