@@ -9,10 +9,10 @@ export type Schemas = components['schemas'];
 
 export const api = createClient<paths>({ credentials: 'same-origin', headers: { accept: 'application/json' } });
 
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
 /** What an operation answers when it succeeds, e.g. `Answer<'get', '/api/v1/me'>`. */
 export type Answer<M extends Method, P extends ClientPathsWithMethod<typeof api, M>> = MethodResponse<typeof api, M, P>;
-
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Operation<M extends Method, P extends ClientPathsWithMethod<typeof api, M>> = paths[P][M];
 
 /** What an operation takes as its JSON body. */
