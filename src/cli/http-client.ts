@@ -1,7 +1,12 @@
+import createClient from 'openapi-fetch';
+import type { Client } from 'openapi-fetch';
+import type { components, paths } from '../../web/src/generated/api.js';
+
 /**
- * The small HTTP client the `keyline vendor` commands talk to the API with. Every failure,
- * whether the API refused or the server could not be reached, becomes an ApiError whose message
- * reads "code: message", the line a script or a person sees.
+ * The HTTP client the `keyline vendor` commands talk to the API with, typed by the server's
+ * OpenAPI document (web/src/generated/api.d.ts, `npm run api:types`). Every failure, whether the
+ * API refused or the server could not be reached, becomes an ApiError whose message reads
+ * "code: message", the line a script or a person sees.
  */
 export class ApiError extends Error {
   constructor(
@@ -14,12 +19,22 @@ export class ApiError extends Error {
   }
 }
 
-export type Query = Record<string, string | number | boolean | undefined>;
+export type ApiClient = Client<paths>;
 
-export interface RequestOptions {
-  body?: unknown;
-  query?: Query;
-  headers?: Record<string, string>;
+/** The shapes the server names in its document. */
+export type Schemas = components['schemas'];
+
+/** A client of the server's API; with a token, every request carries it as a Bearer token. */
+export function apiClient(server: string, token: string | null = null): ApiClient {
+  const base = server.replace(/\/+$/, '');
+  const client = createClient<paths>({ baseUrl: base, headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  client.use({
+    onError: ({ error }) => {
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      return new ApiError(null, 'unreachable', `cannot reach ${base}: ${cause}`);
+    },
+  });
+  return client;
 }
 
 export interface ApiReply<T> {
@@ -28,52 +43,13 @@ export interface ApiReply<T> {
   headers: Headers;
 }
 
-export class HttpClient {
-  private readonly base: string;
-
-  constructor(
-    server: string,
-    private readonly token: string | null = null,
-  ) {
-    this.base = server.replace(/\/+$/, '');
+/** The successful answer of a call with its status and headers; a refusal is thrown as its ApiError. */
+export async function reply<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<ApiReply<T>> {
+  const { data, error, response } = await call;
+  if (!response.ok) {
+    const refusal = typeof error === 'object' && error !== null ? (error as { error?: { code?: unknown; message?: unknown } }).error : undefined;
+    const code = typeof refusal?.code === 'string' ? refusal.code : `http_${response.status}`;
+    throw new ApiError(response.status, code, typeof refusal?.message === 'string' ? refusal.message : response.statusText);
   }
-
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiReply<T>> {
-    const url = new URL(this.base + path);
-    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-    if (this.token) headers['authorization'] = `Bearer ${this.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
-    try {
-      res = await fetch(url, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
-    } catch (err) {
-      const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-      throw new ApiError(null, 'unreachable', `cannot reach ${this.base}: ${cause}`);
-    }
-    const text = await res.text();
-    const body = text && (res.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(text) as unknown) : text;
-    if (!res.ok) {
-      const error = typeof body === 'object' && body !== null ? (body as { error?: { code?: unknown; message?: unknown } }).error : undefined;
-      const code = typeof error?.code === 'string' ? error.code : `http_${res.status}`;
-      throw new ApiError(res.status, code, typeof error?.message === 'string' ? error.message : res.statusText);
-    }
-    return { status: res.status, body: body as T, headers: res.headers };
-  }
-
-  get<T>(path: string, query?: Query) {
-    return this.request<T>('GET', path, query ? { query } : {});
-  }
-
-  post<T>(path: string, body: unknown = {}) {
-    return this.request<T>('POST', path, { body });
-  }
-
-  put<T>(path: string, body: unknown) {
-    return this.request<T>('PUT', path, { body });
-  }
-
-  delete<T>(path: string) {
-    return this.request<T>('DELETE', path);
-  }
+  return { status: response.status, body: data as T, headers: response.headers };
 }

@@ -3,11 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { z } from 'zod';
-import type { Product } from '../domain/catalog.js';
-import type { accountSchema, memberSchema } from '../http/presenters.js';
-import type { IssuedBody, ItemBody, OrderBody, VendorSubscriptionBody, VendorSubscriptionDetailsBody } from '../http/vendor-presenters.js';
-import { ApiError, HttpClient } from './http-client.js';
+import type { paths } from '../../web/src/generated/api.js';
+import { apiClient, ApiError, reply, type ApiClient, type Schemas } from './http-client.js';
 
 /**
  * `keyline vendor ...`: the vendor back office from a terminal, over the HTTP API with an
@@ -15,9 +12,9 @@ import { ApiError, HttpClient } from './http-client.js';
  * message"), 2 the command itself was wrong.
  */
 
-type AccountBody = z.infer<typeof accountSchema>;
-type MemberBody = z.infer<typeof memberSchema>;
-type Page<T> = { items: T[]; nextCursor: string | null };
+type SubscriptionQuery = NonNullable<paths['/api/v1/vendor/subscriptions']['get']['parameters']['query']>;
+type ProductDefinition = paths['/api/v1/vendor/products/{code}']['put']['requestBody']['content']['application/json'];
+type OrderRequest = paths['/api/v1/vendor/orders']['post']['requestBody']['content']['application/json'];
 
 interface GlobalOptions {
   server?: string;
@@ -32,7 +29,6 @@ interface Stored {
 }
 
 const USAGE = 2;
-const API = '/api/v1/vendor';
 const DEFAULT_CONFIG = path.join(os.homedir(), '.config', 'keyline', 'vendor.json');
 
 async function readStored(file: string): Promise<Stored> {
@@ -56,13 +52,13 @@ function globals(cmd: Command): GlobalOptions {
 }
 
 /** Flags first, then the environment, then what `vendor login` stored. */
-async function connect(cmd: Command): Promise<HttpClient> {
+async function connect(cmd: Command): Promise<ApiClient> {
   const g = globals(cmd);
   const stored = await readStored(g.config);
   const server = g.server ?? process.env['KEYLINE_URL'] ?? stored.server;
   const token = g.token ?? process.env['KEYLINE_TOKEN'] ?? stored.token;
   if (!server || !token) return cmd.error('not signed in: run `keyline vendor login --server URL --email EMAIL`, or pass --server and --token', { exitCode: USAGE });
-  return new HttpClient(server, token);
+  return apiClient(server, token);
 }
 
 /** Runs an action; an API refusal prints its "code: message" line and exits 1. */
@@ -110,7 +106,7 @@ function positiveInteger(text: string): number {
   return Number(text);
 }
 
-function describeIssued(issued: IssuedBody): string {
+function describeIssued(issued: Schemas['IssuedSubscription']): string {
   const s = issued.subscription;
   return [
     `Subscription  ${s.id}`,
@@ -123,21 +119,21 @@ function describeIssued(issued: IssuedBody): string {
   ].join('\n');
 }
 
-function describeSubscriptions(items: VendorSubscriptionBody[]): string {
+function describeSubscriptions(items: Schemas['VendorSubscription'][]): string {
   return table(
     ['ID', 'NAME', 'CUSTOMER', 'ACCOUNT', 'STATUS', 'CHANNEL', 'EXPIRES', 'PRODUCTS'],
     items.map((s) => [s.id, s.name, s.customerEmail, s.account?.supportCode ?? null, s.status, s.channel, day(s.expiresAt), products(s.items)]),
   );
 }
 
-function describeOrders(orders: Pick<OrderBody, 'number' | 'kind' | 'duration' | 'items' | 'previousExpiresAt' | 'newExpiresAt' | 'createdAt'>[]): string {
+function describeOrders(orders: Schemas['OrderHistoryEntry'][]): string {
   return table(
     ['ORDER', 'KIND', 'DURATION', 'PRODUCTS', 'FROM', 'TO', 'PLACED'],
     orders.map((o) => [`#${o.number}`, o.kind, o.duration, products(o.items), o.previousExpiresAt && day(o.previousExpiresAt), day(o.newExpiresAt), day(o.createdAt)]),
   );
 }
 
-function describeDetails(d: VendorSubscriptionDetailsBody): string {
+function describeDetails(d: Schemas['VendorSubscriptionDetails']): string {
   const s = d.subscription;
   return [
     `Subscription  ${s.id}`,
@@ -161,7 +157,7 @@ function describeDetails(d: VendorSubscriptionDetailsBody): string {
   ].join('\n');
 }
 
-function describeAccounts(accounts: AccountBody[]): string {
+function describeAccounts(accounts: Schemas['Account'][]): string {
   return table(
     ['ID', 'NAME', 'KIND', 'SUPPORT CODE', 'COUNTRY', 'OFFLINE ACTIVATION'],
     accounts.map((a) => [a.id, a.name, a.kind, a.supportCode, a.country, a.offlineActivationEnabled ? 'enabled' : 'disabled']),
@@ -207,11 +203,6 @@ async function askPassword(prompt: string): Promise<string> {
   });
 }
 
-interface SessionBody {
-  user: { email: string; isOperator: boolean };
-  csrfToken: string;
-}
-
 /** Signs in with the password, creates an API token for this machine and signs the session out again. */
 async function login(cmd: Command): Promise<void> {
   const g = globals(cmd);
@@ -219,8 +210,8 @@ async function login(cmd: Command): Promise<void> {
   const server = g.server ?? process.env['KEYLINE_URL'];
   if (!server) return cmd.error('login needs --server URL (or KEYLINE_URL)', { exitCode: USAGE });
   const password = o.password ?? process.env['KEYLINE_PASSWORD'] ?? (await askPassword(`Password for ${o.email}: `));
-  const api = new HttpClient(server);
-  const signedIn = await api.request<SessionBody>('POST', '/api/v1/sessions', { body: { email: o.email, password } });
+  const api = apiClient(server);
+  const signedIn = await reply(api.POST('/api/v1/sessions', { body: { email: o.email, password } }));
   const session = {
     cookie: signedIn.headers
       .getSetCookie()
@@ -230,10 +221,10 @@ async function login(cmd: Command): Promise<void> {
   };
   try {
     if (!signedIn.body.user.isOperator) throw new ApiError(403, 'operator_only', `${o.email} is not a vendor operator`);
-    const created = await api.request<{ token: string }>('POST', '/api/v1/me/api-tokens', { body: { name: `keyline vendor on ${os.hostname()}`.slice(0, 100) }, headers: session });
+    const created = await reply(api.POST('/api/v1/me/api-tokens', { body: { name: `keyline vendor on ${os.hostname()}`.slice(0, 100) }, headers: session }));
     await writeStored(g.config, { server, token: created.body.token });
   } finally {
-    await api.request('DELETE', '/api/v1/sessions/current', { headers: session });
+    await reply(api.DELETE('/api/v1/sessions/current', { headers: session }));
   }
   show(cmd, { server, email: signedIn.body.user.email, config: g.config }, () => `Signed in to ${server} as ${signedIn.body.user.email}; the API token is stored in ${g.config}`);
 }
@@ -261,7 +252,7 @@ export function registerVendorCommands(program: Command): void {
     .description('the product catalog with each licensing model and its parameters')
     .action(
       run(async (cmd) => {
-        const { body } = await (await connect(cmd)).get<{ items: Product[] }>(`${API}/products`);
+        const { body } = await reply((await connect(cmd)).GET('/api/v1/vendor/products'));
         show(cmd, body, () =>
           table(
             ['CODE', 'NAME', 'MODEL', 'TYPES', 'CHECK-IN (H)', 'OVER QUOTA', 'TRIAL'],
@@ -280,7 +271,8 @@ export function registerVendorCommands(program: Command): void {
     .action(
       run(async (cmd) => {
         const file = cmd.opts<{ file: string }>().file;
-        let definition: { code?: unknown } & Record<string, unknown>;
+        // The file goes to the server as it is: the server checks the definition and names what is wrong.
+        let definition: { code?: unknown } & ProductDefinition;
         try {
           definition = JSON.parse(await fs.readFile(file, 'utf8')) as typeof definition;
         } catch (err) {
@@ -288,7 +280,7 @@ export function registerVendorCommands(program: Command): void {
         }
         const { code, ...rest } = definition;
         if (typeof code !== 'string' || code === '') return cmd.error(`${file} names no product code`, { exitCode: USAGE });
-        const res = await (await connect(cmd)).put<{ product: Product }>(`${API}/products/${encodeURIComponent(code)}`, rest);
+        const res = await reply((await connect(cmd)).PUT('/api/v1/vendor/products/{code}', { params: { path: { code } }, body: rest }));
         show(cmd, res.body, () => `Product ${code} ${res.status === 201 ? 'added to' : 'replaced in'} the catalog`);
       }),
     );
@@ -304,15 +296,16 @@ export function registerVendorCommands(program: Command): void {
     .option('--auto-renew', 'renew automatically (online orders only)', false)
     .action(
       run(async (cmd) => {
-        const o = cmd.opts<{ email: string; product: Line[]; duration: string; channel: string; plan: string; autoRenew: boolean }>();
-        const { body } = await (await connect(cmd)).post<IssuedBody>(`${API}/orders`, {
+        const o = cmd.opts<{ email: string; product: Line[]; duration: OrderRequest['duration']; channel: OrderRequest['channel']; plan: OrderRequest['supportPlan']; autoRenew: boolean }>();
+        const order: OrderRequest = {
           customerEmail: o.email,
-          items: o.product,
+          items: o.product.map(({ productCode, licenseType, quantity }) => ({ productCode, licenseType, quantity: quantity! })),
           duration: o.duration,
           channel: o.channel,
           supportPlan: o.plan,
           autoRenew: o.autoRenew,
-        });
+        };
+        const { body } = await reply((await connect(cmd)).POST('/api/v1/vendor/orders', { body: order }));
         show(cmd, body, () => describeIssued(body));
       }),
     );
@@ -328,13 +321,8 @@ export function registerVendorCommands(program: Command): void {
       run(async (cmd) => {
         const o = cmd.opts<{ email: string; product: Line; quantity?: number; days?: number }>();
         if (o.product.quantity !== undefined) return cmd.error('give trial seats with --quantity', { exitCode: USAGE });
-        const { body } = await (await connect(cmd)).post<IssuedBody>(`${API}/trials`, {
-          customerEmail: o.email,
-          productCode: o.product.productCode,
-          licenseType: o.product.licenseType,
-          quantity: o.quantity,
-          days: o.days,
-        });
+        const trial = { customerEmail: o.email, productCode: o.product.productCode, licenseType: o.product.licenseType, quantity: o.quantity, days: o.days };
+        const { body } = await reply((await connect(cmd)).POST('/api/v1/vendor/trials', { body: trial }));
         show(cmd, body, () => describeIssued(body));
       }),
     );
@@ -347,9 +335,8 @@ export function registerVendorCommands(program: Command): void {
     .action(
       run(async (cmd) => {
         const [id] = cmd.processedArgs as [string];
-        const { body } = await (await connect(cmd)).post<{ subscription: VendorSubscriptionBody; order: OrderBody }>(`${API}/subscriptions/${encodeURIComponent(id)}/renewals`, {
-          duration: cmd.opts<{ duration: string }>().duration,
-        });
+        const { duration } = cmd.opts<{ duration: OrderRequest['duration'] }>();
+        const { body } = await reply((await connect(cmd)).POST('/api/v1/vendor/subscriptions/{id}/renewals', { params: { path: { id } }, body: { duration } }));
         show(cmd, body, () => `Renewed ${body.subscription.id}: expires ${day(body.subscription.expiresAt)} (was ${day(body.order.previousExpiresAt ?? body.order.newExpiresAt)}), order #${body.order.number}`);
       }),
     );
@@ -362,16 +349,16 @@ export function registerVendorCommands(program: Command): void {
     .action(
       run(async (cmd) => {
         const [id] = cmd.processedArgs as [string];
-        const { body } = await (await connect(cmd)).post<{ items: ItemBody[]; order: OrderBody }>(`${API}/subscriptions/${encodeURIComponent(id)}/additions`, {
-          items: cmd.opts<{ product: Line[] }>().product,
-        });
+        const items = cmd.opts<{ product: Line[] }>().product.map(({ productCode, licenseType, quantity }) => ({ productCode, licenseType, quantity: quantity! }));
+        const { body } = await reply((await connect(cmd)).POST('/api/v1/vendor/subscriptions/{id}/additions', { params: { path: { id } }, body: { items } }));
         show(cmd, body, () => `Order #${body.order.number}; the subscription now holds ${products(body.items)}`);
       }),
     );
 
-  for (const [name, method, description] of [
-    ['suspend', 'POST', 'suspend a subscription: its keys stop activating until resumed'],
-    ['resume', 'DELETE', 'resume a suspended subscription'],
+  const suspension = (id: string) => ({ params: { path: { id } } });
+  for (const [name, change, description] of [
+    ['suspend', (api: ApiClient, id: string) => api.POST('/api/v1/vendor/subscriptions/{id}/suspension', suspension(id)), 'suspend a subscription: its keys stop activating until resumed'],
+    ['resume', (api: ApiClient, id: string) => api.DELETE('/api/v1/vendor/subscriptions/{id}/suspension', suspension(id)), 'resume a suspended subscription'],
   ] as const) {
     vendor
       .command(name)
@@ -380,7 +367,7 @@ export function registerVendorCommands(program: Command): void {
       .action(
         run(async (cmd) => {
           const [id] = cmd.processedArgs as [string];
-          const { body } = await (await connect(cmd)).request<{ subscription: VendorSubscriptionBody }>(method, `${API}/subscriptions/${encodeURIComponent(id)}/suspension`);
+          const { body } = await reply(change(await connect(cmd), id));
           show(cmd, body, () => `Subscription ${body.subscription.id} is ${body.subscription.status}`);
         }),
       );
@@ -397,7 +384,7 @@ export function registerVendorCommands(program: Command): void {
         const [id] = cmd.processedArgs as [string];
         const o = cmd.opts<{ enable?: boolean; disable?: boolean }>();
         if (Boolean(o.enable) === Boolean(o.disable)) return cmd.error('give exactly one of --enable and --disable', { exitCode: USAGE });
-        const { body } = await (await connect(cmd)).put<{ account: AccountBody }>(`${API}/accounts/${encodeURIComponent(id)}/offline-activation`, { enabled: Boolean(o.enable) });
+        const { body } = await reply((await connect(cmd)).PUT('/api/v1/vendor/accounts/{id}/offline-activation', { params: { path: { id } }, body: { enabled: Boolean(o.enable) } }));
         show(cmd, body, () => `Offline activation ${body.account.offlineActivationEnabled ? 'enabled' : 'disabled'} for ${body.account.name} (${body.account.supportCode})`);
       }),
     );
@@ -414,16 +401,9 @@ export function registerVendorCommands(program: Command): void {
     .option('--cursor <cursor>', 'continue from a previous page')
     .action(
       run(async (cmd) => {
-        const o = cmd.opts<{ search?: string; status?: string; channel?: string; product?: string; account?: string; limit?: number; cursor?: string }>();
-        const { body } = await (await connect(cmd)).get<Page<VendorSubscriptionBody>>(`${API}/subscriptions`, {
-          search: o.search,
-          status: o.status,
-          channel: o.channel,
-          product: o.product,
-          accountId: o.account,
-          limit: o.limit,
-          cursor: o.cursor,
-        });
+        const o = cmd.opts<Omit<SubscriptionQuery, 'accountId'> & { account?: string }>();
+        const query: SubscriptionQuery = { search: o.search, status: o.status, channel: o.channel, product: o.product, accountId: o.account, limit: o.limit, cursor: o.cursor };
+        const { body } = await reply((await connect(cmd)).GET('/api/v1/vendor/subscriptions', { params: { query } }));
         show(cmd, body, () => describeSubscriptions(body.items) + pageHint(body.nextCursor));
       }),
     );
@@ -435,7 +415,7 @@ export function registerVendorCommands(program: Command): void {
     .action(
       run(async (cmd) => {
         const [id] = cmd.processedArgs as [string];
-        const { body } = await (await connect(cmd)).get<VendorSubscriptionDetailsBody>(`${API}/subscriptions/${encodeURIComponent(id)}`);
+        const { body } = await reply((await connect(cmd)).GET('/api/v1/vendor/subscriptions/{id}', { params: { path: { id } } }));
         show(cmd, body, () => describeDetails(body));
       }),
     );
@@ -449,7 +429,8 @@ export function registerVendorCommands(program: Command): void {
     .action(
       run(async (cmd) => {
         const o = cmd.opts<{ subscription?: string; limit?: number; cursor?: string }>();
-        const { body } = await (await connect(cmd)).get<Page<OrderBody>>(`${API}/orders`, { subscriptionId: o.subscription, limit: o.limit, cursor: o.cursor });
+        const query = { subscriptionId: o.subscription, limit: o.limit, cursor: o.cursor };
+        const { body } = await reply((await connect(cmd)).GET('/api/v1/vendor/orders', { params: { query } }));
         show(cmd, body, () => describeOrders(body.items) + pageHint(body.nextCursor));
       }),
     );
@@ -463,7 +444,8 @@ export function registerVendorCommands(program: Command): void {
     .action(
       run(async (cmd) => {
         const o = cmd.opts<{ search?: string; limit?: number; cursor?: string }>();
-        const { body } = await (await connect(cmd)).get<Page<AccountBody>>(`${API}/accounts`, { search: o.search, limit: o.limit, cursor: o.cursor });
+        const query = { search: o.search, limit: o.limit, cursor: o.cursor };
+        const { body } = await reply((await connect(cmd)).GET('/api/v1/vendor/accounts', { params: { query } }));
         show(cmd, body, () => describeAccounts(body.items) + pageHint(body.nextCursor));
       }),
     );
@@ -475,7 +457,7 @@ export function registerVendorCommands(program: Command): void {
     .action(
       run(async (cmd) => {
         const [id] = cmd.processedArgs as [string];
-        const { body } = await (await connect(cmd)).get<{ account: AccountBody; members: MemberBody[]; subscriptions: VendorSubscriptionBody[] }>(`${API}/accounts/${encodeURIComponent(id)}`);
+        const { body } = await reply((await connect(cmd)).GET('/api/v1/vendor/accounts/{id}', { params: { path: { id } } }));
         show(cmd, body, () =>
           [
             describeAccounts([body.account]),

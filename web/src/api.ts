@@ -1,102 +1,33 @@
-// The portal's only way to the server: the same public HTTP API everyone else uses.
+// The portal's only way to the server: the same public HTTP API everyone else uses, typed by the
+// server's own OpenAPI document (generated/api.d.ts, `npm run api:types`), so a server change
+// that breaks a page fails the typecheck instead of the page.
+import createClient, { type ClientPathsWithMethod, type MethodResponse } from 'openapi-fetch';
+import type { components, paths } from './generated/api';
 
-export interface User {
-  id: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  emailVerified: boolean;
-  isOperator: boolean;
-  createdAt: string;
-}
+/** The shapes the server names in its document. */
+export type Schemas = components['schemas'];
 
-export interface MyAccount {
-  id: string;
-  kind: 'personal' | 'business';
-  name: string;
-  supportCode: string;
-  role: 'admin' | 'member';
-  status: 'active' | 'blocked';
-}
+export const api = createClient<paths>({ credentials: 'same-origin', headers: { accept: 'application/json' } });
 
-export type SubscriptionStatus = 'active' | 'expiring_soon' | 'expired' | 'suspended';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-export interface SubscriptionSummary {
-  id: string;
-  accountId: string | null;
-  name: string;
-  status: SubscriptionStatus;
-  channel: 'online' | 'reseller' | 'trial';
-  supportPlan: 'standard' | 'premium';
-  autoRenew: boolean;
-  startsAt: string;
-  expiresAt: string;
-  registeredAt: string | null;
-}
+/** What an operation answers when it succeeds, e.g. `Answer<'get', '/api/v1/me'>`. */
+export type Answer<M extends Method, P extends ClientPathsWithMethod<typeof api, M>> = MethodResponse<typeof api, M, P>;
+type Operation<M extends Method, P extends ClientPathsWithMethod<typeof api, M>> = paths[P][M];
 
-export interface LicenseKeyRow {
-  id: string;
-  name: string;
-  kind: 'primary' | 'dynamic' | 'reserved';
-  key: string;
-  itemId: string;
-  quota: number;
-  used: number;
-  available: number;
-  expiresAt: string;
-  renewsWithSubscription: boolean;
-}
+/** What an operation takes as its JSON body. */
+export type RequestBody<M extends Method, P extends ClientPathsWithMethod<typeof api, M>> =
+  Operation<M, P> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 
-export interface SubscriptionProduct {
-  itemId: string;
-  productCode: string;
-  productName: string;
-  productModel: 'per_device' | 'per_user' | 'concurrent_users' | 'per_managed_device';
-  /** Where the product's customers get support (https://, http:// or mailto:), as the vendor set it. */
-  supportUrl: string | null;
-  licenseType: string | null;
-  quantity: number;
-  used: number;
-  availableInMainPool: number;
-  availableInReservedKeys: number;
-}
+/** The query parameters an operation takes. */
+export type Query<M extends Method, P extends ClientPathsWithMethod<typeof api, M>> = Operation<M, P> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
-export interface OrderHistoryEntry {
-  number: number;
-  kind: 'new' | 'renewal' | 'add_licenses' | 'trial';
-  duration: '1m' | '1y' | '2y' | '3y' | null;
-  items: { productCode: string; licenseType: string | null; quantity: number }[];
-  previousExpiresAt: string | null;
-  newExpiresAt: string;
-  createdAt: string;
-}
-
-export interface SubscriptionDetails {
-  subscription: SubscriptionSummary;
-  contract: { customerEmail: string; supportPlan: 'standard' | 'premium'; channel: 'online' | 'reseller' | 'trial' };
-  products: SubscriptionProduct[];
-  keys: LicenseKeyRow[];
-  orders: OrderHistoryEntry[];
-}
-
-export interface Company {
-  name: string;
-  street: string;
-  city: string;
-  country: string;
-  state: string | null;
-  zip: string;
-  phone: string;
-}
-
-export interface SessionRow {
-  id: string;
-  ip: string | null;
-  userAgent: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-  current: boolean;
-}
+export type User = Schemas['User'];
+export type MyAccount = Answer<'get', '/api/v1/me'>['accounts'][number];
+export type SubscriptionSummary = Schemas['SubscriptionSummary'];
+export type LicenseKeyRow = Schemas['LicenseKeyRow'];
+export type SubscriptionDetails = Schemas['SubscriptionDetails'];
+export type SubscriptionProduct = SubscriptionDetails['products'][number];
 
 /** An error answer of the API, with its messages per field ("company.state", "quota"...). */
 export class ApiError extends Error {
@@ -110,9 +41,8 @@ export class ApiError extends Error {
   }
 }
 
-interface ErrorBody {
-  error?: { code?: string; message?: string; details?: { field?: unknown; issues?: { path?: string; message?: string }[] } };
-}
+// The document types `details` as any object: these are the two forms the portal reads of it.
+type ErrorBody = { error?: Partial<Omit<Schemas['Error']['error'], 'details'>> & { details?: { field?: unknown; issues?: { path?: string; message?: string }[] } } };
 
 function fieldMessages(details: NonNullable<ErrorBody['error']>['details'], message: string): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -130,45 +60,32 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-export function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  return send<T>(method, path, body === undefined ? undefined : { type: 'application/json', text: JSON.stringify(body) });
+api.use({
+  onRequest: ({ request }) => {
+    if (request.method !== 'GET' && csrfToken) request.headers.set('x-csrf-token', csrfToken);
+  },
+  onError: () => new ApiError(0, 'network', 'The server cannot be reached; check your connection and try again', {}),
+});
+
+/** The body of a call's successful answer; any other answer is thrown as its ApiError. */
+export async function answer<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (response.ok) return data as T;
+  const err = (error as ErrorBody | undefined)?.error;
+  const message = err?.message ?? `The server answered ${response.status}`;
+  throw new ApiError(response.status, err?.code ?? 'unknown', message, fieldMessages(err?.details, message));
 }
 
-/** Posts a CSV file as it is (the invitation uploads), answered in JSON like every other call. */
-export function apiCsv<T>(path: string, csv: string): Promise<T> {
-  return send<T>('POST', path, { type: 'text/csv', text: csv });
-}
+/** Sends a CSV file as it is (the invitation uploads), answered in JSON like every other call. */
+export const csvBody = (csv: string) => ({ body: csv, bodySerializer: (text: string) => text, headers: { 'content-type': 'text/csv' } });
 
-async function send<T>(method: string, path: string, body?: { type: string; text: string }): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body) headers['content-type'] = body.type;
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, { method, headers, body: body?.text, credentials: 'same-origin' });
-  } catch {
-    throw new ApiError(0, 'network', 'The server cannot be reached; check your connection and try again', {});
-  }
-  const text = await res.text();
-  const parsed: unknown = text ? JSON.parse(text) : {};
-  if (!res.ok) {
-    const err = (parsed as ErrorBody).error;
-    const message = err?.message ?? `The server answered ${res.status}`;
-    throw new ApiError(res.status, err?.code ?? 'unknown', message, fieldMessages(err?.details, message));
-  }
-  return parsed as T;
+/** The address of a CSV download: a plain link, so the browser saves the file the server names. Unset parameters are left out. */
+export function downloadHref(path: string, query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams(Object.entries(query).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
+  return `/api/v1${path}${params.size ? `?${params}` : ''}`;
 }
-
-/** The address of a CSV download: a plain link, so the browser saves the file the server names. */
-export const downloadHref = (path: string) => `/api/v1${path}`;
 
 /** The message of any error thrown by a call, for the places that show it in one line. */
 export const errorMessage = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong');
 
 export const accountPath = (accountId: string) => `/accounts/${encodeURIComponent(accountId)}`;
-
-/** One page of a cursor-paged list: `nextCursor` is null on the last page. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}

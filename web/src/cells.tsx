@@ -1,10 +1,11 @@
+import type { Schemas } from './api';
 import { DURATION_LABELS, ORDER_LABELS, ROLE_LABELS } from './format';
 import { Badge } from './ui';
 
 // What a cell shows of a thing that several lists, the portal's and the back office's, show alike.
 
 /** A member's role, with "Blocked" beside it while they are blocked. */
-export function MemberRole({ member }: { member: { role: keyof typeof ROLE_LABELS; status: 'active' | 'blocked' } }) {
+export function MemberRole({ member }: { member: Pick<Schemas['Member'], 'role' | 'status'> }) {
   return (
     <>
       {ROLE_LABELS[member.role]}

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { api, apiCsv } from './api';
+import type { Answer, RequestBody } from './api';
 import { FormError, SelectField, type FieldProps, type SubmittingForm } from './forms';
 import { useDraftEnd, useKeptState, type KeptCodec } from './kept';
 
@@ -65,14 +65,23 @@ export const daysRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a who
  * What the server answers to a list of addresses: who was invited, who was skipped and why, which
  * entries it refused (absent where it refuses the whole typed list instead).
  */
-export interface SendResult<Reason extends string> {
-  invited: { id: string; email: string }[];
-  skipped: { email: string; reason: Reason }[];
-  rejectedRows?: { line: number; value: string; message: string }[];
+export type SendResult =
+  | Answer<'post', '/api/v1/accounts/{accountId}/invitations'>
+  | Answer<'post', '/api/v1/accounts/{accountId}/invitations/csv'>
+  | Answer<'post', '/api/v1/accounts/{accountId}/install-invitations'>
+  | Answer<'post', '/api/v1/accounts/{accountId}/install-invitations/csv'>;
+
+/** Why the server skipped an address, in the words of its answer. */
+export type SkipReason<R extends SendResult> = R['skipped'][number]['reason'];
+
+/** How a page sends its addresses: the typed list as JSON, or the chosen file as CSV. */
+export interface Senders<R extends SendResult> {
+  typed(emails: string[]): Promise<R>;
+  file(csv: string): Promise<R>;
 }
 
 /** An answer, and how its refused entries are counted: lines of a file, or entries of the typed list. */
-export interface Sent<R extends SendResult<string>> {
+export interface Sent<R extends SendResult> {
   result: R;
   entry: 'Line' | 'Entry';
 }
@@ -86,10 +95,9 @@ const typedAddresses: KeptCodec<EmailSource> = {
 /**
  * The addresses of an invitation form (kept under `draft` until sent) and what sending them answered. `guard` wraps the form's
  * submit handler: without an address the field says so and neither the form's rules nor the
- * request run. `send` posts the typed list as JSON, or the chosen file as CSV with the options in
- * the query.
+ * request run. `send` sends the typed list or the chosen file, whichever the user gave.
  */
-export function useEmailSource<R extends SendResult<string>>(draft: string) {
+export function useEmailSource<R extends SendResult>(draft: string) {
   const [source, setSource] = useKeptState<EmailSource>(draft, { kind: 'typed', emails: [] }, typedAddresses);
   const sendingDone = useDraftEnd(draft);
   const [touched, setTouched] = useState(false);
@@ -102,10 +110,9 @@ export function useEmailSource<R extends SendResult<string>>(draft: string) {
       if (emailSourceRule(source)) return event.preventDefault();
       return submit(event);
     },
-    send: async (base: string, options: Record<string, string | number>) => {
+    send: async (senders: Senders<R>) => {
       setSent(null);
-      const query = new URLSearchParams(Object.entries(options).map(([name, value]) => [name, String(value)]));
-      const result = source.kind === 'file' ? await apiCsv<R>(`${base}/csv?${query}`, source.csv) : await api<R>('POST', base, { ...options, emails: source.emails });
+      const result = source.kind === 'file' ? await senders.file(source.csv) : await senders.typed(source.emails);
       setSent({ result, entry: source.kind === 'file' ? 'Line' : 'Entry' });
       sendingDone();
     },
@@ -131,8 +138,9 @@ export function InvitationForm<V extends Record<string, string>>({ form, emails,
 }
 
 /** "2 invited, 1 skipped": each address with what became of it; skip reasons in the page's words. */
-export function SentSummary<Reason extends string>({ sent, skipReasons, level: Heading }: { sent: Sent<SendResult<Reason>>; skipReasons: Record<Reason, string>; level: 'h2' | 'h3' }) {
-  const { invited, skipped, rejectedRows = [] } = sent.result;
+export function SentSummary<R extends SendResult>({ sent, skipReasons, level: Heading }: { sent: Sent<R>; skipReasons: Record<SkipReason<R>, string>; level: 'h2' | 'h3' }) {
+  const { invited, skipped } = sent.result;
+  const rejectedRows = 'rejectedRows' in sent.result ? sent.result.rejectedRows : [];
   return (
     <div className="results" role="status" aria-label="Invitations sent">
       <Heading className="results-title">
@@ -145,7 +153,7 @@ export function SentSummary<Reason extends string>({ sent, skipReasons, level: H
         ))}
         {skipped.map((s) => (
           <li key={s.email}>
-            {s.email}: {skipReasons[s.reason]}
+            {s.email}: {skipReasons[s.reason as SkipReason<R>]}
           </li>
         ))}
         {rejectedRows.map((r) => (
@@ -158,7 +166,10 @@ export function SentSummary<Reason extends string>({ sent, skipReasons, level: H
   );
 }
 
-const LANGUAGES: [string, string][] = [
+/** The languages the server writes invitation emails in. */
+export type Language = NonNullable<RequestBody<'post', '/api/v1/accounts/{accountId}/invitations'>['language']>;
+
+const LANGUAGES: [Language, string][] = [
   ['en', 'English'],
   ['de', 'Deutsch'],
   ['fr', 'Français'],

@@ -1,79 +1,21 @@
-import { accountPath, api } from './api';
+import { answer, api, type Query, type RequestBody, type Schemas } from './api';
 
 // The account's installations (capability 7) as the API answers them: the id and the chosen columns.
-export type InstallationState = 'active' | 'deactivated';
-export type PendingAction = 'deactivate' | 'move' | null;
-
-export interface InstallationRow {
-  id: string;
-  name?: string | null;
-  alias?: string | null;
-  state?: InstallationState;
-  blacklisted?: boolean;
-  product?: { code: string; name: string };
-  licenseType?: string | null;
-  key?: { id: string; name: string } | null;
-  subscriptionId?: string | null;
-  version?: string | null;
-  hostOs?: string | null;
-  userName?: string | null;
-  activatedAt?: string;
-  activatedBy?: string | null;
-  lastContactAt?: string;
-  licenseExpiresAt?: string | null;
-  usagePeak?: number | null;
-  usageCurrent?: number | null;
-  pendingAction?: PendingAction;
-  notes?: string;
-  serialNumber?: string | null;
-  macAddresses?: string[];
-  ipAddresses?: string[];
-  siteCode?: string | null;
-}
-
+export type InstallationRow = Schemas['InstallationRow'];
+export type InstallationDetails = Schemas['InstallationDetails'];
+export type InstallationState = InstallationDetails['general']['state'];
+export type PendingAction = InstallationDetails['general']['pendingAction'];
 export type Column = Exclude<keyof InstallationRow, 'id'>;
 
-export interface InstallationDetails {
-  id: string;
-  name: string | null;
-  alias: string | null;
-  notes: string;
-  general: {
-    state: InstallationState;
-    blacklisted: boolean;
-    pendingAction: PendingAction;
-    pendingKeyId: string | null;
-    product: { code: string; name: string };
-    licenseType: string | null;
-    key: { id: string; name: string } | null;
-    subscriptionId: string | null;
-    version: string | null;
-    hostOs: string | null;
-    userName: string | null;
-    activatedAt: string;
-    activatedBy: string | null;
-    lastContactAt: string;
-    deactivatedAt: string | null;
-    licenseExpiresAt: string | null;
-    usagePeak: number | null;
-    usageCurrent: number | null;
-    siteCode: string | null;
-    siteDescription: string | null;
-    serverId: string | null;
-  };
-  hardware: { serialNumber: string | null; model: string | null; cpuArch: string | null; macAddresses: string[]; ipAddresses: string[] };
-  usage: { date: string; peak: number }[];
-}
+export type BulkAction = RequestBody<'post', '/api/v1/accounts/{accountId}/installations/actions'>['action'];
+export type ActionResult = Schemas['InstallationActionResult'];
 
-export type BulkAction = 'deactivate' | 'blacklist' | 'unblacklist' | 'move';
-export type ActionResult =
-  | { installationId: string; ok: true; state: InstallationState; blacklisted: boolean; pendingAction: PendingAction }
-  | { installationId: string; ok: false; error: { code: string; message: string } };
+type ListFilters = Query<'get', '/api/v1/accounts/{accountId}/installations'>;
+export type StateFilter = NonNullable<ListFilters['state']>;
+export type ExpiryFilter = NonNullable<ListFilters['expiry']>;
+export type SortKey = NonNullable<ListFilters['sort']>;
 
-export type StateFilter = 'all' | 'active' | 'deactivated' | 'blacklisted';
-export type ExpiryFilter = 'all' | 'expiring_soon' | 'expired';
-export type SortKey = 'lastSeen' | 'activatedAt' | 'name' | 'expiresAt';
-
+/** What the installations page asks for: its filters, order and shown columns. */
 export interface ListQuery {
   keyId: string | null;
   product: string | null;
@@ -85,23 +27,25 @@ export interface ListQuery {
   columns: Column[];
 }
 
-/** The query string of the list and of its CSV: the same filters, order and columns. */
-export function listParams(query: ListQuery): URLSearchParams {
-  const params = new URLSearchParams({ state: query.state, expiry: query.expiry, sort: query.sort, order: query.order, columns: query.columns.join(',') });
-  if (query.keyId) params.set('keyId', query.keyId);
-  if (query.product) params.set('product', query.product);
-  if (query.q.trim()) params.set('q', query.q.trim());
-  return params;
+/** The query of the list and of its CSV: the same filters, order and columns, unset ones left out. */
+export function listFilters(query: ListQuery): ListFilters {
+  return {
+    state: query.state,
+    expiry: query.expiry,
+    sort: query.sort,
+    order: query.order,
+    columns: query.columns.join(','),
+    keyId: query.keyId ?? undefined,
+    product: query.product ?? undefined,
+    q: query.q.trim() || undefined,
+  };
 }
 
-export function listInstallations(accountId: string, query: ListQuery, cursor: string | null, limit: number) {
-  const params = listParams(query);
-  params.set('limit', String(limit));
-  if (cursor) params.set('cursor', cursor);
-  return api<{ items: InstallationRow[]; nextCursor: string | null }>('GET', `${accountPath(accountId)}/installations?${params}`);
-}
+export const listInstallations = (accountId: string, query: ListQuery, cursor: string | null, limit: number) =>
+  answer(api.GET('/api/v1/accounts/{accountId}/installations', { params: { path: { accountId }, query: { ...listFilters(query), limit, cursor: cursor ?? undefined } } }));
 
-export const getInstallation = (accountId: string, id: string) => api<InstallationDetails>('GET', `${accountPath(accountId)}/installations/${encodeURIComponent(id)}`);
+export const getInstallation = (accountId: string, installationId: string) =>
+  answer(api.GET('/api/v1/accounts/{accountId}/installations/{installationId}', { params: { path: { accountId, installationId } } }));
 
-export const actOnInstallations = (accountId: string, body: { action: BulkAction; installationIds: string[]; targetKeyId?: string }) =>
-  api<{ results: ActionResult[] }>('POST', `${accountPath(accountId)}/installations/actions`, body);
+export const actOnInstallations = (accountId: string, body: RequestBody<'post', '/api/v1/accounts/{accountId}/installations/actions'>) =>
+  answer(api.POST('/api/v1/accounts/{accountId}/installations/actions', { params: { path: { accountId } }, body }));

@@ -1,14 +1,9 @@
-import { api } from './api';
+import { answer, api, type Schemas } from './api';
 import { formatDate } from './format';
 import type { useListAction } from './ui';
 
 /** What an invitations table knows of an emailed invitation, member invitations and invitations to install alike. */
-interface SentInvitation {
-  id: string;
-  email: string;
-  sentCount: number;
-  lastSentAt: string;
-}
+type SentInvitation = Pick<Schemas['Invitation'] | Schemas['InstallInvitation'], 'id' | 'email' | 'sentCount' | 'lastSentAt'>;
 
 /** When an invitation was last emailed, how many times once it was more than once, and who sent it. */
 export function SentCell({ invitation, by }: { invitation: SentInvitation; by: string | null }) {
@@ -22,17 +17,18 @@ export function SentCell({ invitation, by }: { invitation: SentInvitation; by: s
 }
 
 /**
- * "Send again" and "Revoke" for an open invitation under `base` (its collection's path), each
+ * "Send again" and "Revoke" for an open invitation of the account's `collection`, each
  * named by the invited address; the list reloads after either, or shows the refusal. One above
  * the other in a wide table, so the invitations table fits a laptop's width.
  */
-export function InvitationActions({ base, invitation, action }: { base: string; invitation: SentInvitation; action: ReturnType<typeof useListAction> }) {
+export function InvitationActions({ accountId, collection, invitation, action }: { accountId: string; collection: 'invitations' | 'install-invitations'; invitation: SentInvitation; action: ReturnType<typeof useListAction> }) {
+  const path = { params: { path: { accountId, invitationId: invitation.id } } };
   return (
     <div className="link-actions">
-      <button type="button" className="button link" aria-label={`Send again to ${invitation.email}`} onClick={() => action.run(() => api('POST', `${base}/${invitation.id}/resend`))}>
+      <button type="button" className="button link" aria-label={`Send again to ${invitation.email}`} onClick={() => action.run(() => answer(api.POST(`/api/v1/accounts/{accountId}/${collection}/{invitationId}/resend`, path)))}>
         Send again
       </button>
-      <button type="button" className="button link danger-text" aria-label={`Revoke the invitation of ${invitation.email}`} onClick={() => action.run(() => api('DELETE', `${base}/${invitation.id}`))}>
+      <button type="button" className="button link danger-text" aria-label={`Revoke the invitation of ${invitation.email}`} onClick={() => action.run(() => answer(api.DELETE(`/api/v1/accounts/{accountId}/${collection}/{invitationId}`, path)))}>
         Revoke
       </button>
     </div>

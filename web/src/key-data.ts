@@ -1,10 +1,8 @@
+import type { LicenseKeyRow } from './api';
 import { getSubscription, listSubscriptions } from './subscription-data';
 
 /** A license key of the account with what the pickers show of it: its subscription and product. */
-export interface KeyChoice {
-  id: string;
-  name: string;
-  kind: 'primary' | 'dynamic' | 'reserved';
+export interface KeyChoice extends Pick<LicenseKeyRow, 'id' | 'name' | 'kind'> {
   subscriptionId: string;
   subscriptionName: string;
   productCode: string;

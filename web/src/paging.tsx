@@ -1,6 +1,11 @@
-import type { Page } from './api';
 import { useKeptState } from './kept';
 import { PagerNav, useLoad } from './ui';
+
+/** What the pager needs of a cursor-paged answer: `nextCursor` is null on the last page. */
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 export const PAGE_SIZE = 25;
 

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, setCsrfToken, type MyAccount, type User } from './api';
+import { answer, api, ApiError, setCsrfToken, type MyAccount, type User } from './api';
 import { forgetAll, keepFor } from './kept';
 
 export interface Session {
@@ -28,14 +28,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [accountId, setAccountId] = useState<string | null>(null);
 
   const loadMe = useCallback(async () => {
-    const loaded = await api<{ user: User; accounts: MyAccount[] }>('GET', '/me');
+    const loaded = await answer(api.GET('/api/v1/me'));
     keepFor(loaded.user.id);
     setMe(loaded);
     setAccountId((current) => (loaded.accounts.some((a) => a.id === current) ? current : (defaultAccount(loaded.accounts)?.id ?? null)));
   }, []);
 
   useEffect(() => {
-    api<{ csrfToken: string | null }>('GET', '/sessions/current')
+    answer(api.GET('/api/v1/sessions/current'))
       .then(async ({ csrfToken }) => {
         setCsrfToken(csrfToken);
         await loadMe();
@@ -72,7 +72,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           },
           refresh: loadMe,
           signOut: async () => {
-            await api('DELETE', '/sessions/current').catch(() => undefined);
+            await answer(api.DELETE('/api/v1/sessions/current')).catch(() => undefined);
             forgetAll();
             setCsrfToken(null);
             setMe(null);

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { api } from './api';
+import { answer, api } from './api';
 import { Link, navigate } from './router';
 import { useSession } from './session';
 
@@ -19,7 +19,7 @@ function VerifyBanner() {
           disabled={sent === 'sending'}
           onClick={() => {
             setSent('sending');
-            api('POST', '/email-verification/resend').then(
+            answer(api.POST('/api/v1/email-verification/resend')).then(
               () => setSent('sent'),
               () => setSent('failed'),
             );

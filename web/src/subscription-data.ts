@@ -1,21 +1,16 @@
-import { accountPath, api, type SubscriptionDetails, type SubscriptionSummary } from './api';
+import { answer, api, type Query } from './api';
 
-export type Filter = 'all' | 'active' | 'expiring_soon' | 'expired';
-export type Sort = 'expires_at' | 'starts_at' | 'name';
-
-export interface SubscriptionPage {
-  items: SubscriptionSummary[];
-  nextCursor: string | null;
-}
+type ListQuery = Query<'get', '/api/v1/accounts/{accountId}/subscriptions'>;
+export type Filter = NonNullable<ListQuery['filter']>;
+export type Sort = NonNullable<ListQuery['sort']>;
 
 export function listSubscriptions(accountId: string, q: { filter: Filter; sort: Sort; order: 'asc' | 'desc'; cursor?: string | null; limit?: number }) {
-  const params = new URLSearchParams({ filter: q.filter, sort: q.sort, order: q.order, limit: String(q.limit ?? 50) });
-  if (q.cursor) params.set('cursor', q.cursor);
-  return api<SubscriptionPage>('GET', `${accountPath(accountId)}/subscriptions?${params}`);
+  const query = { filter: q.filter, sort: q.sort, order: q.order, limit: q.limit ?? 50, cursor: q.cursor ?? undefined };
+  return answer(api.GET('/api/v1/accounts/{accountId}/subscriptions', { params: { path: { accountId }, query } }));
 }
 
 export const getSubscription = (accountId: string, subscriptionId: string) =>
-  api<SubscriptionDetails>('GET', `${accountPath(accountId)}/subscriptions/${encodeURIComponent(subscriptionId)}`);
+  answer(api.GET('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { params: { path: { accountId, subscriptionId } } }));
 
 export const subscriptionHref = (s: { id: string; accountId: string | null }, accountId: string) =>
   `/accounts/${s.accountId ?? accountId}/subscriptions/${s.id}`;

@@ -1,4 +1,4 @@
-import { accountPath, api, downloadHref } from '../api';
+import { accountPath, answer, api, downloadHref, type Query, type Schemas } from '../api';
 import { DataTable } from '../data-table';
 import { formatDateTime } from '../format';
 import { useKeptState } from '../kept';
@@ -6,17 +6,6 @@ import { Pager, usePages } from '../paging';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { Empty, Load } from '../ui';
-
-interface AuditEvent {
-  id: string;
-  action: string;
-  actorEmail: string | null;
-  targetType: string;
-  targetId: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  createdAt: string;
-}
 
 interface Filter {
   action: string;
@@ -28,16 +17,16 @@ interface Filter {
 const EMPTY: Filter = { action: '', actor: '', from: '', to: '' };
 
 /** Dates of the filter are whole days where the user is: from the start of "from" to the end of "to". */
-function filterParams(f: Filter): URLSearchParams {
-  const params = new URLSearchParams();
-  if (f.action.trim()) params.set('action', f.action.trim());
-  if (f.actor.trim()) params.set('actor', f.actor.trim());
-  if (f.from) params.set('from', new Date(`${f.from}T00:00:00`).toISOString());
-  if (f.to) params.set('to', new Date(`${f.to}T23:59:59.999`).toISOString());
-  return params;
+function filterQuery(f: Filter): Query<'get', '/api/v1/accounts/{accountId}/audit-events'> {
+  return {
+    action: f.action.trim() || undefined,
+    actor: f.actor.trim() || undefined,
+    from: f.from ? new Date(`${f.from}T00:00:00`).toISOString() : undefined,
+    to: f.to ? new Date(`${f.to}T23:59:59.999`).toISOString() : undefined,
+  };
 }
 
-const summary = (details: Record<string, unknown>) =>
+const summary = (details: Schemas['AuditEvent']['details']) =>
   Object.entries(details)
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' · ');
@@ -47,12 +36,12 @@ export function AuditLog() {
   const { account } = useSession();
   const [draft, setDraft] = useKeptState<Filter>('audit-log:typed', EMPTY);
   const [filter, setFilter] = useKeptState<Filter>('audit-log:filter', EMPTY);
-  const pages = usePages('audit-log:pages', (cursor) => {
-    const params = filterParams(filter);
-    params.set('limit', '50');
-    if (cursor) params.set('cursor', cursor);
-    return api<{ items: AuditEvent[]; nextCursor: string | null }>('GET', `${accountPath(account.id)}/audit-events?${params}`);
-  }, [filter]);
+  const pages = usePages(
+    'audit-log:pages',
+    (cursor) =>
+      answer(api.GET('/api/v1/accounts/{accountId}/audit-events', { params: { path: { accountId: account.id }, query: { ...filterQuery(filter), limit: 50, cursor: cursor ?? undefined } } })),
+    [filter],
+  );
   const { state, reload } = pages;
 
   return (
@@ -65,7 +54,7 @@ export function AuditLog() {
           <h1>Audit log</h1>
           <p className="muted">Who changed what in {account.name}, newest first.</p>
         </div>
-        <a className="button secondary small" href={downloadHref(`${accountPath(account.id)}/audit-events.csv?${filterParams(filter)}`)} download>
+        <a className="button secondary small" href={downloadHref(`${accountPath(account.id)}/audit-events.csv`, filterQuery(filter))} download>
           Export CSV
         </a>
       </div>

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, ApiError } from '../api';
+import { answer, api, ApiError } from '../api';
 import { FormError, rules, TextField, useForm } from '../forms';
 import { Link, navigate } from '../router';
 import { useSessionState, useSignedIn } from '../session';
@@ -38,7 +38,7 @@ export function SignIn() {
       <form
         noValidate
         onSubmit={form.submit(async (v) => {
-          const { csrfToken } = await api<{ csrfToken: string }>('POST', '/sessions', { email: v.email.trim(), password: v.password });
+          const { csrfToken } = await answer(api.POST('/api/v1/sessions', { body: { email: v.email.trim(), password: v.password } }));
           await signedIn(csrfToken);
           navigate(nextPath(), true);
         })}
@@ -91,7 +91,7 @@ export function SignUp() {
       <form
         noValidate
         onSubmit={form.submit(async (v) => {
-          await api('POST', '/signup', { firstName: v.firstName.trim(), lastName: v.lastName.trim(), email: v.email.trim(), password: v.password });
+          await answer(api.POST('/api/v1/signup', { body: { firstName: v.firstName.trim(), lastName: v.lastName.trim(), email: v.email.trim(), password: v.password } }));
           setSentTo(v.email.trim());
         })}
       >
@@ -122,7 +122,7 @@ export function ForgotPassword() {
         <form
           noValidate
           onSubmit={form.submit(async (v) => {
-            await api('POST', '/password-resets', { email: v.email.trim() });
+            await answer(api.POST('/api/v1/password-resets', { body: { email: v.email.trim() } }));
             setSent(true);
           })}
         >
@@ -159,7 +159,7 @@ export function ResetPassword() {
         <form
           noValidate
           onSubmit={form.submit(async (v) => {
-            await api('POST', '/password-resets/confirm', { token, password: v.password });
+            await answer(api.POST('/api/v1/password-resets/confirm', { body: { token, password: v.password } }));
             setDone(true);
           })}
         >
@@ -186,7 +186,7 @@ export function VerifyEmail() {
   const [state, setState] = useState<{ status: 'working' } | { status: 'done' } | { status: 'failed'; message: string }>({ status: 'working' });
   useEffect(() => {
     const token = new URL(location.href).searchParams.get('token') ?? '';
-    if (!confirmations.has(token)) confirmations.set(token, api('POST', '/email-verification', { token }));
+    if (!confirmations.has(token)) confirmations.set(token, answer(api.POST('/api/v1/email-verification', { body: { token } })));
     confirmations.get(token)!.then(
       () => {
         setState({ status: 'done' });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { accountPath, api } from '../api';
+import { answer, api, type Answer } from '../api';
 import { CompanyFields } from '../company-fields';
 import { STATES } from '../countries';
 import { rules, useForm } from '../forms';
@@ -9,11 +9,7 @@ import { SavingForm } from '../saving-form';
 import { useSession } from '../session';
 import { ConfirmDialog, Load, useLoad } from '../ui';
 
-interface AccountProfile {
-  account: { id: string; kind: 'personal' | 'business'; name: string; street: string | null; city: string | null; country: string | null; state: string | null; zip: string | null; phone: string | null; supportCode: string };
-  membership: { role: 'admin' | 'member'; status: 'active' | 'blocked' };
-  admins: { userId: string; email: string; firstName: string; lastName: string }[];
-}
+type AccountProfile = Answer<'get', '/api/v1/accounts/{accountId}'>;
 
 function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved(): void }) {
   const a = profile.account;
@@ -38,7 +34,7 @@ function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved():
       title="Company details"
       label="Save company details"
       onSave={async (v) => {
-        await api('PATCH', accountPath(a.id), { ...v, name: v.name.trim(), state: v.state.trim() || null });
+        await answer(api.PATCH('/api/v1/accounts/{accountId}', { params: { path: { accountId: a.id } }, body: { ...v, name: v.name.trim(), state: v.state.trim() || null } }));
         onSaved();
       }}
     >
@@ -51,7 +47,7 @@ function CompanyForm({ profile, onSaved }: { profile: AccountProfile; onSaved():
 export function BusinessProfile() {
   const session = useSession();
   const { account } = session;
-  const [state, reload] = useLoad(() => api<AccountProfile>('GET', accountPath(account.id)), [account.id]);
+  const [state, reload] = useLoad(() => answer(api.GET('/api/v1/accounts/{accountId}', { params: { path: { accountId: account.id } } })), [account.id]);
   const [leaving, setLeaving] = useState(false);
   return (
     <section className="narrow">
@@ -101,7 +97,7 @@ export function BusinessProfile() {
                     action="Leave account"
                     onCancel={() => setLeaving(false)}
                     onConfirm={async () => {
-                      await api('POST', `${accountPath(account.id)}/leave`);
+                      await answer(api.POST('/api/v1/accounts/{accountId}/leave', { params: { path: { accountId: account.id } } }));
                       await session.refresh();
                       navigate('/');
                     }}

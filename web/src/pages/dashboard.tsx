@@ -1,4 +1,4 @@
-import { accountPath, api, ApiError, type SubscriptionDetails, type SubscriptionProduct } from '../api';
+import { answer, api, ApiError, type Schemas, type SubscriptionDetails, type SubscriptionProduct } from '../api';
 import { formatDate, STATUS_LABELS } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -6,11 +6,7 @@ import { getSubscription, listSubscriptions, subscriptionHref } from '../subscri
 import { Badge, Empty, Load, useLoad } from '../ui';
 
 /** How many of a product's installations are in each state, counted exactly by the server. */
-interface InstallationCounts {
-  active: number;
-  deactivated: number;
-  blacklisted: number;
-}
+type InstallationCounts = Pick<Schemas['InstallationSummary']['products'][number], 'active' | 'deactivated' | 'blacklisted'>;
 
 interface ProductCard {
   code: string;
@@ -60,8 +56,8 @@ function productCards(details: SubscriptionDetails[], installations: ReadonlyMap
   return [...cards.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** What a product's installations are called, by its licensing model. */
-const INSTALLATION_NOUNS: Record<ProductCard['model'], string> = {
+/** What a product's installations are called, by its licensing model (which the subscription's answer gives as plain text). */
+const INSTALLATION_NOUNS: Partial<Record<ProductCard['model'], string>> = {
   per_device: 'Computers',
   per_user: 'Computers',
   concurrent_users: 'Farms',
@@ -71,7 +67,7 @@ const INSTALLATION_NOUNS: Record<ProductCard['model'], string> = {
 async function loadCards(accountId: string): Promise<ProductCard[]> {
   const [page, summary] = await Promise.all([
     listSubscriptions(accountId, { filter: 'all', sort: 'expires_at', order: 'asc', limit: 200 }),
-    api<{ products: ({ code: string } & InstallationCounts)[] }>('GET', `${accountPath(accountId)}/installations/summary`),
+    answer(api.GET('/api/v1/accounts/{accountId}/installations/summary', { params: { path: { accountId } } })),
   ]);
   const details = await Promise.all(page.items.map((s) => getSubscription(accountId, s.id)));
   return productCards(details, new Map(summary.products.map((p) => [p.code, p])));
@@ -145,7 +141,7 @@ export function Dashboard() {
                   <Figures
                     label="Installations"
                     figures={[
-                      [INSTALLATION_NOUNS[c.model], c.installations.active],
+                      [INSTALLATION_NOUNS[c.model] ?? 'Installations', c.installations.active],
                       ['Deactivated', c.installations.deactivated],
                       ['Blacklisted', c.installations.blacklisted],
                     ]}

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { accountPath, api } from '../api';
+import { answer, api } from '../api';
 import { DataTable } from '../data-table';
 import { TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
@@ -28,7 +28,8 @@ function EditForm({ accountId, details, onSaved }: { accountId: string; details:
       className="panel compact"
       label="Save alias and notes"
       onSave={async (values) => {
-        onSaved(await api<InstallationDetails>('PATCH', `${accountPath(accountId)}/installations/${details.id}`, { alias: values.alias.trim() || null, notes: values.notes }));
+        const body = { alias: values.alias.trim() || null, notes: values.notes };
+        onSaved(await answer(api.PATCH('/api/v1/accounts/{accountId}/installations/{installationId}', { params: { path: { accountId, installationId: details.id } }, body })));
       }}
     >
       <TextField label="Alias" hint="A name of your own for this installation, shown instead of its computer name" field={form.field('alias')} />

@@ -8,7 +8,7 @@ import { Pager, usePages } from '../paging';
 import {
   actOnInstallations,
   listInstallations,
-  listParams,
+  listFilters,
   type ActionResult,
   type BulkAction,
   type Column,
@@ -314,7 +314,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
         <button type="button" className="button secondary small" disabled={busy || chosen.length === 0 || keys.status !== 'ready'} onClick={() => setMoving(true)}>
           Move to another key…
         </button>
-        <a className="button secondary small push-right" href={downloadHref(`${accountPath(account.id)}/installations.csv?${listParams(exportQuery)}`)} download>
+        <a className="button secondary small push-right" href={downloadHref(`${accountPath(account.id)}/installations.csv`, listFilters(exportQuery))} download>
           Export CSV
         </a>
       </div>

@@ -1,6 +1,6 @@
-import { accountPath, api, downloadHref } from '../api';
+import { accountPath, answer, api, csvBody, downloadHref, type Answer, type Query } from '../api';
 import { DataTable } from '../data-table';
-import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type SendResult } from '../email-list';
+import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type Language, type SkipReason } from '../email-list';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
 import { InvitationActions, SentCell } from '../invitation-rows';
@@ -9,30 +9,18 @@ import { Link } from '../router';
 import { useSession } from '../session';
 import { Badge, Empty, Load, useListAction, useLoad } from '../ui';
 
-interface InstallInvitation {
-  id: string;
-  keyId: string;
-  keyName: string;
-  email: string;
-  code: string;
-  status: 'pending' | 'used' | 'expired' | 'revoked';
-  expiresAt: string;
-  usedAt: string | null;
-  createdBy: string | null;
-  sentCount: number;
-  lastSentAt: string;
-}
+type Sent = Answer<'post', '/api/v1/accounts/{accountId}/install-invitations'> | Answer<'post', '/api/v1/accounts/{accountId}/install-invitations/csv'>;
 
 const STATUS_LABELS = { pending: 'Pending', used: 'Used', expired: 'Expired', revoked: 'Revoked' } as const;
-const SKIP_REASONS = { duplicate: 'listed twice' } as const;
+const SKIP_REASONS: Record<SkipReason<Sent>, string> = { duplicate: 'listed twice' };
 
 /** Invite users to install (capability 8): each address gets its own temporary code and the download link. */
 export function InviteToInstall({ keyId }: { keyId: string | null }) {
   const { account } = useSession();
-  const base = `${accountPath(account.id)}/install-invitations`;
+  const path = { accountId: account.id };
   const [keys, retryKeys] = useLoad(() => listAccountKeys(account.id), [account.id]);
-  const [list, reloadList] = useLoad(() => api<{ items: InstallInvitation[]; nextCursor: string | null }>('GET', `${base}?limit=100`), [base]);
-  const emails = useEmailSource<SendResult<keyof typeof SKIP_REASONS>>('invite-to-install:emails');
+  const [list, reloadList] = useLoad(() => answer(api.GET('/api/v1/accounts/{accountId}/install-invitations', { params: { path, query: { limit: 100 } } })), [account.id]);
+  const emails = useEmailSource<Sent>('invite-to-install:emails');
   const form = useForm({ keyId: keyId ?? '', language: 'en', expiresInDays: '7' }, { keyId: rules.required, expiresInDays: daysRule }, { draft: `invite-to-install:${account.id}` });
 
   const listAction = useListAction(reloadList);
@@ -58,7 +46,11 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
               emails={emails}
               className="panel narrow"
               onSend={async (values) => {
-                await emails.send(base, { keyId: values.keyId, language: values.language, expiresInDays: Number(values.expiresInDays) });
+                const options: Query<'post', '/api/v1/accounts/{accountId}/install-invitations/csv'> = { keyId: values.keyId, language: values.language as Language, expiresInDays: Number(values.expiresInDays) };
+                await emails.send({
+                  typed: (list) => answer(api.POST('/api/v1/accounts/{accountId}/install-invitations', { params: { path }, body: { ...options, emails: list } })),
+                  file: (csv) => answer(api.POST('/api/v1/accounts/{accountId}/install-invitations/csv', { params: { path, query: options }, ...csvBody(csv) })),
+                });
                 reloadList();
               }}
             >
@@ -83,7 +75,7 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
 
       <div className="section-head">
         <h2 id="install-invitations-title">Invitations</h2>
-        <a className="button secondary small" href={downloadHref(`${base}.csv`)} download>
+        <a className="button secondary small" href={downloadHref(`${accountPath(account.id)}/install-invitations.csv`, {})} download>
           Download CSV
         </a>
       </div>
@@ -115,7 +107,7 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
                 { header: 'Expires', cell: (i) => formatDate(i.expiresAt) },
                 { header: 'Sent', className: 'wrap', cell: (i) => <SentCell invitation={i} by={i.createdBy} /> },
               ]}
-              actions={(i) => i.status === 'pending' && <InvitationActions base={base} invitation={i} action={listAction} />}
+              actions={(i) => i.status === 'pending' && <InvitationActions accountId={account.id} collection="install-invitations" invitation={i} action={listAction} />}
             />
           )
         }

@@ -1,19 +1,11 @@
 import { useState } from 'react';
-import { api, errorMessage } from '../api';
+import { answer, api, errorMessage, type Answer, type RequestBody } from '../api';
 import { FormError, rules, TextField, useForm } from '../forms';
 import { formatDate } from '../format';
 import { navigate } from '../router';
 import { useSessionState, useSignedIn } from '../session';
 import { Load, useLoad } from '../ui';
 import { AuthCard } from './auth';
-
-interface Preview {
-  accountName: string;
-  email: string;
-  role: 'admin' | 'member';
-  expiresAt: string;
-  existingUser: boolean;
-}
 
 const ACCOUNT_KEY = 'keyline.account';
 
@@ -22,7 +14,7 @@ export function Join() {
   const token = new URL(location.href).searchParams.get('token') ?? '';
   const session = useSessionState();
   const signedIn = useSignedIn();
-  const [preview, retry] = useLoad(() => api<Preview>('GET', `/invitations/${encodeURIComponent(token)}`), [token]);
+  const [preview, retry] = useLoad(() => answer(api.GET('/api/v1/invitations/{token}', { params: { path: { token } } })), [token]);
   const [error, setError] = useState<string | null>(null);
   const mode = session.status === 'signed-in' ? 'signed-in' : preview.status === 'ready' && preview.data.existingUser ? 'existing' : 'new';
   const form = useForm(
@@ -37,16 +29,16 @@ export function Join() {
   );
 
   /** Joined: the portal opens on the account just joined. */
-  const joined = async (answer: { accountId: string; csrfToken: string | null }) => {
-    localStorage.setItem(ACCOUNT_KEY, answer.accountId);
-    if (answer.csrfToken) await signedIn(answer.csrfToken);
+  const joined = async (accepted: Answer<'post', '/api/v1/invitations/{token}/accept'>) => {
+    localStorage.setItem(ACCOUNT_KEY, accepted.accountId);
+    if (accepted.csrfToken) await signedIn(accepted.csrfToken);
     else if (session.status === 'signed-in') {
       await session.session.refresh();
-      session.session.selectAccount(answer.accountId);
+      session.session.selectAccount(accepted.accountId);
     }
     navigate('/', true);
   };
-  const accept = (body: Record<string, string>) => api<{ accountId: string; csrfToken: string | null }>('POST', `/invitations/${encodeURIComponent(token)}/accept`, body);
+  const accept = (body: RequestBody<'post', '/api/v1/invitations/{token}/accept'>) => answer(api.POST('/api/v1/invitations/{token}/accept', { params: { path: { token } }, body }));
 
   return (
     <AuthCard title="Join a business account">

@@ -1,45 +1,34 @@
 import { useState } from 'react';
-import { accountPath, api, errorMessage, type LicenseKeyRow } from '../api';
+import { answer, api, errorMessage, type LicenseKeyRow, type Schemas } from '../api';
 import { FormError, rules, SelectField, useForm } from '../forms';
 import { formatDate } from '../format';
 import { CloseActions, Empty, Load, useLoad } from '../ui';
 
 // The License Administrators of one key (capability 2): Regular Members who manage only the keys granted to them.
 
-interface KeyAdmin {
-  userId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  grantedAt: string;
-}
-
-interface Member {
-  userId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-}
+type Member = Schemas['Member'];
+/** The path of the key whose administrators these are. */
+type KeyPath = { accountId: string; subscriptionId: string; keyId: string };
 
 const personName = (p: { firstName: string; lastName: string; email: string }) => `${p.firstName} ${p.lastName}`.trim() || p.email;
 
-async function loadAdmins(base: string, accountId: string) {
+async function loadAdmins(key: KeyPath) {
   const [admins, members] = await Promise.all([
-    api<{ items: KeyAdmin[] }>('GET', `${base}/admins`),
-    api<{ items: Member[] }>('GET', `${accountPath(accountId)}/members?role=member&status=active&limit=200`),
+    answer(api.GET('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}/admins', { params: { path: key } })),
+    answer(api.GET('/api/v1/accounts/{accountId}/members', { params: { path: { accountId: key.accountId }, query: { role: 'member', status: 'active', limit: 200 } } })),
   ]);
   const granted = new Set(admins.items.map((a) => a.userId));
   return { admins: admins.items, candidates: members.items.filter((m) => !granted.has(m.userId)) };
 }
 
-function GrantForm({ base, candidates, onGranted }: { base: string; candidates: Member[]; onGranted(member: Member): void }) {
+function GrantForm({ keyPath, candidates, onGranted }: { keyPath: KeyPath; candidates: Member[]; onGranted(member: Member): void }) {
   const form = useForm({ userId: '' }, { userId: (v) => rules.required(v) && 'Choose a member' }, { draft: null });
   return (
     <form
       noValidate
       className="grant-form"
       onSubmit={form.submit(async ({ userId }) => {
-        await api('PUT', `${base}/admins/${encodeURIComponent(userId)}`);
+        await answer(api.PUT('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}/admins/{userId}', { params: { path: { ...keyPath, userId } } }));
         onGranted(candidates.find((m) => m.userId === userId)!);
       })}
     >
@@ -60,8 +49,8 @@ function GrantForm({ base, candidates, onGranted }: { base: string; candidates: 
 }
 
 export function KeyAdmins({ accountId, subscriptionId, keyRow, onClose }: { accountId: string; subscriptionId: string; keyRow: LicenseKeyRow; onClose(): void }) {
-  const base = `${accountPath(accountId)}/subscriptions/${encodeURIComponent(subscriptionId)}/keys/${encodeURIComponent(keyRow.id)}`;
-  const [state, reload] = useLoad(() => loadAdmins(base, accountId), [base, accountId]);
+  const keyPath = { accountId, subscriptionId, keyId: keyRow.id };
+  const [state, reload] = useLoad(() => loadAdmins(keyPath), [accountId, subscriptionId, keyRow.id]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const done = (message: string) => {
@@ -98,7 +87,7 @@ export function KeyAdmins({ accountId, subscriptionId, keyRow, onClose }: { acco
                         className="button link danger-text"
                         aria-label={`Remove ${personName(a)}`}
                         onClick={() =>
-                          api('DELETE', `${base}/admins/${encodeURIComponent(a.userId)}`).then(
+                          answer(api.DELETE('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}/admins/{userId}', { params: { path: { ...keyPath, userId: a.userId } } })).then(
                             () => done(`${personName(a)} no longer manages ${keyRow.name}.`),
                             (err: unknown) => setError(errorMessage(err)),
                           )
@@ -115,7 +104,7 @@ export function KeyAdmins({ accountId, subscriptionId, keyRow, onClose }: { acco
             {candidates.length === 0 ? (
               <p className="muted">Every Regular Member of the account already manages this key; invite more users from the Users page.</p>
             ) : (
-              <GrantForm key={admins.length} base={base} candidates={candidates} onGranted={(m) => done(`${personName(m)} now manages ${keyRow.name}.`)} />
+              <GrantForm key={admins.length} keyPath={keyPath} candidates={candidates} onGranted={(m) => done(`${personName(m)} now manages ${keyRow.name}.`)} />
             )}
           </>
         )}

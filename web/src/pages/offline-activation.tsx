@@ -1,15 +1,10 @@
 import { useState } from 'react';
-import { accountPath, api, ApiError, errorMessage } from '../api';
+import { answer, api, ApiError, errorMessage, type Schemas } from '../api';
 import { useKeptState } from '../kept';
 import { Link } from '../router';
 import { useSession } from '../session';
 
-interface Answer {
-  kind: 'activation' | 'refresh' | 'deactivation';
-  installationId: string;
-  file?: string;
-  fileName?: string;
-}
+type Answer = Schemas['OfflineFileAnswer'];
 
 const DONE = { activation: 'The installation is activated.', refresh: 'The license of the installation is renewed.', deactivation: 'The installation is deactivated; its seat is free again.' } as const;
 
@@ -32,7 +27,7 @@ export function OfflineActivation() {
   const [file, setFile] = useKeptState('offline-activation:request', '');
   const [fileName, setFileName] = useKeptState<string | null>('offline-activation:file-name', null);
   const [error, setError] = useState<string | null>(null);
-  const [answer, setAnswer] = useKeptState<Answer | null>('offline-activation:answer', null);
+  const [reply, setReply] = useKeptState<Answer | null>('offline-activation:answer', null);
   const [busy, setBusy] = useState(false);
 
   return (
@@ -49,7 +44,7 @@ export function OfflineActivation() {
         noValidate
         onSubmit={async (e) => {
           e.preventDefault();
-          setAnswer(null);
+          setReply(null);
           if (!file.trim()) {
             setError('Choose the request file or paste its content');
             return;
@@ -57,7 +52,7 @@ export function OfflineActivation() {
           setBusy(true);
           setError(null);
           try {
-            setAnswer(await api<Answer>('POST', `${accountPath(account.id)}/offline-files`, { file: file.trim() }));
+            setReply(await answer(api.POST('/api/v1/accounts/{accountId}/offline-files', { params: { path: { accountId: account.id } }, body: { file: file.trim() } })));
           } catch (err) {
             setError(
               err instanceof ApiError && err.code === 'offline_not_enabled'
@@ -109,14 +104,14 @@ export function OfflineActivation() {
           </button>
         </div>
       </form>
-      {answer && (
+      {reply && (
         <div className="panel" role="status">
-          <h2>{DONE[answer.kind]}</h2>
-          {answer.file && answer.fileName ? (
+          <h2>{DONE[reply.kind]}</h2>
+          {reply.file && reply.fileName ? (
             <>
               <p>Download the answer file and open it with the product on that computer.</p>
-              <button type="button" className="button primary" onClick={() => saveFile(answer.fileName!, answer.file!)}>
-                Download {answer.fileName}
+              <button type="button" className="button primary" onClick={() => saveFile(reply.fileName!, reply.file!)}>
+                Download {reply.fileName}
               </button>
             </>
           ) : (

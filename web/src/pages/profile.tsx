@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, type SessionRow, type User } from '../api';
+import { answer, api, type Answer } from '../api';
 import { FormError, rules, TextField, useForm } from '../forms';
 import { formatDateTime } from '../format';
 import { SavingForm } from '../saving-form';
@@ -16,7 +16,7 @@ function ProfileForm() {
       title="Profile"
       label="Save profile"
       onSave={async (v) => {
-        await api<{ user: User }>('PATCH', '/me', { firstName: v.firstName.trim(), lastName: v.lastName.trim() });
+        await answer(api.PATCH('/api/v1/me', { body: { firstName: v.firstName.trim(), lastName: v.lastName.trim() } }));
         await session.refresh();
       }}
     >
@@ -43,7 +43,7 @@ function PasswordForm() {
       label="Change password"
       note="Password changed."
       onSave={async (v) => {
-        await api('POST', '/me/password', { currentPassword: v.currentPassword, newPassword: v.newPassword });
+        await answer(api.POST('/api/v1/me/password', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } }));
       }}
     >
       <TextField label="Current password" type="password" autoComplete="current-password" field={form.field('currentPassword')} />
@@ -54,7 +54,7 @@ function PasswordForm() {
 }
 
 function Sessions() {
-  const [state, reload] = useLoad(() => api<{ items: SessionRow[] }>('GET', '/sessions'), []);
+  const [state, reload] = useLoad(() => answer(api.GET('/api/v1/sessions')), []);
   const signOut = useListAction(reload);
   return (
     <div className="panel">
@@ -73,7 +73,7 @@ function Sessions() {
                   {s.ip ?? 'unknown address'} · signed in {formatDateTime(s.createdAt)} · last seen {formatDateTime(s.lastSeenAt)}
                 </p>
                 {!s.current && (
-                  <button type="button" className="button secondary small" onClick={() => signOut.run(() => api('DELETE', `/sessions/${s.id}`))}>
+                  <button type="button" className="button secondary small" onClick={() => signOut.run(() => answer(api.DELETE('/api/v1/sessions/{sessionId}', { params: { path: { sessionId: s.id } } })))}>
                     Sign out this session
                   </button>
                 )}
@@ -86,12 +86,7 @@ function Sessions() {
   );
 }
 
-interface ApiToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+type ApiToken = Answer<'get', '/api/v1/me/api-tokens'>['items'][number];
 
 /** A fresh form after each token, so the emptied name is not flagged. */
 function CreateToken({ onCreated }: { onCreated(token: { name: string; token: string }): void }) {
@@ -100,7 +95,7 @@ function CreateToken({ onCreated }: { onCreated(token: { name: string; token: st
     <form
       noValidate
       onSubmit={form.submit(async ({ name }) => {
-        const t = await api<ApiToken & { token: string }>('POST', '/me/api-tokens', { name: name.trim() });
+        const t = await answer(api.POST('/api/v1/me/api-tokens', { body: { name: name.trim() } }));
         onCreated({ name: t.name, token: t.token });
       })}
     >
@@ -117,7 +112,7 @@ function CreateToken({ onCreated }: { onCreated(token: { name: string; token: st
 
 /** Tokens for integrations and the CLI: the secret is shown once, right after it is made. */
 function ApiTokens() {
-  const [state, reload] = useLoad(() => api<{ items: ApiToken[] }>('GET', '/me/api-tokens'), []);
+  const [state, reload] = useLoad(() => answer(api.GET('/api/v1/me/api-tokens')), []);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -182,7 +177,7 @@ function ApiTokens() {
           action="Revoke token"
           onCancel={() => setRevoking(null)}
           onConfirm={async () => {
-            await api('DELETE', `/me/api-tokens/${revoking.id}`);
+            await answer(api.DELETE('/api/v1/me/api-tokens/{tokenId}', { params: { path: { tokenId: revoking.id } } }));
             setRevoking(null);
             setCreated(null);
             setNotice(`${revoking.name} was revoked.`);

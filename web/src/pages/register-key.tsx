@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { parseLicenseKey } from '../../../src/domain/license-key';
-import { accountPath, api, ApiError, type SubscriptionSummary } from '../api';
+import { answer, api, ApiError, type SubscriptionSummary } from '../api';
 import { CompanyFields } from '../company-fields';
 import { STATES } from '../countries';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
@@ -82,7 +82,7 @@ export function RegisterKey() {
         onSubmit={form.submit(async (values) => {
           const licenseKey = values.licenseKey.trim();
           if (values.target !== NEW_BUSINESS) {
-            const { subscription } = await api<{ subscription: SubscriptionSummary }>('POST', `${accountPath(values.target)}/subscriptions`, { licenseKey });
+            const { subscription } = await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions', { params: { path: { accountId: values.target } }, body: { licenseKey } }));
             return registered(subscription);
           }
           if (step === 'key') return setStep('company');
@@ -96,7 +96,7 @@ export function RegisterKey() {
             phone: values.phone.trim(),
           };
           try {
-            const { subscription } = await api<{ subscription: SubscriptionSummary }>('POST', '/subscriptions/registrations', { licenseKey, company });
+            const { subscription } = await answer(api.POST('/api/v1/subscriptions/registrations', { body: { licenseKey, company } }));
             await registered(subscription);
           } catch (err) {
             // A key refused by the server is fixed on the first step, where its field is.

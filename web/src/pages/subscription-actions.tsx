@@ -1,4 +1,4 @@
-import { accountPath, api, type SubscriptionDetails } from '../api';
+import { answer, api, type SubscriptionDetails } from '../api';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { DURATION_LABELS, formatDate } from '../format';
 import { DialogActions, Load, useLoad } from '../ui';
@@ -14,7 +14,7 @@ interface ActionProps {
   onCancel(): void;
 }
 
-const subscriptionUrl = (accountId: string, subscriptionId: string) => `${accountPath(accountId)}/subscriptions/${encodeURIComponent(subscriptionId)}`;
+const subscription = (accountId: string, subscriptionId: string) => ({ params: { path: { accountId, subscriptionId } } });
 
 const nameRule = (v: string) => rules.required(v) ?? (v.trim().length > 200 ? 'must be at most 200 characters' : null);
 
@@ -24,7 +24,7 @@ export function RenameSubscription({ details, accountId, onDone, onCancel }: Act
     <form
       noValidate
       onSubmit={form.submit(async ({ name }) => {
-        await api('PATCH', subscriptionUrl(accountId, details.subscription.id), { name: name.trim() });
+        await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { ...subscription(accountId, details.subscription.id), body: { name: name.trim() } }));
         onDone();
       })}
     >
@@ -38,7 +38,7 @@ export function RenameSubscription({ details, accountId, onDone, onCancel }: Act
 /** The new expiration date for the chosen duration comes from the server, as the renewal will set it. */
 function RenewalQuote({ accountId, subscriptionId, duration }: { accountId: string; subscriptionId: string; duration: Duration }) {
   const [quote, retry] = useLoad(
-    () => api<{ currentExpiresAt: string; newExpiresAt: string }>('GET', `${subscriptionUrl(accountId, subscriptionId)}/renewal-quote?duration=${duration}`),
+    () => answer(api.GET('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/renewal-quote', { params: { path: { accountId, subscriptionId }, query: { duration } } })),
     [accountId, subscriptionId, duration],
   );
   return (
@@ -68,7 +68,7 @@ export function RenewSubscription({ details, accountId, onDone, onCancel }: Acti
     <form
       noValidate
       onSubmit={form.submit(async ({ duration }) => {
-        await api('POST', `${subscriptionUrl(accountId, id)}/renewals`, { duration });
+        await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/renewals', { ...subscription(accountId, id), body: { duration: duration as Duration } }));
         onDone();
       })}
     >
@@ -107,9 +107,8 @@ export function BuyMoreLicenses({ details, accountId, onDone, onCancel }: Action
     <form
       noValidate
       onSubmit={form.submit(async (values) => {
-        await api('POST', `${subscriptionUrl(accountId, details.subscription.id)}/additions`, {
-          items: bought(values).map((p) => ({ productCode: p.productCode, licenseType: p.licenseType, quantity: Number(values[p.itemId]) })),
-        });
+        const items = bought(values).map((p) => ({ productCode: p.productCode, licenseType: p.licenseType, quantity: Number(values[p.itemId]) }));
+        await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/additions', { ...subscription(accountId, details.subscription.id), body: { items } }));
         onDone();
       })}
     >

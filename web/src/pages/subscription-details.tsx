@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ActionsMenu } from '../actions-menu';
-import { accountPath, api, ApiError, type LicenseKeyRow, type SubscriptionDetails } from '../api';
+import { answer, api, ApiError, type LicenseKeyRow, type SubscriptionDetails } from '../api';
 import { OrderKind, ProductName } from '../cells';
 import { DataTable } from '../data-table';
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../forms';
@@ -27,7 +27,6 @@ const endOfDay = (date: string) => new Date(`${date}T23:59:59`).toISOString();
 
 function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: SubscriptionDetails; accountId: string; dialog: Extract<KeyDialog, { mode: 'create' | 'edit' }>; onDone(): void; onCancel(): void }) {
   const editing = dialog.mode === 'edit' ? dialog.key : null;
-  const base = `${accountPath(accountId)}/subscriptions/${details.subscription.id}/keys`;
   const form = useForm(
     {
       itemId: editing?.itemId ?? details.products[0]?.itemId ?? '',
@@ -46,8 +45,9 @@ function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: Su
       noValidate
       onSubmit={form.submit(async (values) => {
         const common = { name: values.name.trim(), quota: Number(values.quota), expiresAt: values.expires === 'custom' ? endOfDay(values.date) : null };
-        if (editing) await api('PATCH', `${base}/${editing.id}`, common);
-        else await api('POST', base, { itemId: values.itemId, kind: values.kind, ...common });
+        const subscription = { accountId, subscriptionId: details.subscription.id };
+        if (editing) await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}', { params: { path: { ...subscription, keyId: editing.id } }, body: common }));
+        else await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys', { params: { path: subscription }, body: { itemId: values.itemId, kind: values.kind === 'reserved' ? 'reserved' : 'dynamic', ...common } }));
         onDone();
       })}
     >
@@ -94,7 +94,7 @@ function AutoRenew({ details, accountId, onChanged }: { details: SubscriptionDet
         onChange={async (e) => {
           setError(null);
           try {
-            await api('PATCH', `${accountPath(accountId)}/subscriptions/${s.id}`, { autoRenew: e.target.checked });
+            await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { params: { path: { accountId, subscriptionId: s.id } }, body: { autoRenew: e.target.checked } }));
             onChanged();
           } catch (err) {
             setError(err instanceof ApiError ? err.message : 'Something went wrong');
@@ -311,7 +311,7 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                   action="Delete license key"
                   onCancel={() => setDialog(null)}
                   onConfirm={async () => {
-                    await api('DELETE', `${accountPath(accountId)}/subscriptions/${s.id}/keys/${dialog.key.id}`);
+                    await answer(api.DELETE('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}', { params: { path: { accountId, subscriptionId: s.id, keyId: dialog.key.id } } }));
                     finish(`${dialog.key.name} was deleted.`)();
                   }}
                 >

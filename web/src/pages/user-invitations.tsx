@@ -1,32 +1,24 @@
-import { accountPath, api } from '../api';
+import { answer, api, csvBody, type Answer, type Query } from '../api';
 import { DataTable } from '../data-table';
-import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type SendResult } from '../email-list';
+import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type Language, type SkipReason } from '../email-list';
 import { FormError, SelectField, TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, ROLE_LABELS } from '../format';
 import { InvitationActions, SentCell } from '../invitation-rows';
 import { useKeptState } from '../kept';
 import { Dialog, DialogActions, Load, useListAction, useLoad } from '../ui';
 
-interface Invitation {
-  id: string;
-  email: string;
-  role: 'admin' | 'member';
-  state: 'pending' | 'accepted' | 'expired' | 'revoked';
-  expiresAt: string;
-  invitedBy: string | null;
-  sentCount: number;
-  lastSentAt: string;
-}
+type Sent = Answer<'post', '/api/v1/accounts/{accountId}/invitations'> | Answer<'post', '/api/v1/accounts/{accountId}/invitations/csv'>;
+type Options = Query<'post', '/api/v1/accounts/{accountId}/invitations/csv'>;
 
-const SKIP_REASONS = { already_member: 'already a member', already_invited: 'already invited', duplicate: 'listed twice' } as const;
+const SKIP_REASONS: Record<SkipReason<Sent>, string> = { already_member: 'already a member', already_invited: 'already invited', duplicate: 'listed twice' };
 
 /** Invite people to join the business account: typed addresses or a CSV file, a role, a language and a lifetime. */
 export function InviteMembers({ accountId, onInvited }: { accountId: string; onInvited(): void }) {
-  const emails = useEmailSource<SendResult<keyof typeof SKIP_REASONS>>('invite-members:emails');
+  const emails = useEmailSource<Sent>('invite-members:emails');
   // Open again after a reload when it was open: a half-written invitation shows where it was left.
   const [open, setOpen] = useKeptState('invite-members:open', false);
   const form = useForm({ role: 'member', language: 'en', expiresInDays: '14' }, { expiresInDays: daysRule }, { draft: `invite-members:${accountId}` });
-  const base = `${accountPath(accountId)}/invitations`;
+  const path = { accountId };
   return (
     <details className="panel invite-panel" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
@@ -36,7 +28,11 @@ export function InviteMembers({ accountId, onInvited }: { accountId: string; onI
         form={form}
         emails={emails}
         onSend={async (v) => {
-          await emails.send(base, { role: v.role, language: v.language, expiresInDays: Number(v.expiresInDays) });
+          const options: Options = { role: v.role as Options['role'], language: v.language as Language, expiresInDays: Number(v.expiresInDays) };
+          await emails.send({
+            typed: (list) => answer(api.POST('/api/v1/accounts/{accountId}/invitations', { params: { path }, body: { ...options, emails: list } })),
+            file: (csv) => answer(api.POST('/api/v1/accounts/{accountId}/invitations/csv', { params: { path, query: options }, ...csvBody(csv) })),
+          });
           onInvited();
         }}
       >
@@ -57,8 +53,7 @@ export function InviteMembers({ accountId, onInvited }: { accountId: string; onI
 
 /** The invitations nobody answered yet: send again or revoke. */
 export function OpenInvitations({ accountId, version }: { accountId: string; version: number }) {
-  const base = `${accountPath(accountId)}/invitations`;
-  const [state, reload] = useLoad(() => api<{ items: Invitation[] }>('GET', `${base}?state=pending&limit=100`), [base, version]);
+  const [state, reload] = useLoad(() => answer(api.GET('/api/v1/accounts/{accountId}/invitations', { params: { path: { accountId }, query: { state: 'pending', limit: 100 } } })), [accountId, version]);
   const action = useListAction(reload);
   return (
     <>
@@ -79,7 +74,7 @@ export function OpenInvitations({ accountId, version }: { accountId: string; ver
                 { header: 'Expires', cell: (i) => formatDate(i.expiresAt) },
                 { header: 'Sent', className: 'wrap', cell: (i) => <SentCell invitation={i} by={i.invitedBy} /> },
               ]}
-              actions={(i) => <InvitationActions base={base} invitation={i} action={action} />}
+              actions={(i) => <InvitationActions accountId={accountId} collection="invitations" invitation={i} action={action} />}
             />
           )
         }
@@ -104,7 +99,7 @@ function MemberNotesForm({ accountId, member, onClose, onSaved }: { accountId: s
     <form
       noValidate
       onSubmit={form.submit(async ({ notes }) => {
-        await api('PATCH', `${accountPath(accountId)}/members/${member.userId}`, { notes });
+        await answer(api.PATCH('/api/v1/accounts/{accountId}/members/{userId}', { params: { path: { accountId, userId: member.userId } }, body: { notes } }));
         onSaved();
       })}
     >

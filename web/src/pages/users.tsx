@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ActionsMenu } from '../actions-menu';
-import { accountPath, api } from '../api';
+import { answer, api, type Schemas } from '../api';
 import { MemberRole } from '../cells';
 import { DataTable } from '../data-table';
 import { FormError } from '../forms';
@@ -11,16 +11,7 @@ import { useSession } from '../session';
 import { ConfirmDialog, Empty, Load, useListAction, useLoad } from '../ui';
 import { InviteMembers, MemberNotes, OpenInvitations } from './user-invitations';
 
-interface Member {
-  userId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  role: 'admin' | 'member';
-  status: 'active' | 'blocked';
-  notes: string;
-  joinedAt: string;
-}
+type Member = Schemas['Member'];
 
 const personName = (m: Member) => `${m.firstName} ${m.lastName}`;
 
@@ -32,14 +23,16 @@ export function Users() {
   const [editing, setEditing] = useState<Member | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [invitationsVersion, setInvitationsVersion] = useState(0);
-  const [state, reload] = useLoad(() => {
-    const params = new URLSearchParams({ limit: '200' });
-    if (query) params.set('search', query);
-    return api<{ items: Member[] }>('GET', `${accountPath(account.id)}/members?${params}`);
-  }, [account.id, query]);
+  const [state, reload] = useLoad(
+    () => answer(api.GET('/api/v1/accounts/{accountId}/members', { params: { path: { accountId: account.id }, query: { limit: 200, search: query || undefined } } })),
+    [account.id, query],
+  );
 
   const action = useListAction(reload);
-  const act = (method: 'PATCH' | 'POST', path: string, body?: unknown) => () => action.run(() => api(method, `${accountPath(account.id)}/members/${path}`, body));
+  const member = (m: Member) => ({ params: { path: { accountId: account.id, userId: m.userId } } });
+  const setRole = (m: Member) => () => action.run(() => answer(api.PATCH('/api/v1/accounts/{accountId}/members/{userId}', { ...member(m), body: { role: m.role === 'admin' ? 'member' : 'admin' } })));
+  const setBlocked = (m: Member) => () =>
+    action.run(() => answer(m.status === 'blocked' ? api.POST('/api/v1/accounts/{accountId}/members/{userId}/unblock', member(m)) : api.POST('/api/v1/accounts/{accountId}/members/{userId}/block', member(m))));
 
   return (
     <section>
@@ -106,8 +99,8 @@ export function Users() {
                     rowName={personName(m)}
                     actions={[
                       { label: 'Notes', onSelect: () => setEditing(m) },
-                      !self && { label: m.role === 'admin' ? 'Make regular member' : 'Make administrator', onSelect: act('PATCH', m.userId, { role: m.role === 'admin' ? 'member' : 'admin' }) },
-                      !self && { label: m.status === 'blocked' ? 'Unblock' : 'Block', danger: m.status !== 'blocked', onSelect: act('POST', `${m.userId}/${m.status === 'blocked' ? 'unblock' : 'block'}`) },
+                      !self && { label: m.role === 'admin' ? 'Make regular member' : 'Make administrator', onSelect: setRole(m) },
+                      !self && { label: m.status === 'blocked' ? 'Unblock' : 'Block', danger: m.status !== 'blocked', onSelect: setBlocked(m) },
                       !self && { label: 'Remove', danger: true, onSelect: () => setRemoving(m) },
                     ]}
                   />
@@ -135,7 +128,7 @@ export function Users() {
           action="Remove member"
           onCancel={() => setRemoving(null)}
           onConfirm={async () => {
-            await api('DELETE', `${accountPath(account.id)}/members/${removing.userId}`);
+            await answer(api.DELETE('/api/v1/accounts/{accountId}/members/{userId}', member(removing)));
             setRemoving(null);
             reload();
           }}

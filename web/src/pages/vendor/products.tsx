@@ -4,11 +4,15 @@ import { DataTable } from '../../data-table';
 import { FormError, SelectField, TextField, useForm } from '../../forms';
 import { DraftLifetime } from '../../kept';
 import { Empty, Load, useLoad } from '../../ui';
-import { MODELS, OVER_QUOTA, SEAT_UNITS, vendor, type Product } from './vendor-api';
+import { vendor, type Product } from './vendor-api';
 
 const MODEL_LABELS: Record<Product['model'], string> = { per_device: 'Per device', per_user: 'Per user', concurrent_users: 'Concurrent users', per_managed_device: 'Per managed device' };
 const SEAT_LABELS: Record<Product['params']['seatUnit'], string> = { installation: 'Installation', user: 'User', concurrent_user: 'Concurrent user', managed_device: 'Managed device' };
 const OVER_QUOTA_LABELS: Record<Product['params']['overQuota'], string> = { block: 'Refuse', warn: 'Warn only', grace_then_block: 'Grace period, then refuse' };
+// The choices of each select: every value the server knows, as the labels above name them all.
+const MODELS = Object.keys(MODEL_LABELS) as Product['model'][];
+const SEAT_UNITS = Object.keys(SEAT_LABELS) as Product['params']['seatUnit'][];
+const OVER_QUOTA = Object.keys(OVER_QUOTA_LABELS) as Product['params']['overQuota'][];
 
 // The rules of src/domain/catalog.ts, as the form checks them while the operator types.
 const whole = (min: number) => (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < min ? `must be at least ${min}` : null);
