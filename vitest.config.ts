@@ -18,6 +18,16 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       integration('pglite'),
       integration('postgres'),
+      // Real faults (a database restarted and crashed, a server killed) on a PostgreSQL server of
+      // the suite's own; needs initdb and pg_ctl on PATH.
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
       // The web portal in a real Chromium against a real server (needs /usr/bin/chromium).
       {
         test: {

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './data/database.js';
 import { migrateToLatest } from './data/migrate.js';
@@ -8,6 +7,7 @@ import { seedCatalog } from './data/seed.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { buildApp, type AppState } from './http/app.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
+import { openServerLog, type ServerLog } from './log.js';
 import { startPeriodicJob, type PeriodicJob } from './jobs/periodic.js';
 import { sendExpiryReminders } from './services/notifications/expiry-reminders.js';
 import { purgeOfflineNonces } from './services/licensing/purge-offline-nonces.js';
@@ -23,6 +23,8 @@ export interface RunningServer {
   transport: MailTransport;
   url: string;
   stop(): Promise<void>;
+  /** See ServerLog.close: after `stop`, before the process exits. */
+  closeLog: ServerLog['close'];
 }
 
 export function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -35,7 +37,7 @@ export function openConfiguredDatabase(config: Config): Promise<Database> {
  * the database closes.
  */
 export async function startServer(config: Config, options: { clock?: Clock; database?: Database } = {}): Promise<RunningServer> {
-  const log = pino({ level: config.logLevel });
+  const { log, close: closeLog } = openServerLog(config.logLevel);
   const database = options.database ?? (await openConfiguredDatabase(config));
   const deps: Deps = { db: database.db, relaxedDb: database.relaxed, clock: options.clock ?? systemClock, config, log };
 
@@ -75,5 +77,5 @@ export async function startServer(config: Config, options: { clock?: Clock; data
       transport.close();
       await database.close();
     })());
-  return { app, deps, database, transport, url: address, stop };
+  return { app, deps, database, transport, url: address, stop, closeLog };
 }

@@ -4,6 +4,11 @@ import { ConfigError, loadConfig } from '../config.js';
 import { registerAgentCommands } from './agent.js';
 import { registerVendorCommands } from './vendor.js';
 
+/** A graceful stop waits this long for in-flight requests and jobs, then the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+/** The last log lines get this long to reach stdout's reader. */
+const LOG_FLUSH_MS = 1000;
+
 // The server and database modules load only for the commands that run them, so the client
 // commands (`keyline vendor ...`) start in a fraction of the time.
 const program = new Command('keyline').description('Keyline: self-hosted software licensing');
@@ -23,14 +28,24 @@ program
     });
     const { startServer } = await import('../server.js');
     const server = await startServer(config);
+    const exit = async (code: number) => {
+      await server.closeLog(LOG_FLUSH_MS);
+      process.exit(code);
+    };
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         server.deps.log.info({ signal }, 'shutting down');
+        // Whatever does not finish (a request that hangs, a database that does not answer), the process ends.
+        const deadline = setTimeout(() => {
+          server.deps.log.error({ ms: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; exiting');
+          void exit(1);
+        }, SHUTDOWN_DEADLINE_MS);
         server.stop().then(
-          () => process.exit(0),
+          () => (clearTimeout(deadline), exit(0)),
           (err: unknown) => {
+            clearTimeout(deadline);
             server.deps.log.error({ err }, 'shutdown failed');
-            process.exit(1);
+            return exit(1);
           },
         );
       });

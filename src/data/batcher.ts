@@ -1,4 +1,4 @@
-import { isStatementRefusal } from './database-errors.js';
+import { isStatementRefusal } from './failures.js';
 
 /**
  * Group commit for a hot statement: calls that arrive while earlier ones are on their way to the

@@ -39,13 +39,29 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/**
+ * A pool that outlives its database server's restarts. node-postgres emits 'error' on a client
+ * whose connection broke, idle in the pool or checked out; unheard, that event ends the process.
+ * The queries that were running on it fail with the same error and the pool drops the client, so
+ * there is nothing more to do with the event than to hear it: the next query connects anew.
+ * Waiting for a connection is bounded, so while the server is away requests fail in seconds
+ * (as 503) instead of queueing forever.
+ */
+function survivingPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool({ connectionTimeoutMillis: 5000, keepAlive: true, ...config });
+  const ignore = () => {};
+  pool.on('error', ignore);
+  pool.on('connect', (client) => client.on('error', ignore));
+  return pool;
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
     const size = options.poolSize ?? 10;
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.url, max: size }) }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: survivingPool({ connectionString: options.url, max: size }) }) });
     const relaxed = new Kysely<DB>({
       dialect: new PostgresDialect({
-        pool: new pg.Pool({ connectionString: options.url, max: Math.max(1, Math.ceil(size / 2)), options: '-c synchronous_commit=off' }),
+        pool: survivingPool({ connectionString: options.url, max: Math.max(1, Math.ceil(size / 2)), options: '-c synchronous_commit=off' }),
       }),
     });
     return { db, relaxed, engine: 'postgres', close: async () => void (await Promise.all([db.destroy(), relaxed.destroy()])) };

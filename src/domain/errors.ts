@@ -61,6 +61,8 @@ export const errorStatus = {
   file_wrong_account: 409,
   internal_error: 500,
   not_ready: 503,
+  // The database is away for a moment (restarting, unreachable) or kept colliding: try again soon.
+  database_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof errorStatus;

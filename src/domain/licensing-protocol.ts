@@ -42,6 +42,7 @@ export const LICENSING_ERROR_CODES = [
   'not_found',
   'internal_error',
   'not_ready',
+  'database_unavailable',
 ] as const satisfies readonly ErrorCode[];
 export type LicensingErrorCode = (typeof LICENSING_ERROR_CODES)[number];
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { databaseFailure } from '../data/failures.js';
 import { AppError, errorStatus, invalidInput, type ErrorCode, type InputIssue } from '../domain/errors.js';
 import { findUnstorableText } from '../domain/text.js';
 
@@ -26,7 +27,11 @@ export const errorResponses = {
   422: errorBodySchema,
   423: errorBodySchema,
   429: errorBodySchema,
+  503: errorBodySchema,
 };
+
+/** What a client waits before trying again after `database_unavailable`: about a database restart. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
   return reply
@@ -52,7 +57,15 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
   if (known) {
     const retry = known.details['retryAfterSeconds'];
     if (known.code === 'rate_limited' && typeof retry === 'number') reply.header('retry-after', String(retry));
+    if (known.code === 'database_unavailable') reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     return send(reply, request, known.code, known.message, known.details);
+  }
+  const failure = databaseFailure(err);
+  if (failure) {
+    // A connection lost or a conflict that outlasted its retries: nothing is wrong with the request.
+    request.log.warn({ err, failure }, 'database unavailable');
+    reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    return send(reply, request, 'database_unavailable', 'The database is unavailable for a moment; try again shortly');
   }
   if (isResponseSerializationError(err)) {
     request.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');

@@ -22,21 +22,25 @@ export function retryDelaySeconds(attempt: number): number {
 export async function deliverDueEmails(deps: Deps, transport: MailTransport): Promise<number> {
   const claimed = await claimDueEmails(deps.db, deps.clock.now(), BATCH, EMAIL_LEASE_SECONDS);
   for (const m of claimed) {
+    let messageId: string | null;
     try {
-      const { messageId } = await transport.send({
+      ({ messageId } = await transport.send({
         from: deps.config.mailFrom,
         to: m.to_address,
         subject: m.subject,
         text: m.text_body,
         messageId: `<${m.id}@keyline>`,
-      });
-      await markEmailSent(deps.db, m.id, messageId, deps.clock.now());
+      }));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const retryAt = m.attempts >= MAX_EMAIL_ATTEMPTS ? null : addSeconds(deps.clock.now(), retryDelaySeconds(m.attempts));
       deps.log.warn({ outboxId: m.id, attempt: m.attempts, err: message, giveUp: retryAt === null }, 'email delivery failed');
       await markEmailAttemptFailed(deps.db, m.id, message, retryAt);
+      continue;
     }
+    // Sent but not recorded, when the database is away now: the claim's lease runs out and the
+    // message goes once more, with the same Message-ID. A failure of the database is not the mail's.
+    await markEmailSent(deps.db, m.id, messageId, deps.clock.now());
   }
   return claimed.length;
 }

@@ -1,3 +1,4 @@
+import { databaseFailure } from '../data/failures.js';
 import type { Deps } from '../services/context.js';
 
 export interface PeriodicJob {
@@ -16,7 +17,9 @@ export function startPeriodicJob(deps: Deps, name: string, intervalMs: number, w
     try {
       await work();
     } catch (err) {
-      deps.log.error({ err, job: name }, 'job run failed');
+      // The database away for a moment (a restart) is expected to pass: the next run picks up the work.
+      if (databaseFailure(err)) deps.log.warn({ err: String(err), job: name }, 'job run skipped: database unavailable');
+      else deps.log.error({ err, job: name }, 'job run failed');
     }
     if (!stopped) timer = setTimeout(() => (running = run()), intervalMs);
   };

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/harness.js';
+import { killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -114,7 +115,10 @@ describe('keyline serve', () => {
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'keyline-serve-'));
   });
-  afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    killServerProcesses();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
 
   it('prints the operator login on the first start only, and stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
     // On the postgres project the server runs on this file's fresh database, on pglite in a new data folder.
@@ -130,5 +134,29 @@ describe('keyline serve', () => {
     expect(await second.stop()).toBe(0);
     expect(second.output()).not.toContain('Vendor operator login');
     expect(second.output()).toContain('"shutting down"');
+  });
+
+  /** Requests, each of which the server logs (at info) as it comes and as it is answered. */
+  async function logLines(server: ServerProcess, requests: number) {
+    for (let sent = 0; sent < requests; sent += 50) {
+      await Promise.all(Array.from({ length: 50 }, () => fetch(`${server.url}/healthz`).then((r) => r.status)));
+    }
+  }
+
+  it('exits on SIGTERM when the reader of its log went away, and when it stopped reading', { timeout: 120_000 }, async () => {
+    // Each process in a folder of its own: on pglite a data folder is one process's.
+    const env = (name: string) => ({ KEYLINE_DATA_DIR: path.join(dataDir, name), DATABASE_URL: t.database.url ?? '', KEYLINE_LOG_LEVEL: 'info' });
+
+    // `keyline serve | head -1` once head has exited: every write to stdout fails with EPIPE.
+    const gone = await startServerProcess(env('reader-gone'));
+    gone.child.stdout!.destroy();
+    await logLines(gone, 100);
+    expect(await gone.stop()).toBe(0);
+
+    // A reader that no longer reads: the pipe fills up and the last lines can never be written.
+    const stuck = await startServerProcess(env('reader-stuck'));
+    stuck.child.stdout!.pause();
+    await logLines(stuck, 1500);
+    expect(await stuck.stop()).toBe(0);
   });
 });

@@ -23,8 +23,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const database = await openTestDatabase();
+/** The API in process, on a fresh database of the engine under test, or on `database` (migrated) when given one. */
+export async function createTestApp(overrides: Partial<Config> = {}, given?: TestApp['database']): Promise<TestApp> {
+  const database = given ?? (await openTestDatabase());
   await seedCatalog(database.db);
   const clock = new TestClock();
   const config: Config = {

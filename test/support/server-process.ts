@@ -7,7 +7,12 @@ export interface ServerProcess {
   url: string;
   /** What the server printed so far (the operator login of a first start, warnings). */
   output(): string;
-  stop(): Promise<void>;
+  /** The process: its stdout is the log, for tests of a reader that stops reading or goes away. */
+  child: ChildProcess;
+  /** Its exit code once it has exited (null when a signal ended it). */
+  exited: Promise<number | null>;
+  /** SIGTERM, and its exit code once it has exited. */
+  stop(): Promise<number | null>;
 }
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -18,7 +23,7 @@ export function killServerProcesses(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as net.AddressInfo;
@@ -43,7 +48,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => (running.delete(child), resolve())));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (running.delete(child), resolve(code))));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`keyline serve exited with ${child.exitCode} before it was ready:\n${output}`);
@@ -54,9 +59,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   return {
     url,
     output: () => output,
-    stop: async () => {
+    child,
+    exited,
+    stop: () => {
       child.kill('SIGTERM');
-      await exited;
+      return exited;
     },
   };
 }

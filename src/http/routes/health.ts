@@ -21,7 +21,7 @@ export function healthRoutes(deps: Deps, state: { shuttingDown: boolean }): Fast
       },
       handler: async () => {
         if (state.shuttingDown) throw new AppError('not_ready', 'The server is shutting down');
-        if (!(await pingDatabase(deps.db))) throw new AppError('not_ready', 'The database does not answer');
+        if (!(await pingDatabase(deps.db))) throw new AppError('database_unavailable', 'The database does not answer');
         return { status: 'ready' as const };
       },
     });

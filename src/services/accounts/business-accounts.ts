@@ -6,9 +6,10 @@ import { authorizeAccount } from '../../policies/account-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
 import { insertAccountWithAdmin } from './create-account.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export async function createBusinessAccount(deps: Deps, actor: Actor, company: CompanyDetails) {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const account = await insertAccountWithAdmin(trx, { kind: 'business', company, adminUserId: actor.userId });
     await audit(trx, actor, { accountId: account.id, action: 'account.created', targetType: 'account', targetId: account.id }, now);
@@ -24,7 +25,7 @@ export async function getAccountProfile(deps: Deps, actor: Actor, accountId: str
 }
 
 export async function updateBusinessProfile(deps: Deps, actor: Actor, accountId: string, changes: Partial<CompanyDetails>) {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const { account } = await authorizeAccount(trx, actor, accountId, 'account.edit');
     if (account.kind !== 'business') {
       throw new AppError('personal_account', 'A personal account has no company profile; edit your personal profile instead');

@@ -19,6 +19,7 @@ import type { Actor, Deps } from '../context.js';
 import { confirmedInviter, readInvitationSource, type InvitationSource } from '../invitations/invite-members.js';
 import { generateActivationCode } from '../licensing/key-material.js';
 import { fullName } from '../users/sign-up.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export interface InstallInvitationOptions {
   keyId: string;
@@ -93,7 +94,7 @@ export function sendInstallInvitationEmail(
  * the first to activate get them.
  */
 export function inviteToInstall(deps: Deps, actor: Actor, accountId: string, source: InvitationSource, options: InstallInvitationOptions) {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const access = await authorizeInstallInvitations(trx, actor, accountId);
     const key = await keyToInvite(trx, access, options.keyId);
     const inviter = await confirmedInviter(trx, actor);

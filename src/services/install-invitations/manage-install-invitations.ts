@@ -22,6 +22,7 @@ import {
   sendInstallInvitationEmail,
   type InstallInvitationView,
 } from './invite-to-install.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /** The keys a listing covers: one asked for (when the caller may see it), else all the caller may see. */
 function keysToList(scope: KeyScope, keyId: string | undefined): readonly string[] | undefined {
@@ -99,7 +100,7 @@ function auditChange(trx: Executor, actor: Actor, invitation: InstallInvitationR
 
 /** Withdraws an invitation: its code stops working at once. A used code has done its work and stays as it is. */
 export function revokeInstallInvitation(deps: Deps, actor: Actor, accountId: string, invitationId: string) {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const { scope } = await authorizeInstallInvitations(trx, actor, accountId);
     const invitation = await lockInvitationInScope(trx, scope, accountId, invitationId);
     const now = deps.clock.now();
@@ -118,7 +119,7 @@ export function revokeInstallInvitation(deps: Deps, actor: Actor, accountId: str
  * expired invitation has no code left to send; a new invitation gives a new code.
  */
 export function resendInstallInvitation(deps: Deps, actor: Actor, accountId: string, invitationId: string) {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const { account, scope } = await authorizeInstallInvitations(trx, actor, accountId);
     const invitation = await lockInvitationInScope(trx, scope, accountId, invitationId);
     const now = deps.clock.now();

@@ -23,6 +23,7 @@ import { isBound } from '../licensing/installation-license.js';
 import { releaseInstallation } from '../licensing/deactivate-installation.js';
 import { poolOfItem } from '../subscriptions/subscription-view.js';
 import { getInstallation, visibleInstallation, type InstallationDetails } from './list-installations.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /** Renames an installation (its alias) or changes its notes. */
 export async function updateInstallation(
@@ -32,7 +33,7 @@ export async function updateInstallation(
   installationId: string,
   changes: { alias?: string | null | undefined; notes?: string | undefined },
 ): Promise<InstallationDetails> {
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps.db, async (trx) => {
     const { scope } = await authorizeLicensing(trx, actor, accountId, 'installations.manage');
     const installation = await visibleInstallation(trx, scope, accountId, installationId);
     const set = { ...(changes.alias !== undefined ? { alias: changes.alias } : {}), ...(changes.notes !== undefined ? { notes: changes.notes } : {}) };
@@ -127,7 +128,7 @@ export async function actOnInstallations(
   accountId: string,
   request: { action: InstallationAction; installationIds: readonly string[]; targetKeyId?: string | undefined },
 ): Promise<ActionResult[]> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const { scope } = await authorizeLicensing(trx, actor, accountId, 'installations.manage');
     if (request.action === 'move' && !request.targetKeyId) throw new AppError('validation_failed', 'A move needs targetKeyId', { field: 'targetKeyId' });
     const target = request.action === 'move' ? await loadMoveTarget(trx, scope, accountId, request.targetKeyId!) : null;

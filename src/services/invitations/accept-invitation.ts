@@ -11,6 +11,7 @@ import { hashPassword } from '../security/passwords.js';
 import { hashSecret } from '../security/secrets.js';
 import { checkCredentials, openSession, type NewSession } from '../users/sessions.js';
 import { insertUserWithPersonalAccount } from '../users/sign-up.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /** An invitation a link may still use; anything else is gone, and an expired one says so. */
 function usable(invitation: Invitation | undefined, now: Date): Invitation {
@@ -91,7 +92,7 @@ export async function acceptInvitation(deps: Deps, token: string, input: AcceptI
  * uses of a link the second finds it accepted, before the invitee's user is even looked up or made.
  */
 function join(deps: Deps, tokenHash: string, origin: Origin, userOf: (trx: Executor, now: Date) => Promise<User | undefined>): Promise<User> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const invitation = usable(await findInvitationByTokenHash(trx, tokenHash, { lock: true }), now);
     const found = await userOf(trx, now);

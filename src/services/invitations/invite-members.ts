@@ -21,6 +21,7 @@ import { audit } from '../audit.js';
 import { link, type Actor, type Deps } from '../context.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { fullName } from '../users/sign-up.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export interface InvitationOptions {
   role: MemberRole;
@@ -87,7 +88,7 @@ export function readInvitationSource(source: InvitationSource): { emails: string
  * known to be allowed to invite.
  */
 export function inviteMembers(deps: Deps, actor: Actor, accountId: string, source: InvitationSource, options: InvitationOptions) {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const { account, inviter } = await authorizeInviter(trx, actor, accountId);
     const { emails, rejectedRows } = readInvitationSource(source);
     const now = deps.clock.now();

@@ -15,6 +15,7 @@ import type { Actor, Deps } from '../context.js';
 import { keysetPage } from '../paging.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { authorizeInviter, describeInvitation, sendInvitationEmail } from './invite-members.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export async function listAccountInvitations(deps: Deps, actor: Actor, accountId: string, filter: Omit<InvitationListFilter, 'now'>) {
   await authorizeAccount(deps.db, actor, accountId, 'invitations.manage');
@@ -43,7 +44,7 @@ async function lockOpenInvitation(trx: Executor, accountId: string, invitationId
  * gets its full lifetime again, which also revives an expired one.
  */
 export function resendInvitation(deps: Deps, actor: Actor, accountId: string, invitationId: string) {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const { account, inviter } = await authorizeInviter(trx, actor, accountId);
     const now = deps.clock.now();
     const invitation = await lockOpenInvitation(trx, accountId, invitationId, now);
@@ -60,7 +61,7 @@ export function resendInvitation(deps: Deps, actor: Actor, accountId: string, in
 }
 
 export function revokeInvitation(deps: Deps, actor: Actor, accountId: string, invitationId: string) {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     await authorizeAccount(trx, actor, accountId, 'invitations.manage');
     const now = deps.clock.now();
     const invitation = await lockOpenInvitation(trx, accountId, invitationId, now);

@@ -23,6 +23,7 @@ import { hashSecret, newSecret } from '../security/secrets.js';
 import { activationCodeHash, licenseKeyHash } from './key-material.js';
 import { certify, installationDetails, licensedSeats, occupyKey, offlineExpiresAt, refusal } from './installation-license.js';
 import { activeSigner, signCertificate } from './signing.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export type ActivationInput = z.output<typeof activationRequestSchema>;
 
@@ -110,7 +111,9 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
   const token = newSecret('kli');
   // Activated by the invited person, or by whoever the product says is using it.
   const mode: ActivationMode = { offline: false, activatedBy: invitedEmail ?? input.userName ?? null, invitationId };
-  const attempt = () => deps.db.transaction().execute((trx) => activateWithKey(deps, trx, key, input, token, mode));
+  // Idempotent by the machine's fingerprint: a run after a lost connection finds the installation
+  // an earlier run may have committed and gives it this same token.
+  const attempt = () => runTransaction(deps.db, (trx) => activateWithKey(deps, trx, key, input, token, mode), { idempotent: true });
   let result: Awaited<ReturnType<typeof attempt>>;
   try {
     result = await attempt();

@@ -23,6 +23,7 @@ import {
 import { releaseInstallation } from './deactivate-installation.js';
 import { activeSigner, signCertificate } from './signing.js';
 import { recordWentOverLimit } from './usage-alerts.js';
+import { retrying, runTransaction } from '../../data/transactions.js';
 
 export type CheckInInput = z.output<typeof checkInRequestSchema>;
 
@@ -142,11 +143,14 @@ async function checkInWithPendingAction(trx: Executor, deps: Deps, token: string
  */
 export async function checkIn(deps: Deps, token: string, input: CheckInInput): Promise<CheckInResponse> {
   const signer = await activeSigner(deps);
-  const { installation, basis } = await loadInstallation(deps.db, token);
-  const answer: CheckInAnswer =
-    installation.pending_action === null
+  // A check-in reports the same facts when it runs twice, so one cut off by a lost connection
+  // (the ordinary one writes outside a transaction, in a shared batch) runs again.
+  const answer = await retrying(async (): Promise<CheckInAnswer> => {
+    const { installation, basis } = await loadInstallation(deps.db, token);
+    return installation.pending_action === null
       ? { ...(await recordAndCertify(null, deps, installation, basis, input, deps.clock.now())), action: 'none' }
-      : await deps.db.transaction().execute((trx) => checkInWithPendingAction(trx, deps, token, input));
+      : await runTransaction(deps.db, (trx) => checkInWithPendingAction(trx, deps, token, input));
+  }, { idempotent: true });
   return {
     certificate: signCertificate(signer, answer.claims),
     nextCheckInAt: answer.nextCheckIn.toISOString(),

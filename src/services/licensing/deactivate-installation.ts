@@ -6,6 +6,7 @@ import type { Installation } from '../../data/schema.js';
 import type { DeactivationResponse } from '../../domain/licensing-protocol.js';
 import type { Deps } from '../context.js';
 import { loadInstallation } from './installation-license.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /**
  * Deactivates an installation and gives back its seat when it took one; racing calls give it back
@@ -31,7 +32,7 @@ export async function releaseInstallation(trx: Executor, installation: Pick<Inst
 
 /** The installation gives up its license: the seat is free at once and its token stops working. */
 export async function deactivateFromInstallation(deps: Deps, token: string): Promise<DeactivationResponse> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const { installation } = await loadInstallation(trx, token);
     await releaseInstallation(trx, installation, 'deactivated by the installation', deps.clock.now());
     return { installationId: installation.id, state: 'deactivated' as const };

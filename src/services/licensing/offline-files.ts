@@ -14,6 +14,7 @@ import { activateWithKey, findLicenseKey } from './activate-installation.js';
 import { releaseInstallation } from './deactivate-installation.js';
 import { certify, installationDetails, licensedSeats, loadLicenseBasis, offlineExpiresAt, refusal } from './installation-license.js';
 import { activeSigner, signCertificate, signOfflineAnswer, type Signer } from './signing.js';
+import { runTransaction } from '../../data/transactions.js';
 
 type Request<K extends OfflineRequest['kind']> = Extract<OfflineRequest, { kind: K }>;
 
@@ -52,7 +53,7 @@ async function activateOffline(deps: Deps, actor: Actor, access: LicensingAccess
   if (!inScope(access.scope, key.id)) throw notFound('License key');
   const signer = await activeSigner(deps);
   const { kind: _kind, nonce: _nonce, createdAt: _createdAt, ...input } = request;
-  const activated = await deps.db.transaction().execute(async (trx) => {
+  const activated = await runTransaction(deps.db, async (trx) => {
     // A replayed file is refused as one before the seat rules run; the nonce names its installation once the key is locked.
     await takeNonce(trx, access.account.id, request, null, now);
     // The token of an offline installation is never handed out: it has no network to use it on.
@@ -95,7 +96,7 @@ async function lockBoundInstallation(trx: Executor, access: LicensingAccess, req
 /** A fresh certificate with the subscription as it is now (renewed, more seats, or expired). */
 async function refreshOffline(deps: Deps, actor: Actor, access: LicensingAccess, request: Request<'refresh-request'>, now: Date): Promise<OfflineUploadAnswer> {
   const signer = await activeSigner(deps);
-  const claims = await deps.db.transaction().execute(async (trx) => {
+  const claims = await runTransaction(deps.db, async (trx) => {
     const installation = await lockBoundInstallation(trx, access, request);
     if (installation.state === 'deactivated') throw new AppError('installation_deactivated', 'This installation has been deactivated; activate it again');
     if (installation.blacklisted) throw refusal('installation_blacklisted');
@@ -112,7 +113,7 @@ async function refreshOffline(deps: Deps, actor: Actor, access: LicensingAccess,
 
 /** The seat comes back only now, when the file is uploaded; the installation dropped its license when it wrote it. */
 async function deactivateOffline(deps: Deps, actor: Actor, access: LicensingAccess, request: Request<'deactivation-request'>, now: Date): Promise<OfflineUploadAnswer> {
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps.db, async (trx) => {
     const installation = await lockBoundInstallation(trx, access, request);
     await takeNonce(trx, access.account.id, request, installation.id, now);
     await releaseInstallation(trx, installation, 'deactivated offline by the installation', now);

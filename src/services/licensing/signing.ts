@@ -10,6 +10,7 @@ import type { CertificateClaims } from '../../domain/certificate.js';
 import type { Jwks, OfflineAnswer } from '../../domain/licensing-protocol.js';
 import { okpThumbprint, signCompactJws } from '../../domain/offline-file.js';
 import type { Deps } from '../context.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /**
  * The server's Ed25519 key ring. The signing_keys table is the truth; each process keeps the
@@ -39,7 +40,7 @@ function newSigningKey(): SigningKeyRow {
 async function ensureSigningKey(deps: Deps): Promise<SigningKeyRow> {
   const existing = await findActiveSigningKey(deps.db);
   if (existing) return existing;
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     await lockAcrossProcesses(trx, 'signing_keys');
     const found = await findActiveSigningKey(trx);
     if (found) return found;

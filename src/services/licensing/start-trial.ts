@@ -10,6 +10,7 @@ import { enforceRateLimit, TRIALS_PER_ADDRESS } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { certify, installationDetails, licensedSeats } from './installation-license.js';
 import { activeSigner, signCertificate } from './signing.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export type TrialInput = z.output<typeof trialRequestSchema>;
 
@@ -22,7 +23,7 @@ export async function startTrial(deps: Deps, input: TrialInput, origin: Origin):
   await enforceRateLimit(deps, TRIALS_PER_ADDRESS, origin.ip ?? 'unknown');
   const signer = await activeSigner(deps);
   const token = newSecret('kli');
-  const result = await deps.db.transaction().execute(async (trx) => {
+  const result = await runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const product = await findProduct(trx, input.product);
     if (!product) throw new AppError('not_found', `No product ${input.product}`, { field: 'product' });

@@ -4,13 +4,14 @@ import { AppError, notFound } from '../../domain/errors.js';
 import { requireMembershipManaged, wouldLoseLastAdmin } from '../../domain/membership.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /**
  * Ends the caller's own membership. Any member may leave, a blocked one too, which is why this
  * reads the membership itself rather than asking the account policy for a permission.
  */
 export function leaveAccount(deps: Deps, actor: Actor, accountId: string): Promise<void> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const admins = await lockAccountAdmins(trx, accountId);
     const membership = await findMembership(trx, accountId, actor.userId);
     const account = membership && (await findAccount(trx, accountId));

@@ -14,6 +14,7 @@ import { memberBlocked, memberRemoved, memberUnblocked } from '../../mail/templa
 import { authorizeAccount } from '../../policies/account-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
+import { runTransaction } from '../../data/transactions.js';
 
 interface MemberChange {
   trx: Executor;
@@ -29,7 +30,7 @@ interface MemberChange {
  * administrator rows, so last-administrator checks see a set no concurrent change can shrink.
  */
 function changeMember<T>(deps: Deps, actor: Actor, accountId: string, userId: string, change: (c: MemberChange) => Promise<T>): Promise<T> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const { account } = await authorizeAccount(trx, actor, accountId, 'members.manage');
     requireMembershipManaged(account);
     const admins = await lockAccountAdmins(trx, accountId);

@@ -6,6 +6,7 @@ import { daysUntil } from '../../domain/clock.js';
 import { REMINDER_DAYS } from '../../domain/reminders.js';
 import { subscriptionExpiring } from '../../mail/templates.js';
 import { link, type Deps } from '../context.js';
+import { runTransaction } from '../../data/transactions.js';
 
 const BATCH = 200;
 
@@ -25,7 +26,7 @@ export async function sendExpiryReminders(deps: Deps): Promise<number> {
   const now = deps.clock.now();
   let sent = 0;
   for (const due of await findDueReminders(deps.db, now, REMINDER_DAYS, BATCH)) {
-    const claimed = await deps.db.transaction().execute(async (trx) => {
+    const claimed = await runTransaction(deps.db, async (trx) => {
       if (!(await claimReminder(trx, due, now))) return false;
       const path = due.accountId ? `/accounts/${due.accountId}/subscriptions/${due.subscriptionId}` : '/register-key';
       for (const to of await recipients(trx, due)) {

@@ -4,6 +4,7 @@ import { insertAccountWithAdmin } from '../accounts/create-account.js';
 import type { Deps } from '../context.js';
 import { hashPassword } from '../security/passwords.js';
 import { newSecret } from '../security/secrets.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export const FIRST_OPERATOR_EMAIL = 'operator@keyline.local';
 
@@ -15,7 +16,7 @@ export async function bootstrapOperator(deps: Deps): Promise<{ email: string; pa
   if ((await countOperators(deps.db)) > 0) return null;
   const password = newSecret('op', 12).slice(3);
   const passwordHash = await hashPassword(password);
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     // Processes started together on a new database all get here; the first one makes the operator.
     await lockAcrossProcesses(trx, 'first_operator');
     if ((await countOperators(trx)) > 0) return null;

@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../domain/errors.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
+import { runTransaction } from '../../data/transactions.js';
 
 async function keyOfAccount(db: Executor, accountId: string, keyId: string) {
   const key = await findKey(db, keyId);
@@ -24,7 +25,7 @@ export async function listKeyAdmins(deps: Deps, actor: Actor, accountId: string,
  * every key, so granting them one would mean nothing and is refused.
  */
 export async function grantKeyAdmin(deps: Deps, actor: Actor, accountId: string, keyId: string, userId: string): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps.db, async (trx) => {
     await authorizeAccount(trx, actor, accountId, 'members.manage');
     await keyOfAccount(trx, accountId, keyId);
     const member = await findMembership(trx, accountId, userId);
@@ -37,7 +38,7 @@ export async function grantKeyAdmin(deps: Deps, actor: Actor, accountId: string,
 }
 
 export async function revokeKeyAdmin(deps: Deps, actor: Actor, accountId: string, keyId: string, userId: string): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps.db, async (trx) => {
     await authorizeAccount(trx, actor, accountId, 'members.manage');
     await keyOfAccount(trx, accountId, keyId);
     if (!(await revokeKeyGrant(trx, accountId, keyId, userId))) throw notFound('License Administrator');

@@ -11,6 +11,7 @@ import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
 import { poolOfItem } from '../subscriptions/subscription-view.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export interface SublicenseInput {
   name: string;
@@ -57,7 +58,7 @@ async function lockSublicense(trx: Executor, accountId: string, subscriptionId: 
  * per-installation seats; products whose key activates a single server have nothing to split.
  */
 export async function createSublicense(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, itemId: string, input: SublicenseInput): Promise<LicenseKey> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
     const now = deps.clock.now();
     checkExpiry(input.expiresAt, now);
@@ -102,7 +103,7 @@ export async function updateSublicense(
   keyId: string,
   changes: Partial<Pick<SublicenseInput, 'name' | 'quota' | 'expiresAt'>>,
 ): Promise<{ key: LicenseKey; deactivated: number }> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
     const now = deps.clock.now();
     const { key, item } = await lockSublicense(trx, accountId, subscriptionId, keyId);
@@ -134,7 +135,7 @@ export async function updateSublicense(
 
 /** Deletes a sublicense: its installations are deactivated and its seats return to the pool. */
 export async function deleteSublicense(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, keyId: string): Promise<{ deactivated: number }> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
     const now = deps.clock.now();
     const { key, item } = await lockSublicense(trx, accountId, subscriptionId, keyId);

@@ -3,6 +3,7 @@ import { claimExpiredSublicenses, markKeyReleased } from '../../data/repositorie
 import { adjustReserved, lockItem } from '../../data/repositories/subscriptions.js';
 import { audit } from '../audit.js';
 import type { Deps } from '../context.js';
+import { runTransaction } from '../../data/transactions.js';
 
 const BATCH = 100;
 
@@ -12,7 +13,7 @@ const BATCH = 100;
  * key's quota returns to the main pool. Returns how many keys it released.
  */
 export async function releaseExpiredSublicenses(deps: Deps): Promise<number> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const keys = await claimExpiredSublicenses(trx, now, BATCH);
     for (const key of keys) {

@@ -15,6 +15,7 @@ import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
 import { keysetPage, type Page } from '../paging.js';
 import { loadSubscriptionView, type SubscriptionView } from './subscription-view.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export interface SubscriptionListInput {
   filter: SubscriptionFilter;
@@ -62,7 +63,7 @@ export async function updateSubscriptionSettings(
   subscriptionId: string,
   changes: { name?: string | undefined; autoRenew?: boolean | undefined },
 ): Promise<Subscription> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'subscriptions.manage');
     const subscription = await lockSubscription(trx, subscriptionId);
     if (!subscription || subscription.account_id !== accountId) throw notFound('Subscription');

@@ -7,6 +7,7 @@ import { authorizeLicensing } from '../../policies/license-policy.js';
 import type { Actor, Deps } from '../context.js';
 import { applyAddition } from '../vendor/add-licenses.js';
 import { applyRenewal } from '../vendor/renew-subscription.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /** Customers renew online what they bought online; a reseller's subscription is renewed through the reseller. */
 function requireOnline(subscription: Subscription): void {
@@ -30,7 +31,7 @@ export async function quoteRenewal(deps: Deps, actor: Actor, accountId: string, 
 }
 
 export async function renewOnline(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, duration: Duration) {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'subscriptions.manage');
     const subscription = await ownSubscription(trx, accountId, subscriptionId, true);
     requireOnline(subscription);
@@ -40,7 +41,7 @@ export async function renewOnline(deps: Deps, actor: Actor, accountId: string, s
 
 /** Buys more seats for products of the subscription (or adds a product), recorded as an online order. */
 export async function buyMoreLicenses(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, lines: OrderItem[]) {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'subscriptions.manage');
     const subscription = await ownSubscription(trx, accountId, subscriptionId, true);
     return applyAddition(trx, actor, subscription, lines, deps.clock.now());

@@ -11,6 +11,7 @@ import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
 import { licenseKeyHash } from '../licensing/key-material.js';
 import { enforceRateLimit, type RateLimitRule } from '../rate-limit.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /** Registration attempts per user: plenty for typing keys from an order, too few to guess them. */
 export const REGISTRATION_PER_USER: RateLimitRule = { name: 'register-key', limit: 30, windowSeconds: 600 };
@@ -32,7 +33,7 @@ export async function registerKey(deps: Deps, actor: Actor, licenseKey: string, 
   // attempt is counted outside the transaction so a refused guess still counts.
   if ('accountId' in target) await authorizeAccount(deps.db, actor, target.accountId, 'subscriptions.manage');
   await enforceRateLimit(deps, REGISTRATION_PER_USER, actor.userId);
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const key = await findKeyByHash(trx, licenseKeyHash(parsed.canonical));
     if (!key || key.kind !== 'primary') throw new AppError('key_not_found', 'No subscription has this license key', { field: 'licenseKey' });

@@ -6,9 +6,10 @@ import { verifyEmail } from '../../mail/templates.js';
 import { link, type Actor, type Deps } from '../context.js';
 import { hashSecret } from '../security/secrets.js';
 import { issueUserToken } from './user-tokens.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export async function confirmEmail(deps: Deps, token: string): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const used = await consumeUserToken(trx, 'verify_email', hashSecret(token), now);
     if (!used) throw new AppError('user_token_invalid', 'This confirmation link is invalid, used or expired; ask for a new one');
@@ -17,7 +18,7 @@ export async function confirmEmail(deps: Deps, token: string): Promise<void> {
 }
 
 export async function resendEmailConfirmation(deps: Deps, actor: Actor): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const user = await findUserById(trx, actor.userId);
     if (!user) throw notFound('User');

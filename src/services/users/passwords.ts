@@ -11,6 +11,7 @@ import { hashPassword, verifyPassword } from '../security/passwords.js';
 import { hashSecret } from '../security/secrets.js';
 import { EMAIL_REQUESTS_PER_ADDRESS, enforceRateLimit } from '../rate-limit.js';
 import { issueUserToken, USER_TOKEN_LIFETIME_SECONDS } from './user-tokens.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /** Changes the password after checking the current one, and signs out every other session. */
 export async function changePassword(deps: Deps, actor: Actor, input: { currentPassword: string; newPassword: string }): Promise<void> {
@@ -20,7 +21,7 @@ export async function changePassword(deps: Deps, actor: Actor, input: { currentP
     throw new AppError('invalid_credentials', 'The current password is wrong', { field: 'currentPassword' });
   }
   const passwordHash = await hashPassword(input.newPassword);
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     await updateUser(trx, user.id, { password_hash: passwordHash }, now);
     await deleteUserSessions(trx, user.id, actor.sessionId);
@@ -36,7 +37,7 @@ export async function changePassword(deps: Deps, actor: Actor, input: { currentP
  */
 export async function requestPasswordReset(deps: Deps, email: string, origin: Origin): Promise<void> {
   await enforceRateLimit(deps, EMAIL_REQUESTS_PER_ADDRESS, origin.ip ?? 'unknown');
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps.db, async (trx) => {
     const user = await findUserByEmail(trx, email);
     if (!user) return;
     const now = deps.clock.now();
@@ -53,7 +54,7 @@ export async function requestPasswordReset(deps: Deps, email: string, origin: Or
 /** Sets a new password from an emailed token; all sessions end and a sign-in lock is lifted. */
 export async function resetPassword(deps: Deps, input: { token: string; password: string }, origin: Origin): Promise<void> {
   const passwordHash = await hashPassword(input.password);
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const used = await consumeUserToken(trx, 'reset_password', hashSecret(input.token), now);
     if (!used) throw new AppError('user_token_invalid', 'This reset link is invalid, used or expired; ask for a new one');

@@ -5,6 +5,7 @@ import { notFound } from '../../domain/errors.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
 import { fullName } from './sign-up.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export async function getProfile(deps: Deps, actor: Actor): Promise<User> {
   const user = await findUserById(deps.db, actor.userId);
@@ -18,7 +19,7 @@ export function listMyAccounts(deps: Deps, actor: Actor) {
 }
 
 export async function updateProfile(deps: Deps, actor: Actor, changes: { firstName?: string | undefined; lastName?: string | undefined }): Promise<User> {
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const user = await updateUser(
       trx,

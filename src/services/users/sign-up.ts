@@ -9,6 +9,7 @@ import { audit } from '../audit.js';
 import { link, type Deps, type Origin } from '../context.js';
 import { hashPassword } from '../security/passwords.js';
 import { issueUserToken } from './user-tokens.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export interface SignUpInput {
   email: string;
@@ -48,7 +49,7 @@ export async function insertUserWithPersonalAccount(
  */
 export async function signUp(deps: Deps, input: SignUpInput, origin: Origin): Promise<{ user: User; businessAccountId: string | null }> {
   const passwordHash = await hashPassword(input.password);
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const user = await insertUserWithPersonalAccount(trx, { ...input, passwordHash, verifiedAt: null }, origin, now);
     const actor = { userId: user.id, email: user.email, ip: origin.ip };

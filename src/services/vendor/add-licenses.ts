@@ -8,6 +8,7 @@ import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
 import { loadCatalog, lockForChange, orderRefused, recordOrder } from './common.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /**
  * Sells more licenses inside the caller's transaction: each line adds seats to its product, or
@@ -51,5 +52,5 @@ export async function addLicenses(
   lines: OrderItem[],
 ): Promise<{ subscription: Subscription; items: SubscriptionItem[]; order: OrderRow }> {
   requireOperator(actor);
-  return deps.db.transaction().execute(async (trx) => applyAddition(trx, actor, await lockForChange(trx, subscriptionId), lines, deps.clock.now()));
+  return runTransaction(deps.db, async (trx) => applyAddition(trx, actor, await lockForChange(trx, subscriptionId), lines, deps.clock.now()));
 }

@@ -3,6 +3,7 @@ import { requireOperator } from '../../policies/vendor-policy.js';
 import type { Actor, Deps } from '../context.js';
 import { loadCatalog, orderRefused } from './common.js';
 import { issueSubscription, type IssuedSubscription } from './issue-subscription.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export interface IssueTrialInput {
   customerEmail: string;
@@ -19,7 +20,7 @@ const DAY_MS = 86_400_000;
 /** A trial license: a subscription on the trial channel for a few days, its primary key emailed. */
 export async function issueTrial(deps: Deps, actor: Actor, input: IssueTrialInput): Promise<IssuedSubscription> {
   requireOperator(actor);
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const catalog = await loadCatalog(trx);
     const product = catalog.get(input.productCode);
     if (!product) throw orderRefused({ field: 'productCode', message: `"${input.productCode}" is not in the catalog` });

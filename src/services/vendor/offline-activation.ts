@@ -4,6 +4,7 @@ import { notFound } from '../../domain/errors.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /**
  * Offline activation stays off until the vendor turns it on for a customer account. The audit
@@ -11,7 +12,7 @@ import type { Actor, Deps } from '../context.js';
  */
 export async function setAccountOfflineActivation(deps: Deps, actor: Actor, accountId: string, enabled: boolean): Promise<Account> {
   requireOperator(actor);
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const current = await lockAccount(trx, accountId);
     if (!current) throw notFound('Account');
     if (current.offline_activation_enabled === enabled) return current;

@@ -5,6 +5,7 @@ import { requireOperator } from '../../policies/vendor-policy.js';
 import type { Actor, Deps } from '../context.js';
 import { loadCatalog, orderRefused } from './common.js';
 import { issueSubscription, type IssuedSubscription } from './issue-subscription.js';
+import { runTransaction } from '../../data/transactions.js';
 
 export type { IssuedSubscription } from './issue-subscription.js';
 
@@ -20,7 +21,7 @@ export interface PlaceOrderInput {
 /** A vendor order for a customer: a new subscription for the ordered term, its primary key emailed. */
 export async function placeOrder(deps: Deps, actor: Actor, input: PlaceOrderInput): Promise<IssuedSubscription> {
   requireOperator(actor);
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const catalog = await loadCatalog(trx);
     const problem = checkOrder(input, catalog);
     if (problem) throw orderRefused(problem);

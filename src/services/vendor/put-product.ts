@@ -5,6 +5,7 @@ import { AppError } from '../../domain/errors.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /**
  * Adds a product to the catalog or replaces its definition: a new product is configuration, not
@@ -13,7 +14,7 @@ import type { Actor, Deps } from '../context.js';
  */
 export async function putProduct(deps: Deps, actor: Actor, product: CatalogProduct): Promise<{ product: CatalogProduct; created: boolean }> {
   requireOperator(actor);
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const existing = await findProduct(trx, product.code);
     if (existing) {
       const problem = checkProductChange(product, await licenseTypesInUse(trx, product.code));

@@ -8,6 +8,7 @@ import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
 import { lockForChange, orderRefused, recordOrder } from './common.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /**
  * Renews a subscription for another term inside the caller's transaction: a running one from its
@@ -49,5 +50,5 @@ export async function applyRenewal(trx: Executor, actor: Actor, current: Subscri
 /** The vendor operator renews any subscription. */
 export async function renewSubscription(deps: Deps, actor: Actor, subscriptionId: string, duration: Duration): Promise<{ subscription: Subscription; order: OrderRow }> {
   requireOperator(actor);
-  return deps.db.transaction().execute(async (trx) => applyRenewal(trx, actor, await lockForChange(trx, subscriptionId), duration, deps.clock.now()));
+  return runTransaction(deps.db, async (trx) => applyRenewal(trx, actor, await lockForChange(trx, subscriptionId), duration, deps.clock.now()));
 }

@@ -4,6 +4,7 @@ import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
 import { lockForChange } from './common.js';
+import { runTransaction } from '../../data/transactions.js';
 
 /**
  * Suspending stops every key of the subscription from activating or checking in until it is
@@ -12,7 +13,7 @@ import { lockForChange } from './common.js';
 function setStatus(status: SubscriptionStatus, action: string) {
   return async (deps: Deps, actor: Actor, subscriptionId: string): Promise<Subscription> => {
     requireOperator(actor);
-    return deps.db.transaction().execute(async (trx) => {
+    return runTransaction(deps.db, async (trx) => {
       const current = await lockForChange(trx, subscriptionId);
       if (current.status === status) return current;
       const now = deps.clock.now();
