@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely, Transaction } from 'kysely';
 import { databaseFailure } from './failures.js';
-import type { Executor } from './repositories/users.js';
+import type { Executor } from './executor.js';
 import type { DB } from './schema.js';
 
 export interface RetryOptions {

@@ -1,6 +1,6 @@
 import { insertAuditEvent } from '../data/repositories/audit-events.js';
-import type { Executor } from '../data/repositories/users.js';
-import type { Actor } from './context.js';
+import type { Executor } from '../data/executor.js';
+import type { Actor } from '../domain/actor.js';
 
 /**
  * Records one change in the audit log inside the transaction that made it, so the log never

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../src/data/repositories/users.js';
+import type { Executor } from '../../src/data/executor.js';
 import { ACME, signedInUser, type ApiClient, type TestApp } from './harness.js';
 
 /** A signed-in user who has just created a business account and is its only administrator. */

@@ -1,6 +1,7 @@
-import type { Account, AccountKind } from '../schema.js';
+import type { Account } from '../schema.js';
 import { containing } from './search.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
+import type { AccountKind } from '../../domain/membership.js';
 
 export interface CompanyDetails {
   name: string;

@@ -1,7 +1,7 @@
 import type { InvitationLanguage } from '../../mail/templates.js';
 import type { InstallInvitation } from '../schema.js';
 import { anotherSending } from './invitations.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 export interface NewInstallInvitation {
   accountId: string;

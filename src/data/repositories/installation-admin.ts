@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Installation } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 /** The portal's view of an account's installations (PRODUCT.md, capability 7). */
 

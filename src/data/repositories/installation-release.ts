@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { KeyKind } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
+import type { KeyKind } from '../../domain/seat-pool.js';
 
 /**
  * Deactivates a key's active installations, least recently seen first, and gives their seats

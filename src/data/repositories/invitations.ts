@@ -1,8 +1,9 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { InvitationState } from '../../domain/invitation.js';
 import type { InvitationLanguage } from '../../mail/templates.js';
-import type { DB, Invitation, MemberRole } from '../schema.js';
-import type { Executor } from './users.js';
+import type { DB, Invitation } from '../schema.js';
+import type { Executor } from '../executor.js';
+import type { MemberRole } from '../../domain/membership.js';
 
 /**
  * Inserts an open invitation, or nothing when the address already has one in the account (the

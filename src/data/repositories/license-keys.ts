@@ -1,5 +1,6 @@
-import type { KeyKind, LicenseKey } from '../schema.js';
-import type { Executor } from './users.js';
+import type { LicenseKey } from '../schema.js';
+import type { Executor } from '../executor.js';
+import type { KeyKind } from '../../domain/seat-pool.js';
 
 export interface NewLicenseKey {
   subscriptionId: string;

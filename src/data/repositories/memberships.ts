@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { MemberRole, MemberStatus, Membership } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Membership } from '../schema.js';
+import type { Executor } from '../executor.js';
+import type { MemberRole, MemberStatus } from '../../domain/membership.js';
 
 export function insertMembership(db: Executor, m: { accountId: string; userId: string; role: MemberRole }) {
   return db

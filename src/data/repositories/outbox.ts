@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { OutboxMessage } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 export interface NewEmail {
   template: string;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 /**
  * Serializes a one-time step across the server processes sharing the database (creating the

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { KeyKind } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
+import type { KeyKind } from '../../domain/seat-pool.js';
 
 export type SeatRefusal = 'key_quota' | 'main_pool';
 

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
-import type { OrderItem, SalesChannel, Subscription, SubscriptionItem, SupportPlan } from '../schema.js';
+import type { Subscription, SubscriptionItem } from '../schema.js';
 import { containing } from './search.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
+import type { OrderItem } from '../../domain/order.js';
+import type { SalesChannel, SupportPlan } from '../../domain/subscription.js';
 
 export interface NewSubscription {
   customerEmail: string;

@@ -1,7 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB, User } from '../schema.js';
-
-export type Executor = Kysely<DB>;
+import { sql } from 'kysely';
+import type { Executor } from '../executor.js';
+import type { User } from '../schema.js';
 
 export function findUserByEmail(db: Executor, email: string): Promise<User | undefined> {
   return db

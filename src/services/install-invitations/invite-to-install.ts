@@ -5,7 +5,7 @@ import {
 } from '../../data/repositories/install-invitations.js';
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { listProducts } from '../../data/repositories/products.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import type { Account, InstallInvitation, User } from '../../data/schema.js';
 import { addDays } from '../../domain/clock.js';
 import { notFound } from '../../domain/errors.js';
@@ -15,7 +15,8 @@ import { installInvitation, type InvitationLanguage } from '../../mail/templates
 import { enqueueEmail } from '../../data/repositories/outbox.js';
 import { authorizeLicensing, requireKeyInScope, type LicensingAccess } from '../../policies/license-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { confirmedInviter, readInvitationSource, type InvitationSource } from '../invitations/invite-members.js';
 import { generateActivationCode } from '../licensing/key-material.js';
 import { fullName } from '../users/sign-up.js';

@@ -7,12 +7,13 @@ import {
   type InstallInvitationListFilter,
   type InstallInvitationRow,
 } from '../../data/repositories/install-invitations.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { installInvitationStatus } from '../../domain/install-invitation.js';
 import { inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { confirmedInviter } from '../invitations/invite-members.js';
 import { keysetPage } from '../paging.js';
 import {

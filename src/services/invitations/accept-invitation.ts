@@ -1,17 +1,20 @@
 import { findAccount } from '../../data/repositories/accounts.js';
 import { findInvitationByTokenHash, markInvitationAccepted } from '../../data/repositories/invitations.js';
 import { findMembership, insertMembership } from '../../data/repositories/memberships.js';
-import { findUserByEmail, findUserById, updateUser, type Executor } from '../../data/repositories/users.js';
-import type { Invitation, MemberRole, User } from '../../data/schema.js';
+import { findUserByEmail, findUserById, updateUser } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
+import type { Invitation, User } from '../../data/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { invitationState, sameEmail } from '../../domain/invitation.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps, Origin } from '../context.js';
+import type { Actor, Origin } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { hashPassword } from '../security/passwords.js';
 import { hashSecret } from '../security/secrets.js';
 import { checkCredentials, openSession, type NewSession } from '../users/sessions.js';
 import { insertUserWithPersonalAccount } from '../users/sign-up.js';
 import { runTransaction } from '../../data/transactions.js';
+import type { MemberRole } from '../../domain/membership.js';
 
 /** An invitation a link may still use; anything else is gone, and an expired one says so. */
 function usable(invitation: Invitation | undefined, now: Date): Invitation {

@@ -5,13 +5,14 @@ import {
   revokeInvitation as markRevoked,
   type InvitationListFilter,
 } from '../../data/repositories/invitations.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import { addSeconds } from '../../domain/clock.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { invitationLifetimeSeconds, invitationState } from '../../domain/invitation.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { keysetPage } from '../paging.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { authorizeInviter, describeInvitation, sendInvitationEmail } from './invite-members.js';

@@ -3,7 +3,7 @@ import { findActiveInstallation, isBlacklisted, moveInstallation, recordCheckInW
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { releaseSeat } from '../../data/repositories/seats.js';
 import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import type { Installation } from '../../data/schema.js';
 import { checkActivation } from '../../domain/activation-rules.js';
 import { isOverLimit, nextValidationAt, overLimitSince, type CertificateClaims, type Warning } from '../../domain/certificate.js';

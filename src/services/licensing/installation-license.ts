@@ -27,7 +27,7 @@ import { AppError } from '../../domain/errors.js';
 import type { DescriptiveFields } from '../../domain/licensing-protocol.js';
 import type { PoolState } from '../../domain/seat-pool.js';
 import type { Deps } from '../context.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import { poolOfItem } from '../subscriptions/subscription-view.js';
 import { hashSecret } from '../security/secrets.js';
 

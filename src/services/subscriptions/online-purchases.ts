@@ -1,13 +1,15 @@
 import { findSubscription, lockSubscription } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
-import type { Duration, OrderItem, Subscription } from '../../data/schema.js';
+import type { Executor } from '../../data/executor.js';
+import type { Subscription } from '../../data/schema.js';
 import { AppError, notFound } from '../../domain/errors.js';
-import { renewedExpiry } from '../../domain/subscription.js';
+import { renewedExpiry, type Duration } from '../../domain/subscription.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { applyAddition } from '../vendor/add-licenses.js';
 import { applyRenewal } from '../vendor/renew-subscription.js';
 import { runTransaction } from '../../data/transactions.js';
+import type { OrderItem } from '../../domain/order.js';
 
 /** Customers renew online what they bought online; a reseller's subscription is renewed through the reseller. */
 function requireOnline(subscription: Subscription): void {

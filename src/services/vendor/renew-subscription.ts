@@ -1,12 +1,13 @@
 import type { OrderRow } from '../../data/repositories/orders.js';
 import { listItems, updateSubscription } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
-import type { Duration, Subscription } from '../../data/schema.js';
+import type { Executor } from '../../data/executor.js';
+import type { Subscription } from '../../data/schema.js';
 import { checkChange } from '../../domain/order.js';
-import { renewedExpiry } from '../../domain/subscription.js';
+import { renewedExpiry, type Duration } from '../../domain/subscription.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { lockForChange, orderRefused, recordOrder } from './common.js';
 import { runTransaction } from '../../data/transactions.js';
 
