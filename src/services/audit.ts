@@ -1,5 +1,5 @@
 import { insertAuditEvent } from '../data/repositories/audit-events.js';
-import type { Executor } from '../data/executor.js';
+import type { InTransaction } from '../data/executor.js';
 import type { Actor } from '../domain/actor.js';
 
 /**
@@ -7,7 +7,7 @@ import type { Actor } from '../domain/actor.js';
  * claims a change that rolled back nor misses one that landed.
  */
 export function audit(
-  trx: Executor,
+  trx: InTransaction,
   actor: Pick<Actor, 'userId' | 'email' | 'ip'> | null,
   event: { accountId: string | null; action: string; targetType: string; targetId: string | null; details?: Record<string, unknown> },
   at: Date,

@@ -1,6 +1,6 @@
 import type { Account } from '../schema.js';
 import { containing } from './search.js';
-import type { Executor } from '../executor.js';
+import type { Executor, InTransaction } from '../executor.js';
 import type { AccountKind } from '../../domain/membership.js';
 
 export interface CompanyDetails {
@@ -94,7 +94,7 @@ export function setOfflineActivation(db: Executor, accountId: string, enabled: b
     .executeTakeFirstOrThrow();
 }
 
-export function lockAccount(db: Executor, accountId: string): Promise<Account | undefined> {
+export function lockAccount(db: InTransaction, accountId: string): Promise<Account | undefined> {
   return db.selectFrom('accounts').selectAll().where('id', '=', accountId).forUpdate().executeTakeFirst();
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../executor.js';
+import type { InTransaction } from '../executor.js';
 import type { KeyKind } from '../../domain/seat-pool.js';
 
 /**
@@ -8,7 +8,7 @@ import type { KeyKind } from '../../domain/seat-pool.js';
  * the key is deleted. `limit` null takes all of them. Returns the installations deactivated.
  */
 export async function deactivateLeastRecentlySeen(
-  trx: Executor,
+  trx: InTransaction,
   key: { id: string; kind: KeyKind },
   limit: number | null,
   reason: string,

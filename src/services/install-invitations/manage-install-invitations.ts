@@ -7,7 +7,7 @@ import {
   type InstallInvitationListFilter,
   type InstallInvitationRow,
 } from '../../data/repositories/install-invitations.js';
-import type { Executor } from '../../data/executor.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { installInvitationStatus } from '../../domain/install-invitation.js';
 import { inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
@@ -78,13 +78,13 @@ export async function exportInstallInvitations(deps: Deps, actor: Actor, account
 }
 
 /** An invitation of the account on a key the caller may act on, locked for a change; any other does not exist for them. */
-async function lockInvitationInScope(trx: Executor, scope: KeyScope, accountId: string, invitationId: string) {
+async function lockInvitationInScope(trx: InTransaction, scope: KeyScope, accountId: string, invitationId: string) {
   const invitation = await lockAccountInstallInvitation(trx, accountId, invitationId);
   if (!invitation || !inScope(scope, invitation.license_key_id)) throw notFound('Invitation');
   return invitation;
 }
 
-function auditChange(trx: Executor, actor: Actor, invitation: InstallInvitationRow, action: 'revoked' | 'resent', now: Date) {
+function auditChange(trx: InTransaction, actor: Actor, invitation: InstallInvitationRow, action: 'revoked' | 'resent', now: Date) {
   return audit(
     trx,
     actor,

@@ -2,7 +2,7 @@ import { findAccount } from '../../data/repositories/accounts.js';
 import { findInvitationByTokenHash, markInvitationAccepted } from '../../data/repositories/invitations.js';
 import { findMembership, insertMembership } from '../../data/repositories/memberships.js';
 import { findUserByEmail, findUserById, updateUser } from '../../data/repositories/users.js';
-import type { Executor } from '../../data/executor.js';
+import type { InTransaction } from '../../data/executor.js';
 import type { Invitation, User } from '../../data/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { invitationState, sameEmail } from '../../domain/invitation.js';
@@ -94,7 +94,7 @@ export async function acceptInvitation(deps: Deps, token: string, input: AcceptI
  * The one transaction of every acceptance. It locks the invitation first, so of two concurrent
  * uses of a link the second finds it accepted, before the invitee's user is even looked up or made.
  */
-function join(deps: Deps, tokenHash: string, origin: Origin, userOf: (trx: Executor, now: Date) => Promise<User | undefined>): Promise<User> {
+function join(deps: Deps, tokenHash: string, origin: Origin, userOf: (trx: InTransaction, now: Date) => Promise<User | undefined>): Promise<User> {
   return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const invitation = usable(await findInvitationByTokenHash(trx, tokenHash, { lock: true }), now);

@@ -2,7 +2,7 @@ import { closeExpiredInvitations, insertInvitation, type InvitationWithInviter }
 import { findMemberEmails } from '../../data/repositories/memberships.js';
 import { enqueueEmail } from '../../data/repositories/outbox.js';
 import { findUserById } from '../../data/repositories/users.js';
-import type { Executor } from '../../data/executor.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import type { Account, Invitation, User } from '../../data/schema.js';
 import { addDays } from '../../domain/clock.js';
 import { AppError } from '../../domain/errors.js';
@@ -62,7 +62,7 @@ export async function confirmedInviter(trx: Executor, actor: Actor): Promise<Use
 /** Emails the join link in the invitation's language; the token exists only in this email. */
 export function sendInvitationEmail(
   deps: Deps,
-  trx: Executor,
+  trx: InTransaction,
   s: { invitation: Invitation; token: string; inviter: User; account: Account; now: Date },
 ) {
   const mail = memberInvitation({

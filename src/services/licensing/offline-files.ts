@@ -1,7 +1,7 @@
 import { findInstallationById, recordOfflineRefresh, type AuthenticatedInstallation } from '../../data/repositories/installations.js';
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { acceptNonce, attachNonceInstallation } from '../../data/repositories/offline-nonces.js';
-import type { Executor } from '../../data/executor.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import type { OfflineAnswerKind, OfflineRequest, OfflineUploadAnswer } from '../../domain/licensing-protocol.js';
@@ -88,7 +88,7 @@ async function boundInstallation(db: Executor, access: LicensingAccess, request:
  * and read again under it: an activation, deactivation or move of it that got there first has
  * committed, so what the caller decides on is current.
  */
-async function lockBoundInstallation(trx: Executor, access: LicensingAccess, request: Request<'refresh-request' | 'deactivation-request'>): Promise<BoundInstallation> {
+async function lockBoundInstallation(trx: InTransaction, access: LicensingAccess, request: Request<'refresh-request' | 'deactivation-request'>): Promise<BoundInstallation> {
   const named = await boundInstallation(trx, access, request);
   await lockKeysForSeats(trx, [named.license_key_id]);
   return boundInstallation(trx, access, request);

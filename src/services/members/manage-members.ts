@@ -6,7 +6,7 @@ import {
   updateMembership,
   type Member,
 } from '../../data/repositories/memberships.js';
-import type { Executor } from '../../data/executor.js';
+import type { InTransaction } from '../../data/executor.js';
 import type { Account } from '../../data/schema.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { requireMembershipManaged, wouldLoseLastAdmin, type MemberRole, type MemberStatus } from '../../domain/membership.js';
@@ -18,7 +18,7 @@ import type { Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
 
 interface MemberChange {
-  trx: Executor;
+  trx: InTransaction;
   account: Account;
   target: Member;
   /** Read under lock, so a concurrent change to another administrator waits for this one. */

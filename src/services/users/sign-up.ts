@@ -1,7 +1,7 @@
 import type { CompanyDetails } from '../../data/repositories/accounts.js';
 import { enqueueEmail } from '../../data/repositories/outbox.js';
 import { findUserByEmail, insertUser } from '../../data/repositories/users.js';
-import type { Executor } from '../../data/executor.js';
+import type { InTransaction } from '../../data/executor.js';
 import type { User } from '../../data/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { verifyEmail } from '../../mail/templates.js';
@@ -31,7 +31,7 @@ export function fullName(u: Pick<User, 'first_name' | 'last_name'>): string {
  * `verifiedAt` is set when the address is already proven, as by an emailed invitation link.
  */
 export async function insertUserWithPersonalAccount(
-  trx: Executor,
+  trx: InTransaction,
   input: { email: string; firstName: string; lastName: string; passwordHash: string; verifiedAt: Date | null },
   origin: Origin,
   now: Date,

@@ -1,7 +1,7 @@
 import { renewOveruseGrace } from '../../data/repositories/installations.js';
 import type { OrderRow } from '../../data/repositories/orders.js';
 import { addItemQuantity, listItems, updateSubscription } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/executor.js';
+import type { InTransaction } from '../../data/executor.js';
 import type { Subscription, SubscriptionItem } from '../../data/schema.js';
 import { checkChange, checkItems, type OrderItem } from '../../domain/order.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
@@ -18,7 +18,7 @@ import { runTransaction } from '../../data/transactions.js';
  * The vendor back office and the customer's "buy more" both come through here.
  */
 export async function applyAddition(
-  trx: Executor,
+  trx: InTransaction,
   actor: Actor,
   current: Subscription,
   lines: OrderItem[],

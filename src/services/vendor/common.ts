@@ -1,7 +1,7 @@
 import { insertOrder, type NewOrder, type OrderRow } from '../../data/repositories/orders.js';
 import { listProducts } from '../../data/repositories/products.js';
 import { lockSubscription } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/executor.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import type { Subscription } from '../../data/schema.js';
 import type { Product } from '../../domain/catalog.js';
 import { AppError, notFound } from '../../domain/errors.js';
@@ -18,7 +18,7 @@ export function orderRefused(problem: OrderProblem): AppError {
 }
 
 /** The subscription locked for a change to its dates, status or quantities. */
-export async function lockForChange(trx: Executor, subscriptionId: string): Promise<Subscription> {
+export async function lockForChange(trx: InTransaction, subscriptionId: string): Promise<Subscription> {
   const subscription = await lockSubscription(trx, subscriptionId);
   if (!subscription) throw notFound('Subscription');
   return subscription;
