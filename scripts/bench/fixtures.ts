@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { findPersonalAccount } from '../../src/data/repositories/accounts.js';
 import { insertUser } from '../../src/data/repositories/users.js';
-import type { Actor, Deps } from '../../src/services/context.js';
+import type { Actor } from '../../src/domain/actor.js';
+import type { Deps } from '../../src/services/context.js';
 import { registerKey } from '../../src/services/subscriptions/register-key.js';
 import { signUp } from '../../src/services/users/sign-up.js';
 import { placeOrder } from '../../src/services/vendor/place-order.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../src/data/repositories/users.js';
+import type { Executor } from '../../src/data/executor.js';
 
 /**
  * Bench data: installations made set-based, `batch` rows per INSERT ... SELECT FROM

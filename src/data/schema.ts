@@ -1,7 +1,12 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { AccountKind, MemberRole, MemberStatus } from '../domain/membership.js';
+import type { OrderItem, OrderKind } from '../domain/order.js';
+import type { KeyKind } from '../domain/seat-pool.js';
+import type { Duration, SalesChannel, SubscriptionStatus, SupportPlan } from '../domain/subscription.js';
 import type { InvitationLanguage } from '../mail/templates.js';
 
-// Row types of the tables the migrations create; kept by hand next to the migrations.
+// Row types of the tables the migrations create; kept by hand next to the migrations. The values
+// the rules of src/domain read (roles, statuses, kinds) are declared there, and the columns take them.
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T> = ColumnType<T, string | undefined, string>;
@@ -20,8 +25,6 @@ export interface UsersTable {
   updated_at: Generated<Date>;
 }
 
-export type AccountKind = 'personal' | 'business';
-
 export interface AccountsTable {
   id: Generated<string>;
   kind: AccountKind;
@@ -38,9 +41,6 @@ export interface AccountsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
-
-export type MemberRole = 'admin' | 'member';
-export type MemberStatus = 'active' | 'blocked';
 
 export interface MembershipsTable {
   account_id: string;
@@ -158,10 +158,6 @@ export interface SigningKeysTable {
   retired_at: NullableTimestamp;
 }
 
-export type SubscriptionStatus = 'active' | 'suspended';
-export type SalesChannel = 'online' | 'reseller' | 'trial';
-export type SupportPlan = 'standard' | 'premium';
-
 export interface SubscriptionsTable {
   id: Generated<string>;
   account_id: string | null;
@@ -195,8 +191,6 @@ export interface SubscriptionItemsTable {
   reserved: Generated<number>;
   main_used: Generated<number>;
 }
-
-export type KeyKind = 'primary' | 'dynamic' | 'reserved';
 
 export interface LicenseKeysTable {
   id: Generated<string>;
@@ -284,15 +278,6 @@ export interface TrialsTable {
   installation_id: string | null;
   expires_at: Timestamp;
   created_at: Generated<Date>;
-}
-
-export type OrderKind = 'new' | 'renewal' | 'add_licenses' | 'trial';
-export type Duration = '1m' | '1y' | '2y' | '3y';
-
-export interface OrderItem {
-  productCode: string;
-  licenseType: string | null;
-  quantity: number;
 }
 
 export interface OrdersTable {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { databaseFailure } from './failures.js';
-import type { Executor } from './repositories/users.js';
+import type { Executor, InTransaction } from './executor.js';
 import type { DB } from './schema.js';
 
 export interface RetryOptions {
@@ -43,11 +43,16 @@ export async function retrying<T>(work: () => Promise<T>, options: RetryOptions 
 }
 
 /** The way every use case opens a transaction: `work` runs in a new one, again after a conflict (see `retrying`). */
-export function runTransaction<T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export function runTransaction<T>(db: Kysely<DB>, work: (trx: InTransaction) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   return retrying(() => db.transaction().execute(work), options);
 }
 
+/** Kysely types `isTransaction` as a plain boolean on the database, which narrows nothing by itself. */
+function isOpen(db: Executor): db is InTransaction {
+  return db.isTransaction;
+}
+
 /** Runs `work` in the caller's transaction when there is one, or in a new one. */
-export function withinTransaction<T>(db: Executor, work: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : runTransaction(db, work);
+export function withinTransaction<T>(db: Executor, work: (trx: InTransaction) => Promise<T>): Promise<T> {
+  return isOpen(db) ? work(db) : runTransaction(db, work);
 }

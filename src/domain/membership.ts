@@ -1,5 +1,8 @@
-import type { AccountKind, MemberRole, MemberStatus } from '../data/schema.js';
 import { AppError } from './errors.js';
+
+export type AccountKind = 'personal' | 'business';
+export type MemberRole = 'admin' | 'member';
+export type MemberStatus = 'active' | 'blocked';
 
 /**
  * What a member of an account may do. Account Administrators do everything; Regular Members see

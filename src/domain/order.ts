@@ -1,6 +1,14 @@
 import type { Product } from './catalog.js';
-import type { Duration, OrderItem, SalesChannel } from '../data/schema.js';
-import { durationAllowed } from './subscription.js';
+import { durationAllowed, type Duration, type SalesChannel } from './subscription.js';
+
+export type OrderKind = 'new' | 'renewal' | 'add_licenses' | 'trial';
+
+/** One line of an order, as the order keeps it. */
+export interface OrderItem {
+  productCode: string;
+  licenseType: string | null;
+  quantity: number;
+}
 
 export interface OrderProblem {
   field: string;

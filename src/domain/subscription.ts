@@ -1,4 +1,7 @@
-import type { Duration, SalesChannel, SubscriptionStatus } from '../data/schema.js';
+export type SubscriptionStatus = 'active' | 'suspended';
+export type SalesChannel = 'online' | 'reseller' | 'trial';
+export type SupportPlan = 'standard' | 'premium';
+export type Duration = '1m' | '1y' | '2y' | '3y';
 
 export const DURATIONS = ['1m', '1y', '2y', '3y'] as const satisfies readonly Duration[];
 export const EXPIRING_SOON_DAYS = 30;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/errors.js';
-import type { Actor, Deps } from '../services/context.js';
+import type { Actor } from '../domain/actor.js';
+import type { Deps } from '../services/context.js';
 import { authenticateApiToken, authenticateSession, type AuthenticatedSession } from '../services/users/sessions.js';
 import { safeEqual } from '../services/security/secrets.js';
 

@@ -1,10 +1,10 @@
 import { findAccount } from '../data/repositories/accounts.js';
 import { findMembership } from '../data/repositories/memberships.js';
-import type { Executor } from '../data/repositories/users.js';
+import type { Executor } from '../data/executor.js';
 import type { Account, Membership } from '../data/schema.js';
 import { decideAccess, type AccountPermission } from '../domain/membership.js';
 import { AppError, notFound } from '../domain/errors.js';
-import type { Actor } from '../services/context.js';
+import type { Actor } from '../domain/actor.js';
 
 export interface AccountAccess {
   account: Account;

@@ -1,10 +1,10 @@
 import { findAccount } from '../data/repositories/accounts.js';
 import { listKeyGrantsOfMember } from '../data/repositories/key-admins.js';
 import { findMembership } from '../data/repositories/memberships.js';
-import type { Executor } from '../data/repositories/users.js';
+import type { Executor } from '../data/executor.js';
 import { decideKeyAccess, type AccountPermission } from '../domain/membership.js';
 import { AppError, notFound } from '../domain/errors.js';
-import type { Actor } from '../services/context.js';
+import type { Actor } from '../domain/actor.js';
 import type { AccountAccess } from './account-policy.js';
 
 /** Which keys of the account the caller may act on: all of them, or those granted to a License Administrator. */

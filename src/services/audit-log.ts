@@ -1,8 +1,9 @@
 import { countAuditEvents, listAuditEvents, type AuditEventRow, type AuditFilter } from '../data/repositories/audit-events.js';
-import type { Executor } from '../data/repositories/users.js';
+import type { Executor } from '../data/executor.js';
 import { AppError } from '../domain/errors.js';
 import { authorizeAccount } from '../policies/account-policy.js';
-import type { Actor, Deps } from './context.js';
+import type { Actor } from '../domain/actor.js';
+import type { Deps } from './context.js';
 import { keysetPage, type Page } from './paging.js';
 
 export const AUDIT_EXPORT_MAX_ROWS = 100_000;

@@ -1,13 +1,13 @@
 import { insertAuditEvent } from '../data/repositories/audit-events.js';
-import type { Executor } from '../data/repositories/users.js';
-import type { Actor } from './context.js';
+import type { InTransaction } from '../data/executor.js';
+import type { Actor } from '../domain/actor.js';
 
 /**
  * Records one change in the audit log inside the transaction that made it, so the log never
  * claims a change that rolled back nor misses one that landed.
  */
 export function audit(
-  trx: Executor,
+  trx: InTransaction,
   actor: Pick<Actor, 'userId' | 'email' | 'ip'> | null,
   event: { accountId: string | null; action: string; targetType: string; targetId: string | null; details?: Record<string, unknown> },
   at: Date,

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/data/database.js';
 import { claimDueEmails, enqueueEmail, listOutbox } from '../../src/data/repositories/outbox.js';
+import { runTransaction } from '../../src/data/transactions.js';
 import { buildApp } from '../../src/http/app.js';
 import { deliverDueEmails, EMAIL_LEASE_SECONDS, MAX_EMAIL_ATTEMPTS, retryDelaySeconds } from '../../src/jobs/outbox-worker.js';
 import { createMailTransport, type MailTransport } from '../../src/mail/transport.js';
@@ -120,7 +121,9 @@ describe('email over SMTP', () => {
 
   it('has two workers running at once send every message exactly once', async () => {
     const addresses = Array.from({ length: 30 }, () => uniqueEmail('bulk'));
-    for (const to of addresses) await enqueueEmail(t.deps.db, { template: 'test', to, subject: 'Bulk', text: 'hello' }, t.clock.now());
+    await runTransaction(t.deps.db, async (trx) => {
+      for (const to of addresses) await enqueueEmail(trx, { template: 'test', to, subject: 'Bulk', text: 'hello' }, t.clock.now());
+    });
     const second = createMailTransport({ smtpUrl: smtp.url, dataDir });
     try {
       for (;;) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Executor } from '../../src/data/repositories/users.js';
+import type { Executor } from '../../src/data/executor.js';
 import { testEngine } from '../support/database.js';
 import { createTestApp, uniqueEmail, type TestApp } from '../support/harness.js';
 import { activationBody, addSublicense, counters, machine, registeredOrder } from '../support/installations.js';

@@ -1,12 +1,12 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { insertLicenseKey } from '../../src/data/repositories/license-keys.js';
-import type { KeyKind } from '../../src/data/schema.js';
 import type { PlaceOrderInput } from '../../src/services/vendor/place-order.js';
 import { generateLicenseKey } from '../../src/services/licensing/key-material.js';
-import type { Executor } from '../../src/data/repositories/users.js';
+import type { Executor } from '../../src/data/executor.js';
 import { signedInUser, type ApiClient, type TestApp } from './harness.js';
 import { issueOrder } from './licensing.js';
+import type { KeyKind } from '../../src/domain/seat-pool.js';
 
 /** A machine as an installation sees itself: a fingerprint and its own Ed25519 public key. */
 export function machine(): { fingerprint: string; publicKey: string } {

@@ -1,10 +1,10 @@
 import { insertUser } from '../../src/data/repositories/users.js';
-import type { OrderItem } from '../../src/data/schema.js';
-import type { Actor } from '../../src/services/context.js';
+import type { Actor } from '../../src/domain/actor.js';
 import { placeOrder, type PlaceOrderInput } from '../../src/services/vendor/place-order.js';
 import { randomUUID } from 'node:crypto';
 import { takeSeat } from '../../src/data/repositories/seats.js';
 import { ACME, signedInUser, uniqueEmail, type TestApp } from './harness.js';
+import type { OrderItem } from '../../src/domain/order.js';
 
 /** A vendor operator to place orders with, made directly in the database. */
 export async function operatorActor(t: TestApp): Promise<Actor> {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../src/data/repositories/users.js';
+import type { InTransaction } from '../../src/data/executor.js';
 import { ACME, signedInUser, type ApiClient, type TestApp } from './harness.js';
 
 /** A signed-in user who has just created a business account and is its only administrator. */
@@ -40,7 +40,7 @@ export async function auditTrail(t: TestApp, accountId: string) {
  * decides. Without the locks under test the requests do not wait and simply race to the end.
  * PostgreSQL only: PGlite is one session and runs transactions one after another.
  */
-export function overlapping<T>(t: TestApp, hold: (trx: Executor) => Promise<unknown>, start: () => Promise<T>[]): Promise<T[]> {
+export function overlapping<T>(t: TestApp, hold: (trx: InTransaction) => Promise<unknown>, start: () => Promise<T>[]): Promise<T[]> {
   return overlappingInTurns(t, hold, [start]);
 }
 
@@ -48,7 +48,7 @@ export function overlapping<T>(t: TestApp, hold: (trx: Executor) => Promise<unkn
  * Overlapping requests started in turns: each turn starts once every request of the turns before
  * waits on a lock (or has finished), so the test decides who reaches a lock first.
  */
-export async function overlappingInTurns<T>(t: TestApp, hold: (trx: Executor) => Promise<unknown>, turns: (() => Promise<T>[])[]): Promise<T[]> {
+export async function overlappingInTurns<T>(t: TestApp, hold: (trx: InTransaction) => Promise<unknown>, turns: (() => Promise<T>[])[]): Promise<T[]> {
   const { answers } = await t.deps.db.transaction().execute(async (trx) => {
     await hold(trx);
     const requests: Promise<T>[] = [];

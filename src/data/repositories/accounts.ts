@@ -1,6 +1,7 @@
-import type { Account, AccountKind } from '../schema.js';
+import type { Account } from '../schema.js';
 import { containing } from './search.js';
-import type { Executor } from './users.js';
+import type { Executor, InTransaction } from '../executor.js';
+import type { AccountKind } from '../../domain/membership.js';
 
 export interface CompanyDetails {
   name: string;
@@ -93,7 +94,7 @@ export function setOfflineActivation(db: Executor, accountId: string, enabled: b
     .executeTakeFirstOrThrow();
 }
 
-export function lockAccount(db: Executor, accountId: string): Promise<Account | undefined> {
+export function lockAccount(db: InTransaction, accountId: string): Promise<Account | undefined> {
   return db.selectFrom('accounts').selectAll().where('id', '=', accountId).forUpdate().executeTakeFirst();
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 export async function pingDatabase(db: Executor): Promise<boolean> {
   try {

@@ -1,7 +1,7 @@
 import type { InvitationLanguage } from '../../mail/templates.js';
 import type { InstallInvitation } from '../schema.js';
 import { anotherSending } from './invitations.js';
-import type { Executor } from './users.js';
+import type { Executor, InTransaction } from '../executor.js';
 
 export interface NewInstallInvitation {
   accountId: string;
@@ -46,7 +46,7 @@ export type InvitationWithUse = InstallInvitation & { used_by_fingerprint: strin
  * The invitation locked for an activation, with the installation its code activated: two machines
  * with one code take turns here, so only one of them gets it.
  */
-export async function lockInvitationForActivation(db: Executor, invitationId: string): Promise<InvitationWithUse> {
+export async function lockInvitationForActivation(db: InTransaction, invitationId: string): Promise<InvitationWithUse> {
   const row = await db
     .selectFrom('install_invitations as ii')
     .leftJoin('installations as inst', 'inst.id', 'ii.installation_id')
@@ -73,7 +73,7 @@ function invitationRows(db: Executor) {
     .select(['k.name as key_name', 'u.email as created_by_email']);
 }
 
-export function lockAccountInstallInvitation(db: Executor, accountId: string, invitationId: string): Promise<InstallInvitationRow | undefined> {
+export function lockAccountInstallInvitation(db: InTransaction, accountId: string, invitationId: string): Promise<InstallInvitationRow | undefined> {
   return invitationRows(db).where('ii.account_id', '=', accountId).where('ii.id', '=', invitationId).forUpdate('ii').executeTakeFirst();
 }
 

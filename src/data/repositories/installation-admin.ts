@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Installation } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Executor, InTransaction } from '../executor.js';
 
 /** The portal's view of an account's installations (PRODUCT.md, capability 7). */
 
@@ -165,7 +165,7 @@ export async function keysOfAccountInstallations(db: Executor, accountId: string
 }
 
 /** The account's installations among `ids`, locked for a bulk action. */
-export function lockAccountInstallations(db: Executor, accountId: string, ids: readonly string[]): Promise<Installation[]> {
+export function lockAccountInstallations(db: InTransaction, accountId: string, ids: readonly string[]): Promise<Installation[]> {
   return db
     .selectFrom('installations')
     .selectAll()

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { KeyKind } from '../schema.js';
-import type { Executor } from './users.js';
+import type { InTransaction } from '../executor.js';
+import type { KeyKind } from '../../domain/seat-pool.js';
 
 /**
  * Deactivates a key's active installations, least recently seen first, and gives their seats
@@ -8,7 +8,7 @@ import type { Executor } from './users.js';
  * the key is deleted. `limit` null takes all of them. Returns the installations deactivated.
  */
 export async function deactivateLeastRecentlySeen(
-  trx: Executor,
+  trx: InTransaction,
   key: { id: string; kind: KeyKind },
   limit: number | null,
   reason: string,

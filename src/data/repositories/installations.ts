@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../schema.js';
 import type { ProductRow } from './products.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 import { Batcher, batcherFor, type BatchOptions } from '../batcher.js';
 
 /** Hot statements batch up to 100 calls, with up to 4 statements on their way (of a pool of 10). */

@@ -1,8 +1,9 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { InvitationState } from '../../domain/invitation.js';
 import type { InvitationLanguage } from '../../mail/templates.js';
-import type { DB, Invitation, MemberRole } from '../schema.js';
-import type { Executor } from './users.js';
+import type { DB, Invitation } from '../schema.js';
+import type { Executor, InTransaction } from '../executor.js';
+import type { MemberRole } from '../../domain/membership.js';
 
 /**
  * Inserts an open invitation, or nothing when the address already has one in the account (the
@@ -66,6 +67,8 @@ function invitationsWithInviter(db: Executor) {
 export type InvitationWithInviter = Invitation & { invited_by_email: string | null };
 
 /** The invitation behind a link; an acceptance locks it so the link is used only once. */
+export function findInvitationByTokenHash(db: InTransaction, tokenHash: string, o: { lock: true }): Promise<Invitation | undefined>;
+export function findInvitationByTokenHash(db: Executor, tokenHash: string, o: { lock: false }): Promise<Invitation | undefined>;
 export function findInvitationByTokenHash(db: Executor, tokenHash: string, o: { lock: boolean }): Promise<Invitation | undefined> {
   return db
     .selectFrom('invitations')
@@ -75,7 +78,7 @@ export function findInvitationByTokenHash(db: Executor, tokenHash: string, o: { 
     .executeTakeFirst();
 }
 
-export function lockInvitation(db: Executor, accountId: string, invitationId: string): Promise<InvitationWithInviter | undefined> {
+export function lockInvitation(db: InTransaction, accountId: string, invitationId: string): Promise<InvitationWithInviter | undefined> {
   return invitationsWithInviter(db)
     .where('invitations.account_id', '=', accountId)
     .where('invitations.id', '=', invitationId)

@@ -1,4 +1,4 @@
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 export function listKeyGrantsOfMember(db: Executor, accountId: string, userId: string): Promise<string[]> {
   return db

@@ -1,5 +1,6 @@
-import type { KeyKind, LicenseKey } from '../schema.js';
-import type { Executor } from './users.js';
+import type { LicenseKey } from '../schema.js';
+import type { Executor, InTransaction } from '../executor.js';
+import type { KeyKind } from '../../domain/seat-pool.js';
 
 export interface NewLicenseKey {
   subscriptionId: string;
@@ -62,7 +63,7 @@ export function assignKeysToAccount(db: Executor, subscriptionId: string, accoun
 }
 
 /** A key locked to be changed itself (its quota, its binding) or deleted; see lockKeysForSeats for the order. */
-export function lockKey(db: Executor, keyId: string): Promise<LicenseKey | undefined> {
+export function lockKey(db: InTransaction, keyId: string): Promise<LicenseKey | undefined> {
   return db.selectFrom('license_keys').selectAll().where('id', '=', keyId).forUpdate().executeTakeFirst();
 }
 
@@ -81,7 +82,7 @@ export function lockKey(db: Executor, keyId: string): Promise<LicenseKey | undef
  * FOR NO KEY UPDATE is what taking a seat (UPDATE used) locks anyway, and leaves foreign keys to
  * the key free. A key deleted meanwhile is simply missing from the answer.
  */
-export function lockKeysForSeats(db: Executor, keyIds: readonly string[]): Promise<LicenseKey[]> {
+export function lockKeysForSeats(db: InTransaction, keyIds: readonly string[]): Promise<LicenseKey[]> {
   if (keyIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('license_keys').selectAll().where('id', 'in', [...keyIds]).orderBy('id').forNoKeyUpdate().execute();
 }
@@ -100,7 +101,7 @@ export function deleteKey(db: Executor, keyId: string) {
 }
 
 /** Counts one move of a key bound to one installation to another machine. */
-export async function countKeyMove(db: Executor, keyId: string): Promise<void> {
+export async function countKeyMove(db: InTransaction, keyId: string): Promise<void> {
   await db.updateTable('license_keys').set((eb) => ({ moves_used: eb('moves_used', '+', 1) })).where('id', '=', keyId).execute();
 }
 
@@ -108,7 +109,7 @@ export async function countKeyMove(db: Executor, keyId: string): Promise<void> {
  * Custom-dated sublicenses whose date has passed and whose seats are still held, locked for one
  * job run; SKIP LOCKED lets several server processes share the work without doing it twice.
  */
-export function claimExpiredSublicenses(db: Executor, now: Date, limit: number): Promise<LicenseKey[]> {
+export function claimExpiredSublicenses(db: InTransaction, now: Date, limit: number): Promise<LicenseKey[]> {
   return db
     .selectFrom('license_keys')
     .selectAll()

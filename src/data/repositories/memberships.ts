@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { MemberRole, MemberStatus, Membership } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Membership } from '../schema.js';
+import type { Executor, InTransaction } from '../executor.js';
+import type { MemberRole, MemberStatus } from '../../domain/membership.js';
 
 export function insertMembership(db: Executor, m: { accountId: string; userId: string; role: MemberRole }) {
   return db
@@ -20,7 +21,7 @@ export function findMembership(db: Executor, accountId: string, userId: string):
 }
 
 /** The account's administrator rows, locked: last-administrator checks run against a stable set. */
-export function lockAccountAdmins(db: Executor, accountId: string) {
+export function lockAccountAdmins(db: InTransaction, accountId: string) {
   return db
     .selectFrom('memberships')
     .select(['user_id', 'status'])

@@ -1,5 +1,5 @@
 import type { OfflineNoncesTable } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 /**
  * Takes a request nonce for good; false when it was taken before. A racing upload of the same

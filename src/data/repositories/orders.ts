@@ -1,5 +1,7 @@
-import type { Duration, Order, OrderItem, OrderKind, SalesChannel } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Order } from '../schema.js';
+import type { Executor } from '../executor.js';
+import type { Duration, SalesChannel } from '../../domain/subscription.js';
+import type { OrderItem, OrderKind } from '../../domain/order.js';
 
 export interface NewOrder {
   subscriptionId: string;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { OutboxMessage } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Executor, InTransaction } from '../executor.js';
 
 export interface NewEmail {
   template: string;
@@ -11,7 +11,7 @@ export interface NewEmail {
 }
 
 /** Called inside the transaction of the change that causes the email, so both land or neither. */
-export function enqueueEmail(db: Executor, email: NewEmail, now: Date) {
+export function enqueueEmail(db: InTransaction, email: NewEmail, now: Date) {
   return db
     .insertInto('outbox')
     .values({

@@ -1,5 +1,5 @@
 import { catalogProductSchema, productSchema, type CatalogProduct, type Product } from '../../domain/catalog.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 export type ProductRow = { code: string; name: string; model: string; license_types: string[]; params: Record<string, unknown> };
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 /**
  * Counts one hit against a fixed window and returns the hits in the current window. Stored in the

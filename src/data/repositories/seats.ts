@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { KeyKind } from '../schema.js';
-import type { Executor } from './users.js';
+import type { InTransaction } from '../executor.js';
+import type { KeyKind } from '../../domain/seat-pool.js';
 
 export type SeatRefusal = 'key_quota' | 'main_pool';
 
@@ -14,7 +14,7 @@ export type SeatRefusal = 'key_quota' | 'main_pool';
  * Reserved keys draw only on their own quota; the primary key only on the main pool; dynamic
  * keys on both.
  */
-export async function takeSeat(trx: Executor, key: { id: string; kind: KeyKind }, itemId: string): Promise<SeatRefusal | null> {
+export async function takeSeat(trx: InTransaction, key: { id: string; kind: KeyKind }, itemId: string): Promise<SeatRefusal | null> {
   const keyRow = await trx
     .updateTable('license_keys')
     .set({ used: sql`used + 1` })
@@ -35,7 +35,7 @@ export async function takeSeat(trx: Executor, key: { id: string; kind: KeyKind }
 }
 
 /** Gives back the seat an installation held (deactivation, expiry, deletion of its key). */
-export async function releaseSeat(trx: Executor, key: { id: string; kind: KeyKind }, itemId: string): Promise<void> {
+export async function releaseSeat(trx: InTransaction, key: { id: string; kind: KeyKind }, itemId: string): Promise<void> {
   await trx.updateTable('license_keys').set({ used: sql`used - 1` }).where('id', '=', key.id).execute();
   if (key.kind !== 'reserved') {
     await trx.updateTable('subscription_items').set({ main_used: sql`main_used - 1` }).where('id', '=', itemId).execute();

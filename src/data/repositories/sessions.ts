@@ -1,4 +1,4 @@
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 export function insertSession(
   db: Executor,

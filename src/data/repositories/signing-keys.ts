@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 export interface SigningKeyRow {
   kid: string;

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
-import type { OrderItem, SalesChannel, Subscription, SubscriptionItem, SupportPlan } from '../schema.js';
+import type { Subscription, SubscriptionItem } from '../schema.js';
 import { containing } from './search.js';
-import type { Executor } from './users.js';
+import type { Executor, InTransaction } from '../executor.js';
+import type { OrderItem } from '../../domain/order.js';
+import type { SalesChannel, SupportPlan } from '../../domain/subscription.js';
 
 export interface NewSubscription {
   customerEmail: string;
@@ -53,7 +55,7 @@ export function findSubscription(db: Executor, id: string): Promise<Subscription
 }
 
 /** The subscription row locked for a change to its dates, status or quantities. */
-export function lockSubscription(db: Executor, id: string): Promise<Subscription | undefined> {
+export function lockSubscription(db: InTransaction, id: string): Promise<Subscription | undefined> {
   return db.selectFrom('subscriptions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
@@ -129,12 +131,12 @@ export function listAccountSubscriptions(db: Executor, accountId: string, q: Sub
   return query.orderBy(q.sort, dir).orderBy('id', dir).limit(q.limit).execute();
 }
 
-export function lockItem(db: Executor, itemId: string): Promise<SubscriptionItem | undefined> {
+export function lockItem(db: InTransaction, itemId: string): Promise<SubscriptionItem | undefined> {
   return db.selectFrom('subscription_items').selectAll().where('id', '=', itemId).forUpdate().executeTakeFirst();
 }
 
 /** Moves seats between the main pool and reserved keys; the table's CHECK refuses overcommitting. */
-export function adjustReserved(db: Executor, itemId: string, delta: number) {
+export function adjustReserved(db: InTransaction, itemId: string, delta: number) {
   return db
     .updateTable('subscription_items')
     .set((eb) => ({ reserved: eb('reserved', '+', delta) }))

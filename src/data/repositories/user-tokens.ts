@@ -1,5 +1,5 @@
 import type { UserTokenPurpose } from '../schema.js';
-import type { Executor } from './users.js';
+import type { Executor } from '../executor.js';
 
 export function insertUserToken(
   db: Executor,

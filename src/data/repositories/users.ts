@@ -1,7 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB, User } from '../schema.js';
-
-export type Executor = Kysely<DB>;
+import { sql } from 'kysely';
+import type { Executor, InTransaction } from '../executor.js';
+import type { User } from '../schema.js';
 
 export function findUserByEmail(db: Executor, email: string): Promise<User | undefined> {
   return db
@@ -15,7 +14,7 @@ export function findUserById(db: Executor, id: string): Promise<User | undefined
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function lockUserRow(db: Executor, id: string): Promise<User | undefined> {
+export function lockUserRow(db: InTransaction, id: string): Promise<User | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 

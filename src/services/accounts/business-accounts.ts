@@ -4,7 +4,8 @@ import { checkCountryAndState } from '../../domain/address.js';
 import { AppError } from '../../domain/errors.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { insertAccountWithAdmin } from './create-account.js';
 import { runTransaction } from '../../data/transactions.js';
 

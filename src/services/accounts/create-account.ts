@@ -1,6 +1,6 @@
 import { insertAccount, supportCodeExists, type CompanyDetails } from '../../data/repositories/accounts.js';
 import { insertMembership } from '../../data/repositories/memberships.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import type { Account } from '../../data/schema.js';
 import { formatSupportCode } from '../../domain/support-code.js';
 import { randomDigits } from '../security/secrets.js';

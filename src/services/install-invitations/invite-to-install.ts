@@ -5,7 +5,7 @@ import {
 } from '../../data/repositories/install-invitations.js';
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { listProducts } from '../../data/repositories/products.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import type { Account, InstallInvitation, User } from '../../data/schema.js';
 import { addDays } from '../../domain/clock.js';
 import { notFound } from '../../domain/errors.js';
@@ -15,7 +15,8 @@ import { installInvitation, type InvitationLanguage } from '../../mail/templates
 import { enqueueEmail } from '../../data/repositories/outbox.js';
 import { authorizeLicensing, requireKeyInScope, type LicensingAccess } from '../../policies/license-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { confirmedInviter, readInvitationSource, type InvitationSource } from '../invitations/invite-members.js';
 import { generateActivationCode } from '../licensing/key-material.js';
 import { fullName } from '../users/sign-up.js';
@@ -53,7 +54,7 @@ export function authorizeInstallInvitations(db: Executor, actor: Actor, accountI
  * row is locked first (lockKeysForSeats), so a deletion of the key waits for the invitations, which
  * then go with it, or comes first and the key is not found.
  */
-async function keyToInvite(trx: Executor, access: LicensingAccess, keyId: string) {
+async function keyToInvite(trx: InTransaction, access: LicensingAccess, keyId: string) {
   const [key] = await lockKeysForSeats(trx, [keyId]);
   if (!key || key.account_id !== access.account.id) throw notFound('License key');
   requireKeyInScope(access.scope, key.id);
@@ -73,7 +74,7 @@ export async function keyProducts(db: Executor, keyId: string): Promise<KeyProdu
  */
 export function sendInstallInvitationEmail(
   deps: Deps,
-  trx: Executor,
+  trx: InTransaction,
   s: { invitation: InstallInvitation; products: readonly KeyProduct[]; inviter: User; account: Account; now: Date },
 ) {
   const mail = installInvitation({

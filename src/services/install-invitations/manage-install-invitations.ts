@@ -7,12 +7,13 @@ import {
   type InstallInvitationListFilter,
   type InstallInvitationRow,
 } from '../../data/repositories/install-invitations.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { installInvitationStatus } from '../../domain/install-invitation.js';
 import { inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { confirmedInviter } from '../invitations/invite-members.js';
 import { keysetPage } from '../paging.js';
 import {
@@ -77,13 +78,13 @@ export async function exportInstallInvitations(deps: Deps, actor: Actor, account
 }
 
 /** An invitation of the account on a key the caller may act on, locked for a change; any other does not exist for them. */
-async function lockInvitationInScope(trx: Executor, scope: KeyScope, accountId: string, invitationId: string) {
+async function lockInvitationInScope(trx: InTransaction, scope: KeyScope, accountId: string, invitationId: string) {
   const invitation = await lockAccountInstallInvitation(trx, accountId, invitationId);
   if (!invitation || !inScope(scope, invitation.license_key_id)) throw notFound('Invitation');
   return invitation;
 }
 
-function auditChange(trx: Executor, actor: Actor, invitation: InstallInvitationRow, action: 'revoked' | 'resent', now: Date) {
+function auditChange(trx: InTransaction, actor: Actor, invitation: InstallInvitationRow, action: 'revoked' | 'resent', now: Date) {
   return audit(
     trx,
     actor,

@@ -12,12 +12,13 @@ import {
   type InstallationListRow,
 } from '../../data/repositories/installation-admin.js';
 import { findKey } from '../../data/repositories/license-keys.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import { addDays } from '../../domain/clock.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { EXPIRING_SOON_DAYS } from '../../domain/subscription.js';
 import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { keysetPage, type Page } from '../paging.js';
 
 /** What the caller asks of the list: InstallationFilter without what the service works out (scope, time). */

@@ -11,14 +11,15 @@ import { findActiveInstallation, isBlacklisted, keyBinding } from '../../data/re
 import { findKey, listKeysOfSubscription, lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { findProduct } from '../../data/repositories/products.js';
 import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { checkActivation, checkBinding } from '../../domain/activation-rules.js';
 import { AppError, notFound, type ErrorCode } from '../../domain/errors.js';
 import { availableFor } from '../../domain/seat-pool.js';
 import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { isBound } from '../licensing/installation-license.js';
 import { releaseInstallation } from '../licensing/deactivate-installation.js';
 import { poolOfItem } from '../subscriptions/subscription-view.js';

@@ -1,17 +1,20 @@
 import { findAccount } from '../../data/repositories/accounts.js';
 import { findInvitationByTokenHash, markInvitationAccepted } from '../../data/repositories/invitations.js';
 import { findMembership, insertMembership } from '../../data/repositories/memberships.js';
-import { findUserByEmail, findUserById, updateUser, type Executor } from '../../data/repositories/users.js';
-import type { Invitation, MemberRole, User } from '../../data/schema.js';
+import { findUserByEmail, findUserById, updateUser } from '../../data/repositories/users.js';
+import type { InTransaction } from '../../data/executor.js';
+import type { Invitation, User } from '../../data/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { invitationState, sameEmail } from '../../domain/invitation.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps, Origin } from '../context.js';
+import type { Actor, Origin } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { hashPassword } from '../security/passwords.js';
 import { hashSecret } from '../security/secrets.js';
 import { checkCredentials, openSession, type NewSession } from '../users/sessions.js';
 import { insertUserWithPersonalAccount } from '../users/sign-up.js';
 import { runTransaction } from '../../data/transactions.js';
+import type { MemberRole } from '../../domain/membership.js';
 
 /** An invitation a link may still use; anything else is gone, and an expired one says so. */
 function usable(invitation: Invitation | undefined, now: Date): Invitation {
@@ -91,7 +94,7 @@ export async function acceptInvitation(deps: Deps, token: string, input: AcceptI
  * The one transaction of every acceptance. It locks the invitation first, so of two concurrent
  * uses of a link the second finds it accepted, before the invitee's user is even looked up or made.
  */
-function join(deps: Deps, tokenHash: string, origin: Origin, userOf: (trx: Executor, now: Date) => Promise<User | undefined>): Promise<User> {
+function join(deps: Deps, tokenHash: string, origin: Origin, userOf: (trx: InTransaction, now: Date) => Promise<User | undefined>): Promise<User> {
   return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const invitation = usable(await findInvitationByTokenHash(trx, tokenHash, { lock: true }), now);

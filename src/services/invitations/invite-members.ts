@@ -1,8 +1,9 @@
 import { closeExpiredInvitations, insertInvitation, type InvitationWithInviter } from '../../data/repositories/invitations.js';
 import { findMemberEmails } from '../../data/repositories/memberships.js';
 import { enqueueEmail } from '../../data/repositories/outbox.js';
-import { findUserById, type Executor } from '../../data/repositories/users.js';
-import type { Account, Invitation, MemberRole, User } from '../../data/schema.js';
+import { findUserById } from '../../data/repositories/users.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
+import type { Account, Invitation, User } from '../../data/schema.js';
 import { addDays } from '../../domain/clock.js';
 import { AppError } from '../../domain/errors.js';
 import {
@@ -14,11 +15,12 @@ import {
   type RejectedRow,
   type SkipReason,
 } from '../../domain/invitation.js';
-import { requireMembershipManaged } from '../../domain/membership.js';
+import { requireMembershipManaged, type MemberRole } from '../../domain/membership.js';
 import { memberInvitation, type InvitationLanguage } from '../../mail/templates.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
 import { audit } from '../audit.js';
-import { link, type Actor, type Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import { link, type Deps } from '../context.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { fullName } from '../users/sign-up.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -60,7 +62,7 @@ export async function confirmedInviter(trx: Executor, actor: Actor): Promise<Use
 /** Emails the join link in the invitation's language; the token exists only in this email. */
 export function sendInvitationEmail(
   deps: Deps,
-  trx: Executor,
+  trx: InTransaction,
   s: { invitation: Invitation; token: string; inviter: User; account: Account; now: Date },
 ) {
   const mail = memberInvitation({

@@ -5,13 +5,14 @@ import {
   revokeInvitation as markRevoked,
   type InvitationListFilter,
 } from '../../data/repositories/invitations.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { InTransaction } from '../../data/executor.js';
 import { addSeconds } from '../../domain/clock.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { invitationLifetimeSeconds, invitationState } from '../../domain/invitation.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { keysetPage } from '../paging.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { authorizeInviter, describeInvitation, sendInvitationEmail } from './invite-members.js';
@@ -29,7 +30,7 @@ export async function listAccountInvitations(deps: Deps, actor: Actor, accountId
 }
 
 /** Only an open invitation (pending or expired) can be sent again or revoked; accepted and revoked ones are final. */
-async function lockOpenInvitation(trx: Executor, accountId: string, invitationId: string, now: Date) {
+async function lockOpenInvitation(trx: InTransaction, accountId: string, invitationId: string, now: Date) {
   const invitation = await lockInvitation(trx, accountId, invitationId);
   if (!invitation) throw notFound('Invitation');
   const state = invitationState(invitation, now);

@@ -17,13 +17,15 @@ import { AppError, type ErrorCode } from '../../domain/errors.js';
 import { checkCodeUse } from '../../domain/install-invitation.js';
 import { parseLicenseKey } from '../../domain/license-key.js';
 import type { activationRequestSchema, ActivationResponse } from '../../domain/licensing-protocol.js';
-import type { Deps, Origin } from '../context.js';
+import type { Origin } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { ACTIVATION_GUESSES_PER_ADDRESS, ACTIVATIONS_PER_KEY, enforceRateLimit, refuseWhenLimited } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { activationCodeHash, licenseKeyHash } from './key-material.js';
 import { certify, installationDetails, licensedSeats, occupyKey, offlineExpiresAt, refusal } from './installation-license.js';
 import { activeSigner, signCertificate } from './signing.js';
 import { runTransaction } from '../../data/transactions.js';
+import type { InTransaction } from '../../data/executor.js';
 
 export type ActivationInput = z.output<typeof activationRequestSchema>;
 
@@ -80,7 +82,7 @@ const codeRefusals = {
  * Locks the invitation for this activation and checks its code may be used by this machine now;
  * the lock makes two machines with one code take turns, so only the first gets a seat.
  */
-async function claimCode(trx: Deps['db'], invitationId: string, fingerprint: string, now: Date): Promise<void> {
+async function claimCode(trx: InTransaction, invitationId: string, fingerprint: string, now: Date): Promise<void> {
   const invitation = await lockInvitationForActivation(trx, invitationId);
   const usedBy = invitation.used_by_fingerprint === null ? null : { fingerprint: invitation.used_by_fingerprint, active: invitation.used_by_active === true };
   const verdict = checkCodeUse(invitation, usedBy, fingerprint, now);
@@ -151,7 +153,7 @@ export interface ActivationMode {
  * take turns instead of deadlocking. When the deletion came first, the key and its codes are gone
  * and the answer is the one for a key or code that does not exist.
  */
-export async function activateWithKey(deps: Deps, trx: Deps['db'], found: LicenseKey, input: ActivationInput, token: string, mode: ActivationMode) {
+export async function activateWithKey(deps: Deps, trx: InTransaction, found: LicenseKey, input: ActivationInput, token: string, mode: ActivationMode) {
   const [key] = await lockKeysForSeats(trx, [found.id]);
   if (!key) throw mode.invitationId ? codeNotFound('No activation code like this exists') : keyNotFound();
   if (mode.invitationId) await claimCode(trx, mode.invitationId, input.fingerprint, deps.clock.now());
@@ -162,7 +164,7 @@ export async function activateWithKey(deps: Deps, trx: Deps['db'], found: Licens
 }
 
 /** The activation rules, then a seat and a new installation, or the machine's active installation again. */
-async function seatInstallation(deps: Deps, trx: Deps['db'], key: LicenseKey, input: ActivationInput, token: string, mode: ActivationMode) {
+async function seatInstallation(deps: Deps, trx: InTransaction, key: LicenseKey, input: ActivationInput, token: string, mode: ActivationMode) {
   const now = deps.clock.now();
   const context = await findActivationContext(trx, { keyId: key.id, subscriptionId: key.subscription_id, productCode: input.product, fingerprint: input.fingerprint });
   const { subscription, items, blacklisted } = context;

@@ -3,7 +3,7 @@ import { findActiveInstallation, isBlacklisted, moveInstallation, recordCheckInW
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { releaseSeat } from '../../data/repositories/seats.js';
 import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import type { Installation } from '../../data/schema.js';
 import { checkActivation } from '../../domain/activation-rules.js';
 import { isOverLimit, nextValidationAt, overLimitSince, type CertificateClaims, type Warning } from '../../domain/certificate.js';
@@ -32,7 +32,7 @@ export type CheckInInput = z.output<typeof checkInRequestSchema>;
  * rules and have room, and only then is the old seat given back. Otherwise the installation stays
  * where it is, is told so, and the move is tried again at the next check-in.
  */
-async function carryOutMove(trx: Executor, installation: Installation, basis: LicenseBasis, now: Date): Promise<{ moved: Installation } | { warning: Warning }> {
+async function carryOutMove(trx: InTransaction, installation: Installation, basis: LicenseBasis, now: Date): Promise<{ moved: Installation } | { warning: Warning }> {
   const pending = (message: string): { warning: Warning } => ({ warning: { code: 'move_pending', message: `The move to another license key is waiting: ${message}` } });
   // Both keys first, in the order of lockKeysForSeats: the seat taken on one and given back to the other.
   const keyIds = [installation.pending_key_id, installation.license_key_id].filter((id): id is string => id !== null);
@@ -110,7 +110,7 @@ async function recordAndCertify(
 }
 
 /** A check-in with something the portal left pending for it: a deactivation or a move, in one transaction. */
-async function checkInWithPendingAction(trx: Executor, deps: Deps, token: string, input: CheckInInput): Promise<CheckInAnswer> {
+async function checkInWithPendingAction(trx: InTransaction, deps: Deps, token: string, input: CheckInInput): Promise<CheckInAnswer> {
   const now = deps.clock.now();
   let { installation, basis } = await loadInstallation(trx, token);
   if (installation.pending_action === 'deactivate') {

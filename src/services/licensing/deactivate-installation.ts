@@ -1,7 +1,7 @@
 import { deactivateInstallation, findInstallationById } from '../../data/repositories/installations.js';
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { releaseSeat } from '../../data/repositories/seats.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { InTransaction } from '../../data/executor.js';
 import type { Installation } from '../../data/schema.js';
 import type { DeactivationResponse } from '../../domain/licensing-protocol.js';
 import type { Deps } from '../context.js';
@@ -14,7 +14,7 @@ import { runTransaction } from '../../data/transactions.js';
  * (lockKeysForSeats), so a deletion of the key or a lower quota cannot deadlock with it; an
  * installation moved to another key since the caller read it is followed there.
  */
-export async function releaseInstallation(trx: Executor, installation: Pick<Installation, 'id' | 'license_key_id'>, reason: string, now: Date): Promise<void> {
+export async function releaseInstallation(trx: InTransaction, installation: Pick<Installation, 'id' | 'license_key_id'>, reason: string, now: Date): Promise<void> {
   let keyId = installation.license_key_id;
   for (;;) {
     const [key] = keyId ? await lockKeysForSeats(trx, [keyId]) : [];

@@ -27,7 +27,7 @@ import { AppError } from '../../domain/errors.js';
 import type { DescriptiveFields } from '../../domain/licensing-protocol.js';
 import type { PoolState } from '../../domain/seat-pool.js';
 import type { Deps } from '../context.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import { poolOfItem } from '../subscriptions/subscription-view.js';
 import { hashSecret } from '../security/secrets.js';
 
@@ -186,7 +186,7 @@ export function offlineExpiresAt(basis: LicenseBasis): Date {
  * proxy), where a new machine after a deactivated one is a counted move.
  */
 export async function occupyKey(
-  trx: Executor,
+  trx: InTransaction,
   target: { key: LicenseKey; itemId: string; product: Product; fingerprint: string },
 ): Promise<{ ok: true; holdsSeat: boolean } | { ok: false; code: Refusal; details?: Record<string, unknown> }> {
   if (!isBound(target.product)) {

@@ -1,14 +1,15 @@
 import { findInstallationById, recordOfflineRefresh, type AuthenticatedInstallation } from '../../data/repositories/installations.js';
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { acceptNonce, attachNonceInstallation } from '../../data/repositories/offline-nonces.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import type { OfflineAnswerKind, OfflineRequest, OfflineUploadAnswer } from '../../domain/licensing-protocol.js';
 import { ARMOR_KIND_OF, armor, isOfflineFileExpired, OFFLINE_FILE_DAYS, okpThumbprint, readOfflineRequest } from '../../domain/offline-file.js';
 import { authorizeLicensing, inScope, type LicensingAccess } from '../../policies/license-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { newSecret } from '../security/secrets.js';
 import { activateWithKey, findLicenseKey } from './activate-installation.js';
 import { releaseInstallation } from './deactivate-installation.js';
@@ -87,7 +88,7 @@ async function boundInstallation(db: Executor, access: LicensingAccess, request:
  * and read again under it: an activation, deactivation or move of it that got there first has
  * committed, so what the caller decides on is current.
  */
-async function lockBoundInstallation(trx: Executor, access: LicensingAccess, request: Request<'refresh-request' | 'deactivation-request'>): Promise<BoundInstallation> {
+async function lockBoundInstallation(trx: InTransaction, access: LicensingAccess, request: Request<'refresh-request' | 'deactivation-request'>): Promise<BoundInstallation> {
   const named = await boundInstallation(trx, access, request);
   await lockKeysForSeats(trx, [named.license_key_id]);
   return boundInstallation(trx, access, request);

@@ -2,7 +2,7 @@ import { findAccount } from '../../data/repositories/accounts.js';
 import { recordCheckInWithUsage, type CheckInRecord } from '../../data/repositories/installations.js';
 import { listAdminEmails } from '../../data/repositories/memberships.js';
 import { enqueueEmail } from '../../data/repositories/outbox.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import type { Installation } from '../../data/schema.js';
 import { withinTransaction } from '../../data/transactions.js';
 import { usageOverLimit } from '../../mail/templates.js';

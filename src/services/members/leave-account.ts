@@ -3,7 +3,8 @@ import { deleteMembership, findMembership, lockAccountAdmins } from '../../data/
 import { AppError, notFound } from '../../domain/errors.js';
 import { requireMembershipManaged, wouldLoseLastAdmin } from '../../domain/membership.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /**

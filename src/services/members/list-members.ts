@@ -1,7 +1,8 @@
 import { findMember, listMembers, type MemberListFilter } from '../../data/repositories/memberships.js';
 import { notFound } from '../../domain/errors.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { keysetPage } from '../paging.js';
 
 export async function listAccountMembers(deps: Deps, actor: Actor, accountId: string, filter: MemberListFilter) {

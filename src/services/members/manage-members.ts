@@ -6,18 +6,19 @@ import {
   updateMembership,
   type Member,
 } from '../../data/repositories/memberships.js';
-import type { Executor } from '../../data/repositories/users.js';
-import type { Account, MemberRole, MemberStatus } from '../../data/schema.js';
+import type { InTransaction } from '../../data/executor.js';
+import type { Account } from '../../data/schema.js';
 import { AppError, notFound } from '../../domain/errors.js';
-import { requireMembershipManaged, wouldLoseLastAdmin } from '../../domain/membership.js';
+import { requireMembershipManaged, wouldLoseLastAdmin, type MemberRole, type MemberStatus } from '../../domain/membership.js';
 import { memberBlocked, memberRemoved, memberUnblocked } from '../../mail/templates.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
 
 interface MemberChange {
-  trx: Executor;
+  trx: InTransaction;
   account: Account;
   target: Member;
   /** Read under lock, so a concurrent change to another administrator waits for this one. */

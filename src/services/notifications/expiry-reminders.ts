@@ -1,7 +1,7 @@
 import { listAdminEmails } from '../../data/repositories/memberships.js';
 import { enqueueEmail } from '../../data/repositories/outbox.js';
 import { claimReminder, findDueReminders, type DueReminder } from '../../data/repositories/reminders.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import { daysUntil } from '../../domain/clock.js';
 import { REMINDER_DAYS } from '../../domain/reminders.js';
 import { subscriptionExpiring } from '../../mail/templates.js';

@@ -1,11 +1,12 @@
 import { grantKey, listAdminsOfKey, revokeKeyGrant } from '../../data/repositories/key-admins.js';
 import { findKey } from '../../data/repositories/license-keys.js';
 import { findMembership } from '../../data/repositories/memberships.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
 
 async function keyOfAccount(db: Executor, accountId: string, keyId: string) {

@@ -2,13 +2,14 @@ import { deactivateLeastRecentlySeen } from '../../data/repositories/installatio
 import { deleteKey, insertLicenseKey, listKeysOfSubscription, lockKey, updateKey } from '../../data/repositories/license-keys.js';
 import { findProduct } from '../../data/repositories/products.js';
 import { adjustReserved, findSubscription, lockItem } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import type { LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { checkQuota, excessAfterQuotaChange, type QuotaProblem } from '../../domain/seat-pool.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
 import { poolOfItem } from '../subscriptions/subscription-view.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -44,7 +45,7 @@ async function subscriptionOfAccount(trx: Executor, accountId: string, subscript
 }
 
 /** The sublicense being changed, with its item, locked key first then item like every seat change. */
-async function lockSublicense(trx: Executor, accountId: string, subscriptionId: string, keyId: string): Promise<{ key: LicenseKey; item: SubscriptionItem }> {
+async function lockSublicense(trx: InTransaction, accountId: string, subscriptionId: string, keyId: string): Promise<{ key: LicenseKey; item: SubscriptionItem }> {
   await subscriptionOfAccount(trx, accountId, subscriptionId);
   const key = await lockKey(trx, keyId);
   if (!key || key.subscription_id !== subscriptionId || key.kind === 'primary' || !key.item_id) throw notFound('License key');

@@ -1,13 +1,14 @@
 import { findSubscription, lockSubscription } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
-import type { Duration, OrderItem, Subscription } from '../../data/schema.js';
+import type { Subscription } from '../../data/schema.js';
 import { AppError, notFound } from '../../domain/errors.js';
-import { renewedExpiry } from '../../domain/subscription.js';
+import { renewedExpiry, type Duration } from '../../domain/subscription.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { applyAddition } from '../vendor/add-licenses.js';
 import { applyRenewal } from '../vendor/renew-subscription.js';
 import { runTransaction } from '../../data/transactions.js';
+import type { OrderItem } from '../../domain/order.js';
 
 /** Customers renew online what they bought online; a reseller's subscription is renewed through the reseller. */
 function requireOnline(subscription: Subscription): void {
@@ -16,8 +17,9 @@ function requireOnline(subscription: Subscription): void {
   }
 }
 
-async function ownSubscription(db: Executor, accountId: string, subscriptionId: string, lock: boolean): Promise<Subscription> {
-  const subscription = lock ? await lockSubscription(db, subscriptionId) : await findSubscription(db, subscriptionId);
+/** `found` is the subscription read, or locked when it is about to change. */
+async function ownSubscription(found: Promise<Subscription | undefined>, accountId: string): Promise<Subscription> {
+  const subscription = await found;
   if (!subscription || subscription.account_id !== accountId) throw notFound('Subscription');
   return subscription;
 }
@@ -25,7 +27,7 @@ async function ownSubscription(db: Executor, accountId: string, subscriptionId: 
 /** What a renewal for `duration` would do, shown before the customer confirms. */
 export async function quoteRenewal(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, duration: Duration) {
   await authorizeLicensing(deps.db, actor, accountId, 'subscriptions.manage');
-  const subscription = await ownSubscription(deps.db, accountId, subscriptionId, false);
+  const subscription = await ownSubscription(findSubscription(deps.db, subscriptionId), accountId);
   requireOnline(subscription);
   return { currentExpiresAt: subscription.expires_at, newExpiresAt: renewedExpiry(subscription.expires_at, deps.clock.now(), duration) };
 }
@@ -33,7 +35,7 @@ export async function quoteRenewal(deps: Deps, actor: Actor, accountId: string, 
 export async function renewOnline(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, duration: Duration) {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'subscriptions.manage');
-    const subscription = await ownSubscription(trx, accountId, subscriptionId, true);
+    const subscription = await ownSubscription(lockSubscription(trx, subscriptionId), accountId);
     requireOnline(subscription);
     return applyRenewal(trx, actor, subscription, duration, deps.clock.now());
   });
@@ -43,7 +45,7 @@ export async function renewOnline(deps: Deps, actor: Actor, accountId: string, s
 export async function buyMoreLicenses(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, lines: OrderItem[]) {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'subscriptions.manage');
-    const subscription = await ownSubscription(trx, accountId, subscriptionId, true);
+    const subscription = await ownSubscription(lockSubscription(trx, subscriptionId), accountId);
     return applyAddition(trx, actor, subscription, lines, deps.clock.now());
   });
 }

@@ -2,7 +2,7 @@ import { listKeysOfSubscription } from '../../data/repositories/license-keys.js'
 import { listOrdersOfSubscription } from '../../data/repositories/orders.js';
 import { listProducts } from '../../data/repositories/products.js';
 import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import type { LicenseKey, Order, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
 import { itemPool } from '../../domain/certificate.js';

@@ -1,6 +1,7 @@
 import { insertApiToken, listApiTokens as listTokens, revokeApiToken as revoke } from '../../data/repositories/api-tokens.js';
 import { notFound } from '../../domain/errors.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 
 /** A token for integrations and the CLI; the secret is shown once and stored only as a hash. */

@@ -3,7 +3,8 @@ import { findUserById, updateUser } from '../../data/repositories/users.js';
 import type { User } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { fullName } from './sign-up.js';
 import { runTransaction } from '../../data/transactions.js';
 

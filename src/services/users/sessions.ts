@@ -11,7 +11,8 @@ import { findUserByEmail, recordFailedSignIn, updateUser } from '../../data/repo
 import type { User } from '../../data/schema.js';
 import { addSeconds } from '../../domain/clock.js';
 import { AppError, notFound } from '../../domain/errors.js';
-import type { Actor, Deps, Origin } from '../context.js';
+import type { Actor, Origin } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { dummyPasswordHash, verifyPassword } from '../security/passwords.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { enforceRateLimit, SIGN_IN_PER_ADDRESS } from '../rate-limit.js';

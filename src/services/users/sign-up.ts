@@ -1,12 +1,14 @@
 import type { CompanyDetails } from '../../data/repositories/accounts.js';
 import { enqueueEmail } from '../../data/repositories/outbox.js';
-import { findUserByEmail, insertUser, type Executor } from '../../data/repositories/users.js';
+import { findUserByEmail, insertUser } from '../../data/repositories/users.js';
+import type { InTransaction } from '../../data/executor.js';
 import type { User } from '../../data/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { verifyEmail } from '../../mail/templates.js';
 import { insertAccountWithAdmin } from '../accounts/create-account.js';
 import { audit } from '../audit.js';
-import { link, type Deps, type Origin } from '../context.js';
+import type { Origin } from '../../domain/actor.js';
+import { link, type Deps } from '../context.js';
 import { hashPassword } from '../security/passwords.js';
 import { issueUserToken } from './user-tokens.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -29,7 +31,7 @@ export function fullName(u: Pick<User, 'first_name' | 'last_name'>): string {
  * `verifiedAt` is set when the address is already proven, as by an emailed invitation link.
  */
 export async function insertUserWithPersonalAccount(
-  trx: Executor,
+  trx: InTransaction,
   input: { email: string; firstName: string; lastName: string; passwordHash: string; verifiedAt: Date | null },
   origin: Origin,
   now: Date,

@@ -1,5 +1,5 @@
 import { insertUserToken, retireUserTokens } from '../../data/repositories/user-tokens.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor } from '../../data/executor.js';
 import type { UserTokenPurpose } from '../../data/schema.js';
 import { addSeconds } from '../../domain/clock.js';
 import { hashSecret, newSecret } from '../security/secrets.js';

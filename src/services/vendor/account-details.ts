@@ -3,7 +3,8 @@ import { listMembers, type Member } from '../../data/repositories/memberships.js
 import type { Account } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { keysetPage } from '../paging.js';
 import { listAllSubscriptions, type ListedSubscription } from './search-subscriptions.js';
 

@@ -1,12 +1,13 @@
 import { renewOveruseGrace } from '../../data/repositories/installations.js';
 import type { OrderRow } from '../../data/repositories/orders.js';
 import { addItemQuantity, listItems, updateSubscription } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
-import type { OrderItem, Subscription, SubscriptionItem } from '../../data/schema.js';
-import { checkChange, checkItems } from '../../domain/order.js';
+import type { InTransaction } from '../../data/executor.js';
+import type { Subscription, SubscriptionItem } from '../../data/schema.js';
+import { checkChange, checkItems, type OrderItem } from '../../domain/order.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { loadCatalog, lockForChange, orderRefused, recordOrder } from './common.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -17,7 +18,7 @@ import { runTransaction } from '../../data/transactions.js';
  * The vendor back office and the customer's "buy more" both come through here.
  */
 export async function applyAddition(
-  trx: Executor,
+  trx: InTransaction,
   actor: Actor,
   current: Subscription,
   lines: OrderItem[],

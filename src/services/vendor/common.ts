@@ -1,12 +1,12 @@
 import { insertOrder, type NewOrder, type OrderRow } from '../../data/repositories/orders.js';
 import { listProducts } from '../../data/repositories/products.js';
 import { lockSubscription } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
+import type { Executor, InTransaction } from '../../data/executor.js';
 import type { Subscription } from '../../data/schema.js';
 import type { Product } from '../../domain/catalog.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import type { OrderProblem } from '../../domain/order.js';
-import type { Actor } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 
 export async function loadCatalog(db: Executor): Promise<ReadonlyMap<string, Product>> {
   return new Map((await listProducts(db)).map((p) => [p.code, p]));
@@ -18,7 +18,7 @@ export function orderRefused(problem: OrderProblem): AppError {
 }
 
 /** The subscription locked for a change to its dates, status or quantities. */
-export async function lockForChange(trx: Executor, subscriptionId: string): Promise<Subscription> {
+export async function lockForChange(trx: InTransaction, subscriptionId: string): Promise<Subscription> {
   const subscription = await lockSubscription(trx, subscriptionId);
   if (!subscription) throw notFound('Subscription');
   return subscription;

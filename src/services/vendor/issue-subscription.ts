@@ -2,13 +2,16 @@ import { insertLicenseKey } from '../../data/repositories/license-keys.js';
 import type { OrderRow } from '../../data/repositories/orders.js';
 import { enqueueEmail } from '../../data/repositories/outbox.js';
 import { insertSubscription, insertSubscriptionItems } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
-import type { Duration, LicenseKey, OrderItem, SalesChannel, Subscription, SubscriptionItem, SupportPlan } from '../../data/schema.js';
+import type { InTransaction } from '../../data/executor.js';
+import type { LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { licenseKeyIssued, trialKeyIssued } from '../../mail/templates.js';
 import { audit } from '../audit.js';
-import { link, type Actor, type Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import { link, type Deps } from '../context.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
 import { recordOrder } from './common.js';
+import type { Duration, SalesChannel, SupportPlan } from '../../domain/subscription.js';
+import type { OrderItem } from '../../domain/order.js';
 
 export interface IssuedSubscription {
   subscription: Subscription;
@@ -40,7 +43,7 @@ const announced = {
  * carrying the key to the customer. The subscription belongs to no account until the customer
  * registers the key.
  */
-export async function issueSubscription(trx: Executor, deps: Deps, actor: Actor, issue: NewIssue, now: Date): Promise<IssuedSubscription> {
+export async function issueSubscription(trx: InTransaction, deps: Deps, actor: Actor, issue: NewIssue, now: Date): Promise<IssuedSubscription> {
   const subscription = await insertSubscription(trx, {
     customerEmail: issue.customerEmail,
     name: issue.name,

@@ -1,6 +1,7 @@
 import { listOrders, type OrderRow } from '../../data/repositories/orders.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { keysetPage, type Page } from '../paging.js';
 
 /** Orders of every customer, or of one subscription, newest first; `next` is the number to continue below. */

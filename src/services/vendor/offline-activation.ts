@@ -3,7 +3,8 @@ import type { Account } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /**

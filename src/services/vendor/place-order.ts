@@ -1,8 +1,8 @@
-import type { Duration, OrderItem, SupportPlan } from '../../data/schema.js';
-import { checkOrder, defaultSubscriptionName } from '../../domain/order.js';
-import { extendBy } from '../../domain/subscription.js';
+import { checkOrder, defaultSubscriptionName, type OrderItem } from '../../domain/order.js';
+import { extendBy, type Duration, type SupportPlan } from '../../domain/subscription.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { loadCatalog, orderRefused } from './common.js';
 import { issueSubscription, type IssuedSubscription } from './issue-subscription.js';
 import { runTransaction } from '../../data/transactions.js';

@@ -4,7 +4,8 @@ import { checkProductChange, type CatalogProduct } from '../../domain/catalog.js
 import { AppError } from '../../domain/errors.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /**

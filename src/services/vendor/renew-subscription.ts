@@ -1,12 +1,13 @@
 import type { OrderRow } from '../../data/repositories/orders.js';
 import { listItems, updateSubscription } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
-import type { Duration, Subscription } from '../../data/schema.js';
+import type { InTransaction } from '../../data/executor.js';
+import type { Subscription } from '../../data/schema.js';
 import { checkChange } from '../../domain/order.js';
-import { renewedExpiry } from '../../domain/subscription.js';
+import { renewedExpiry, type Duration } from '../../domain/subscription.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { lockForChange, orderRefused, recordOrder } from './common.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -15,7 +16,7 @@ import { runTransaction } from '../../data/transactions.js';
  * expiry, an expired one from today. The renewal order records both dates and the products
  * renewed. The vendor back office and the customer's online renewal both come through here.
  */
-export async function applyRenewal(trx: Executor, actor: Actor, current: Subscription, duration: Duration, now: Date): Promise<{ subscription: Subscription; order: OrderRow }> {
+export async function applyRenewal(trx: InTransaction, actor: Actor, current: Subscription, duration: Duration, now: Date): Promise<{ subscription: Subscription; order: OrderRow }> {
   const problem = checkChange(current.channel, duration);
   if (problem) throw orderRefused(problem);
   const expiresAt = renewedExpiry(current.expires_at, now, duration);

@@ -1,7 +1,8 @@
 import { searchAccounts } from '../../data/repositories/accounts.js';
 import type { Account } from '../../data/schema.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { keysetPage, type Page } from '../paging.js';
 
 export type AccountCursor = { name: string; id: string };

@@ -6,12 +6,13 @@ import {
   type SubscriptionSearchRow,
   type VendorStatusFilter,
 } from '../../data/repositories/subscriptions.js';
-import type { Executor } from '../../data/repositories/users.js';
-import type { SalesChannel, SubscriptionItem } from '../../data/schema.js';
+import type { Executor } from '../../data/executor.js';
+import type { SubscriptionItem } from '../../data/schema.js';
 import { keyLastGroup } from '../../domain/license-key.js';
-import { EXPIRING_SOON_DAYS } from '../../domain/subscription.js';
+import { EXPIRING_SOON_DAYS, type SalesChannel } from '../../domain/subscription.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { keysetPage, type Page } from '../paging.js';
 
 export interface SubscriptionQuery {

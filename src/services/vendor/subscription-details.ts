@@ -3,7 +3,8 @@ import { findSubscription } from '../../data/repositories/subscriptions.js';
 import type { Account } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { loadSubscriptionView, type SubscriptionView } from '../subscriptions/subscription-view.js';
 
 /** A subscription as the customer's details page shows it, with the account it is registered in. */

@@ -1,10 +1,12 @@
 import { updateSubscription } from '../../data/repositories/subscriptions.js';
-import type { Subscription, SubscriptionStatus } from '../../data/schema.js';
+import type { Subscription } from '../../data/schema.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
-import type { Actor, Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Deps } from '../context.js';
 import { lockForChange } from './common.js';
 import { runTransaction } from '../../data/transactions.js';
+import type { SubscriptionStatus } from '../../domain/subscription.js';
 
 /**
  * Suspending stops every key of the subscription from activating or checking in until it is
