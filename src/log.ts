@@ -7,7 +7,7 @@ export interface ServerLog {
    * it, exiting cannot hang on the log: pino's exit hook would otherwise try to write the rest
    * synchronously, and it retries that forever when the reader of stdout went away or stopped reading.
    */
-  close(ms: number): Promise<void>;
+  close: (ms: number) => Promise<void>;
 }
 
 /** The server's log: JSON lines on stdout, written without blocking the event loop. */

@@ -48,7 +48,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function load(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ connections, duration, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+    const instance = autocannon({ connections, duration, ...opts }, (err: unknown, result) => (err ? reject(err instanceof Error ? err : new Error('autocannon failed to run')) : resolve(result)));
     autocannon.track(instance, { renderProgressBar: true, renderResultsTable: false, renderLatencyTable: false, outputStream: process.stderr });
   });
 }

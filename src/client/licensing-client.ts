@@ -97,7 +97,7 @@ export class LicensingClient {
     if (!res.ok) {
       const error = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
       if (typeof error?.code !== 'string') throw new ServerUnavailable(`The licensing server answered ${res.status} without an error code`);
-      throw new LicensingError(error.code, String(error.message ?? error.code), res.status, (error.details ?? {}) as Record<string, unknown>);
+      throw new LicensingError(error.code, typeof error.message === 'string' ? error.message : error.code, res.status, (error.details ?? {}) as Record<string, unknown>);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ServerUnavailable(`The licensing server's answer to ${method} ${path} does not follow the protocol`);

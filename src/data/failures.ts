@@ -39,7 +39,7 @@ export function databaseFailure(err: unknown, depth = 0): DatabaseFailure | null
   const own = classifyOne(err);
   if (own || depth > 3 || typeof err !== 'object' || err === null) return own;
   const { cause, errors } = err as { cause?: unknown; errors?: unknown };
-  for (const inner of [cause, ...(Array.isArray(errors) ? errors : [])]) {
+  for (const inner of [cause, ...(Array.isArray(errors) ? (errors as unknown[]) : [])]) {
     const found = inner === undefined ? null : databaseFailure(inner, depth + 1);
     if (found) return found;
   }

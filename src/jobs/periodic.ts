@@ -21,9 +21,9 @@ export function startPeriodicJob(deps: Deps, name: string, intervalMs: number, w
       if (databaseFailure(err)) deps.log.warn({ err: String(err), job: name }, 'job run skipped: database unavailable');
       else deps.log.error({ err, job: name }, 'job run failed');
     }
-    if (!stopped) timer = setTimeout(() => (running = run()), intervalMs);
+    if (!stopped) timer = setTimeout(() => void (running = run()), intervalMs);
   };
-  timer = setTimeout(() => (running = run()), 0);
+  timer = setTimeout(() => void (running = run()), 0);
   return {
     async stop() {
       stopped = true;

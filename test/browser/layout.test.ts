@@ -53,7 +53,7 @@ const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentEl
  * overflow and accessibility problem and saves `<name>-<width>.png`. Returns what it found, by page
  * and width.
  */
-async function visitAll(page: Page, pages: readonly { name: string; path: string; ready(page: Page): Locator }[]): Promise<string[]> {
+async function visitAll(page: Page, pages: readonly { name: string; path: string; ready: (page: Page) => Locator }[]): Promise<string[]> {
   const found: string[] = [];
   for (const { name, path: address, ready } of pages) {
     await page.setViewportSize(WIDTHS[0]);

@@ -40,10 +40,10 @@ const READY_WITHIN_MS = 30_000;
 let scratch: ScratchPostgres;
 let t: TestApp;
 let dataDir: string;
-let keys: Key[] = [];
+const keys: Key[] = [];
 let servers: Server[] = [];
 /** Installation tokens of machines activated before the load, that only check in. */
-let checkInTokens: string[] = [];
+const checkInTokens: string[] = [];
 interface Acknowledged {
   installationId: string;
   keyId: string;

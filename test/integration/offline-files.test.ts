@@ -12,7 +12,7 @@ import { addDays } from '../../src/domain/clock.js';
 import { armor, dearmor } from '../../src/domain/offline-file.js';
 import { purgeOfflineNonces } from '../../src/services/licensing/purge-offline-nonces.js';
 import { setAccountOfflineActivation } from '../../src/services/vendor/offline-activation.js';
-import { createTestApp, signedInUser, type ApiClient, type TestApp } from '../support/harness.js';
+import { createTestApp, signedInUser, type TestApp } from '../support/harness.js';
 import { addSublicense, claimsOf } from '../support/installations.js';
 import { operatorActor } from '../support/licensing.js';
 import { offlineCustomer as offlineCustomerOf, offlineFingerprint } from '../support/offline.js';

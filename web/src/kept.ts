@@ -76,6 +76,8 @@ export function useKeptState<T>(name: string | null, initial: T | (() => T), cod
   const first = useRef(value);
   useEffect(() => {
     if (key !== null && value !== first.current) write(key, codec.store(value));
+    // The codec is fixed for the state's life; callers may pass it inline.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, value]);
   return [value, setValue];
 }

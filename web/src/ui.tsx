@@ -8,9 +8,13 @@ export type Loaded<T> = { status: 'loading' } | { status: 'error'; message: stri
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>, () => void] {
   const [state, setState] = useState<Loaded<T>>({ status: 'loading' });
   const [generation, setGeneration] = useState(0);
+  // The caller names what the load depends on, as with useEffect itself.
+  // eslint-disable-next-line react-hooks/exhaustive-deps, react-hooks/use-memo
   const run = useCallback(load, deps);
   useEffect(() => {
     let current = true;
+    // A reload keeps what is shown; only a first load or a failure shows the loading state.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setState((s) => (s.status === 'ready' ? s : { status: 'loading' }));
     run().then(
       (data) => current && setState({ status: 'ready', data }),

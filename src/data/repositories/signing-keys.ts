@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../executor.js';
 
 export interface SigningKeyRow {

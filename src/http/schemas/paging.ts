@@ -30,7 +30,7 @@ interface SortedQuery<S extends string> {
 export function sortedPaging<S extends string>(fits: (sort: S, value: string) => boolean) {
   return {
     cursor: cursorParam(z.object({ sort: z.string(), order: z.enum(['asc', 'desc']), value: z.string(), id: uuid })),
-    refine(query: SortedQuery<S> & { cursor?: { sort: string; order: string; value: string } | undefined }, ctx: z.RefinementCtx) {
+    refine: (query: SortedQuery<S> & { cursor?: { sort: string; order: string; value: string } | undefined }, ctx: z.RefinementCtx) => {
       const { cursor } = query;
       if (!cursor) return;
       if (cursor.sort !== query.sort || cursor.order !== query.order) {

@@ -195,6 +195,8 @@ export function VerifyEmail() {
       },
       (err: unknown) => setState({ status: 'failed', message: err instanceof ApiError ? err.message : 'Something went wrong' }),
     );
+    // A link confirms once, on arrival: a later change of session must not send it again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const onward = signedIn ? <Link href="/">Go to the dashboard</Link> : <Link href="/signin">Sign in</Link>;
   return (

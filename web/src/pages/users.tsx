@@ -30,9 +30,9 @@ export function Users() {
 
   const action = useListAction(reload);
   const member = (m: Member) => ({ params: { path: { accountId: account.id, userId: m.userId } } });
-  const setRole = (m: Member) => () => action.run(() => answer(api.PATCH('/api/v1/accounts/{accountId}/members/{userId}', { ...member(m), body: { role: m.role === 'admin' ? 'member' : 'admin' } })));
+  const setRole = (m: Member) => () => void action.run(() => answer(api.PATCH('/api/v1/accounts/{accountId}/members/{userId}', { ...member(m), body: { role: m.role === 'admin' ? 'member' : 'admin' } })));
   const setBlocked = (m: Member) => () =>
-    action.run(() => answer(m.status === 'blocked' ? api.POST('/api/v1/accounts/{accountId}/members/{userId}/unblock', member(m)) : api.POST('/api/v1/accounts/{accountId}/members/{userId}/block', member(m))));
+    void action.run(() => answer(m.status === 'blocked' ? api.POST('/api/v1/accounts/{accountId}/members/{userId}/unblock', member(m)) : api.POST('/api/v1/accounts/{accountId}/members/{userId}/block', member(m))));
 
   return (
     <section>
