@@ -24,8 +24,8 @@ interface Place {
 
 const pathOf = (place: Place): (string | number)[] => {
   const path: (string | number)[] = [];
-  for (let p: Place | null = place; p && p.key !== null; p = p.parent) path.unshift(p.key);
-  return path;
+  for (let p: Place | null = place; p && p.key !== null; p = p.parent) path.push(p.key);
+  return path.reverse();
 };
 
 /**
