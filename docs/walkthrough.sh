@@ -7,6 +7,8 @@ RUN=$(date +%s)
 ANN=ann.$RUN@example.com
 BOB=bob.$RUN@example.com
 json=(-H 'content-type: application/json')
+JARS=$(mktemp -d)
+trap 'rm -rf "$JARS"' EXIT
 
 # The newest link token mailed to an address, read from the dev mailbox.
 mailed_token() { curl -sf "$API/dev/mailbox?to=$1" | jq -r '.items[0].text' | grep -o 'token=[A-Za-z0-9_-]*' | head -1 | cut -d= -f2; }
@@ -18,9 +20,9 @@ sleep 2   # the outbox worker delivers within a second
 curl -sf "${json[@]}" -X POST "$API/email-verification" -d "{\"token\":\"$(mailed_token "$ANN")\"}"; echo
 
 echo "2. Ann signs in (cookie jar + CSRF token) and creates an API token for the rest"
-CSRF=$(curl -sf -c /tmp/ann.jar "${json[@]}" -X POST "$API/sessions" \
+CSRF=$(curl -sf -c "$JARS/ann.jar" "${json[@]}" -X POST "$API/sessions" \
   -d "{\"email\":\"$ANN\",\"password\":\"ann-password-1\"}" | jq -r .csrfToken)
-TOKEN=$(curl -sf -b /tmp/ann.jar -H "x-csrf-token: $CSRF" "${json[@]}" -X POST "$API/me/api-tokens" \
+TOKEN=$(curl -sf -b "$JARS/ann.jar" -H "x-csrf-token: $CSRF" "${json[@]}" -X POST "$API/me/api-tokens" \
   -d '{"name":"walkthrough"}' | jq -r .token)
 ann=(-H "authorization: Bearer $TOKEN" "${json[@]}")
 
@@ -41,13 +43,13 @@ echo "5. Ann promotes Bob to Account Administrator"
 curl -sf "${ann[@]}" -X PATCH "$API/accounts/$ACCOUNT/members/$BOB_ID" -d '{"role":"admin"}' | jq -c '.member | {email, role, status}'
 
 echo "6. Ann blocks Bob: his session loses the account at once"
-BOB_CSRF=$(curl -sf -c /tmp/bob.jar "${json[@]}" -X POST "$API/sessions" -d "{\"email\":\"$BOB\",\"password\":\"bob-password-1\"}" | jq -r .csrfToken)
+BOB_CSRF=$(curl -sf -c "$JARS/bob.jar" "${json[@]}" -X POST "$API/sessions" -d "{\"email\":\"$BOB\",\"password\":\"bob-password-1\"}" | jq -r .csrfToken)
 curl -sf "${ann[@]}" -X POST "$API/accounts/$ACCOUNT/members/$BOB_ID/block" | jq -c '.member | {email, status}'
-curl -s -b /tmp/bob.jar "$API/accounts/$ACCOUNT" | jq -c .error
+curl -s -b "$JARS/bob.jar" "$API/accounts/$ACCOUNT" | jq -c .error
 
 echo "7. Ann removes Bob; he is told by email"
 curl -sf "${ann[@]}" -X DELETE "$API/accounts/$ACCOUNT/members/$BOB_ID"; echo
-curl -s -b /tmp/bob.jar "$API/accounts/$ACCOUNT" | jq -c .error.code
+curl -s -b "$JARS/bob.jar" "$API/accounts/$ACCOUNT" | jq -c .error.code
 sleep 2
 curl -sf "$API/dev/mailbox?to=$BOB" | jq -r '.items[].subject'
 

@@ -72,8 +72,12 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
         title: 'Keyline API',
         version: '1.0.0',
         description:
-          'Accounts, business accounts and members. Authenticate with the session cookie from POST /api/v1/sessions ' +
-          '(and echo the CSRF token in x-csrf-token on unsafe methods) or with an API token as a Bearer token.',
+          'Keyline, self-hosted software licensing. /api/v1: accounts and members, subscriptions, license keys and ' +
+          'sublicenses, installations, invitations to install, offline files, the audit log, and the vendor back office ' +
+          '(/api/v1/vendor). /licensing/v1: the installation-facing protocol (activations, check-ins, status, ' +
+          'deactivations, trials). Authenticate with the session cookie from POST /api/v1/sessions (and echo the CSRF ' +
+          'token in x-csrf-token on unsafe methods) or with an API token as a Bearer token; installations use the ' +
+          'installationToken their activation returned. Every error is {"error": {code, message, details, requestId}}.',
       },
       components: {
         securitySchemes: {
