@@ -15,13 +15,12 @@ import type { Executor } from '../../data/repositories/users.js';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { checkActivation, checkBinding } from '../../domain/activation-rules.js';
 import { AppError, notFound, type ErrorCode } from '../../domain/errors.js';
-import { availableFor } from '../../domain/seat-pool.js';
+import { isBound } from '../../domain/license-basis.js';
+import { availableFor, poolOfItem } from '../../domain/seat-pool.js';
 import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
-import { isBound } from '../licensing/installation-license.js';
 import { releaseInstallation } from '../licensing/deactivate-installation.js';
-import { poolOfItem } from '../subscriptions/subscription-view.js';
 import { getInstallation, visibleInstallation, type InstallationDetails } from './list-installations.js';
 import { runTransaction } from '../../data/transactions.js';
 

@@ -9,19 +9,21 @@ import {
 import { findInstallInvitationByCodeHash, lockInvitationForActivation, markCodeUsed } from '../../data/repositories/install-invitations.js';
 import { findKey, findKeyByHash, lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { productFromRow } from '../../data/repositories/products.js';
-import type { LicenseKey } from '../../data/schema.js';
+import type { Installation, LicenseKey } from '../../data/schema.js';
 import { parseActivationCode } from '../../domain/activation-code.js';
-import { checkActivation } from '../../domain/activation-rules.js';
+import { checkActivation, refusal } from '../../domain/activation-rules.js';
 import { nextCheckInAt } from '../../domain/certificate.js';
 import { AppError, type ErrorCode } from '../../domain/errors.js';
 import { checkCodeUse } from '../../domain/install-invitation.js';
+import { offlineExpiresAt } from '../../domain/license-basis.js';
 import { parseLicenseKey } from '../../domain/license-key.js';
 import type { activationRequestSchema, ActivationResponse } from '../../domain/licensing-protocol.js';
 import type { Deps, Origin } from '../context.js';
 import { ACTIVATION_GUESSES_PER_ADDRESS, ACTIVATIONS_PER_KEY, enforceRateLimit, refuseWhenLimited } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { activationCodeHash, licenseKeyHash } from './key-material.js';
-import { certify, installationDetails, licensedSeats, occupyKey, offlineExpiresAt, refusal } from './installation-license.js';
+import { certificateOf, installationDetails, seatsOf, type LicenseBasis } from './installation-facts.js';
+import { occupyKey } from './occupy-key.js';
 import { activeSigner, signCertificate } from './signing.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -179,14 +181,16 @@ async function seatInstallation(deps: Deps, trx: Deps['db'], key: LicenseKey, in
   });
   if (!verdict.ok) throw refusal(verdict.code);
   const item = items.find((i) => i.id === verdict.item.id)!;
-  const basis = { trial: false as const, product: product!, key, subscription, item };
+  const basis: LicenseBasis = { trial: false, product: product!, key, subscription, item };
   // An offline installation is next due when its certificate ends: it never checks in.
   const expiresAt = mode.offline ? offlineExpiresAt(basis) : undefined;
   const nextCheckIn = expiresAt ?? nextCheckInAt(now, basis.product.params, Math.random);
   const details = installationDetails(input);
   const renewal = { tokenHash: hashSecret(token), publicKey: input.publicKey, details, now, nextCheckInAt: nextCheckIn, offline: mode.offline };
 
-  const seats = await licensedSeats(trx, basis);
+  // The seats come from the key, not the installation: worked out before there is one.
+  const seats = await seatsOf(trx, basis);
+  const certified = (installation: Installation) => certificateOf(deps, { installation, basis, seats }, { now, nextCheckInAt: nextCheckIn, expiresAt });
   let existing = context.activeInstallation ?? undefined;
   if (!existing) {
     const occupied = await occupyKey(trx, { key, itemId: item.id, product: basis.product, fingerprint: input.fingerprint });
@@ -213,10 +217,10 @@ async function seatInstallation(deps: Deps, trx: Deps['db'], key: LicenseKey, in
         offline: mode.offline,
         activatedBy: mode.activatedBy,
       });
-      return { created: true, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn, expiresAt) };
+      return { created: true, installation, nextCheckIn, ...certified(installation) };
     }
   }
   const installation = await reissueActivation(trx, existing.id, renewal);
-  return { created: false, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn, expiresAt) };
+  return { created: false, installation, nextCheckIn, ...certified(installation) };
 }
 

@@ -5,7 +5,7 @@ import type { Executor } from '../../data/repositories/users.js';
 import type { Installation } from '../../data/schema.js';
 import type { DeactivationResponse } from '../../domain/licensing-protocol.js';
 import type { Deps } from '../context.js';
-import { loadInstallation } from './installation-license.js';
+import { authenticate } from './installation-facts.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /**
@@ -33,7 +33,7 @@ export async function releaseInstallation(trx: Executor, installation: Pick<Inst
 /** The installation gives up its license: the seat is free at once and its token stops working. */
 export async function deactivateFromInstallation(deps: Deps, token: string): Promise<DeactivationResponse> {
   return runTransaction(deps.db, async (trx) => {
-    const { installation } = await loadInstallation(trx, token);
+    const { installation } = await authenticate(trx, token);
     await releaseInstallation(trx, installation, 'deactivated by the installation', deps.clock.now());
     return { installationId: installation.id, state: 'deactivated' as const };
   });

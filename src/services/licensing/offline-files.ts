@@ -2,8 +2,10 @@ import { findInstallationById, recordOfflineRefresh, type AuthenticatedInstallat
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { acceptNonce, attachNonceInstallation } from '../../data/repositories/offline-nonces.js';
 import type { Executor } from '../../data/repositories/users.js';
+import { refusal } from '../../domain/activation-rules.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
 import { AppError, notFound } from '../../domain/errors.js';
+import { offlineExpiresAt } from '../../domain/license-basis.js';
 import type { OfflineAnswerKind, OfflineRequest, OfflineUploadAnswer } from '../../domain/licensing-protocol.js';
 import { ARMOR_KIND_OF, armor, isOfflineFileExpired, OFFLINE_FILE_DAYS, okpThumbprint, readOfflineRequest } from '../../domain/offline-file.js';
 import { authorizeLicensing, inScope, type LicensingAccess } from '../../policies/license-policy.js';
@@ -12,7 +14,7 @@ import type { Actor, Deps } from '../context.js';
 import { newSecret } from '../security/secrets.js';
 import { activateWithKey, findLicenseKey } from './activate-installation.js';
 import { releaseInstallation } from './deactivate-installation.js';
-import { certify, installationDetails, licensedSeats, loadLicenseBasis, offlineExpiresAt, refusal } from './installation-license.js';
+import { certificateOf, factsOfStored, installationDetails } from './installation-facts.js';
 import { activeSigner, signCertificate, signOfflineAnswer, type Signer } from './signing.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -101,12 +103,11 @@ async function refreshOffline(deps: Deps, actor: Actor, access: LicensingAccess,
     if (installation.state === 'deactivated') throw new AppError('installation_deactivated', 'This installation has been deactivated; activate it again');
     if (installation.blacklisted) throw refusal('installation_blacklisted');
     await takeNonce(trx, access.account.id, request, installation.id, now);
-    const basis = await loadLicenseBasis(trx, installation);
-    const seats = await licensedSeats(trx, basis);
-    const expiresAt = offlineExpiresAt(basis);
+    const facts = await factsOfStored(trx, installation);
+    const expiresAt = offlineExpiresAt(facts.basis);
     const recorded = await recordOfflineRefresh(trx, installation.id, { details: installationDetails(request, installation.site), now, certificateEndsAt: expiresAt });
     await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_refreshed', targetType: 'installation', targetId: installation.id }, now);
-    return certify(deps, recorded, basis, seats, now, expiresAt, expiresAt).claims;
+    return certificateOf(deps, { ...facts, installation: recorded }, { now, nextCheckInAt: expiresAt, expiresAt }).claims;
   });
   return answerFile(signer, 'refresh', request, request.installationId, claims, now);
 }

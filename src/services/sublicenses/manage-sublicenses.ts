@@ -5,12 +5,11 @@ import { adjustReserved, findSubscription, lockItem } from '../../data/repositor
 import type { Executor } from '../../data/repositories/users.js';
 import type { LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { AppError, notFound } from '../../domain/errors.js';
-import { checkQuota, excessAfterQuotaChange, type QuotaProblem } from '../../domain/seat-pool.js';
+import { checkQuota, excessAfterQuotaChange, poolOfItem, type QuotaProblem } from '../../domain/seat-pool.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
-import { poolOfItem } from '../subscriptions/subscription-view.js';
 import { runTransaction } from '../../data/transactions.js';
 
 export interface SublicenseInput {
