@@ -5,8 +5,8 @@ import { AppError, notFound } from '../../domain/errors.js';
 import { renewedExpiry } from '../../domain/subscription.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
 import type { Actor, Deps } from '../context.js';
-import { applyAddition } from '../vendor/add-licenses.js';
-import { applyRenewal } from '../vendor/renew-subscription.js';
+import { applyAddition } from '../orders/apply-addition.js';
+import { applyRenewal } from '../orders/apply-renewal.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /** Customers renew online what they bought online; a reseller's subscription is renewed through the reseller. */

@@ -8,7 +8,7 @@ import { licenseKeyIssued, trialKeyIssued } from '../../mail/templates.js';
 import { audit } from '../audit.js';
 import { link, type Actor, type Deps } from '../context.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
-import { recordOrder } from './common.js';
+import { recordOrder } from '../orders/common.js';
 
 export interface IssuedSubscription {
   subscription: Subscription;

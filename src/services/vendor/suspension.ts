@@ -3,7 +3,7 @@ import type { Subscription, SubscriptionStatus } from '../../data/schema.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import { audit } from '../audit.js';
 import type { Actor, Deps } from '../context.js';
-import { lockForChange } from './common.js';
+import { lockForChange } from '../orders/common.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /**
