@@ -3,7 +3,7 @@ import { listMembers } from '../../data/repositories/memberships.js';
 import { checkCountryAndState } from '../../domain/address.js';
 import { AppError } from '../../domain/errors.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor, Deps } from '../context.js';
 import { insertAccountWithAdmin } from './create-account.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -12,7 +12,7 @@ export async function createBusinessAccount(deps: Deps, actor: Actor, company: C
   return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const account = await insertAccountWithAdmin(trx, { kind: 'business', company, adminUserId: actor.userId });
-    await audit(trx, actor, { accountId: account.id, action: 'account.created', targetType: 'account', targetId: account.id }, now);
+    await recordChange(trx, actor, { accountId: account.id, action: 'account.created', targetType: 'account', targetId: account.id }, now);
     return account;
   });
 }
@@ -38,7 +38,7 @@ export async function updateBusinessProfile(deps: Deps, actor: Actor, accountId:
     }
     const now = deps.clock.now();
     const updated = await updateAccount(trx, accountId, changes, now);
-    await audit(trx, actor, { accountId, action: 'account.updated', targetType: 'account', targetId: accountId, details: changes }, now);
+    await recordChange(trx, actor, { accountId, action: 'account.updated', targetType: 'account', targetId: accountId, details: changes }, now);
     return updated;
   });
 }

@@ -11,7 +11,7 @@ import type { Executor } from '../../data/repositories/users.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { installInvitationStatus } from '../../domain/install-invitation.js';
 import { inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor, Deps } from '../context.js';
 import { confirmedInviter } from '../invitations/invite-members.js';
 import { keysetPage } from '../paging.js';
@@ -84,7 +84,7 @@ async function lockInvitationInScope(trx: Executor, scope: KeyScope, accountId: 
 }
 
 function auditChange(trx: Executor, actor: Actor, invitation: InstallInvitationRow, action: 'revoked' | 'resent', now: Date) {
-  return audit(
+  return recordChange(
     trx,
     actor,
     {

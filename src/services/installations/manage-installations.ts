@@ -18,7 +18,7 @@ import { AppError, notFound, type ErrorCode } from '../../domain/errors.js';
 import { isBound } from '../../domain/license-basis.js';
 import { availableFor, poolOfItem } from '../../domain/seat-pool.js';
 import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor, Deps } from '../context.js';
 import { releaseInstallation } from '../licensing/deactivate-installation.js';
 import { getInstallation, visibleInstallation, type InstallationDetails } from './list-installations.js';
@@ -37,7 +37,7 @@ export async function updateInstallation(
     const installation = await visibleInstallation(trx, scope, accountId, installationId);
     const set = { ...(changes.alias !== undefined ? { alias: changes.alias } : {}), ...(changes.notes !== undefined ? { notes: changes.notes } : {}) };
     await updateInstallationNotes(trx, installation.id, set);
-    await audit(trx, actor, { accountId, action: 'installation.updated', targetType: 'installation', targetId: installation.id, details: set }, deps.clock.now());
+    await recordChange(trx, actor, { accountId, action: 'installation.updated', targetType: 'installation', targetId: installation.id, details: set }, deps.clock.now());
   });
   return getInstallation(deps, actor, accountId, installationId);
 }
@@ -143,7 +143,7 @@ export async function actOnInstallations(
         continue;
       }
       const event = (action: string, details: Record<string, unknown> = {}) =>
-        audit(trx, actor, { accountId, action, targetType: 'installation', targetId: id, details: { keyId: installation.license_key_id, ...details } }, now);
+        recordChange(trx, actor, { accountId, action, targetType: 'installation', targetId: id, details: { keyId: installation.license_key_id, ...details } }, now);
       let after: Installation = installation;
       switch (request.action) {
         case 'deactivate': {

@@ -5,7 +5,7 @@ import { findUserByEmail, findUserById, updateUser, type Executor } from '../../
 import type { Invitation, MemberRole, User } from '../../data/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { invitationState, sameEmail } from '../../domain/invitation.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor, Deps, Origin } from '../context.js';
 import { hashPassword } from '../security/passwords.js';
 import { hashSecret } from '../security/secrets.js';
@@ -105,8 +105,8 @@ function join(deps: Deps, tokenHash: string, origin: Origin, userOf: (trx: Execu
     await markInvitationAccepted(trx, invitation.id, found.id, now);
     const user = found.email_verified_at ? found : await updateUser(trx, found.id, { email_verified_at: now }, now);
     const actor = { userId: user.id, email: user.email, ip: origin.ip };
-    await audit(trx, actor, { accountId, action: 'invitation.accepted', targetType: 'invitation', targetId: invitation.id }, now);
-    await audit(trx, actor, { accountId, action: 'member.joined', targetType: 'membership', targetId: user.id, details: { role } }, now);
+    await recordChange(trx, actor, { accountId, action: 'invitation.accepted', targetType: 'invitation', targetId: invitation.id }, now);
+    await recordChange(trx, actor, { accountId, action: 'member.joined', targetType: 'membership', targetId: user.id, details: { role } }, now);
     return user;
   });
 }

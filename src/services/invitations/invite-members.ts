@@ -17,7 +17,7 @@ import {
 import { requireMembershipManaged } from '../../domain/membership.js';
 import { memberInvitation, type InvitationLanguage } from '../../mail/templates.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import { link, type Actor, type Deps } from '../context.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { fullName } from '../users/sign-up.js';
@@ -118,7 +118,7 @@ export function inviteMembers(deps: Deps, actor: Actor, accountId: string, sourc
         continue;
       }
       await sendInvitationEmail(deps, trx, { invitation, token, inviter, account, now });
-      await audit(trx, actor, { accountId, action: 'invitation.created', targetType: 'invitation', targetId: invitation.id, details: { email, role: options.role } }, now);
+      await recordChange(trx, actor, { accountId, action: 'invitation.created', targetType: 'invitation', targetId: invitation.id, details: { email, role: options.role } }, now);
       invited.push(describeInvitation({ ...invitation, invited_by_email: inviter.email }, now));
     }
     return { invited, skipped, rejectedRows };

@@ -10,7 +10,7 @@ import { addSeconds } from '../../domain/clock.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { invitationLifetimeSeconds, invitationState } from '../../domain/invitation.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor, Deps } from '../context.js';
 import { keysetPage } from '../paging.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
@@ -55,7 +55,7 @@ export function resendInvitation(deps: Deps, actor: Actor, accountId: string, in
       now,
     });
     await sendInvitationEmail(deps, trx, { invitation: renewed, token, inviter, account, now });
-    await audit(trx, actor, { accountId, action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email } }, now);
+    await recordChange(trx, actor, { accountId, action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email } }, now);
     return describeInvitation({ ...invitation, ...renewed }, now);
   });
 }
@@ -66,7 +66,7 @@ export function revokeInvitation(deps: Deps, actor: Actor, accountId: string, in
     const now = deps.clock.now();
     const invitation = await lockOpenInvitation(trx, accountId, invitationId, now);
     const revoked = await markRevoked(trx, invitation.id, now);
-    await audit(trx, actor, { accountId, action: 'invitation.revoked', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email } }, now);
+    await recordChange(trx, actor, { accountId, action: 'invitation.revoked', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email } }, now);
     return describeInvitation({ ...invitation, ...revoked }, now);
   });
 }

@@ -18,6 +18,7 @@ import { checkCodeUse } from '../../domain/install-invitation.js';
 import { offlineExpiresAt } from '../../domain/license-basis.js';
 import { parseLicenseKey } from '../../domain/license-key.js';
 import type { activationRequestSchema, ActivationResponse } from '../../domain/licensing-protocol.js';
+import { recordChange, type ChangedBy } from '../changes.js';
 import type { Deps, Origin } from '../context.js';
 import { ACTIVATION_GUESSES_PER_ADDRESS, ACTIVATIONS_PER_KEY, enforceRateLimit, refuseWhenLimited } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
@@ -112,7 +113,9 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
   const signer = await activeSigner(deps);
   const token = newSecret('kli');
   // Activated by the invited person, or by whoever the product says is using it.
-  const mode: ActivationMode = { offline: false, activatedBy: invitedEmail ?? input.userName ?? null, invitationId };
+  // The audit log knows the machine by its address, and the person by the invitation when it came with one.
+  const by: ChangedBy = { userId: null, email: invitedEmail, ip: origin.ip };
+  const mode: ActivationMode = { offline: false, activatedBy: invitedEmail ?? input.userName ?? null, invitationId, by };
   // Idempotent by the machine's fingerprint: a run after a lost connection finds the installation
   // an earlier run may have committed and gives it this same token.
   const attempt = () => runTransaction(deps.db, (trx) => activateWithKey(deps, trx, key, input, token, mode), { idempotent: true });
@@ -139,6 +142,8 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
 export interface ActivationMode {
   offline: boolean;
   activatedBy: string | null;
+  /** Whom the audit log records the activation by. */
+  by: ChangedBy;
   /** The invitation whose temporary activation code stands for the key, if any. */
   invitationId?: string | null;
 }
@@ -160,6 +165,19 @@ export async function activateWithKey(deps: Deps, trx: Deps['db'], found: Licens
   const activated = await seatInstallation(deps, trx, key, input, token, mode);
   // The code is spent with the seat it took, in one transaction; a machine already active keeps it unspent.
   if (mode.invitationId && activated.created) await markCodeUsed(trx, mode.invitationId, activated.installation.id, deps.clock.now());
+  const { installation, created } = activated;
+  await recordChange(
+    trx,
+    mode.by,
+    {
+      accountId: installation.account_id,
+      action: mode.offline ? 'installation.offline_activated' : 'installation.activated',
+      targetType: 'installation',
+      targetId: installation.id,
+      details: { keyId: key.id, fingerprint: input.fingerprint, created },
+    },
+    deps.clock.now(),
+  );
   return activated;
 }
 

@@ -9,10 +9,11 @@ import { checkActivation } from '../../domain/activation-rules.js';
 import { isOverLimit, nextValidationAt, overLimitSince, type CertificateClaims, type Warning } from '../../domain/certificate.js';
 import { claimsFor, isBound } from '../../domain/license-basis.js';
 import type { CheckInAction, checkInRequestSchema, CheckInResponse } from '../../domain/licensing-protocol.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
 import { certificateOf, factsByToken, factsOfStored, installationDetails, type InstallationFacts } from './installation-facts.js';
 import { occupyKey } from './occupy-key.js';
-import { releaseInstallation } from './deactivate-installation.js';
+import { recordDeactivation, releaseInstallation } from './deactivate-installation.js';
 import { activeSigner, signCertificate } from './signing.js';
 import { recordWentOverLimit } from './usage-alerts.js';
 import { retrying, runTransaction } from '../../data/transactions.js';
@@ -94,6 +95,8 @@ async function recordAndCertify(trx: Executor | null, deps: Deps, facts: Install
   return { warnings: standing.warnings, nextCheckIn, claims };
 }
 
+const DEACTIVATED_FROM_PORTAL = 'deactivated from the portal';
+
 /**
  * A check-in with something the portal left pending for it: a deactivation or a move, in one
  * transaction, from the facts the check-in read (the locks of lockKeysForSeats decide what holds).
@@ -103,7 +106,8 @@ async function checkInWithPendingAction(trx: Executor, deps: Deps, read: Install
   let facts = read;
   const { installation, basis } = facts;
   if (installation.pending_action === 'deactivate') {
-    await releaseInstallation(trx, installation, 'deactivated from the portal', now);
+    await releaseInstallation(trx, installation, DEACTIVATED_FROM_PORTAL, now);
+    await recordDeactivation(trx, installation, DEACTIVATED_FROM_PORTAL, now);
     const standing = { state: 'deactivated' as const, licenseExpiresAt: now, graceUntil: null };
     const claims = claimsFor({ issuer: deps.config.publicUrl, ...facts, now, nextCheckInAt: now, expiresAt: now }, standing);
     return { action: 'deactivate', warnings: [], nextCheckIn: now, claims };
@@ -116,6 +120,8 @@ async function checkInWithPendingAction(trx: Executor, deps: Deps, read: Install
     else {
       facts = await factsOfStored(trx, move.moved);
       action = 'reactivate';
+      const details = { fromKeyId: installation.license_key_id, toKeyId: move.moved.license_key_id };
+      await recordChange(trx, null, { accountId: move.moved.account_id, action: 'installation.moved', targetType: 'installation', targetId: installation.id, details }, now);
     }
   }
   const answer = await recordAndCertify(trx, deps, facts, input, now);

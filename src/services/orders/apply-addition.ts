@@ -4,7 +4,7 @@ import { addItemQuantity, listItems, updateSubscription } from '../../data/repos
 import type { Executor } from '../../data/repositories/users.js';
 import type { OrderItem, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { checkChange, checkItems } from '../../domain/order.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor } from '../context.js';
 import { loadCatalog, orderRefused, recordOrder } from './common.js';
 
@@ -38,6 +38,6 @@ export async function applyAddition(
     newExpiresAt: current.expires_at,
     at: now,
   });
-  await audit(trx, actor, { accountId: current.account_id, action: 'subscription.licenses_added', targetType: 'subscription', targetId: current.id, details: { order: order.number, items: lines } }, now);
+  await recordChange(trx, actor, { accountId: current.account_id, action: 'subscription.licenses_added', targetType: 'subscription', targetId: current.id, details: { order: order.number, items: lines } }, now);
   return { subscription, items: await listItems(trx, current.id), order };
 }

@@ -4,7 +4,7 @@ import type { Executor } from '../../data/repositories/users.js';
 import type { Duration, Subscription } from '../../data/schema.js';
 import { checkChange } from '../../domain/order.js';
 import { renewedExpiry } from '../../domain/subscription.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor } from '../context.js';
 import { orderRefused, recordOrder } from './common.js';
 
@@ -30,7 +30,7 @@ export async function applyRenewal(trx: Executor, actor: Actor, current: Subscri
     newExpiresAt: expiresAt,
     at: now,
   });
-  await audit(
+  await recordChange(
     trx,
     actor,
     {

@@ -4,7 +4,7 @@ import { findMembership } from '../../data/repositories/memberships.js';
 import type { Executor } from '../../data/repositories/users.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor, Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -32,7 +32,7 @@ export async function grantKeyAdmin(deps: Deps, actor: Actor, accountId: string,
     if (!member) throw notFound('Member');
     if (member.role === 'admin') throw new AppError('validation_failed', 'Account Administrators already manage every key', { field: 'userId' });
     if (await grantKey(trx, { accountId, keyId, userId, grantedBy: actor.userId })) {
-      await audit(trx, actor, { accountId, action: 'license_key.admin_granted', targetType: 'membership', targetId: userId, details: { keyId } }, deps.clock.now());
+      await recordChange(trx, actor, { accountId, action: 'license_key.admin_granted', targetType: 'membership', targetId: userId, details: { keyId } }, deps.clock.now());
     }
   });
 }
@@ -42,6 +42,6 @@ export async function revokeKeyAdmin(deps: Deps, actor: Actor, accountId: string
     await authorizeAccount(trx, actor, accountId, 'members.manage');
     await keyOfAccount(trx, accountId, keyId);
     if (!(await revokeKeyGrant(trx, accountId, keyId, userId))) throw notFound('License Administrator');
-    await audit(trx, actor, { accountId, action: 'license_key.admin_revoked', targetType: 'membership', targetId: userId, details: { keyId } }, deps.clock.now());
+    await recordChange(trx, actor, { accountId, action: 'license_key.admin_revoked', targetType: 'membership', targetId: userId, details: { keyId } }, deps.clock.now());
   });
 }

@@ -7,7 +7,7 @@ import type { LicenseKey, Subscription, SubscriptionItem } from '../../data/sche
 import { AppError, notFound } from '../../domain/errors.js';
 import { checkQuota, excessAfterQuotaChange, poolOfItem, type QuotaProblem } from '../../domain/seat-pool.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor, Deps } from '../context.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -85,7 +85,7 @@ export async function createSublicense(deps: Deps, actor: Actor, accountId: stri
       expiresAt: input.expiresAt,
       createdBy: actor.userId,
     });
-    await audit(trx, actor, { accountId, action: 'license_key.created', targetType: 'license_key', targetId: created.id, details: { name: input.name, kind: input.kind, quota: input.quota } }, now);
+    await recordChange(trx, actor, { accountId, action: 'license_key.created', targetType: 'license_key', targetId: created.id, details: { name: input.name, kind: input.kind, quota: input.quota } }, now);
     return created;
   });
 }
@@ -127,7 +127,7 @@ export async function updateSublicense(
       },
       now,
     );
-    await audit(trx, actor, { accountId, action: 'license_key.updated', targetType: 'license_key', targetId: keyId, details: { ...changes, deactivated } }, now);
+    await recordChange(trx, actor, { accountId, action: 'license_key.updated', targetType: 'license_key', targetId: keyId, details: { ...changes, deactivated } }, now);
     return { key: updated, deactivated };
   });
 }
@@ -141,7 +141,7 @@ export async function deleteSublicense(deps: Deps, actor: Actor, accountId: stri
     const released = await deactivateLeastRecentlySeen(trx, key, null, 'key_deleted', now);
     if (key.kind === 'reserved') await adjustReserved(trx, item.id, -key.quota!);
     await deleteKey(trx, keyId);
-    await audit(trx, actor, { accountId, action: 'license_key.deleted', targetType: 'license_key', targetId: keyId, details: { name: key.name, deactivated: released.length } }, now);
+    await recordChange(trx, actor, { accountId, action: 'license_key.deleted', targetType: 'license_key', targetId: keyId, details: { name: key.name, deactivated: released.length } }, now);
     return { deactivated: released.length };
   });
 }

@@ -11,7 +11,7 @@ import { addDays } from '../../domain/clock.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { EXPIRING_SOON_DAYS } from '../../domain/subscription.js';
 import { inScope, authorizeLicensing } from '../../policies/license-policy.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor, Deps } from '../context.js';
 import { keysetPage, type Page } from '../paging.js';
 import { loadSubscriptionView, type SubscriptionView } from './subscription-view.js';
@@ -77,7 +77,7 @@ export async function updateSubscriptionSettings(
       { ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.autoRenew !== undefined ? { auto_renew: changes.autoRenew } : {}) },
       now,
     );
-    await audit(trx, actor, { accountId, action: 'subscription.updated', targetType: 'subscription', targetId: subscriptionId, details: changes }, now);
+    await recordChange(trx, actor, { accountId, action: 'subscription.updated', targetType: 'subscription', targetId: subscriptionId, details: changes }, now);
     return updated;
   });
 }

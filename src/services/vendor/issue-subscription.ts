@@ -5,7 +5,7 @@ import { insertSubscription, insertSubscriptionItems } from '../../data/reposito
 import type { Executor } from '../../data/repositories/users.js';
 import type { Duration, LicenseKey, OrderItem, SalesChannel, Subscription, SubscriptionItem, SupportPlan } from '../../data/schema.js';
 import { licenseKeyIssued, trialKeyIssued } from '../../mail/templates.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import { link, type Actor, type Deps } from '../context.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
 import { recordOrder } from '../orders/common.js';
@@ -77,7 +77,7 @@ export async function issueSubscription(trx: Executor, deps: Deps, actor: Actor,
     at: now,
   });
   const { action, mail } = announced[issue.kind];
-  await audit(trx, actor, { accountId: null, action, targetType: 'subscription', targetId: subscription.id, details: { order: order.number, customerEmail: issue.customerEmail } }, now);
+  await recordChange(trx, actor, { accountId: null, action, targetType: 'subscription', targetId: subscription.id, details: { order: order.number, customerEmail: issue.customerEmail } }, now);
   const email = mail({ subscriptionName: subscription.name, key, expiresAt: issue.expiresAt, registerLink: link(deps, '/register-key') });
   await enqueueEmail(trx, { ...email, to: issue.customerEmail }, now);
   return { subscription, items, primaryKey, order };

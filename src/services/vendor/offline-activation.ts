@@ -2,7 +2,7 @@ import { lockAccount, setOfflineActivation } from '../../data/repositories/accou
 import type { Account } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor, Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -19,7 +19,7 @@ export async function setAccountOfflineActivation(deps: Deps, actor: Actor, acco
     const now = deps.clock.now();
     const account = await setOfflineActivation(trx, accountId, enabled, now);
     const action = enabled ? 'account.offline_activation_enabled' : 'account.offline_activation_disabled';
-    await audit(trx, actor, { accountId, action, targetType: 'account', targetId: accountId }, now);
+    await recordChange(trx, actor, { accountId, action, targetType: 'account', targetId: accountId }, now);
     return account;
   });
 }

@@ -1,7 +1,7 @@
 import { updateSubscription } from '../../data/repositories/subscriptions.js';
 import type { Subscription, SubscriptionStatus } from '../../data/schema.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Actor, Deps } from '../context.js';
 import { lockForChange } from '../orders/common.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -18,7 +18,7 @@ function setStatus(status: SubscriptionStatus, action: string) {
       if (current.status === status) return current;
       const now = deps.clock.now();
       const subscription = await updateSubscription(trx, current.id, { status }, now);
-      await audit(trx, actor, { accountId: current.account_id, action, targetType: 'subscription', targetId: current.id }, now);
+      await recordChange(trx, actor, { accountId: current.account_id, action, targetType: 'subscription', targetId: current.id }, now);
       return subscription;
     });
   };
