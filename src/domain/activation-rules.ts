@@ -1,5 +1,6 @@
 import type { LicensingParams } from './catalog.js';
 import { addDays } from './clock.js';
+import { AppError } from './errors.js';
 import type { KeyKind } from './seat-pool.js';
 
 /**
@@ -91,3 +92,22 @@ export function checkBinding(f: BindingFacts): { ok: true; move: boolean } | { o
   if (f.maxMoves !== null && f.movesUsed >= f.maxMoves) return { ok: false, code: 'move_limit_reached' };
   return { ok: true, move: true };
 }
+
+/** Every refusal of a license to an installation: the activation rules, then the key's binding and its seats. */
+export type Refusal = ActivationRefusal | 'key_bound_to_other_installation' | 'move_limit_reached' | 'quota_exhausted';
+
+const refusalMessages: Record<Refusal, string> = {
+  key_not_registered: 'This license key is not registered yet: register it in the customer portal first',
+  product_mismatch: 'This license key is not for this product',
+  license_type_mismatch: 'This license key is not for this license type',
+  subscription_suspended: 'The subscription of this license key is suspended',
+  subscription_expired: 'The subscription of this license key has expired',
+  key_expired: 'This license key has expired',
+  installation_blacklisted: 'This machine is blacklisted for this license key',
+  key_bound_to_other_installation: 'This license key is in use by another installation; deactivate it there first',
+  move_limit_reached: 'This license key has moved to other installations as often as allowed',
+  quota_exhausted: 'All seats of this license key are in use',
+};
+
+/** The refusal as the installation is answered: its code, the message a person reads, and what it names. */
+export const refusal = (code: Refusal, details: Record<string, unknown> = {}) => new AppError(code, refusalMessages[code], details);

@@ -1,6 +1,5 @@
 import type { LicensingParams, Product } from './catalog.js';
 import { addDays, addSeconds, DAY_MS, daysUntil } from './clock.js';
-import { keyRow, type PoolKey, type PoolState } from './seat-pool.js';
 import { EXPIRING_SOON_DAYS } from './subscription.js';
 
 /**
@@ -213,43 +212,4 @@ export function certificateClaims(c: CertificateInput): CertificateClaims {
       features: [],
     },
   };
-}
-
-export interface ItemKeys {
-  quantity: number;
-  mainUsed: number;
-  /** The item's sublicenses (the primary key spans all items, so it is not among them). */
-  sublicenses: readonly PoolKey[];
-}
-
-/**
- * One product's pool as seat-pool.ts sees it. The primary key serves every product of its
- * subscription, so its use in this product is what the main pool counts beyond the dynamic keys.
- */
-export function itemPool(item: ItemKeys, primaryKeyId: string): PoolState {
-  const dynamicUsed = item.sublicenses.filter((k) => k.kind === 'dynamic').reduce((a, k) => a + k.used, 0);
-  return {
-    total: item.quantity,
-    keys: [{ id: primaryKeyId, kind: 'primary', quota: null, used: item.mainUsed - dynamicUsed }, ...item.sublicenses],
-  };
-}
-
-export interface SeatFigures {
-  total: number;
-  used: number;
-  remaining: number;
-}
-
-/** The seats a key can hold in its product's pool, as the pool's rules count them. */
-export function keySeats(keyId: string, pool: PoolState): SeatFigures {
-  const key = pool.keys.find((k) => k.id === keyId);
-  if (!key) throw new RangeError(`key ${keyId} is not in the pool`);
-  const row = keyRow(key, pool);
-  return { total: row.quota, used: row.used, remaining: row.available };
-}
-
-/** A bound installation's seats are its reported concurrent use against the seats it is licensed for. */
-export function usageSeats(seats: number, usageCurrent: number | null): SeatFigures {
-  const used = usageCurrent ?? 0;
-  return { total: seats, used, remaining: Math.max(0, seats - used) };
 }

@@ -96,3 +96,74 @@ export function checkQuota(pool: PoolState, change: { keyId: string | null; kind
 export function excessAfterQuotaChange(used: number, newQuota: number): number {
   return Math.max(0, used - newQuota);
 }
+
+export interface ItemKeys {
+  quantity: number;
+  mainUsed: number;
+  /** The item's sublicenses (the primary key spans all items, so it is not among them). */
+  sublicenses: readonly PoolKey[];
+}
+
+/**
+ * One product's pool from its counters. The primary key serves every product of its
+ * subscription, so its use in this product is what the main pool counts beyond the dynamic keys.
+ */
+export function itemPool(item: ItemKeys, primaryKeyId: string): PoolState {
+  const dynamicUsed = item.sublicenses.filter((k) => k.kind === 'dynamic').reduce((a, k) => a + k.used, 0);
+  return {
+    total: item.quantity,
+    keys: [{ id: primaryKeyId, kind: 'primary', quota: null, used: item.mainUsed - dynamicUsed }, ...item.sublicenses],
+  };
+}
+
+export interface SeatFigures {
+  total: number;
+  used: number;
+  remaining: number;
+}
+
+/** The seats a key can hold in its product's pool, as the pool's rules count them. */
+export function keySeats(keyId: string, pool: PoolState): SeatFigures {
+  const key = pool.keys.find((k) => k.id === keyId);
+  if (!key) throw new RangeError(`key ${keyId} is not in the pool`);
+  const row = keyRow(key, pool);
+  return { total: row.quota, used: row.used, remaining: row.available };
+}
+
+/** A bound installation's seats are its reported concurrent use against the seats it is licensed for. */
+export function usageSeats(seats: number, usageCurrent: number | null): SeatFigures {
+  const used = usageCurrent ?? 0;
+  return { total: seats, used, remaining: Math.max(0, seats - used) };
+}
+
+/** A license key as its subscription's pool counts it (the fields of a stored key it reads). */
+export interface SubscriptionKey {
+  id: string;
+  kind: KeyKind;
+  item_id: string | null;
+  quota: number | null;
+  used: number;
+  released_at: Date | null;
+}
+
+/** A subscription item as its pool counts it. */
+export interface PoolItem {
+  id: string;
+  subscription_id: string;
+  quantity: number;
+  main_used: number;
+}
+
+/**
+ * The seat pool of one product of a subscription, from its item and the subscription's keys: the
+ * primary key serves every product, and a sublicense whose custom date passed and whose seats were
+ * given back no longer takes part.
+ */
+export function poolOfItem(item: PoolItem, keys: readonly SubscriptionKey[]): PoolState {
+  const primary = keys.find((k) => k.kind === 'primary');
+  if (!primary) throw new Error(`subscription ${item.subscription_id} has no primary key`);
+  const sublicenses = keys
+    .filter((k) => k.item_id === item.id && k.released_at === null)
+    .map((k) => ({ id: k.id, kind: k.kind, quota: k.quota, used: k.used }));
+  return itemPool({ quantity: item.quantity, mainUsed: item.main_used, sublicenses }, primary.id);
+}

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMembership } from '../../src/data/repositories/memberships.js';
 import { AUDIT_EXPORT_MAX_ROWS } from '../../src/services/audit-log.js';
 import { ACME, createTestApp, signedInUser, type ApiClient, type TestApp } from '../support/harness.js';
+import { activate, activationBody, addSublicense, asInstallation } from '../support/installations.js';
+import { issueOrder } from '../support/licensing.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -136,6 +138,52 @@ describe('audit log', () => {
     }
     const own = (await log(outsider.client, await personalAccountId(outsider.client))).body.items;
     expect(own.map((e: { actorEmail: string }) => e.actorEmail)).toEqual([outsider.email]);
+  });
+});
+
+describe('installations in the audit log', () => {
+  it('records online activations, deactivations and the moves check-ins carry out, with the machine as it is known', async () => {
+    const order = await issueOrder(t);
+    const admin = await signedInUser(t, 'fleet');
+    const accountId = await personalAccountId(admin.client);
+    expect((await admin.client.post(`/api/v1/accounts/${accountId}/subscriptions`, { licenseKey: order.key })).status).toBe(201);
+    const installations = async () => (await log(admin.client, accountId, '?targetType=installation')).body.items;
+    const machine = t.client();
+    const body = activationBody(order.key);
+    const first = await activate(t, body, machine);
+    expect(first.status).toBe(201);
+    const { installationId } = first.body;
+    expect(await installations()).toEqual([
+      {
+        id: expect.any(String),
+        action: 'installation.activated',
+        actorEmail: null,
+        actorUserId: null,
+        targetType: 'installation',
+        targetId: installationId,
+        details: { keyId: order.primaryKey.id, fingerprint: body.fingerprint, created: true },
+        ip: machine.ip,
+        createdAt: t.clock.now().toISOString(),
+      },
+    ]);
+
+    const target = await addSublicense(t.deps.db, { subscription: order.subscription, accountId }, order.items[0]!.id, 'reserved', 1);
+    await t.deps.db.updateTable('installations').set({ pending_action: 'move', pending_key_id: target.id }).where('id', '=', installationId).execute();
+    const installation = asInstallation(t, first.body.installationToken);
+    expect((await installation.post('/licensing/v1/check-ins', {})).body.action).toBe('reactivate');
+    await t.deps.db.updateTable('installations').set({ pending_action: 'deactivate' }).where('id', '=', installationId).execute();
+    expect((await installation.post('/licensing/v1/check-ins', {})).body.action).toBe('deactivate');
+    const other = await activate(t, activationBody(order.key));
+    expect((await asInstallation(t, other.body.installationToken).post('/licensing/v1/deactivations', {})).status).toBe(200);
+
+    const events = (await installations()).map((e: { action: string; targetId: string; details: Record<string, unknown> }) => [e.action, e.targetId, e.details]);
+    expect(events).toEqual([
+      ['installation.deactivated', other.body.installationId, { keyId: order.primaryKey.id, reason: 'deactivated by the installation' }],
+      ['installation.activated', other.body.installationId, expect.objectContaining({ created: true })],
+      ['installation.deactivated', installationId, { keyId: target.id, reason: 'deactivated from the portal' }],
+      ['installation.moved', installationId, { fromKeyId: order.primaryKey.id, toKeyId: target.id }],
+      ['installation.activated', installationId, expect.objectContaining({ created: true })],
+    ]);
   });
 });
 

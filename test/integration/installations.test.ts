@@ -272,7 +272,7 @@ describe('actions', () => {
     expect(ids(await list(c.client, c.base, '?state=blacklisted'))).toEqual([]);
     expect((await activate(t, activationBody(c.key, me))).status).toBe(201);
     const actions = (await c.client.get(`${c.base}/audit-events?targetType=installation`)).body.items.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(['installation.unblacklisted', 'installation.blacklisted']);
+    expect(actions).toEqual(['installation.activated', 'installation.unblacklisted', 'installation.activated', 'installation.blacklisted', 'installation.activated']);
   });
 
   it('moves to another key of the same product at the next contact, within its free seats', async () => {

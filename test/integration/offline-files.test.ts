@@ -108,6 +108,10 @@ describe('offline activation', () => {
     expect(await c.seats()).toMatchObject({ used: 1, active: 1 });
     const row = await t.deps.db.selectFrom('installations').selectAll().where('id', '=', uploaded.body.installationId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ offline: true, holds_seat: true, public_key: (await loadState(state))!.publicKey, activated_by: c.email });
+    const audited = await c.client.get(`/api/v1/accounts/${c.accountId}/audit-events?targetType=installation`);
+    expect(audited.body.items).toEqual([
+      expect.objectContaining({ action: 'installation.offline_activated', actorEmail: c.email, targetId: uploaded.body.installationId, details: expect.objectContaining({ keyId: c.primaryKey.id, created: true }) }),
+    ]);
 
     const answerFile = file('activation.txt');
     await fs.writeFile(answerFile, uploaded.body.file);

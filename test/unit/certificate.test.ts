@@ -4,13 +4,10 @@ import { demoCatalog } from '../../src/domain/catalog.js';
 import {
   certificateClaims,
   certificateExpiresAt,
-  itemPool,
-  keySeats,
   licenseStanding,
   nextCheckInAt,
   nextValidationAt,
   overLimitSince,
-  usageSeats,
   type StandingFacts,
 } from '../../src/domain/certificate.js';
 
@@ -187,22 +184,5 @@ describe('certificate claims', () => {
       expiresAt: at(1),
     });
     expect('graceUntil' in claims.lic).toBe(false);
-  });
-});
-
-describe('seat figures', () => {
-  const item = { quantity: 10, mainUsed: 4, sublicenses: [{ id: 'd', kind: 'dynamic' as const, quota: 2, used: 1 }, { id: 'r', kind: 'reserved' as const, quota: 3, used: 1 }] };
-
-  it("counts the primary key's use within one product as the main pool's use beyond the dynamic keys", () => {
-    expect(itemPool(item, 'p').keys[0]).toEqual({ id: 'p', kind: 'primary', quota: null, used: 3 });
-    expect(keySeats('p', itemPool(item, 'p'))).toEqual({ total: 7, used: 3, remaining: 3 });
-    expect(keySeats('d', itemPool(item, 'p'))).toEqual({ total: 2, used: 1, remaining: 1 });
-    expect(keySeats('r', itemPool(item, 'p'))).toEqual({ total: 3, used: 1, remaining: 2 });
-  });
-
-  it('shows a bound installation its reported use, never a negative remainder', () => {
-    expect(usageSeats(50, 20)).toEqual({ total: 50, used: 20, remaining: 30 });
-    expect(usageSeats(50, 70)).toEqual({ total: 50, used: 70, remaining: 0 });
-    expect(usageSeats(50, null)).toEqual({ total: 50, used: 0, remaining: 50 });
   });
 });

@@ -5,8 +5,12 @@ import {
   canActivate,
   checkQuota,
   excessAfterQuotaChange,
+  itemPool,
   keyRow,
+  keySeats,
+  poolOfItem,
   summarizePool,
+  usageSeats,
   type PoolKey,
   type PoolState,
 } from '../../src/domain/seat-pool.js';
@@ -125,5 +129,57 @@ describe('quota changes', () => {
   it('counts the installations to give up when a quota drops below use', () => {
     expect(excessAfterQuotaChange(5, 3)).toBe(2);
     expect(excessAfterQuotaChange(2, 3)).toBe(0);
+  });
+});
+
+describe('seat figures', () => {
+  const item = { quantity: 10, mainUsed: 4, sublicenses: [{ id: 'd', kind: 'dynamic' as const, quota: 2, used: 1 }, { id: 'r', kind: 'reserved' as const, quota: 3, used: 1 }] };
+
+  it("counts the primary key's use within one product as the main pool's use beyond the dynamic keys", () => {
+    expect(itemPool(item, 'p').keys[0]).toEqual({ id: 'p', kind: 'primary', quota: null, used: 3 });
+    expect(keySeats('p', itemPool(item, 'p'))).toEqual({ total: 7, used: 3, remaining: 3 });
+    expect(keySeats('d', itemPool(item, 'p'))).toEqual({ total: 2, used: 1, remaining: 1 });
+    expect(keySeats('r', itemPool(item, 'p'))).toEqual({ total: 3, used: 1, remaining: 2 });
+  });
+
+  it('shows a bound installation its reported use, never a negative remainder', () => {
+    expect(usageSeats(50, 20)).toEqual({ total: 50, used: 20, remaining: 30 });
+    expect(usageSeats(50, 70)).toEqual({ total: 50, used: 70, remaining: 0 });
+    expect(usageSeats(50, null)).toEqual({ total: 50, used: 0, remaining: 50 });
+  });
+});
+
+describe('the pool of one product of a subscription', () => {
+  const item = { id: 'item-a', subscription_id: 'sub', quantity: 10, main_used: 5 };
+  const key = (id: string, kind: 'primary' | 'dynamic' | 'reserved', itemId: string | null, quota: number | null, used: number, releasedAt: Date | null = null) => ({
+    id,
+    kind,
+    item_id: itemId,
+    quota,
+    used,
+    released_at: releasedAt,
+  });
+
+  it("takes the primary key and the item's own sublicenses, leaving out another product's and released ones", () => {
+    const keys = [
+      key('p', 'primary', null, null, 4),
+      key('d', 'dynamic', 'item-a', 2, 1),
+      key('r', 'reserved', 'item-a', 3, 0),
+      key('other', 'reserved', 'item-b', 5, 5),
+      key('gone', 'reserved', 'item-a', 4, 0, new Date('2026-01-01T00:00:00Z')),
+    ];
+    expect(poolOfItem(item, keys)).toEqual({
+      total: 10,
+      keys: [
+        { id: 'p', kind: 'primary', quota: null, used: 4 },
+        { id: 'd', kind: 'dynamic', quota: 2, used: 1 },
+        { id: 'r', kind: 'reserved', quota: 3, used: 0 },
+      ],
+    });
+    expect(keySeats('p', poolOfItem(item, keys))).toEqual({ total: 7, used: 4, remaining: 2 });
+  });
+
+  it('refuses a subscription without its primary key', () => {
+    expect(() => poolOfItem(item, [key('d', 'dynamic', 'item-a', 2, 1)])).toThrow('subscription sub has no primary key');
   });
 });

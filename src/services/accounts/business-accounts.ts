@@ -3,9 +3,9 @@ import { listMembers } from '../../data/repositories/memberships.js';
 import { checkCountryAndState } from '../../domain/address.js';
 import { AppError } from '../../domain/errors.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { insertAccountWithAdmin } from './create-account.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -13,7 +13,7 @@ export async function createBusinessAccount(deps: Deps, actor: Actor, company: C
   return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const account = await insertAccountWithAdmin(trx, { kind: 'business', company, adminUserId: actor.userId });
-    await audit(trx, actor, { accountId: account.id, action: 'account.created', targetType: 'account', targetId: account.id }, now);
+    await recordChange(trx, actor, { accountId: account.id, action: 'account.created', targetType: 'account', targetId: account.id }, now);
     return account;
   });
 }
@@ -39,7 +39,7 @@ export async function updateBusinessProfile(deps: Deps, actor: Actor, accountId:
     }
     const now = deps.clock.now();
     const updated = await updateAccount(trx, accountId, changes, now);
-    await audit(trx, actor, { accountId, action: 'account.updated', targetType: 'account', targetId: accountId, details: changes }, now);
+    await recordChange(trx, actor, { accountId, action: 'account.updated', targetType: 'account', targetId: accountId, details: changes }, now);
     return updated;
   });
 }

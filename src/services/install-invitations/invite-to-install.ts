@@ -14,9 +14,9 @@ import { planInvitations } from '../../domain/invitation.js';
 import { installInvitation, type InvitationLanguage } from '../../mail/templates.js';
 import { enqueueEmail } from '../../data/repositories/outbox.js';
 import { authorizeLicensing, requireKeyInScope, type LicensingAccess } from '../../policies/license-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { confirmedInviter, readInvitationSource, type InvitationSource } from '../invitations/invite-members.js';
 import { generateActivationCode } from '../licensing/key-material.js';
 import { fullName } from '../users/sign-up.js';
@@ -122,7 +122,7 @@ export function inviteToInstall(deps: Deps, actor: Actor, accountId: string, sou
         now,
       });
       await sendInstallInvitationEmail(deps, trx, { invitation, products, inviter, account: access.account, now });
-      await audit(
+      await recordChange(
         trx,
         actor,
         { accountId, action: 'install_invitation.created', targetType: 'install_invitation', targetId: invitation.id, details: { email, keyId: key.id } },

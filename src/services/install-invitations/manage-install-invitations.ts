@@ -11,9 +11,9 @@ import type { Executor, InTransaction } from '../../data/executor.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { installInvitationStatus } from '../../domain/install-invitation.js';
 import { inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { confirmedInviter } from '../invitations/invite-members.js';
 import { keysetPage } from '../paging.js';
 import {
@@ -84,8 +84,8 @@ async function lockInvitationInScope(trx: InTransaction, scope: KeyScope, accoun
   return invitation;
 }
 
-function auditChange(trx: InTransaction, actor: Actor, invitation: InstallInvitationRow, action: 'revoked' | 'resent', now: Date) {
-  return audit(
+function auditChange(trx: Executor, actor: Actor, invitation: InstallInvitationRow, action: 'revoked' | 'resent', now: Date) {
+  return recordChange(
     trx,
     actor,
     {

@@ -15,14 +15,13 @@ import type { Executor } from '../../data/executor.js';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { checkActivation, checkBinding } from '../../domain/activation-rules.js';
 import { AppError, notFound, type ErrorCode } from '../../domain/errors.js';
-import { availableFor } from '../../domain/seat-pool.js';
+import { isBound } from '../../domain/license-basis.js';
+import { availableFor, poolOfItem } from '../../domain/seat-pool.js';
 import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
-import { isBound } from '../licensing/installation-license.js';
+import type { Actor } from '../../domain/actor.js';
 import { releaseInstallation } from '../licensing/deactivate-installation.js';
-import { poolOfItem } from '../subscriptions/subscription-view.js';
 import { getInstallation, visibleInstallation, type InstallationDetails } from './list-installations.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -39,7 +38,7 @@ export async function updateInstallation(
     const installation = await visibleInstallation(trx, scope, accountId, installationId);
     const set = { ...(changes.alias !== undefined ? { alias: changes.alias } : {}), ...(changes.notes !== undefined ? { notes: changes.notes } : {}) };
     await updateInstallationNotes(trx, installation.id, set);
-    await audit(trx, actor, { accountId, action: 'installation.updated', targetType: 'installation', targetId: installation.id, details: set }, deps.clock.now());
+    await recordChange(trx, actor, { accountId, action: 'installation.updated', targetType: 'installation', targetId: installation.id, details: set }, deps.clock.now());
   });
   return getInstallation(deps, actor, accountId, installationId);
 }
@@ -145,7 +144,7 @@ export async function actOnInstallations(
         continue;
       }
       const event = (action: string, details: Record<string, unknown> = {}) =>
-        audit(trx, actor, { accountId, action, targetType: 'installation', targetId: id, details: { keyId: installation.license_key_id, ...details } }, now);
+        recordChange(trx, actor, { accountId, action, targetType: 'installation', targetId: id, details: { keyId: installation.license_key_id, ...details } }, now);
       let after: Installation = installation;
       switch (request.action) {
         case 'deactivate': {

@@ -6,9 +6,9 @@ import type { InTransaction } from '../../data/executor.js';
 import type { Invitation, User } from '../../data/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { invitationState, sameEmail } from '../../domain/invitation.js';
-import { audit } from '../audit.js';
-import type { Actor, Origin } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor, Origin } from '../../domain/actor.js';
 import { hashPassword } from '../security/passwords.js';
 import { hashSecret } from '../security/secrets.js';
 import { checkCredentials, openSession, type NewSession } from '../users/sessions.js';
@@ -108,8 +108,8 @@ function join(deps: Deps, tokenHash: string, origin: Origin, userOf: (trx: InTra
     await markInvitationAccepted(trx, invitation.id, found.id, now);
     const user = found.email_verified_at ? found : await updateUser(trx, found.id, { email_verified_at: now }, now);
     const actor = { userId: user.id, email: user.email, ip: origin.ip };
-    await audit(trx, actor, { accountId, action: 'invitation.accepted', targetType: 'invitation', targetId: invitation.id }, now);
-    await audit(trx, actor, { accountId, action: 'member.joined', targetType: 'membership', targetId: user.id, details: { role } }, now);
+    await recordChange(trx, actor, { accountId, action: 'invitation.accepted', targetType: 'invitation', targetId: invitation.id }, now);
+    await recordChange(trx, actor, { accountId, action: 'member.joined', targetType: 'membership', targetId: user.id, details: { role } }, now);
     return user;
   });
 }

@@ -18,9 +18,9 @@ import {
 import { requireMembershipManaged, type MemberRole } from '../../domain/membership.js';
 import { memberInvitation, type InvitationLanguage } from '../../mail/templates.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import { link, type Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { fullName } from '../users/sign-up.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -120,7 +120,7 @@ export function inviteMembers(deps: Deps, actor: Actor, accountId: string, sourc
         continue;
       }
       await sendInvitationEmail(deps, trx, { invitation, token, inviter, account, now });
-      await audit(trx, actor, { accountId, action: 'invitation.created', targetType: 'invitation', targetId: invitation.id, details: { email, role: options.role } }, now);
+      await recordChange(trx, actor, { accountId, action: 'invitation.created', targetType: 'invitation', targetId: invitation.id, details: { email, role: options.role } }, now);
       invited.push(describeInvitation({ ...invitation, invited_by_email: inviter.email }, now));
     }
     return { invited, skipped, rejectedRows };

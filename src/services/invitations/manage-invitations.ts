@@ -10,9 +10,9 @@ import { addSeconds } from '../../domain/clock.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { invitationLifetimeSeconds, invitationState } from '../../domain/invitation.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { keysetPage } from '../paging.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { authorizeInviter, describeInvitation, sendInvitationEmail } from './invite-members.js';
@@ -56,7 +56,7 @@ export function resendInvitation(deps: Deps, actor: Actor, accountId: string, in
       now,
     });
     await sendInvitationEmail(deps, trx, { invitation: renewed, token, inviter, account, now });
-    await audit(trx, actor, { accountId, action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email } }, now);
+    await recordChange(trx, actor, { accountId, action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email } }, now);
     return describeInvitation({ ...invitation, ...renewed }, now);
   });
 }
@@ -67,7 +67,7 @@ export function revokeInvitation(deps: Deps, actor: Actor, accountId: string, in
     const now = deps.clock.now();
     const invitation = await lockOpenInvitation(trx, accountId, invitationId, now);
     const revoked = await markRevoked(trx, invitation.id, now);
-    await audit(trx, actor, { accountId, action: 'invitation.revoked', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email } }, now);
+    await recordChange(trx, actor, { accountId, action: 'invitation.revoked', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email } }, now);
     return describeInvitation({ ...invitation, ...revoked }, now);
   });
 }

@@ -9,20 +9,23 @@ import {
 import { findInstallInvitationByCodeHash, lockInvitationForActivation, markCodeUsed } from '../../data/repositories/install-invitations.js';
 import { findKey, findKeyByHash, lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { productFromRow } from '../../data/repositories/products.js';
-import type { LicenseKey } from '../../data/schema.js';
+import type { Installation, LicenseKey } from '../../data/schema.js';
 import { parseActivationCode } from '../../domain/activation-code.js';
-import { checkActivation } from '../../domain/activation-rules.js';
+import { checkActivation, refusal } from '../../domain/activation-rules.js';
 import { nextCheckInAt } from '../../domain/certificate.js';
 import { AppError, type ErrorCode } from '../../domain/errors.js';
 import { checkCodeUse } from '../../domain/install-invitation.js';
+import { offlineExpiresAt } from '../../domain/license-basis.js';
 import { parseLicenseKey } from '../../domain/license-key.js';
 import type { activationRequestSchema, ActivationResponse } from '../../domain/licensing-protocol.js';
-import type { Origin } from '../../domain/actor.js';
+import { recordChange, type ChangedBy } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Origin } from '../../domain/actor.js';
 import { ACTIVATION_GUESSES_PER_ADDRESS, ACTIVATIONS_PER_KEY, enforceRateLimit, refuseWhenLimited } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { activationCodeHash, licenseKeyHash } from './key-material.js';
-import { certify, installationDetails, licensedSeats, occupyKey, offlineExpiresAt, refusal } from './installation-license.js';
+import { certificateOf, installationDetails, seatsOf, type LicenseBasis } from './installation-facts.js';
+import { occupyKey } from './occupy-key.js';
 import { activeSigner, signCertificate } from './signing.js';
 import { runTransaction } from '../../data/transactions.js';
 import type { InTransaction } from '../../data/executor.js';
@@ -112,7 +115,9 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
   const signer = await activeSigner(deps);
   const token = newSecret('kli');
   // Activated by the invited person, or by whoever the product says is using it.
-  const mode: ActivationMode = { offline: false, activatedBy: invitedEmail ?? input.userName ?? null, invitationId };
+  // The audit log knows the machine by its address, and the person by the invitation when it came with one.
+  const by: ChangedBy = { userId: null, email: invitedEmail, ip: origin.ip };
+  const mode: ActivationMode = { offline: false, activatedBy: invitedEmail ?? input.userName ?? null, invitationId, by };
   // Idempotent by the machine's fingerprint: a run after a lost connection finds the installation
   // an earlier run may have committed and gives it this same token.
   const attempt = () => runTransaction(deps.db, (trx) => activateWithKey(deps, trx, key, input, token, mode), { idempotent: true });
@@ -139,6 +144,8 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
 export interface ActivationMode {
   offline: boolean;
   activatedBy: string | null;
+  /** Whom the audit log records the activation by. */
+  by: ChangedBy;
   /** The invitation whose temporary activation code stands for the key, if any. */
   invitationId?: string | null;
 }
@@ -160,6 +167,19 @@ export async function activateWithKey(deps: Deps, trx: InTransaction, found: Lic
   const activated = await seatInstallation(deps, trx, key, input, token, mode);
   // The code is spent with the seat it took, in one transaction; a machine already active keeps it unspent.
   if (mode.invitationId && activated.created) await markCodeUsed(trx, mode.invitationId, activated.installation.id, deps.clock.now());
+  const { installation, created } = activated;
+  await recordChange(
+    trx,
+    mode.by,
+    {
+      accountId: installation.account_id,
+      action: mode.offline ? 'installation.offline_activated' : 'installation.activated',
+      targetType: 'installation',
+      targetId: installation.id,
+      details: { keyId: key.id, fingerprint: input.fingerprint, created },
+    },
+    deps.clock.now(),
+  );
   return activated;
 }
 
@@ -181,14 +201,16 @@ async function seatInstallation(deps: Deps, trx: InTransaction, key: LicenseKey,
   });
   if (!verdict.ok) throw refusal(verdict.code);
   const item = items.find((i) => i.id === verdict.item.id)!;
-  const basis = { trial: false as const, product: product!, key, subscription, item };
+  const basis: LicenseBasis = { trial: false, product: product!, key, subscription, item };
   // An offline installation is next due when its certificate ends: it never checks in.
   const expiresAt = mode.offline ? offlineExpiresAt(basis) : undefined;
   const nextCheckIn = expiresAt ?? nextCheckInAt(now, basis.product.params, Math.random);
   const details = installationDetails(input);
   const renewal = { tokenHash: hashSecret(token), publicKey: input.publicKey, details, now, nextCheckInAt: nextCheckIn, offline: mode.offline };
 
-  const seats = await licensedSeats(trx, basis);
+  // The seats come from the key, not the installation: worked out before there is one.
+  const seats = await seatsOf(trx, basis);
+  const certified = (installation: Installation) => certificateOf(deps, { installation, basis, seats }, { now, nextCheckInAt: nextCheckIn, expiresAt });
   let existing = context.activeInstallation ?? undefined;
   if (!existing) {
     const occupied = await occupyKey(trx, { key, itemId: item.id, product: basis.product, fingerprint: input.fingerprint });
@@ -215,10 +237,10 @@ async function seatInstallation(deps: Deps, trx: InTransaction, key: LicenseKey,
         offline: mode.offline,
         activatedBy: mode.activatedBy,
       });
-      return { created: true, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn, expiresAt) };
+      return { created: true, installation, nextCheckIn, ...certified(installation) };
     }
   }
   const installation = await reissueActivation(trx, existing.id, renewal);
-  return { created: false, installation, nextCheckIn, ...certify(deps, installation, basis, seats, now, nextCheckIn, expiresAt) };
+  return { created: false, installation, nextCheckIn, ...certified(installation) };
 }
 

@@ -7,20 +7,13 @@ import type { Executor, InTransaction } from '../../data/executor.js';
 import type { Installation } from '../../data/schema.js';
 import { checkActivation } from '../../domain/activation-rules.js';
 import { isOverLimit, nextValidationAt, overLimitSince, type CertificateClaims, type Warning } from '../../domain/certificate.js';
+import { claimsFor, isBound } from '../../domain/license-basis.js';
 import type { CheckInAction, checkInRequestSchema, CheckInResponse } from '../../domain/licensing-protocol.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
-import {
-  certify,
-  claimsFor,
-  installationDetails,
-  isBound,
-  licensedSeats,
-  loadInstallation,
-  loadLicenseBasis,
-  occupyKey,
-  type LicenseBasis,
-} from './installation-license.js';
-import { releaseInstallation } from './deactivate-installation.js';
+import { certificateOf, factsByToken, factsOfStored, installationDetails, type InstallationFacts } from './installation-facts.js';
+import { occupyKey } from './occupy-key.js';
+import { recordDeactivation, releaseInstallation } from './deactivate-installation.js';
 import { activeSigner, signCertificate } from './signing.js';
 import { recordWentOverLimit } from './usage-alerts.js';
 import { retrying, runTransaction } from '../../data/transactions.js';
@@ -32,7 +25,7 @@ export type CheckInInput = z.output<typeof checkInRequestSchema>;
  * rules and have room, and only then is the old seat given back. Otherwise the installation stays
  * where it is, is told so, and the move is tried again at the next check-in.
  */
-async function carryOutMove(trx: InTransaction, installation: Installation, basis: LicenseBasis, now: Date): Promise<{ moved: Installation } | { warning: Warning }> {
+async function carryOutMove(trx: InTransaction, installation: Installation, basis: InstallationFacts['basis'], now: Date): Promise<{ moved: Installation } | { warning: Warning }> {
   const pending = (message: string): { warning: Warning } => ({ warning: { code: 'move_pending', message: `The move to another license key is waiting: ${message}` } });
   // Both keys first, in the order of lockKeysForSeats: the seat taken on one and given back to the other.
   const keyIds = [installation.pending_key_id, installation.license_key_id].filter((id): id is string => id !== null);
@@ -80,17 +73,10 @@ interface CheckInAnswer {
  * disk: a record lost in a crash is made again by the next check-in. The first report over the
  * limit sends email, so it is written durably.
  */
-async function recordAndCertify(
-  trx: Executor | null,
-  deps: Deps,
-  installation: Installation,
-  basis: LicenseBasis,
-  input: CheckInInput,
-  now: Date,
-): Promise<Omit<CheckInAnswer, 'action'>> {
+async function recordAndCertify(trx: Executor | null, deps: Deps, facts: InstallationFacts, input: CheckInInput, now: Date): Promise<Omit<CheckInAnswer, 'action'>> {
+  const { installation, basis, seats } = facts;
   const usage = input.usage ? { peak: input.usage.peak, current: input.usage.current, measuredAt: new Date(input.usage.measuredAt) } : null;
   const { params } = basis.product;
-  const seats = await licensedSeats(trx ?? deps.db, basis);
   const usageFacts = { usagePeak: usage?.peak ?? installation.usage_peak, seats, now, params };
   const bound = isBound(basis.product);
   const nextCheckIn = nextValidationAt(now, params, bound && isOverLimit(usageFacts), Math.random);
@@ -105,19 +91,26 @@ async function recordAndCertify(
     installation.over_limit_since === null && record.overLimitSince !== null && !basis.trial
       ? await recordWentOverLimit(trx ?? deps.db, deps, installation, basis, record, seats)
       : await recordCheckInWithUsage(trx ?? deps.relaxedDb, installation.id, installation.account_id, record);
-  const { standing, claims } = certify(deps, recorded, basis, seats, now, nextCheckIn);
+  const { standing, claims } = certificateOf(deps, { ...facts, installation: recorded }, { now, nextCheckInAt: nextCheckIn });
   return { warnings: standing.warnings, nextCheckIn, claims };
 }
 
-/** A check-in with something the portal left pending for it: a deactivation or a move, in one transaction. */
-async function checkInWithPendingAction(trx: InTransaction, deps: Deps, token: string, input: CheckInInput): Promise<CheckInAnswer> {
+const DEACTIVATED_FROM_PORTAL = 'deactivated from the portal';
+
+/**
+ * A check-in with something the portal left pending for it: a deactivation or a move, in one
+ * transaction, from the facts the check-in read (the locks of lockKeysForSeats decide what holds).
+ */
+async function checkInWithPendingAction(trx: InTransaction, deps: Deps, read: InstallationFacts, input: CheckInInput): Promise<CheckInAnswer> {
   const now = deps.clock.now();
-  let { installation, basis } = await loadInstallation(trx, token);
+  let facts = read;
+  const { installation, basis } = facts;
   if (installation.pending_action === 'deactivate') {
-    await releaseInstallation(trx, installation, 'deactivated from the portal', now);
-    const seats = await licensedSeats(trx, basis);
+    await releaseInstallation(trx, installation, DEACTIVATED_FROM_PORTAL, now);
+    await recordDeactivation(trx, installation, DEACTIVATED_FROM_PORTAL, now);
     const standing = { state: 'deactivated' as const, licenseExpiresAt: now, graceUntil: null };
-    return { action: 'deactivate', warnings: [], nextCheckIn: now, claims: claimsFor(deps, installation, basis, seats, standing, { now, nextCheckInAt: now, expiresAt: now }) };
+    const claims = claimsFor({ issuer: deps.config.publicUrl, ...facts, now, nextCheckInAt: now, expiresAt: now }, standing);
+    return { action: 'deactivate', warnings: [], nextCheckIn: now, claims };
   }
   let action: CheckInAction = 'none';
   const warnings: Warning[] = [];
@@ -125,12 +118,13 @@ async function checkInWithPendingAction(trx: InTransaction, deps: Deps, token: s
     const move = await carryOutMove(trx, installation, basis, now);
     if ('warning' in move) warnings.push(move.warning);
     else {
-      installation = { ...move.moved, blacklisted: false };
-      basis = await loadLicenseBasis(trx, installation);
+      facts = await factsOfStored(trx, move.moved);
       action = 'reactivate';
+      const details = { fromKeyId: installation.license_key_id, toKeyId: move.moved.license_key_id };
+      await recordChange(trx, null, { accountId: move.moved.account_id, action: 'installation.moved', targetType: 'installation', targetId: installation.id, details }, now);
     }
   }
-  const answer = await recordAndCertify(trx, deps, installation, basis, input, now);
+  const answer = await recordAndCertify(trx, deps, facts, input, now);
   return { ...answer, action, warnings: [...answer.warnings, ...warnings] };
 }
 
@@ -146,10 +140,10 @@ export async function checkIn(deps: Deps, token: string, input: CheckInInput): P
   // A check-in reports the same facts when it runs twice, so one cut off by a lost connection
   // (the ordinary one writes outside a transaction, in a shared batch) runs again.
   const answer = await retrying(async (): Promise<CheckInAnswer> => {
-    const { installation, basis } = await loadInstallation(deps.db, token);
-    return installation.pending_action === null
-      ? { ...(await recordAndCertify(null, deps, installation, basis, input, deps.clock.now())), action: 'none' }
-      : await runTransaction(deps.db, (trx) => checkInWithPendingAction(trx, deps, token, input));
+    const facts = await factsByToken(deps.db, token);
+    return facts.installation.pending_action === null
+      ? { ...(await recordAndCertify(null, deps, facts, input, deps.clock.now())), action: 'none' }
+      : await runTransaction(deps.db, (trx) => checkInWithPendingAction(trx, deps, facts, input));
   }, { idempotent: true });
   return {
     certificate: signCertificate(signer, answer.claims),

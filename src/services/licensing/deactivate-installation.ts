@@ -4,8 +4,9 @@ import { releaseSeat } from '../../data/repositories/seats.js';
 import type { InTransaction } from '../../data/executor.js';
 import type { Installation } from '../../data/schema.js';
 import type { DeactivationResponse } from '../../domain/licensing-protocol.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
-import { loadInstallation } from './installation-license.js';
+import { authenticate } from './installation-facts.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /**
@@ -30,11 +31,25 @@ export async function releaseInstallation(trx: InTransaction, installation: Pick
   }
 }
 
+const DEACTIVATED_BY_INSTALLATION = 'deactivated by the installation';
+
+/** The audit entry of a deactivation the installation carried out itself, online: no person made it. */
+export function recordDeactivation(trx: InTransaction, installation: Pick<Installation, 'id' | 'account_id' | 'license_key_id'>, reason: string, now: Date) {
+  return recordChange(
+    trx,
+    null,
+    { accountId: installation.account_id, action: 'installation.deactivated', targetType: 'installation', targetId: installation.id, details: { keyId: installation.license_key_id, reason } },
+    now,
+  );
+}
+
 /** The installation gives up its license: the seat is free at once and its token stops working. */
 export async function deactivateFromInstallation(deps: Deps, token: string): Promise<DeactivationResponse> {
   return runTransaction(deps.db, async (trx) => {
-    const { installation } = await loadInstallation(trx, token);
-    await releaseInstallation(trx, installation, 'deactivated by the installation', deps.clock.now());
+    const { installation } = await authenticate(trx, token);
+    const now = deps.clock.now();
+    await releaseInstallation(trx, installation, DEACTIVATED_BY_INSTALLATION, now);
+    await recordDeactivation(trx, installation, DEACTIVATED_BY_INSTALLATION, now);
     return { installationId: installation.id, state: 'deactivated' as const };
   });
 }

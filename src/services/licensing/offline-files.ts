@@ -2,18 +2,20 @@ import { findInstallationById, recordOfflineRefresh, type AuthenticatedInstallat
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { acceptNonce, attachNonceInstallation } from '../../data/repositories/offline-nonces.js';
 import type { Executor, InTransaction } from '../../data/executor.js';
+import { refusal } from '../../domain/activation-rules.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
 import { AppError, notFound } from '../../domain/errors.js';
+import { offlineExpiresAt } from '../../domain/license-basis.js';
 import type { OfflineAnswerKind, OfflineRequest, OfflineUploadAnswer } from '../../domain/licensing-protocol.js';
 import { ARMOR_KIND_OF, armor, isOfflineFileExpired, OFFLINE_FILE_DAYS, okpThumbprint, readOfflineRequest } from '../../domain/offline-file.js';
 import { authorizeLicensing, inScope, type LicensingAccess } from '../../policies/license-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { newSecret } from '../security/secrets.js';
 import { activateWithKey, findLicenseKey } from './activate-installation.js';
 import { releaseInstallation } from './deactivate-installation.js';
-import { certify, installationDetails, licensedSeats, loadLicenseBasis, offlineExpiresAt, refusal } from './installation-license.js';
+import { certificateOf, factsOfStored, installationDetails } from './installation-facts.js';
 import { activeSigner, signCertificate, signOfflineAnswer, type Signer } from './signing.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -58,10 +60,8 @@ async function activateOffline(deps: Deps, actor: Actor, access: LicensingAccess
     // A replayed file is refused as one before the seat rules run; the nonce names its installation once the key is locked.
     await takeNonce(trx, access.account.id, request, null, now);
     // The token of an offline installation is never handed out: it has no network to use it on.
-    const result = await activateWithKey(deps, trx, key, input, newSecret('kli'), { offline: true, activatedBy: actor.email });
+    const result = await activateWithKey(deps, trx, key, input, newSecret('kli'), { offline: true, activatedBy: actor.email, by: actor });
     await attachNonceInstallation(trx, request.nonce, result.installation.id);
-    const details = { keyId: key.id, fingerprint: request.fingerprint, created: result.created };
-    await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_activated', targetType: 'installation', targetId: result.installation.id, details }, now);
     return result;
   });
   return answerFile(signer, 'activation', request, activated.installation.id, activated.claims, now);
@@ -102,12 +102,11 @@ async function refreshOffline(deps: Deps, actor: Actor, access: LicensingAccess,
     if (installation.state === 'deactivated') throw new AppError('installation_deactivated', 'This installation has been deactivated; activate it again');
     if (installation.blacklisted) throw refusal('installation_blacklisted');
     await takeNonce(trx, access.account.id, request, installation.id, now);
-    const basis = await loadLicenseBasis(trx, installation);
-    const seats = await licensedSeats(trx, basis);
-    const expiresAt = offlineExpiresAt(basis);
+    const facts = await factsOfStored(trx, installation);
+    const expiresAt = offlineExpiresAt(facts.basis);
     const recorded = await recordOfflineRefresh(trx, installation.id, { details: installationDetails(request, installation.site), now, certificateEndsAt: expiresAt });
-    await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_refreshed', targetType: 'installation', targetId: installation.id }, now);
-    return certify(deps, recorded, basis, seats, now, expiresAt, expiresAt).claims;
+    await recordChange(trx, actor, { accountId: access.account.id, action: 'installation.offline_refreshed', targetType: 'installation', targetId: installation.id }, now);
+    return certificateOf(deps, { ...facts, installation: recorded }, { now, nextCheckInAt: expiresAt, expiresAt }).claims;
   });
   return answerFile(signer, 'refresh', request, request.installationId, claims, now);
 }
@@ -118,7 +117,7 @@ async function deactivateOffline(deps: Deps, actor: Actor, access: LicensingAcce
     const installation = await lockBoundInstallation(trx, access, request);
     await takeNonce(trx, access.account.id, request, installation.id, now);
     await releaseInstallation(trx, installation, 'deactivated offline by the installation', now);
-    await audit(trx, actor, { accountId: access.account.id, action: 'installation.offline_deactivated', targetType: 'installation', targetId: installation.id }, now);
+    await recordChange(trx, actor, { accountId: access.account.id, action: 'installation.offline_deactivated', targetType: 'installation', targetId: installation.id }, now);
   });
   return { kind: 'deactivation', installationId: request.installationId };
 }

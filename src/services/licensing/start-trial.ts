@@ -9,7 +9,7 @@ import type { Origin } from '../../domain/actor.js';
 import type { Deps } from '../context.js';
 import { enforceRateLimit, TRIALS_PER_ADDRESS } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
-import { certify, installationDetails, licensedSeats } from './installation-license.js';
+import { certificateOf, factsOf, installationDetails } from './installation-facts.js';
 import { activeSigner, signCertificate } from './signing.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -50,8 +50,8 @@ export async function startTrial(deps: Deps, input: TrialInput, origin: Origin):
       nextCheckInAt: nextCheckIn,
     });
     await attachTrialInstallation(trx, product.code, input.fingerprint, installation.id);
-    const basis = { trial: true as const, product, trialEnd };
-    return { installation, nextCheckIn, ...certify(deps, installation, basis, await licensedSeats(trx, basis), now, nextCheckIn) };
+    const facts = await factsOf(trx, installation, { trial: true, product, trialEnd });
+    return { installation, nextCheckIn, ...certificateOf(deps, facts, { now, nextCheckInAt: nextCheckIn }) };
   });
   return {
     installationId: result.installation.id,

@@ -7,7 +7,7 @@ import type { Installation } from '../../data/schema.js';
 import { withinTransaction } from '../../data/transactions.js';
 import { usageOverLimit } from '../../mail/templates.js';
 import { link, type Deps } from '../context.js';
-import type { LicenseBasis } from './installation-license.js';
+import type { LicenseBasis } from './installation-facts.js';
 
 /**
  * Records the check-in whose usage report first goes over the seats, and tells the account's

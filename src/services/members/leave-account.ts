@@ -2,9 +2,9 @@ import { findAccount } from '../../data/repositories/accounts.js';
 import { deleteMembership, findMembership, lockAccountAdmins } from '../../data/repositories/memberships.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { requireMembershipManaged, wouldLoseLastAdmin } from '../../domain/membership.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /**
@@ -26,6 +26,6 @@ export function leaveAccount(deps: Deps, actor: Actor, accountId: string): Promi
     }
     const now = deps.clock.now();
     await deleteMembership(trx, accountId, actor.userId);
-    await audit(trx, actor, { accountId, action: 'member.left', targetType: 'membership', targetId: actor.userId, details: { role: membership.role } }, now);
+    await recordChange(trx, actor, { accountId, action: 'member.left', targetType: 'membership', targetId: actor.userId, details: { role: membership.role } }, now);
   });
 }

@@ -12,9 +12,9 @@ import { AppError, notFound } from '../../domain/errors.js';
 import { requireMembershipManaged, wouldLoseLastAdmin, type MemberRole, type MemberStatus } from '../../domain/membership.js';
 import { memberBlocked, memberRemoved, memberUnblocked } from '../../mail/templates.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { runTransaction } from '../../data/transactions.js';
 
 interface MemberChange {
@@ -53,8 +53,8 @@ export function updateMember(deps: Deps, actor: Actor, accountId: string, userId
     if (role === undefined && notes === undefined) return target;
     const updated = await updateMembership(trx, accountId, userId, { ...(role ? { role } : {}), ...(notes !== undefined ? { notes } : {}) }, now);
     const event = { accountId, targetType: 'membership', targetId: userId };
-    if (role) await audit(trx, actor, { ...event, action: 'member.role_changed', details: { from: target.role, to: role } }, now);
-    if (notes !== undefined) await audit(trx, actor, { ...event, action: 'member.notes_changed' }, now);
+    if (role) await recordChange(trx, actor, { ...event, action: 'member.role_changed', details: { from: target.role, to: role } }, now);
+    if (notes !== undefined) await recordChange(trx, actor, { ...event, action: 'member.notes_changed' }, now);
     return { ...target, ...updated };
   });
 }
@@ -68,7 +68,7 @@ function setMemberStatus(deps: Deps, actor: Actor, accountId: string, userId: st
     if (target.status === status) return target;
     const updated = await updateMembership(trx, accountId, userId, { status }, now);
     const blocked = status === 'blocked';
-    await audit(trx, actor, { accountId, action: blocked ? 'member.blocked' : 'member.unblocked', targetType: 'membership', targetId: userId }, now);
+    await recordChange(trx, actor, { accountId, action: blocked ? 'member.blocked' : 'member.unblocked', targetType: 'membership', targetId: userId }, now);
     const mail = (blocked ? memberBlocked : memberUnblocked)({ firstName: target.first_name, account: account.name });
     await enqueueEmail(trx, { ...mail, to: target.email, accountId }, now);
     return { ...target, ...updated };
@@ -89,7 +89,7 @@ export function removeMember(deps: Deps, actor: Actor, accountId: string, userId
     if (wouldLoseLastAdmin(target, activeAdmins)) throw lastAdmin();
     if (target.user_id === actor.userId) throw new AppError('cannot_target_self', 'To remove yourself, leave the account instead');
     await deleteMembership(trx, accountId, userId);
-    await audit(trx, actor, { accountId, action: 'member.removed', targetType: 'membership', targetId: userId, details: { role: target.role } }, now);
+    await recordChange(trx, actor, { accountId, action: 'member.removed', targetType: 'membership', targetId: userId, details: { role: target.role } }, now);
     await enqueueEmail(trx, { ...memberRemoved({ firstName: target.first_name, account: account.name }), to: target.email, accountId }, now);
   });
 }

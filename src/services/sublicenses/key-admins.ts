@@ -4,9 +4,9 @@ import { findMembership } from '../../data/repositories/memberships.js';
 import type { Executor } from '../../data/executor.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { runTransaction } from '../../data/transactions.js';
 
 async function keyOfAccount(db: Executor, accountId: string, keyId: string) {
@@ -33,7 +33,7 @@ export async function grantKeyAdmin(deps: Deps, actor: Actor, accountId: string,
     if (!member) throw notFound('Member');
     if (member.role === 'admin') throw new AppError('validation_failed', 'Account Administrators already manage every key', { field: 'userId' });
     if (await grantKey(trx, { accountId, keyId, userId, grantedBy: actor.userId })) {
-      await audit(trx, actor, { accountId, action: 'license_key.admin_granted', targetType: 'membership', targetId: userId, details: { keyId } }, deps.clock.now());
+      await recordChange(trx, actor, { accountId, action: 'license_key.admin_granted', targetType: 'membership', targetId: userId, details: { keyId } }, deps.clock.now());
     }
   });
 }
@@ -43,6 +43,6 @@ export async function revokeKeyAdmin(deps: Deps, actor: Actor, accountId: string
     await authorizeAccount(trx, actor, accountId, 'members.manage');
     await keyOfAccount(trx, accountId, keyId);
     if (!(await revokeKeyGrant(trx, accountId, keyId, userId))) throw notFound('License Administrator');
-    await audit(trx, actor, { accountId, action: 'license_key.admin_revoked', targetType: 'membership', targetId: userId, details: { keyId } }, deps.clock.now());
+    await recordChange(trx, actor, { accountId, action: 'license_key.admin_revoked', targetType: 'membership', targetId: userId, details: { keyId } }, deps.clock.now());
   });
 }

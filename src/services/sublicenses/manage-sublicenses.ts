@@ -5,13 +5,12 @@ import { adjustReserved, findSubscription, lockItem } from '../../data/repositor
 import type { Executor, InTransaction } from '../../data/executor.js';
 import type { LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { AppError, notFound } from '../../domain/errors.js';
-import { checkQuota, excessAfterQuotaChange, type QuotaProblem } from '../../domain/seat-pool.js';
+import { checkQuota, excessAfterQuotaChange, poolOfItem, type QuotaProblem } from '../../domain/seat-pool.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
-import { poolOfItem } from '../subscriptions/subscription-view.js';
 import { runTransaction } from '../../data/transactions.js';
 
 export interface SublicenseInput {
@@ -87,7 +86,7 @@ export async function createSublicense(deps: Deps, actor: Actor, accountId: stri
       expiresAt: input.expiresAt,
       createdBy: actor.userId,
     });
-    await audit(trx, actor, { accountId, action: 'license_key.created', targetType: 'license_key', targetId: created.id, details: { name: input.name, kind: input.kind, quota: input.quota } }, now);
+    await recordChange(trx, actor, { accountId, action: 'license_key.created', targetType: 'license_key', targetId: created.id, details: { name: input.name, kind: input.kind, quota: input.quota } }, now);
     return created;
   });
 }
@@ -129,7 +128,7 @@ export async function updateSublicense(
       },
       now,
     );
-    await audit(trx, actor, { accountId, action: 'license_key.updated', targetType: 'license_key', targetId: keyId, details: { ...changes, deactivated } }, now);
+    await recordChange(trx, actor, { accountId, action: 'license_key.updated', targetType: 'license_key', targetId: keyId, details: { ...changes, deactivated } }, now);
     return { key: updated, deactivated };
   });
 }
@@ -143,7 +142,7 @@ export async function deleteSublicense(deps: Deps, actor: Actor, accountId: stri
     const released = await deactivateLeastRecentlySeen(trx, key, null, 'key_deleted', now);
     if (key.kind === 'reserved') await adjustReserved(trx, item.id, -key.quota!);
     await deleteKey(trx, keyId);
-    await audit(trx, actor, { accountId, action: 'license_key.deleted', targetType: 'license_key', targetId: keyId, details: { name: key.name, deactivated: released.length } }, now);
+    await recordChange(trx, actor, { accountId, action: 'license_key.deleted', targetType: 'license_key', targetId: keyId, details: { name: key.name, deactivated: released.length } }, now);
     return { deactivated: released.length };
   });
 }

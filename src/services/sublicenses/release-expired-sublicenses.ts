@@ -1,7 +1,7 @@
 import { deactivateLeastRecentlySeen } from '../../data/repositories/installation-release.js';
 import { claimExpiredSublicenses, markKeyReleased } from '../../data/repositories/license-keys.js';
 import { adjustReserved, lockItem } from '../../data/repositories/subscriptions.js';
-import { audit } from '../audit.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -22,7 +22,7 @@ export async function releaseExpiredSublicenses(deps: Deps): Promise<number> {
       const released = await deactivateLeastRecentlySeen(trx, key, null, 'key_expired', now);
       if (key.kind === 'reserved' && key.item_id) await adjustReserved(trx, key.item_id, -key.quota!);
       await markKeyReleased(trx, key.id, now);
-      await audit(
+      await recordChange(
         trx,
         null,
         { accountId: key.account_id, action: 'license_key.expired', targetType: 'license_key', targetId: key.id, details: { name: key.name, deactivated: released.length } },

@@ -11,9 +11,9 @@ import { addDays } from '../../domain/clock.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { EXPIRING_SOON_DAYS } from '../../domain/subscription.js';
 import { inScope, authorizeLicensing } from '../../policies/license-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { keysetPage, type Page } from '../paging.js';
 import { loadSubscriptionView, type SubscriptionView } from './subscription-view.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -78,7 +78,7 @@ export async function updateSubscriptionSettings(
       { ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.autoRenew !== undefined ? { auto_renew: changes.autoRenew } : {}) },
       now,
     );
-    await audit(trx, actor, { accountId, action: 'subscription.updated', targetType: 'subscription', targetId: subscriptionId, details: changes }, now);
+    await recordChange(trx, actor, { accountId, action: 'subscription.updated', targetType: 'subscription', targetId: subscriptionId, details: changes }, now);
     return updated;
   });
 }

@@ -3,10 +3,10 @@ import type { Subscription } from '../../data/schema.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { renewedExpiry, type Duration } from '../../domain/subscription.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
-import type { Actor } from '../../domain/actor.js';
 import type { Deps } from '../context.js';
-import { applyAddition } from '../vendor/add-licenses.js';
-import { applyRenewal } from '../vendor/renew-subscription.js';
+import type { Actor } from '../../domain/actor.js';
+import { applyAddition } from '../orders/apply-addition.js';
+import { applyRenewal } from '../orders/apply-renewal.js';
 import { runTransaction } from '../../data/transactions.js';
 import type { OrderItem } from '../../domain/order.js';
 

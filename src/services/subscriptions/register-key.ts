@@ -7,9 +7,9 @@ import { AppError } from '../../domain/errors.js';
 import { parseLicenseKey } from '../../domain/license-key.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
 import { insertAccountWithAdmin } from '../accounts/create-account.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { licenseKeyHash } from '../licensing/key-material.js';
 import { enforceRateLimit, type RateLimitRule } from '../rate-limit.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -47,7 +47,7 @@ export async function registerKey(deps: Deps, actor: Actor, licenseKey: string, 
       accountId = target.accountId;
     } else {
       const account = await insertAccountWithAdmin(trx, { kind: 'business', company: target.company, adminUserId: actor.userId });
-      await audit(trx, actor, { accountId: account.id, action: 'account.created', targetType: 'account', targetId: account.id }, now);
+      await recordChange(trx, actor, { accountId: account.id, action: 'account.created', targetType: 'account', targetId: account.id }, now);
       accountId = account.id;
     }
     const registered = await updateSubscription(trx, subscription.id, { account_id: accountId, registered_at: now }, now);
@@ -55,7 +55,7 @@ export async function registerKey(deps: Deps, actor: Actor, licenseKey: string, 
     await assignKeysToAccount(trx, subscription.id, accountId);
     await assignItemsToAccount(trx, subscription.id, accountId);
     await assignOrdersToAccount(trx, subscription.id, accountId);
-    await audit(trx, actor, { accountId, action: 'subscription.registered', targetType: 'subscription', targetId: subscription.id }, now);
+    await recordChange(trx, actor, { accountId, action: 'subscription.registered', targetType: 'subscription', targetId: subscription.id }, now);
     return registered;
   });
 }

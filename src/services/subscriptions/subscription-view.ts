@@ -5,8 +5,7 @@ import { findSubscription, listItems } from '../../data/repositories/subscriptio
 import type { Executor } from '../../data/executor.js';
 import type { LicenseKey, Order, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
-import { itemPool } from '../../domain/certificate.js';
-import { keyRow, summarizePool, type PoolState } from '../../domain/seat-pool.js';
+import { keyRow, poolOfItem, summarizePool } from '../../domain/seat-pool.js';
 
 export interface KeyRowView {
   key: LicenseKey;
@@ -33,20 +32,6 @@ export interface SubscriptionView {
   items: ItemView[];
   keys: KeyRowView[];
   orders: Order[];
-}
-
-/**
- * The seat pool of one product of a subscription, as the domain rules read it: the primary key
- * serves every product, and a sublicense whose custom date passed and whose seats were given
- * back no longer takes part.
- */
-export function poolOfItem(item: SubscriptionItem, keys: readonly LicenseKey[]): PoolState {
-  const primary = keys.find((k) => k.kind === 'primary');
-  if (!primary) throw new Error(`subscription ${item.subscription_id} has no primary key`);
-  const sublicenses = keys
-    .filter((k) => k.item_id === item.id && k.released_at === null)
-    .map((k) => ({ id: k.id, kind: k.kind, quota: k.quota, used: k.used }));
-  return itemPool({ quantity: item.quantity, mainUsed: item.main_used, sublicenses }, primary.id);
 }
 
 /**

@@ -5,9 +5,9 @@ import { findUserByEmail, findUserById, lockUserRow, updateUser } from '../../da
 import { AppError, notFound } from '../../domain/errors.js';
 import { passwordChanged, passwordReset } from '../../mail/templates.js';
 import { findPersonalAccount } from '../../data/repositories/accounts.js';
-import { audit } from '../audit.js';
-import type { Actor, Origin } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import { link, type Deps } from '../context.js';
+import type { Actor, Origin } from '../../domain/actor.js';
 import { hashPassword, verifyPassword } from '../security/passwords.js';
 import { hashSecret } from '../security/secrets.js';
 import { EMAIL_REQUESTS_PER_ADDRESS, enforceRateLimit } from '../rate-limit.js';
@@ -27,7 +27,7 @@ export async function changePassword(deps: Deps, actor: Actor, input: { currentP
     await updateUser(trx, user.id, { password_hash: passwordHash }, now);
     await deleteUserSessions(trx, user.id, actor.sessionId);
     const personal = await findPersonalAccount(trx, user.id);
-    await audit(trx, actor, { accountId: personal?.id ?? null, action: 'user.password_changed', targetType: 'user', targetId: user.id }, now);
+    await recordChange(trx, actor, { accountId: personal?.id ?? null, action: 'user.password_changed', targetType: 'user', targetId: user.id }, now);
     await enqueueEmail(trx, { ...passwordChanged({ firstName: user.first_name }), to: user.email }, now);
   });
 }
@@ -70,7 +70,7 @@ export async function resetPassword(deps: Deps, input: { token: string; password
     );
     await deleteUserSessions(trx, user.id, null);
     const personal = await findPersonalAccount(trx, user.id);
-    await audit(
+    await recordChange(
       trx,
       { userId: user.id, email: user.email, ip: origin.ip },
       { accountId: personal?.id ?? null, action: 'user.password_reset', targetType: 'user', targetId: user.id },

@@ -2,9 +2,9 @@ import { findPersonalAccount, listAccountsOfUser, updateAccount } from '../../da
 import { findUserById, updateUser } from '../../data/repositories/users.js';
 import type { User } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { fullName } from './sign-up.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -35,7 +35,7 @@ export async function updateProfile(deps: Deps, actor: Actor, changes: { firstNa
     if (personal) {
       await updateAccount(trx, personal.id, { name: fullName(user) }, now);
     }
-    await audit(trx, actor, { accountId: personal?.id ?? null, action: 'user.profile_updated', targetType: 'user', targetId: user.id, details: changes }, now);
+    await recordChange(trx, actor, { accountId: personal?.id ?? null, action: 'user.profile_updated', targetType: 'user', targetId: user.id, details: changes }, now);
     return user;
   });
 }

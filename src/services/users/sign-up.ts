@@ -6,9 +6,9 @@ import type { User } from '../../data/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { verifyEmail } from '../../mail/templates.js';
 import { insertAccountWithAdmin } from '../accounts/create-account.js';
-import { audit } from '../audit.js';
-import type { Origin } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import { link, type Deps } from '../context.js';
+import type { Origin } from '../../domain/actor.js';
 import { hashPassword } from '../security/passwords.js';
 import { issueUserToken } from './user-tokens.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -41,7 +41,7 @@ export async function insertUserWithPersonalAccount(
   }
   const user = await insertUser(trx, input);
   const personal = await insertAccountWithAdmin(trx, { kind: 'personal', name: fullName(user), adminUserId: user.id });
-  await audit(trx, { userId: user.id, email: user.email, ip: origin.ip }, { accountId: personal.id, action: 'user.signed_up', targetType: 'user', targetId: user.id }, now);
+  await recordChange(trx, { userId: user.id, email: user.email, ip: origin.ip }, { accountId: personal.id, action: 'user.signed_up', targetType: 'user', targetId: user.id }, now);
   return user;
 }
 
@@ -59,7 +59,7 @@ export async function signUp(deps: Deps, input: SignUpInput, origin: Origin): Pr
     if (input.company) {
       const business = await insertAccountWithAdmin(trx, { kind: 'business', company: input.company, adminUserId: user.id });
       businessAccountId = business.id;
-      await audit(trx, actor, { accountId: business.id, action: 'account.created', targetType: 'account', targetId: business.id }, now);
+      await recordChange(trx, actor, { accountId: business.id, action: 'account.created', targetType: 'account', targetId: business.id }, now);
     }
     const token = await issueUserToken(trx, user.id, 'verify_email', now);
     const mail = verifyEmail({ firstName: user.first_name, link: link(deps, `/verify-email?token=${token}`) });

@@ -1,49 +1,12 @@
-import { renewOveruseGrace } from '../../data/repositories/installations.js';
 import type { OrderRow } from '../../data/repositories/orders.js';
-import { addItemQuantity, listItems, updateSubscription } from '../../data/repositories/subscriptions.js';
-import type { InTransaction } from '../../data/executor.js';
 import type { Subscription, SubscriptionItem } from '../../data/schema.js';
-import { checkChange, checkItems, type OrderItem } from '../../domain/order.js';
+import type { OrderItem } from '../../domain/order.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
 import type { Deps } from '../context.js';
-import { loadCatalog, lockForChange, orderRefused, recordOrder } from './common.js';
+import type { Actor } from '../../domain/actor.js';
+import { applyAddition } from '../orders/apply-addition.js';
+import { lockForChange } from '../orders/common.js';
 import { runTransaction } from '../../data/transactions.js';
-
-/**
- * Sells more licenses inside the caller's transaction: each line adds seats to its product, or
- * brings a new product in, and gives that product's installations a new overuse grace (the guides
- * grant it once per purchase). Every purchase is recorded as one order with exactly the lines sold.
- * The vendor back office and the customer's "buy more" both come through here.
- */
-export async function applyAddition(
-  trx: InTransaction,
-  actor: Actor,
-  current: Subscription,
-  lines: OrderItem[],
-  now: Date,
-): Promise<{ subscription: Subscription; items: SubscriptionItem[]; order: OrderRow }> {
-  const held = (await listItems(trx, current.id)).map((i) => ({ productCode: i.product_code, licenseType: i.license_type }));
-  const problem = checkChange(current.channel, null) ?? checkItems(lines, await loadCatalog(trx), held);
-  if (problem) throw orderRefused(problem);
-  for (const line of lines) await addItemQuantity(trx, current.id, current.account_id, line);
-  await renewOveruseGrace(trx, current.id, lines.map((l) => l.productCode));
-  const subscription = await updateSubscription(trx, current.id, {}, now);
-  const order = await recordOrder(trx, actor, {
-    subscriptionId: current.id,
-    accountId: current.account_id,
-    kind: 'add_licenses',
-    channel: current.channel,
-    duration: null,
-    items: lines,
-    previousExpiresAt: null,
-    newExpiresAt: current.expires_at,
-    at: now,
-  });
-  await audit(trx, actor, { accountId: current.account_id, action: 'subscription.licenses_added', targetType: 'subscription', targetId: current.id, details: { order: order.number, items: lines } }, now);
-  return { subscription, items: await listItems(trx, current.id), order };
-}
 
 /** The vendor operator adds licenses to any subscription. */
 export async function addLicenses(

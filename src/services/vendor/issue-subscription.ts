@@ -5,13 +5,13 @@ import { insertSubscription, insertSubscriptionItems } from '../../data/reposito
 import type { InTransaction } from '../../data/executor.js';
 import type { LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { licenseKeyIssued, trialKeyIssued } from '../../mail/templates.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import { link, type Deps } from '../context.js';
-import { generateLicenseKey } from '../licensing/key-material.js';
-import { recordOrder } from './common.js';
-import type { Duration, SalesChannel, SupportPlan } from '../../domain/subscription.js';
+import type { Actor } from '../../domain/actor.js';
 import type { OrderItem } from '../../domain/order.js';
+import type { Duration, SalesChannel, SupportPlan } from '../../domain/subscription.js';
+import { generateLicenseKey } from '../licensing/key-material.js';
+import { recordOrder } from '../orders/common.js';
 
 export interface IssuedSubscription {
   subscription: Subscription;
@@ -80,7 +80,7 @@ export async function issueSubscription(trx: InTransaction, deps: Deps, actor: A
     at: now,
   });
   const { action, mail } = announced[issue.kind];
-  await audit(trx, actor, { accountId: null, action, targetType: 'subscription', targetId: subscription.id, details: { order: order.number, customerEmail: issue.customerEmail } }, now);
+  await recordChange(trx, actor, { accountId: null, action, targetType: 'subscription', targetId: subscription.id, details: { order: order.number, customerEmail: issue.customerEmail } }, now);
   const email = mail({ subscriptionName: subscription.name, key, expiresAt: issue.expiresAt, registerLink: link(deps, '/register-key') });
   await enqueueEmail(trx, { ...email, to: issue.customerEmail }, now);
   return { subscription, items, primaryKey, order };

@@ -1,8 +1,8 @@
 import { defaultSubscriptionName, trialTerms } from '../../domain/order.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import type { Actor } from '../../domain/actor.js';
 import type { Deps } from '../context.js';
-import { loadCatalog, orderRefused } from './common.js';
+import type { Actor } from '../../domain/actor.js';
+import { loadCatalog, orderRefused } from '../orders/common.js';
 import { issueSubscription, type IssuedSubscription } from './issue-subscription.js';
 import { runTransaction } from '../../data/transactions.js';
 

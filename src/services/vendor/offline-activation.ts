@@ -2,9 +2,9 @@ import { lockAccount, setOfflineActivation } from '../../data/repositories/accou
 import type { Account } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /**
@@ -20,7 +20,7 @@ export async function setAccountOfflineActivation(deps: Deps, actor: Actor, acco
     const now = deps.clock.now();
     const account = await setOfflineActivation(trx, accountId, enabled, now);
     const action = enabled ? 'account.offline_activation_enabled' : 'account.offline_activation_disabled';
-    await audit(trx, actor, { accountId, action, targetType: 'account', targetId: accountId }, now);
+    await recordChange(trx, actor, { accountId, action, targetType: 'account', targetId: accountId }, now);
     return account;
   });
 }

@@ -3,9 +3,9 @@ import { licenseTypesInUse } from '../../data/repositories/subscriptions.js';
 import { checkProductChange, type CatalogProduct } from '../../domain/catalog.js';
 import { AppError } from '../../domain/errors.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
+import type { Actor } from '../../domain/actor.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /**
@@ -23,7 +23,7 @@ export async function putProduct(deps: Deps, actor: Actor, product: CatalogProdu
     }
     await upsertProduct(trx, product);
     const now = deps.clock.now();
-    await audit(trx, actor, { accountId: null, action: existing ? 'product.replaced' : 'product.created', targetType: 'product', targetId: product.code, details: { product } }, now);
+    await recordChange(trx, actor, { accountId: null, action: existing ? 'product.replaced' : 'product.created', targetType: 'product', targetId: product.code, details: { product } }, now);
     return { product, created: !existing };
   });
 }

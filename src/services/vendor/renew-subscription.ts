@@ -1,52 +1,12 @@
 import type { OrderRow } from '../../data/repositories/orders.js';
-import { listItems, updateSubscription } from '../../data/repositories/subscriptions.js';
-import type { InTransaction } from '../../data/executor.js';
 import type { Subscription } from '../../data/schema.js';
-import { checkChange } from '../../domain/order.js';
-import { renewedExpiry, type Duration } from '../../domain/subscription.js';
+import type { Duration } from '../../domain/subscription.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
 import type { Deps } from '../context.js';
-import { lockForChange, orderRefused, recordOrder } from './common.js';
+import type { Actor } from '../../domain/actor.js';
+import { applyRenewal } from '../orders/apply-renewal.js';
+import { lockForChange } from '../orders/common.js';
 import { runTransaction } from '../../data/transactions.js';
-
-/**
- * Renews a subscription for another term inside the caller's transaction: a running one from its
- * expiry, an expired one from today. The renewal order records both dates and the products
- * renewed. The vendor back office and the customer's online renewal both come through here.
- */
-export async function applyRenewal(trx: InTransaction, actor: Actor, current: Subscription, duration: Duration, now: Date): Promise<{ subscription: Subscription; order: OrderRow }> {
-  const problem = checkChange(current.channel, duration);
-  if (problem) throw orderRefused(problem);
-  const expiresAt = renewedExpiry(current.expires_at, now, duration);
-  const subscription = await updateSubscription(trx, current.id, { expires_at: expiresAt }, now);
-  const items = (await listItems(trx, current.id)).map((i) => ({ productCode: i.product_code, licenseType: i.license_type, quantity: i.quantity }));
-  const order = await recordOrder(trx, actor, {
-    subscriptionId: current.id,
-    accountId: current.account_id,
-    kind: 'renewal',
-    channel: current.channel,
-    duration,
-    items,
-    previousExpiresAt: current.expires_at,
-    newExpiresAt: expiresAt,
-    at: now,
-  });
-  await audit(
-    trx,
-    actor,
-    {
-      accountId: current.account_id,
-      action: 'subscription.renewed',
-      targetType: 'subscription',
-      targetId: current.id,
-      details: { order: order.number, duration, previousExpiresAt: current.expires_at.toISOString(), expiresAt: expiresAt.toISOString() },
-    },
-    now,
-  );
-  return { subscription, order };
-}
 
 /** The vendor operator renews any subscription. */
 export async function renewSubscription(deps: Deps, actor: Actor, subscriptionId: string, duration: Duration): Promise<{ subscription: Subscription; order: OrderRow }> {

@@ -1,10 +1,10 @@
 import { updateSubscription } from '../../data/repositories/subscriptions.js';
 import type { Subscription } from '../../data/schema.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
-import { audit } from '../audit.js';
-import type { Actor } from '../../domain/actor.js';
+import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
-import { lockForChange } from './common.js';
+import type { Actor } from '../../domain/actor.js';
+import { lockForChange } from '../orders/common.js';
 import { runTransaction } from '../../data/transactions.js';
 import type { SubscriptionStatus } from '../../domain/subscription.js';
 
@@ -20,7 +20,7 @@ function setStatus(status: SubscriptionStatus, action: string) {
       if (current.status === status) return current;
       const now = deps.clock.now();
       const subscription = await updateSubscription(trx, current.id, { status }, now);
-      await audit(trx, actor, { accountId: current.account_id, action, targetType: 'subscription', targetId: current.id }, now);
+      await recordChange(trx, actor, { accountId: current.account_id, action, targetType: 'subscription', targetId: current.id }, now);
       return subscription;
     });
   };
