@@ -1,9 +1,8 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../services/context.js';
 import { grantKeyAdmin, listKeyAdmins, revokeKeyAdmin } from '../../services/sublicenses/key-admins.js';
-import { createSublicense, deleteSublicense, updateSublicense } from '../../services/sublicenses/manage-sublicenses.js';
+import { createSublicense, deleteSublicense, updateSublicense, type SublicenseChange } from '../../services/sublicenses/manage-sublicenses.js';
 import { getSubscription, listSubscriptions, updateSubscriptionSettings } from '../../services/subscriptions/customer-subscriptions.js';
 import { buyMoreLicenses, quoteRenewal, renewOnline } from '../../services/subscriptions/online-purchases.js';
 import { registerKey } from '../../services/subscriptions/register-key.js';
@@ -11,7 +10,9 @@ import { actorOf } from '../auth.js';
 import { errorResponses as errors } from '../errors.js';
 import {
   licenseKeyRowSchema,
+  productSeatsSchema,
   presentKeyRow,
+  presentProductSeats,
   presentSubscription,
   presentSubscriptionDetails,
   subscriptionDetailsSchema,
@@ -35,13 +36,12 @@ const paging = sortedPaging<z.output<typeof subscriptionSort>>((sort, value) => 
 
 const licenseKey = z.string().trim().min(1).max(64).describe('The primary license key from the order email, with or without dashes');
 
-export function subscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
-  /** A key's row of the License Keys table after a change, as the details page shows it. */
-  async function keyRowOf(req: FastifyRequest, accountId: string, subscriptionId: string, keyId: string) {
-    const view = await getSubscription(deps, actorOf(req), accountId, subscriptionId);
-    return presentKeyRow(view.keys.find((r) => r.key.id === keyId)!, view.subscription);
-  }
+/** A sublicense's row after a change, as the License Keys table shows it. */
+function presentChangedKey(change: SublicenseChange, keyId: string) {
+  return presentKeyRow(change.seats.keys.find((r) => r.key.id === keyId)!, change.subscription);
+}
 
+export function subscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/accounts/:accountId/subscriptions', {
       schema: {
@@ -122,8 +122,8 @@ export function subscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       handler: async (req, reply) => {
         const { accountId, subscriptionId } = req.params;
-        await renewOnline(deps, actorOf(req), accountId, subscriptionId, req.body.duration);
-        return reply.code(201).send(presentSubscriptionDetails(await getSubscription(deps, actorOf(req), accountId, subscriptionId), deps.clock.now()));
+        const renewed = await renewOnline(deps, actorOf(req), accountId, subscriptionId, req.body.duration);
+        return reply.code(201).send(presentSubscriptionDetails(renewed, deps.clock.now()));
       },
     });
 
@@ -142,8 +142,8 @@ export function subscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       handler: async (req, reply) => {
         const { accountId, subscriptionId } = req.params;
-        await buyMoreLicenses(deps, actorOf(req), accountId, subscriptionId, req.body.items);
-        return reply.code(201).send(presentSubscriptionDetails(await getSubscription(deps, actorOf(req), accountId, subscriptionId), deps.clock.now()));
+        const grown = await buyMoreLicenses(deps, actorOf(req), accountId, subscriptionId, req.body.items);
+        return reply.code(201).send(presentSubscriptionDetails(grown, deps.clock.now()));
       },
     });
 
@@ -153,13 +153,13 @@ export function subscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
         summary: 'Create an additional license key (sublicense) for one product of the subscription',
         params: subscriptionParams,
         body: z.strictObject({ itemId: uuid, kind: z.enum(['dynamic', 'reserved']), ...sublicenseFields }),
-        response: { 201: z.object({ key: licenseKeyRowSchema }), ...errors },
+        response: { 201: z.object({ key: licenseKeyRowSchema, seats: productSeatsSchema }), ...errors },
       },
       handler: async (req, reply) => {
         const { accountId, subscriptionId } = req.params;
         const { itemId, ...input } = req.body;
         const created = await createSublicense(deps, actorOf(req), accountId, subscriptionId, itemId, input);
-        return reply.code(201).send({ key: await keyRowOf(req, accountId, subscriptionId, created.id) });
+        return reply.code(201).send({ key: presentChangedKey(created, created.key.id), seats: presentProductSeats(created.seats, created.subscription) });
       },
     });
 
@@ -171,12 +171,12 @@ export function subscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
         body: z
           .strictObject({ name: sublicenseFields.name.optional(), quota: sublicenseFields.quota.optional(), expiresAt: sublicenseFields.expiresAt.optional() })
           .refine((b) => Object.keys(b).length > 0, 'name at least one field to change'),
-        response: { 200: z.object({ key: licenseKeyRowSchema, deactivatedInstallations: z.number() }), ...errors },
+        response: { 200: z.object({ key: licenseKeyRowSchema, deactivatedInstallations: z.number(), seats: productSeatsSchema }), ...errors },
       },
       handler: async (req) => {
         const { accountId, subscriptionId, keyId } = req.params;
-        const { deactivated } = await updateSublicense(deps, actorOf(req), accountId, subscriptionId, keyId, req.body);
-        return { key: await keyRowOf(req, accountId, subscriptionId, keyId), deactivatedInstallations: deactivated };
+        const updated = await updateSublicense(deps, actorOf(req), accountId, subscriptionId, keyId, req.body);
+        return { key: presentChangedKey(updated, keyId), deactivatedInstallations: updated.deactivated, seats: presentProductSeats(updated.seats, updated.subscription) };
       },
     });
 
@@ -185,12 +185,12 @@ export function subscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
         tags: ['license keys'],
         summary: 'Delete a sublicense: its installations are deactivated and its seats return to the pool',
         params: keyParams,
-        response: { 200: z.object({ deactivatedInstallations: z.number() }), ...errors },
+        response: { 200: z.object({ deactivatedInstallations: z.number(), seats: productSeatsSchema }), ...errors },
       },
       handler: async (req) => {
         const { accountId, subscriptionId, keyId } = req.params;
-        const { deactivated } = await deleteSublicense(deps, actorOf(req), accountId, subscriptionId, keyId);
-        return { deactivatedInstallations: deactivated };
+        const deleted = await deleteSublicense(deps, actorOf(req), accountId, subscriptionId, keyId);
+        return { deactivatedInstallations: deleted.deactivated, seats: presentProductSeats(deleted.seats, deleted.subscription) };
       },
     });
 

@@ -7,6 +7,7 @@ import { authorizeLicensing } from '../../policies/license-policy.js';
 import type { Actor, Deps } from '../context.js';
 import { applyAddition } from '../vendor/add-licenses.js';
 import { applyRenewal } from '../vendor/renew-subscription.js';
+import { loadSubscriptionView, type SubscriptionView } from './subscription-view.js';
 import { runTransaction } from '../../data/transactions.js';
 
 /** Customers renew online what they bought online; a reseller's subscription is renewed through the reseller. */
@@ -30,20 +31,26 @@ export async function quoteRenewal(deps: Deps, actor: Actor, accountId: string, 
   return { currentExpiresAt: subscription.expires_at, newExpiresAt: renewedExpiry(subscription.expires_at, deps.clock.now(), duration) };
 }
 
-export async function renewOnline(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, duration: Duration) {
+/** Renews online; answers with the subscription as its details page shows it after the renewal. */
+export async function renewOnline(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, duration: Duration): Promise<SubscriptionView> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'subscriptions.manage');
     const subscription = await ownSubscription(trx, accountId, subscriptionId, true);
     requireOnline(subscription);
-    return applyRenewal(trx, actor, subscription, duration, deps.clock.now());
+    await applyRenewal(trx, actor, subscription, duration, deps.clock.now());
+    return loadSubscriptionView(trx, accountId, subscriptionId);
   });
 }
 
-/** Buys more seats for products of the subscription (or adds a product), recorded as an online order. */
-export async function buyMoreLicenses(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, lines: OrderItem[]) {
+/**
+ * Buys more seats for products of the subscription (or adds a product), recorded as an online
+ * order; answers with the subscription as its details page shows it after the purchase.
+ */
+export async function buyMoreLicenses(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, lines: OrderItem[]): Promise<SubscriptionView> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'subscriptions.manage');
     const subscription = await ownSubscription(trx, accountId, subscriptionId, true);
-    return applyAddition(trx, actor, subscription, lines, deps.clock.now());
+    await applyAddition(trx, actor, subscription, lines, deps.clock.now());
+    return loadSubscriptionView(trx, accountId, subscriptionId);
   });
 }

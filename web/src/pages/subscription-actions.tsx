@@ -10,7 +10,8 @@ type Duration = keyof typeof DURATION_LABELS;
 interface ActionProps {
   details: SubscriptionDetails;
   accountId: string;
-  onDone(): void;
+  /** Called with what the change did to the details, from its answer. */
+  onDone(change: (details: SubscriptionDetails) => SubscriptionDetails): void;
   onCancel(): void;
 }
 
@@ -24,8 +25,8 @@ export function RenameSubscription({ details, accountId, onDone, onCancel }: Act
     <form
       noValidate
       onSubmit={form.submit(async ({ name }) => {
-        await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { ...subscription(accountId, details.subscription.id), body: { name: name.trim() } }));
-        onDone();
+        const renamed = await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { ...subscription(accountId, details.subscription.id), body: { name: name.trim() } }));
+        onDone((d) => ({ ...d, subscription: renamed.subscription }));
       })}
     >
       <FormError message={form.formError} />
@@ -68,8 +69,8 @@ export function RenewSubscription({ details, accountId, onDone, onCancel }: Acti
     <form
       noValidate
       onSubmit={form.submit(async ({ duration }) => {
-        await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/renewals', { ...subscription(accountId, id), body: { duration: duration as Duration } }));
-        onDone();
+        const renewed = await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/renewals', { ...subscription(accountId, id), body: { duration: duration as Duration } }));
+        onDone(() => renewed);
       })}
     >
       <FormError message={form.formError} />
@@ -108,8 +109,8 @@ export function BuyMoreLicenses({ details, accountId, onDone, onCancel }: Action
       noValidate
       onSubmit={form.submit(async (values) => {
         const items = bought(values).map((p) => ({ productCode: p.productCode, licenseType: p.licenseType, quantity: Number(values[p.itemId]) }));
-        await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/additions', { ...subscription(accountId, details.subscription.id), body: { items } }));
-        onDone();
+        const grown = await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/additions', { ...subscription(accountId, details.subscription.id), body: { items } }));
+        onDone(() => grown);
       })}
     >
       <FormError message={form.formError} />

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { ActionsMenu } from '../actions-menu';
-import { answer, api, ApiError, type LicenseKeyRow, type SubscriptionDetails } from '../api';
+import { answer, api, ApiError, type LicenseKeyRow, type ProductSeats, type SubscriptionDetails } from '../api';
 import { OrderKind, ProductName } from '../cells';
 import { DataTable } from '../data-table';
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { dateInputValue, formatDate, formatDateTime, KIND_LABELS, linesText, STATUS_LABELS } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
-import { getSubscription } from '../subscription-data';
+import { getSubscription, withSeats } from '../subscription-data';
 import { KeyAdmins } from './key-admins';
 import { BuyMoreLicenses, RenameSubscription, RenewSubscription } from './subscription-actions';
 import { Badge, ConfirmDialog, Dialog, DialogActions, Empty, Load, useLoad } from '../ui';
@@ -25,7 +25,7 @@ const dateRule = (v: string, all: { expires: string }) =>
 /** A custom expiration date means the end of that day, where the user is. */
 const endOfDay = (date: string) => new Date(`${date}T23:59:59`).toISOString();
 
-function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: SubscriptionDetails; accountId: string; dialog: Extract<KeyDialog, { mode: 'create' | 'edit' }>; onDone(): void; onCancel(): void }) {
+function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: SubscriptionDetails; accountId: string; dialog: Extract<KeyDialog, { mode: 'create' | 'edit' }>; onDone(seats: ProductSeats): void; onCancel(): void }) {
   const editing = dialog.mode === 'edit' ? dialog.key : null;
   const form = useForm(
     {
@@ -46,9 +46,10 @@ function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: Su
       onSubmit={form.submit(async (values) => {
         const common = { name: values.name.trim(), quota: Number(values.quota), expiresAt: values.expires === 'custom' ? endOfDay(values.date) : null };
         const subscription = { accountId, subscriptionId: details.subscription.id };
-        if (editing) await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}', { params: { path: { ...subscription, keyId: editing.id } }, body: common }));
-        else await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys', { params: { path: subscription }, body: { itemId: values.itemId, kind: values.kind === 'reserved' ? 'reserved' : 'dynamic', ...common } }));
-        onDone();
+        const changed = editing
+          ? await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}', { params: { path: { ...subscription, keyId: editing.id } }, body: common }))
+          : await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys', { params: { path: subscription }, body: { itemId: values.itemId, kind: values.kind === 'reserved' ? 'reserved' : 'dynamic', ...common } }));
+        onDone(changed.seats);
       })}
     >
       <FormError message={form.formError} />
@@ -82,7 +83,7 @@ function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: Su
   );
 }
 
-function AutoRenew({ details, accountId, onChanged }: { details: SubscriptionDetails; accountId: string; onChanged(): void }) {
+function AutoRenew({ details, accountId, onChanged }: { details: SubscriptionDetails; accountId: string; onChanged(subscription: SubscriptionDetails['subscription']): void }) {
   const [error, setError] = useState<string | null>(null);
   const s = details.subscription;
   if (s.channel !== 'online') return <>{s.autoRenew ? 'On' : 'Off'}</>;
@@ -94,8 +95,8 @@ function AutoRenew({ details, accountId, onChanged }: { details: SubscriptionDet
         onChange={async (e) => {
           setError(null);
           try {
-            await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { params: { path: { accountId, subscriptionId: s.id } }, body: { autoRenew: e.target.checked } }));
-            onChanged();
+            const changed = await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { params: { path: { accountId, subscriptionId: s.id } }, body: { autoRenew: e.target.checked } }));
+            onChanged(changed.subscription);
           } catch (err) {
             setError(err instanceof ApiError ? err.message : 'Something went wrong');
           }
@@ -109,7 +110,7 @@ function AutoRenew({ details, accountId, onChanged }: { details: SubscriptionDet
 
 export function SubscriptionDetailsPage({ accountId, subscriptionId }: { accountId: string; subscriptionId: string }) {
   const { account } = useSession();
-  const [state, reload] = useLoad(() => getSubscription(accountId, subscriptionId), [accountId, subscriptionId]);
+  const [state, reload, change] = useLoad(() => getSubscription(accountId, subscriptionId), [accountId, subscriptionId]);
   const [dialog, setDialog] = useState<KeyDialog | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const canManage = account.id === accountId && account.role === 'admin';
@@ -117,11 +118,12 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
     setNotice(null);
     setDialog(next);
   };
-  const finish = (message: string) => () => {
+  const finish = (message: string) => (apply: (details: SubscriptionDetails) => SubscriptionDetails) => {
     setDialog(null);
     setNotice(message);
-    reload();
+    change(apply);
   };
+  const finishWithSeats = (message: string) => (seats: ProductSeats) => finish(message)((d) => withSeats(d, seats));
 
   return (
     <section>
@@ -168,7 +170,7 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                 <div>
                   <dt>Auto-renew</dt>
                   <dd>
-                    <AutoRenew details={d} accountId={accountId} onChanged={reload} />
+                    <AutoRenew details={d} accountId={accountId} onChanged={(subscription) => change((current) => ({ ...current, subscription }))} />
                   </dd>
                 </div>
                 <div>
@@ -311,8 +313,8 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                   action="Delete license key"
                   onCancel={() => setDialog(null)}
                   onConfirm={async () => {
-                    await answer(api.DELETE('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}', { params: { path: { accountId, subscriptionId: s.id, keyId: dialog.key.id } } }));
-                    finish(`${dialog.key.name} was deleted.`)();
+                    const deleted = await answer(api.DELETE('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}', { params: { path: { accountId, subscriptionId: s.id, keyId: dialog.key.id } } }));
+                    finishWithSeats(`${dialog.key.name} was deleted.`)(deleted.seats);
                   }}
                 >
                   <p>
@@ -328,7 +330,7 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                     accountId={accountId}
                     dialog={dialog}
                     onCancel={() => setDialog(null)}
-                    onDone={finish(dialog.mode === 'create' ? 'The license key was created.' : 'Your changes were saved.')}
+                    onDone={finishWithSeats(dialog.mode === 'create' ? 'The license key was created.' : 'Your changes were saved.')}
                   />
                 </Dialog>
               )}
