@@ -1,14 +1,9 @@
-import {
-  findInstallationContext,
-  findTrialEnd,
-  keyBinding,
-  type AuthenticatedInstallation,
-  type InstallationDetails,
-} from '../../data/repositories/installations.js';
+import { findInstallationContext, keyBinding, type AuthenticatedInstallation, type InstallationDetails } from '../../data/repositories/installations.js';
 import { countKeyMove, findKey, listKeysOfSubscription, lockKey } from '../../data/repositories/license-keys.js';
 import { findProduct, productFromRow } from '../../data/repositories/products.js';
 import { takeSeat } from '../../data/repositories/seats.js';
 import { findItem, findSubscription } from '../../data/repositories/subscriptions.js';
+import { findTrialEnd } from '../../data/repositories/trials.js';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { checkBinding, type ActivationRefusal } from '../../domain/activation-rules.js';
 import type { Product } from '../../domain/catalog.js';
