@@ -1,4 +1,5 @@
-import { answer, api, type SubscriptionDetails } from '../api';
+import { useState } from 'react';
+import { answer, api, ApiError, type SubscriptionDetails } from '../api';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { DURATION_LABELS, formatDate } from '../format';
 import { DialogActions, Load, useLoad } from '../ui';
@@ -127,5 +128,30 @@ export function BuyMoreLicenses({ details, accountId, onDone, onCancel }: Action
       ))}
       <DialogActions label="Buy licenses" disabled={form.submitting} onCancel={onCancel} />
     </form>
+  );
+}
+
+export function AutoRenew({ details, accountId, onChanged }: { details: SubscriptionDetails; accountId: string; onChanged(subscription: SubscriptionDetails['subscription']): void }) {
+  const [error, setError] = useState<string | null>(null);
+  const s = details.subscription;
+  if (s.channel !== 'online') return <>{s.autoRenew ? 'On' : 'Off'}</>;
+  return (
+    <label className="inline-check">
+      <input
+        type="checkbox"
+        checked={s.autoRenew}
+        onChange={async (e) => {
+          setError(null);
+          try {
+            const changed = await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { params: { path: { accountId, subscriptionId: s.id } }, body: { autoRenew: e.target.checked } }));
+            onChanged(changed.subscription);
+          } catch (err) {
+            setError(err instanceof ApiError ? err.message : 'Something went wrong');
+          }
+        }}
+      />{' '}
+      Renew automatically
+      {error && <span className="field-error"> {error}</span>}
+    </label>
   );
 }
