@@ -48,6 +48,15 @@ export function summarizePool(pool: PoolState): PoolSummary {
   };
 }
 
+/**
+ * The pool once one key changed (its quota, or its use after its own installations were
+ * deactivated) or left it (null), every other key holding what it held: the figures after a
+ * change to one sublicense follow from those read before it.
+ */
+export function replaceKey(pool: PoolState, keyId: string, next: PoolKey | null): PoolState {
+  return { total: pool.total, keys: pool.keys.flatMap((k) => (k.id !== keyId ? [k] : next ? [next] : [])) };
+}
+
 /** Seats a key can still take right now. */
 export function availableFor(key: PoolKey, pool: PoolState): number {
   const { mainFree } = summarizePool(pool);

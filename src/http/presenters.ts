@@ -5,7 +5,7 @@ import { displayStatus } from '../domain/subscription.js';
 import { INVITATION_STATES } from '../domain/invitation.js';
 import { INVITATION_LANGUAGES } from '../mail/templates.js';
 import type { InvitationView } from '../services/invitations/invite-members.js';
-import type { KeyRowView, SubscriptionView } from '../services/subscriptions/subscription-view.js';
+import type { ItemSeats, KeyRowView, SubscriptionView } from '../services/subscriptions/subscription-view.js';
 
 // API shapes: camelCase, ISO timestamps. Each schema doubles as the route's response contract.
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -245,6 +245,21 @@ export const licenseKeyRowSchema = z
   })
   .meta({ id: 'LicenseKeyRow' });
 
+/** What the Products table shows of a product's seats. */
+const productSeatFields = {
+  used: z.number(),
+  availableInMainPool: z.number(),
+  availableInReservedKeys: z.number(),
+};
+
+export const productSeatsSchema = z
+  .object({
+    itemId: z.string(),
+    ...productSeatFields,
+    keys: z.array(licenseKeyRowSchema).describe("the rows of every key in the product's pool, whose figures the change moved"),
+  })
+  .meta({ id: 'ProductSeats' });
+
 export const subscriptionDetailsSchema = z
   .object({
     subscription: subscriptionSummarySchema,
@@ -258,9 +273,7 @@ export const subscriptionDetailsSchema = z
         supportUrl: z.string().nullable().describe("where the product's customers get support: an https://, http:// or mailto: address, or null"),
         licenseType: z.string().nullable(),
         quantity: z.number(),
-        used: z.number(),
-        availableInMainPool: z.number(),
-        availableInReservedKeys: z.number(),
+        ...productSeatFields,
       }),
     ),
     keys: z.array(licenseKeyRowSchema),
@@ -283,6 +296,14 @@ export function presentKeyRow(r: KeyRowView, s: Subscription): z.infer<typeof li
   };
 }
 
+function presentSeatFigures(i: Omit<ItemSeats, 'keys'>) {
+  return { used: i.used, availableInMainPool: i.availableInMain, availableInReservedKeys: i.availableInReserved };
+}
+
+export function presentProductSeats(seats: ItemSeats, s: Subscription): z.infer<typeof productSeatsSchema> {
+  return { itemId: seats.item.id, ...presentSeatFigures(seats), keys: seats.keys.map((r) => presentKeyRow(r, s)) };
+}
+
 export function presentSubscriptionDetails(v: SubscriptionView, now: Date): z.infer<typeof subscriptionDetailsSchema> {
   const s = v.subscription;
   return {
@@ -296,9 +317,7 @@ export function presentSubscriptionDetails(v: SubscriptionView, now: Date): z.in
       supportUrl: i.supportUrl,
       licenseType: i.item.license_type,
       quantity: i.item.quantity,
-      used: i.used,
-      availableInMainPool: i.availableInMain,
-      availableInReservedKeys: i.availableInReserved,
+      ...presentSeatFigures(i),
     })),
     keys: v.keys.map((r) => presentKeyRow(r, s)),
     orders: v.orders.map(presentOrderHistory),

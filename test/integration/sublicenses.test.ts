@@ -68,10 +68,38 @@ describe('additional license keys', () => {
     const { key } = (await c.create({ name: 'Temp', kind: 'reserved', quota: 3 })).body;
     await seatedInstallation(t, { id: key.id, kind: 'reserved' }, c.itemId, t.clock.now());
     const res = await c.client.delete(`${c.base}/keys/${key.id}`);
-    expect(res.body).toEqual({ deactivatedInstallations: 1 });
+    expect(res.body.deactivatedInstallations).toBe(1);
     const d = await c.details();
     expect(d.keys).toHaveLength(1);
     expect(d.products[0]).toMatchObject({ used: 0, availableInMainPool: 10, availableInReservedKeys: 0 });
+  });
+
+  it('answers each change with the seats the details page then shows, without a second look', async () => {
+    const c = await tenSeats();
+    const primary = (await c.details()).keys[0];
+    for (let i = 0; i < 2; i++) await seatedInstallation(t, { id: primary.id, kind: 'primary' }, c.itemId, t.clock.now());
+    const shown = async () => {
+      const { products, keys } = await c.details();
+      const { itemId, used, availableInMainPool, availableInReservedKeys } = products[0];
+      return { itemId, used, availableInMainPool, availableInReservedKeys, keys };
+    };
+
+    const reserved = await c.create({ name: 'Lab', kind: 'reserved', quota: 3 });
+    expect(reserved.body.seats).toEqual(await shown());
+    const dynamic = await c.create({ name: 'Field', kind: 'dynamic', quota: 4 });
+    expect(dynamic.body.seats).toEqual(await shown());
+    expect(dynamic.body.seats).toMatchObject({ used: 2, availableInMainPool: 5, availableInReservedKeys: 3 });
+    for (let i = 0; i < 3; i++) await seatedInstallation(t, { id: dynamic.body.key.id, kind: 'dynamic' }, c.itemId, t.clock.now());
+
+    // Lowering the dynamic key below its use gives its seats back to the main pool the primary key shares.
+    const lowered = await c.client.patch(`${c.base}/keys/${dynamic.body.key.id}`, { quota: 1 });
+    expect(lowered.body).toMatchObject({ deactivatedInstallations: 2, key: { quota: 1, used: 1, available: 0 }, seats: { used: 3, availableInMainPool: 4 } });
+    expect(lowered.body.seats).toEqual(await shown());
+    const renamed = await c.client.patch(`${c.base}/keys/${reserved.body.key.id}`, { name: 'Lab 2' });
+    expect(renamed.body.seats).toEqual(await shown());
+    const deleted = await c.client.delete(`${c.base}/keys/${dynamic.body.key.id}`);
+    expect(deleted.body).toMatchObject({ deactivatedInstallations: 1, seats: { used: 2, availableInMainPool: 5 } });
+    expect(deleted.body.seats).toEqual(await shown());
   });
 
   it('renames and sets a custom expiration, which must lie ahead', async () => {

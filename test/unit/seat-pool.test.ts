@@ -9,6 +9,7 @@ import {
   keyRow,
   keySeats,
   poolOfItem,
+  replaceKey,
   summarizePool,
   usageSeats,
   type PoolKey,
@@ -30,6 +31,22 @@ describe('the guide example: 10 seats, a dynamic key of 1 and a reserved key of 
 
   it('sums up used, the free main pool and what reserved keys still hold', () => {
     expect(summarizePool(pool)).toEqual({ total: 10, reserved: 3, mainPool: 7, mainUsed: 1, mainFree: 6, used: 2, availableInReserved: 2 });
+  });
+});
+
+describe('one key changed', () => {
+  const pool: PoolState = { total: 10, keys: [primary(2), dynamic('d', 4, 3), reserved('r', 3, 1)] };
+
+  it('gives a deleted key\'s seats back to the pool it took them from, the other keys untouched', () => {
+    expect(summarizePool(replaceKey(pool, 'd', null))).toMatchObject({ mainFree: 5, used: 3, availableInReserved: 2 });
+    expect(summarizePool(replaceKey(pool, 'r', null))).toMatchObject({ mainPool: 10, mainFree: 5, used: 5 });
+  });
+
+  it('moves the figures of a key whose quota and use dropped, in its place', () => {
+    const after = replaceKey(pool, 'r', reserved('r', 1, 1));
+    expect(after.keys.map((k) => k.id)).toEqual(['p', 'd', 'r']);
+    expect(keyRow(after.keys[0]!, after)).toEqual({ quota: 9, used: 2, available: 4 });
+    expect(summarizePool(after)).toMatchObject({ reserved: 1, mainFree: 4, availableInReserved: 0 });
   });
 });
 

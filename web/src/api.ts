@@ -28,6 +28,7 @@ export type SubscriptionSummary = Schemas['SubscriptionSummary'];
 export type LicenseKeyRow = Schemas['LicenseKeyRow'];
 export type SubscriptionDetails = Schemas['SubscriptionDetails'];
 export type SubscriptionProduct = SubscriptionDetails['products'][number];
+export type ProductSeats = Schemas['ProductSeats'];
 
 /** An error answer of the API, with its messages per field ("company.state", "quota"...). */
 export class ApiError extends Error {

@@ -1,4 +1,4 @@
-import { answer, api, type Query } from './api';
+import { answer, api, type ProductSeats, type Query, type SubscriptionDetails } from './api';
 
 type ListQuery = Query<'get', '/api/v1/accounts/{accountId}/subscriptions'>;
 export type Filter = NonNullable<ListQuery['filter']>;
@@ -14,3 +14,13 @@ export const getSubscription = (accountId: string, subscriptionId: string) =>
 
 export const subscriptionHref = (s: { id: string; accountId: string | null }, accountId: string) =>
   `/accounts/${s.accountId ?? accountId}/subscriptions/${s.id}`;
+
+/** The details once a change to a key moved its product's seats: that product's figures and key rows replaced in place. */
+export function withSeats(details: SubscriptionDetails, seats: ProductSeats): SubscriptionDetails {
+  const { itemId, keys, ...figures } = seats;
+  return {
+    ...details,
+    products: details.products.map((p) => (p.itemId === itemId ? { ...p, ...figures } : p)),
+    keys: details.products.flatMap((p) => (p.itemId === itemId ? keys : details.keys.filter((k) => k.itemId === p.itemId))),
+  };
+}

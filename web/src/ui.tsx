@@ -4,8 +4,12 @@ import { DraftLifetime } from './kept';
 
 export type Loaded<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; data: T };
 
-/** Loads data for a page and reloads it on demand; a stale answer never overwrites a newer one. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>, () => void] {
+/**
+ * Loads data for a page and reloads it on demand; a stale answer never overwrites a newer one.
+ * `change` applies the answer of a change to what was loaded, so the page shows its result
+ * without asking again.
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>, () => void, (change: (data: T) => T) => void] {
   const [state, setState] = useState<Loaded<T>>({ status: 'loading' });
   const [generation, setGeneration] = useState(0);
   // The caller names what the load depends on, as with useEffect itself.
@@ -24,7 +28,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
       current = false;
     };
   }, [run, generation]);
-  return [state, () => setGeneration((g) => g + 1)];
+  const change = (apply: (data: T) => T) => setState((s) => (s.status === 'ready' ? { status: 'ready', data: apply(s.data) } : s));
+  return [state, () => setGeneration((g) => g + 1), change];
 }
 
 /** A request made from a list (revoke, block…): the list reloads after it, and a refusal is kept to show above the list. */

@@ -19,11 +19,10 @@ import {
   presentInstallationSummary,
   presentKeyUsage,
 } from '../installation-presenters.js';
-import { accountIdParams, pageQuery, uuid } from '../schemas/common.js';
+import { accountIdParams, keyParams, pageQuery, uuid } from '../schemas/common.js';
 import { sortedPaging } from '../schemas/paging.js';
 
 const installationParams = accountIdParams.extend({ installationId: uuid });
-const keyParams = accountIdParams.extend({ subscriptionId: uuid, keyId: uuid });
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).transform((s) => new Date(s));
 
 const columnsParam = z

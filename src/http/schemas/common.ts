@@ -10,6 +10,8 @@ export const uuid = z.uuid({ error: 'must be a UUID' });
 export const isoDate = z.iso.datetime();
 
 export const accountIdParams = z.strictObject({ accountId: uuid });
+export const subscriptionParams = accountIdParams.extend({ subscriptionId: uuid });
+export const keyParams = subscriptionParams.extend({ keyId: uuid });
 
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -96,11 +96,14 @@ export interface InstallationDetails {
   usage: { date: string; peak: number }[];
 }
 
-/** The details dialog: general facts, hardware, and the peak usage per report date. */
+/** An installation as its details dialog shows it: general facts, hardware, and the peak usage per report date. */
+export async function installationDetails(db: Executor, installation: AccountInstallation): Promise<InstallationDetails> {
+  return { installation, usage: await usageHistory(db, installation.id, USAGE_HISTORY_DAYS) };
+}
+
 export async function getInstallation(deps: Deps, actor: Actor, accountId: string, installationId: string): Promise<InstallationDetails> {
   const { scope } = await authorizeLicensing(deps.db, actor, accountId, 'installations.view');
-  const installation = await visibleInstallation(deps.db, scope, accountId, installationId);
-  return { installation, usage: await usageHistory(deps.db, installation.id, USAGE_HISTORY_DAYS) };
+  return installationDetails(deps.db, await visibleInstallation(deps.db, scope, accountId, installationId));
 }
 
 export interface KeyUsage {

@@ -22,10 +22,10 @@ import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
 import type { Actor } from '../../domain/actor.js';
 import { releaseInstallation } from '../licensing/deactivate-installation.js';
-import { getInstallation, visibleInstallation, type InstallationDetails } from './list-installations.js';
+import { installationDetails, visibleInstallation, type InstallationDetails } from './list-installations.js';
 import { runTransaction } from '../../data/transactions.js';
 
-/** Renames an installation (its alias) or changes its notes. */
+/** Renames an installation (its alias) or changes its notes; answers with it as its details dialog shows it. */
 export async function updateInstallation(
   deps: Deps,
   actor: Actor,
@@ -33,14 +33,14 @@ export async function updateInstallation(
   installationId: string,
   changes: { alias?: string | null | undefined; notes?: string | undefined },
 ): Promise<InstallationDetails> {
-  await runTransaction(deps.db, async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const { scope } = await authorizeLicensing(trx, actor, accountId, 'installations.manage');
     const installation = await visibleInstallation(trx, scope, accountId, installationId);
     const set = { ...(changes.alias !== undefined ? { alias: changes.alias } : {}), ...(changes.notes !== undefined ? { notes: changes.notes } : {}) };
     await updateInstallationNotes(trx, installation.id, set);
     await recordChange(trx, actor, { accountId, action: 'installation.updated', targetType: 'installation', targetId: installation.id, details: set }, deps.clock.now());
+    return installationDetails(trx, { ...installation, ...set });
   });
-  return getInstallation(deps, actor, accountId, installationId);
 }
 
 export type InstallationAction = 'deactivate' | 'blacklist' | 'unblacklist' | 'move';

@@ -1,4 +1,5 @@
-import { findInstallationContext, findTrialEnd, type AuthenticatedInstallation, type InstallationDetails } from '../../data/repositories/installations.js';
+import { findInstallationContext, type AuthenticatedInstallation, type InstallationDetails } from '../../data/repositories/installations.js';
+import { findTrialEnd } from '../../data/repositories/trials.js';
 import { findKey, listKeysOfSubscription } from '../../data/repositories/license-keys.js';
 import { findProduct, productFromRow } from '../../data/repositories/products.js';
 import { findItem, findSubscription } from '../../data/repositories/subscriptions.js';

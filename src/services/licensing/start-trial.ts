@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { attachTrialInstallation, insertInstallation, insertTrial } from '../../data/repositories/installations.js';
+import { insertInstallation } from '../../data/repositories/installations.js';
+import { attachTrialInstallation, insertTrial } from '../../data/repositories/trials.js';
 import { findProduct } from '../../data/repositories/products.js';
 import { addDays } from '../../domain/clock.js';
 import { nextCheckInAt } from '../../domain/certificate.js';

@@ -5,12 +5,13 @@ import { adjustReserved, findSubscription, lockItem } from '../../data/repositor
 import type { Executor, InTransaction } from '../../data/executor.js';
 import type { LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { AppError, notFound } from '../../domain/errors.js';
-import { checkQuota, excessAfterQuotaChange, poolOfItem, type QuotaProblem } from '../../domain/seat-pool.js';
+import { checkQuota, excessAfterQuotaChange, poolOfItem, replaceKey, type QuotaProblem } from '../../domain/seat-pool.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
 import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
 import type { Actor } from '../../domain/actor.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
+import { seatsOfItem, type ItemSeats } from '../subscriptions/subscription-view.js';
 import { runTransaction } from '../../data/transactions.js';
 
 export interface SublicenseInput {
@@ -19,6 +20,15 @@ export interface SublicenseInput {
   quota: number;
   /** null: the key expires with its subscription and follows its renewals. */
   expiresAt: Date | null;
+}
+
+/**
+ * What a change to a sublicense answers with: the seats of its product after it, computed from
+ * the rows the change read (the subscription gives the dates of keys that renew with it).
+ */
+export interface SublicenseChange {
+  subscription: Subscription;
+  seats: ItemSeats;
 }
 
 const quotaMessages: Record<QuotaProblem, string> = {
@@ -43,34 +53,57 @@ async function subscriptionOfAccount(trx: Executor, accountId: string, subscript
   return subscription;
 }
 
-/** The sublicense being changed, with its item, locked key first then item like every seat change. */
-async function lockSublicense(trx: InTransaction, accountId: string, subscriptionId: string, keyId: string): Promise<{ key: LicenseKey; item: SubscriptionItem }> {
-  await subscriptionOfAccount(trx, accountId, subscriptionId);
+/**
+ * The sublicense being changed, with its item, locked key first then item like every seat change,
+ * and the subscription's keys as they stand under those locks.
+ */
+async function lockSublicense(
+  trx: InTransaction,
+  accountId: string,
+  subscriptionId: string,
+  keyId: string,
+): Promise<{ subscription: Subscription; key: LicenseKey; item: SubscriptionItem; keys: LicenseKey[] }> {
+  const subscription = await subscriptionOfAccount(trx, accountId, subscriptionId);
   const key = await lockKey(trx, keyId);
   if (!key || key.subscription_id !== subscriptionId || key.kind === 'primary' || !key.item_id) throw notFound('License key');
   const item = await lockItem(trx, key.item_id);
   if (!item) throw notFound('License key');
-  return { key, item };
+  return { subscription, key, item, keys: await listKeysOfSubscription(trx, subscriptionId) };
+}
+
+/** The seats once the key `keyId` changed to `changed` or was deleted (null); only its own installations were deactivated. */
+function seatsAfter(item: SubscriptionItem, keys: readonly LicenseKey[], keyId: string, changed: LicenseKey | null): ItemSeats {
+  const pool = poolOfItem(item, keys);
+  const before = pool.keys.find((k) => k.id === keyId)!;
+  const records = keys.flatMap((k) => (k.id !== keyId ? [k] : changed ? [changed] : []));
+  return seatsOfItem(item, records, replaceKey(pool, keyId, changed && { ...before, quota: changed.quota, used: changed.used }));
 }
 
 /**
  * Creates an additional key for one product of a subscription. Sublicenses split a pool of
  * per-installation seats; products whose key activates a single server have nothing to split.
  */
-export async function createSublicense(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, itemId: string, input: SublicenseInput): Promise<LicenseKey> {
+export async function createSublicense(
+  deps: Deps,
+  actor: Actor,
+  accountId: string,
+  subscriptionId: string,
+  itemId: string,
+  input: SublicenseInput,
+): Promise<SublicenseChange & { key: LicenseKey }> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
     const now = deps.clock.now();
     checkExpiry(input.expiresAt, now);
-    await subscriptionOfAccount(trx, accountId, subscriptionId);
+    const subscription = await subscriptionOfAccount(trx, accountId, subscriptionId);
     const item = await lockItem(trx, itemId);
     if (!item || item.subscription_id !== subscriptionId) throw notFound('Product of this subscription');
     const product = await findProduct(trx, item.product_code);
     if (product?.params.installationsPerKey !== null) {
       throw new AppError('validation_failed', `${product?.name ?? 'This product'} activates one server per key; additional keys are for per-device products`, { field: 'itemId' });
     }
-    const pool = poolOfItem(item, await listKeysOfSubscription(trx, subscriptionId));
-    const problem = checkQuota(pool, { keyId: null, kind: input.kind, quota: input.quota });
+    const keys = await listKeysOfSubscription(trx, subscriptionId);
+    const problem = checkQuota(poolOfItem(item, keys), { keyId: null, kind: input.kind, quota: input.quota });
     if (problem) refuseQuota(problem);
     if (input.kind === 'reserved') await adjustReserved(trx, item.id, input.quota);
     const { key, hash } = generateLicenseKey();
@@ -87,7 +120,8 @@ export async function createSublicense(deps: Deps, actor: Actor, accountId: stri
       createdBy: actor.userId,
     });
     await recordChange(trx, actor, { accountId, action: 'license_key.created', targetType: 'license_key', targetId: created.id, details: { name: input.name, kind: input.kind, quota: input.quota } }, now);
-    return created;
+    // A new key holds no installation yet: the pool after it is the one read plus the key.
+    return { subscription, key: created, seats: seatsOfItem(item, [...keys, created]) };
   });
 }
 
@@ -102,17 +136,16 @@ export async function updateSublicense(
   subscriptionId: string,
   keyId: string,
   changes: Partial<Pick<SublicenseInput, 'name' | 'quota' | 'expiresAt'>>,
-): Promise<{ key: LicenseKey; deactivated: number }> {
+): Promise<SublicenseChange & { deactivated: number }> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
     const now = deps.clock.now();
-    const { key, item } = await lockSublicense(trx, accountId, subscriptionId, keyId);
+    const { subscription, key, item, keys } = await lockSublicense(trx, accountId, subscriptionId, keyId);
     if (changes.expiresAt !== undefined) checkExpiry(changes.expiresAt, now);
     let deactivated = 0;
     if (changes.quota !== undefined && changes.quota !== key.quota) {
       const kind = key.kind as 'dynamic' | 'reserved';
-      const pool = poolOfItem(item, await listKeysOfSubscription(trx, subscriptionId));
-      const problem = checkQuota(pool, { keyId, kind, quota: changes.quota });
+      const problem = checkQuota(poolOfItem(item, keys), { keyId, kind, quota: changes.quota });
       if (problem) refuseQuota(problem);
       const excess = excessAfterQuotaChange(key.used, changes.quota);
       if (excess > 0) deactivated = (await deactivateLeastRecentlySeen(trx, key, excess, 'quota_lowered', now)).length;
@@ -129,20 +162,20 @@ export async function updateSublicense(
       now,
     );
     await recordChange(trx, actor, { accountId, action: 'license_key.updated', targetType: 'license_key', targetId: keyId, details: { ...changes, deactivated } }, now);
-    return { key: updated, deactivated };
+    return { subscription, seats: seatsAfter(item, keys, keyId, updated), deactivated };
   });
 }
 
 /** Deletes a sublicense: its installations are deactivated and its seats return to the pool. */
-export async function deleteSublicense(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, keyId: string): Promise<{ deactivated: number }> {
+export async function deleteSublicense(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, keyId: string): Promise<SublicenseChange & { deactivated: number }> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
     const now = deps.clock.now();
-    const { key, item } = await lockSublicense(trx, accountId, subscriptionId, keyId);
+    const { subscription, key, item, keys } = await lockSublicense(trx, accountId, subscriptionId, keyId);
     const released = await deactivateLeastRecentlySeen(trx, key, null, 'key_deleted', now);
     if (key.kind === 'reserved') await adjustReserved(trx, item.id, -key.quota!);
     await deleteKey(trx, keyId);
     await recordChange(trx, actor, { accountId, action: 'license_key.deleted', targetType: 'license_key', targetId: keyId, details: { name: key.name, deactivated: released.length } }, now);
-    return { deactivated: released.length };
+    return { subscription, seats: seatsAfter(item, keys, keyId, null), deactivated: released.length };
   });
 }

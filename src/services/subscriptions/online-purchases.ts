@@ -7,6 +7,7 @@ import type { Deps } from '../context.js';
 import type { Actor } from '../../domain/actor.js';
 import { applyAddition } from '../orders/apply-addition.js';
 import { applyRenewal } from '../orders/apply-renewal.js';
+import { loadSubscriptionView, type SubscriptionView } from './subscription-view.js';
 import { runTransaction } from '../../data/transactions.js';
 import type { OrderItem } from '../../domain/order.js';
 
@@ -32,20 +33,26 @@ export async function quoteRenewal(deps: Deps, actor: Actor, accountId: string, 
   return { currentExpiresAt: subscription.expires_at, newExpiresAt: renewedExpiry(subscription.expires_at, deps.clock.now(), duration) };
 }
 
-export async function renewOnline(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, duration: Duration) {
+/** Renews online; answers with the subscription as its details page shows it after the renewal. */
+export async function renewOnline(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, duration: Duration): Promise<SubscriptionView> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'subscriptions.manage');
     const subscription = await ownSubscription(lockSubscription(trx, subscriptionId), accountId);
     requireOnline(subscription);
-    return applyRenewal(trx, actor, subscription, duration, deps.clock.now());
+    await applyRenewal(trx, actor, subscription, duration, deps.clock.now());
+    return loadSubscriptionView(trx, accountId, subscriptionId);
   });
 }
 
-/** Buys more seats for products of the subscription (or adds a product), recorded as an online order. */
-export async function buyMoreLicenses(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, lines: OrderItem[]) {
+/**
+ * Buys more seats for products of the subscription (or adds a product), recorded as an online
+ * order; answers with the subscription as its details page shows it after the purchase.
+ */
+export async function buyMoreLicenses(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, lines: OrderItem[]): Promise<SubscriptionView> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'subscriptions.manage');
     const subscription = await ownSubscription(lockSubscription(trx, subscriptionId), accountId);
-    return applyAddition(trx, actor, subscription, lines, deps.clock.now());
+    await applyAddition(trx, actor, subscription, lines, deps.clock.now());
+    return loadSubscriptionView(trx, accountId, subscriptionId);
   });
 }

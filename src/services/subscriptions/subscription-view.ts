@@ -5,7 +5,7 @@ import { findSubscription, listItems } from '../../data/repositories/subscriptio
 import type { Executor } from '../../data/executor.js';
 import type { LicenseKey, Order, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
-import { keyRow, poolOfItem, summarizePool } from '../../domain/seat-pool.js';
+import { keyRow, poolOfItem, summarizePool, type PoolState } from '../../domain/seat-pool.js';
 
 export interface KeyRowView {
   key: LicenseKey;
@@ -15,16 +15,21 @@ export interface KeyRowView {
   available: number;
 }
 
-export interface ItemView {
+/** One product's seat figures and the rows of the keys in its pool, as a change to a key moves them. */
+export interface ItemSeats {
   item: SubscriptionItem;
+  used: number;
+  availableInMain: number;
+  availableInReserved: number;
+  keys: KeyRowView[];
+}
+
+export interface ItemView extends Omit<ItemSeats, 'keys'> {
   productName: string;
   /** The product's licensing model, which names what its installations are (computers, farms, proxy servers). */
   productModel: string;
   /** Where the product's customers get support, as the vendor set it; null for none. */
   supportUrl: string | null;
-  used: number;
-  availableInMain: number;
-  availableInReserved: number;
 }
 
 export interface SubscriptionView {
@@ -32,6 +37,19 @@ export interface SubscriptionView {
   items: ItemView[];
   keys: KeyRowView[];
   orders: Order[];
+}
+
+/**
+/** A product's seats from its pool (by default as `keys`, the subscription's key records, make it) and those records. */
+export function seatsOfItem(item: SubscriptionItem, keys: readonly LicenseKey[], pool: PoolState = poolOfItem(item, keys)): ItemSeats {
+  const summary = summarizePool(pool);
+  return {
+    item,
+    used: summary.used,
+    availableInMain: summary.mainFree,
+    availableInReserved: summary.availableInReserved,
+    keys: pool.keys.map((poolKey) => ({ key: keys.find((k) => k.id === poolKey.id)!, itemId: item.id, ...keyRow(poolKey, pool) })),
+  };
 }
 
 /**
@@ -51,22 +69,15 @@ export async function loadSubscriptionView(db: Executor, accountId: string | nul
   const itemViews: ItemView[] = [];
   const keyRows: KeyRowView[] = [];
   for (const item of items) {
-    const pool = poolOfItem(item, keys);
-    const summary = summarizePool(pool);
+    const { keys: rows, ...seats } = seatsOfItem(item, keys);
     const product = catalog.get(item.product_code);
     itemViews.push({
-      item,
+      ...seats,
       productName: product?.name ?? item.product_code,
       productModel: product?.model ?? 'per_device',
       supportUrl: product?.supportUrl ?? null,
-      used: summary.used,
-      availableInMain: summary.mainFree,
-      availableInReserved: summary.availableInReserved,
     });
-    for (const poolKey of pool.keys) {
-      const key = keys.find((k) => k.id === poolKey.id)!;
-      keyRows.push({ key, itemId: item.id, ...keyRow(poolKey, pool) });
-    }
+    keyRows.push(...rows);
   }
   return { subscription, items: itemViews, keys: keyRows, orders };
 }

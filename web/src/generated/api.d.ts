@@ -4745,6 +4745,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             key: components["schemas"]["LicenseKeyRow"];
+                            seats: components["schemas"]["ProductSeats"];
                         };
                     };
                 };
@@ -4878,6 +4879,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             deactivatedInstallations: number;
+                            seats: components["schemas"]["ProductSeats"];
                         };
                     };
                 };
@@ -5007,6 +5009,7 @@ export interface paths {
                         "application/json": {
                             deactivatedInstallations: number;
                             key: components["schemas"]["LicenseKeyRow"];
+                            seats: components["schemas"]["ProductSeats"];
                         };
                     };
                 };
@@ -12109,6 +12112,22 @@ export interface components {
             licenseType: string | null;
             productCode: string;
             quantity: number;
+        };
+        ProductSeats: {
+            availableInMainPool: number;
+            availableInReservedKeys: number;
+            itemId: string;
+            /** @description the rows of every key in the product's pool, whose figures the change moved */
+            keys: components["schemas"]["LicenseKeyRow"][];
+            used: number;
+        };
+        ProductSeatsInput: {
+            availableInMainPool: number;
+            availableInReservedKeys: number;
+            itemId: string;
+            /** @description the rows of every key in the product's pool, whose figures the change moved */
+            keys: components["schemas"]["LicenseKeyRowInput"][];
+            used: number;
         };
         Session: {
             csrfToken: string;

@@ -1,8 +1,6 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type Dispatch, type SetStateAction } from 'react';
 import { accountPath, downloadHref, errorMessage } from '../api';
-import { DataTable } from '../data-table';
 import { FormError } from '../forms';
-import { formatDate, formatDateTime } from '../format';
 import { useKeptState } from '../kept';
 import { Pager, usePages } from '../paging';
 import {
@@ -13,55 +11,19 @@ import {
   type BulkAction,
   type Column,
   type ExpiryFilter,
-  type InstallationRow,
   type ListQuery,
   type SortKey,
   type StateFilter,
 } from '../installation-data';
-import { keyLabel, listAccountKeys, type KeyChoice } from '../key-data';
+import { keyLabel, listAccountKeys } from '../key-data';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import { Badge, ChoiceFilter, Dialog, DialogActions, Empty, Load, useLoad } from '../ui';
+import { ChoiceFilter, Empty, Load, useLoad } from '../ui';
 import { InstallationDialog } from './installation-details';
+import { MoveDialog, Results } from './installations-dialogs';
+import { ALWAYS, COLUMNS, displayName, InstallationsTable, saveColumns, savedColumns } from './installations-table';
 
 const PAGE_SIZE = 50;
-
-/** The columns a user may show, in the order the table shows them; the name is always there and opens the details. */
-const COLUMNS: { name: Column; label: string; sort?: SortKey; cell(r: InstallationRow, open: (id: string) => void): ReactNode }[] = [
-  {
-    name: 'name',
-    label: 'Computer name',
-    sort: 'name',
-    cell: (r, open) => (
-      <>
-        <button type="button" className="button link cell-link" onClick={() => open(r.id)}>
-          {displayName(r)}
-        </button>
-        {r.alias && r.name && <div className="muted small">{r.name}</div>}
-      </>
-    ),
-  },
-  { name: 'state', label: 'State', cell: (r) => <StateBadge row={r} /> },
-  { name: 'key', label: 'License key', cell: (r) => r.key?.name ?? <span className="muted">deleted</span> },
-  { name: 'product', label: 'Product', cell: (r) => r.product?.name },
-  { name: 'lastContactAt', label: 'Last contact', sort: 'lastSeen', cell: (r) => r.lastContactAt && formatDateTime(r.lastContactAt) },
-  { name: 'version', label: 'App version', cell: (r) => r.version },
-  { name: 'hostOs', label: 'Host OS', cell: (r) => r.hostOs },
-  { name: 'userName', label: 'User', cell: (r) => r.userName },
-  { name: 'macAddresses', label: 'MAC address', cell: (r) => r.macAddresses?.join(', ') },
-  { name: 'ipAddresses', label: 'IP address', cell: (r) => r.ipAddresses?.join(', ') },
-  { name: 'serialNumber', label: 'Serial number', cell: (r) => r.serialNumber },
-  { name: 'activatedAt', label: 'Activated', sort: 'activatedAt', cell: (r) => r.activatedAt && formatDateTime(r.activatedAt) },
-  { name: 'activatedBy', label: 'Activated by', cell: (r) => r.activatedBy },
-  { name: 'licenseExpiresAt', label: 'License expires', sort: 'expiresAt', cell: (r) => r.licenseExpiresAt && formatDate(r.licenseExpiresAt) },
-  { name: 'usagePeak', label: 'Usage peak', cell: (r) => r.usagePeak },
-  { name: 'siteCode', label: 'Site', cell: (r) => r.siteCode },
-  { name: 'notes', label: 'Notes', cell: (r) => r.notes },
-];
-const DEFAULT_COLUMNS: Column[] = ['name', 'state', 'key', 'lastContactAt', 'version', 'macAddresses'];
-/** Asked for with every page: the row's name, state and blacklisting decide how it reads. */
-const ALWAYS: Column[] = ['name', 'alias', 'state', 'blacklisted', 'pendingAction'];
-const COLUMNS_KEY = 'keyline.installations.columns';
 
 const STATES: [StateFilter, string][] = [
   ['all', 'All'],
@@ -74,98 +36,16 @@ const EXPIRIES: [ExpiryFilter, string][] = [
   ['expiring_soon', 'Expiring soon'],
   ['expired', 'Expired'],
 ];
-const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
-const ACTION_LABELS: Record<BulkAction, string> = { deactivate: 'Deactivated', blacklist: 'Blacklisted', unblacklist: 'Removed from the blacklist', move: 'Moves at its next check-in' };
 
-function savedColumns(): Column[] {
-  try {
-    const saved = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null') as unknown;
-    if (Array.isArray(saved)) {
-      const known = saved.filter((c): c is Column => COLUMNS.some((k) => k.name === c));
-      if (known.length > 0) return known;
-    }
-  } catch {
-    // a broken saved choice falls back to the default
-  }
-  return DEFAULT_COLUMNS;
-}
+const NONE: ReadonlySet<string> = new Set();
 
-function StateBadge({ row }: { row: InstallationRow }) {
-  return (
-    <>
-      {row.state === 'active' ? <Badge tone="active">Active</Badge> : <Badge tone="neutral">Deactivated</Badge>}
-      {row.blacklisted && (
-        <>
-          {' '}
-          <Badge tone="suspended">Blacklisted</Badge>
-        </>
-      )}
-      {row.pendingAction && <div className="muted small">{row.pendingAction === 'move' ? 'moves' : 'deactivates'} at next check-in</div>}
-    </>
-  );
-}
-
-export const displayName = (r: { name?: string | null; alias?: string | null; id: string }) => r.alias ?? r.name ?? `Installation ${r.id.slice(0, 8)}`;
-
-/** Which key to move the selection to: keys of the same product, other than the ones they use. */
-function MoveDialog({ keys, rows, onMove, onCancel }: { keys: KeyChoice[]; rows: InstallationRow[]; onMove(keyId: string): void; onCancel(): void }) {
-  const products = new Set(rows.map((r) => r.product?.code).filter(Boolean));
-  const current = new Set(rows.map((r) => r.key?.id));
-  const choices = keys.filter((k) => (products.size === 0 || products.has(k.productCode)) && !(current.size === 1 && current.has(k.id)));
-  const [target, setTarget] = useState(choices[0]?.id ?? '');
-  return (
-    <Dialog title="Move to another license key" onClose={onCancel}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (target) onMove(target);
-        }}
-      >
-        <p>
-          The {rows.length === 1 ? 'installation moves' : `${rows.length} installations move`} at {rows.length === 1 ? 'its' : 'their'} next check-in, taking a seat of the key you pick.
-        </p>
-        {choices.length === 0 ? (
-          <p className="form-error">There is no other license key of the same product to move to.</p>
-        ) : (
-          <div className="field">
-            <label htmlFor="move-target">License key</label>
-            <select id="move-target" value={target} onChange={(e) => setTarget(e.target.value)}>
-              {choices.map((k) => (
-                <option key={k.id} value={k.id}>
-                  {keyLabel(k)}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
-        <DialogActions label="Move" disabled={!target} onCancel={onCancel} />
-      </form>
-    </Dialog>
-  );
-}
-
-/** What a bulk action did, row by row: done, or why not. */
-function Results({ action, results, names, onDismiss }: { action: BulkAction; results: ActionResult[]; names: Map<string, string>; onDismiss(): void }) {
-  const failed = results.filter((r) => !r.ok).length;
-  return (
-    <div className={failed ? 'results results-partial' : 'results'} role="status">
-      <div className="results-head">
-        <strong>
-          {results.length - failed} of {results.length} done{failed ? `; ${failed} not changed` : ''}.
-        </strong>
-        <button type="button" className="button link" onClick={onDismiss}>
-          Dismiss
-        </button>
-      </div>
-      <ul aria-label="Action results">
-        {results.map((r) => (
-          <li key={r.installationId}>
-            {names.get(r.installationId) ?? r.installationId}: {r.ok ? ACTION_LABELS[action] : <span className="danger-text">{r.error.message}</span>}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
+/** The rows chosen for a bulk action, within one scope (the list's filters and order): a new scope starts with none. */
+function useSelection(scope: string): [ReadonlySet<string>, Dispatch<SetStateAction<Set<string>>>] {
+  const [chosen, setChosen] = useState<{ scope: string; ids: ReadonlySet<string> }>({ scope, ids: NONE });
+  const ids = chosen.scope === scope ? chosen.ids : NONE;
+  const select: Dispatch<SetStateAction<Set<string>>> = (next) =>
+    setChosen((c) => ({ scope, ids: typeof next === 'function' ? next(new Set(c.scope === scope ? c.ids : NONE)) : next }));
+  return [ids, select];
 }
 
 export function Installations({ keyId, product }: { keyId: string | null; product: string | null }) {
@@ -177,7 +57,6 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
   const [q, setQ] = useKeptState(`${kept}:q`, '');
   const [sort, setSort] = useKeptState<{ key: SortKey; order: 'asc' | 'desc' }>(`${kept}:sort`, { key: 'lastSeen', order: 'desc' });
   const [columns, setColumns] = useState<Column[]>(savedColumns);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ action: BulkAction; results: ActionResult[]; names: Map<string, string> } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -192,7 +71,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
   const { state: page, reload } = pages;
 
   // A new filter, search or order starts with nothing selected.
-  useEffect(() => setSelected(new Set()), [keyId, product, state, expiry, q, sort.key, sort.order]);
+  const [selected, setSelected] = useSelection([keyId, product, state, expiry, q, sort.key, sort.order].join('\n'));
 
   const rows = page.status === 'ready' ? page.data.items : [];
   const chosen = rows.filter((r) => selected.has(r.id));
@@ -201,7 +80,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
   const of = keyName?.name ?? productName;
 
   const chooseColumns = (next: Column[]) => {
-    localStorage.setItem(COLUMNS_KEY, JSON.stringify(next));
+    saveColumns(next);
     setColumns(next);
   };
 
@@ -341,57 +220,9 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
               </Empty>
             );
           }
-          const allChosen = data.items.every((r) => selected.has(r.id));
           return (
             <>
-              <DataTable
-                label="Installations"
-                className="installations"
-                rows={data.items}
-                rowKey={(r) => r.id}
-                selected={(r) => selected.has(r.id)}
-                columns={[
-                  {
-                    className: 'check',
-                    header: (
-                      <input
-                        type="checkbox"
-                        aria-label="Select all on this page"
-                        checked={allChosen}
-                        onChange={() => setSelected(allChosen ? new Set() : new Set(data.items.map((r) => r.id)))}
-                      />
-                    ),
-                    cell: (r) => (
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${displayName(r)}`}
-                        checked={selected.has(r.id)}
-                        onChange={() =>
-                          setSelected((s) => {
-                            const next = new Set(s);
-                            if (next.has(r.id)) next.delete(r.id);
-                            else next.add(r.id);
-                            return next;
-                          })
-                        }
-                      />
-                    ),
-                  },
-                  ...shown.map((c) => ({
-                    header: c.sort ? (
-                      <button type="button" className="sort" onClick={() => sortBy(c.sort!)}>
-                        {c.label}
-                        <span aria-hidden="true">{sort.key === c.sort ? (sort.order === 'asc' ? ' ↑' : ' ↓') : ' ↕'}</span>
-                      </button>
-                    ) : (
-                      c.label
-                    ),
-                    label: c.label,
-                    sort: c.sort && sort.key === c.sort ? ARIA_SORT[sort.order] : undefined,
-                    cell: (r: InstallationRow) => c.cell(r, setOpen),
-                  })),
-                ]}
-              />
+              <InstallationsTable rows={data.items} columns={shown} selected={selected} setSelected={setSelected} sort={sort} sortBy={sortBy} onOpen={setOpen} />
               <Pager pages={pages} label="Installations" />
             </>
           );

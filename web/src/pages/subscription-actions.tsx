@@ -1,4 +1,5 @@
-import { answer, api, type SubscriptionDetails } from '../api';
+import { useState } from 'react';
+import { answer, api, ApiError, type SubscriptionDetails } from '../api';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { DURATION_LABELS, formatDate } from '../format';
 import { DialogActions, Load, useLoad } from '../ui';
@@ -10,7 +11,8 @@ type Duration = keyof typeof DURATION_LABELS;
 interface ActionProps {
   details: SubscriptionDetails;
   accountId: string;
-  onDone(): void;
+  /** Called with what the change did to the details, from its answer. */
+  onDone(change: (details: SubscriptionDetails) => SubscriptionDetails): void;
   onCancel(): void;
 }
 
@@ -24,8 +26,8 @@ export function RenameSubscription({ details, accountId, onDone, onCancel }: Act
     <form
       noValidate
       onSubmit={form.submit(async ({ name }) => {
-        await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { ...subscription(accountId, details.subscription.id), body: { name: name.trim() } }));
-        onDone();
+        const renamed = await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { ...subscription(accountId, details.subscription.id), body: { name: name.trim() } }));
+        onDone((d) => ({ ...d, subscription: renamed.subscription }));
       })}
     >
       <FormError message={form.formError} />
@@ -68,8 +70,8 @@ export function RenewSubscription({ details, accountId, onDone, onCancel }: Acti
     <form
       noValidate
       onSubmit={form.submit(async ({ duration }) => {
-        await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/renewals', { ...subscription(accountId, id), body: { duration: duration as Duration } }));
-        onDone();
+        const renewed = await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/renewals', { ...subscription(accountId, id), body: { duration: duration as Duration } }));
+        onDone(() => renewed);
       })}
     >
       <FormError message={form.formError} />
@@ -108,8 +110,8 @@ export function BuyMoreLicenses({ details, accountId, onDone, onCancel }: Action
       noValidate
       onSubmit={form.submit(async (values) => {
         const items = bought(values).map((p) => ({ productCode: p.productCode, licenseType: p.licenseType, quantity: Number(values[p.itemId]) }));
-        await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/additions', { ...subscription(accountId, details.subscription.id), body: { items } }));
-        onDone();
+        const grown = await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/additions', { ...subscription(accountId, details.subscription.id), body: { items } }));
+        onDone(() => grown);
       })}
     >
       <FormError message={form.formError} />
@@ -126,5 +128,30 @@ export function BuyMoreLicenses({ details, accountId, onDone, onCancel }: Action
       ))}
       <DialogActions label="Buy licenses" disabled={form.submitting} onCancel={onCancel} />
     </form>
+  );
+}
+
+export function AutoRenew({ details, accountId, onChanged }: { details: SubscriptionDetails; accountId: string; onChanged(subscription: SubscriptionDetails['subscription']): void }) {
+  const [error, setError] = useState<string | null>(null);
+  const s = details.subscription;
+  if (s.channel !== 'online') return <>{s.autoRenew ? 'On' : 'Off'}</>;
+  return (
+    <label className="inline-check">
+      <input
+        type="checkbox"
+        checked={s.autoRenew}
+        onChange={async (e) => {
+          setError(null);
+          try {
+            const changed = await answer(api.PATCH('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { params: { path: { accountId, subscriptionId: s.id } }, body: { autoRenew: e.target.checked } }));
+            onChanged(changed.subscription);
+          } catch (err) {
+            setError(err instanceof ApiError ? err.message : 'Something went wrong');
+          }
+        }}
+      />{' '}
+      Renew automatically
+      {error && <span className="field-error"> {error}</span>}
+    </label>
   );
 }

@@ -1,0 +1,69 @@
+import { useState } from 'react';
+import type { ActionResult, BulkAction, InstallationRow } from '../installation-data';
+import { keyLabel, type KeyChoice } from '../key-data';
+import { Dialog, DialogActions } from '../ui';
+
+// What the bulk actions of the installations page show: where to move the selection, and what each action did.
+
+const ACTION_LABELS: Record<BulkAction, string> = { deactivate: 'Deactivated', blacklist: 'Blacklisted', unblacklist: 'Removed from the blacklist', move: 'Moves at its next check-in' };
+
+/** Which key to move the selection to: keys of the same product, other than the ones they use. */
+export function MoveDialog({ keys, rows, onMove, onCancel }: { keys: KeyChoice[]; rows: InstallationRow[]; onMove(keyId: string): void; onCancel(): void }) {
+  const products = new Set(rows.map((r) => r.product?.code).filter(Boolean));
+  const current = new Set(rows.map((r) => r.key?.id));
+  const choices = keys.filter((k) => (products.size === 0 || products.has(k.productCode)) && !(current.size === 1 && current.has(k.id)));
+  const [target, setTarget] = useState(choices[0]?.id ?? '');
+  return (
+    <Dialog title="Move to another license key" onClose={onCancel}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (target) onMove(target);
+        }}
+      >
+        <p>
+          The {rows.length === 1 ? 'installation moves' : `${rows.length} installations move`} at {rows.length === 1 ? 'its' : 'their'} next check-in, taking a seat of the key you pick.
+        </p>
+        {choices.length === 0 ? (
+          <p className="form-error">There is no other license key of the same product to move to.</p>
+        ) : (
+          <div className="field">
+            <label htmlFor="move-target">License key</label>
+            <select id="move-target" value={target} onChange={(e) => setTarget(e.target.value)}>
+              {choices.map((k) => (
+                <option key={k.id} value={k.id}>
+                  {keyLabel(k)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <DialogActions label="Move" disabled={!target} onCancel={onCancel} />
+      </form>
+    </Dialog>
+  );
+}
+
+/** What a bulk action did, row by row: done, or why not. */
+export function Results({ action, results, names, onDismiss }: { action: BulkAction; results: ActionResult[]; names: Map<string, string>; onDismiss(): void }) {
+  const failed = results.filter((r) => !r.ok).length;
+  return (
+    <div className={failed ? 'results results-partial' : 'results'} role="status">
+      <div className="results-head">
+        <strong>
+          {results.length - failed} of {results.length} done{failed ? `; ${failed} not changed` : ''}.
+        </strong>
+        <button type="button" className="button link" onClick={onDismiss}>
+          Dismiss
+        </button>
+      </div>
+      <ul aria-label="Action results">
+        {results.map((r) => (
+          <li key={r.installationId}>
+            {names.get(r.installationId) ?? r.installationId}: {r.ok ? ACTION_LABELS[action] : <span className="danger-text">{r.error.message}</span>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+import { ActionsMenu } from '../actions-menu';
+import type { LicenseKeyRow, SubscriptionDetails } from '../api';
+import { OrderKind, ProductName } from '../cells';
+import { DataTable } from '../data-table';
+import { formatDate, formatDateTime, KIND_LABELS, linesText } from '../format';
+import { Empty } from '../ui';
+import type { KeyDialog } from './subscription-dialogs';
+
+// The tables of a subscription's details page: its products' seats, its license keys, its orders.
+
+export function ProductsTable({ details: d }: { details: SubscriptionDetails }) {
+  return (
+    <DataTable
+      labelledBy="products-title"
+      rows={d.products}
+      rowKey={(p) => p.itemId}
+      columns={[
+        { header: 'Product', cell: (p) => <ProductName product={p} /> },
+        { header: 'Licenses', className: 'num', cell: (p) => p.quantity },
+        { header: 'Used', className: 'num', cell: (p) => p.used },
+        { header: 'Available in main pool', className: 'num', cell: (p) => p.availableInMainPool },
+        { header: 'Available in reserved keys', className: 'num', cell: (p) => p.availableInReservedKeys },
+      ]}
+    />
+  );
+}
+
+/** The License Keys table; those who manage the keys open a key's dialogs from its row. */
+export function KeysTable({
+  details: d,
+  canManage,
+  business,
+  open,
+}: {
+  details: SubscriptionDetails;
+  canManage: boolean;
+  business: boolean;
+  open(dialog: Extract<KeyDialog, { key: LicenseKeyRow }>): void;
+}) {
+  const productOf = (itemId: string) => d.products.find((p) => p.itemId === itemId);
+  return d.keys.length === 0 ? (
+    <Empty>
+      <p>You see no license keys of this subscription.</p>
+    </Empty>
+  ) : (
+    <DataTable
+      labelledBy="keys-title"
+      rows={d.keys}
+      rowKey={(k) => k.id}
+      columns={[
+        {
+          header: 'Name',
+          cell: (k) => (
+            <>
+              {k.name}
+              {d.products.length > 1 && <div className="muted small">{productOf(k.itemId)?.productName}</div>}
+            </>
+          ),
+        },
+        { header: 'License key', cell: (k) => <code>{k.key}</code> },
+        { header: 'Type', cell: (k) => KIND_LABELS[k.kind] },
+        { header: 'Quota', className: 'num', cell: (k) => k.quota },
+        { header: 'Used', className: 'num', cell: (k) => k.used },
+        { header: 'Available', className: 'num', cell: (k) => k.available },
+        {
+          header: 'Expires',
+          cell: (k) => (
+            <>
+              {formatDate(k.expiresAt)}
+              {k.renewsWithSubscription && k.kind !== 'primary' && <div className="muted small">with subscription</div>}
+            </>
+          ),
+        },
+      ]}
+      actions={
+        canManage
+          ? (k) => (
+              <ActionsMenu
+                rowName={k.name}
+                actions={[
+                  { label: 'Installations', href: `/installations?keyId=${k.id}` },
+                  business && { label: 'License Administrators', onSelect: () => open({ mode: 'admins', key: k }) },
+                  k.kind !== 'primary' && { label: 'Edit', onSelect: () => open({ mode: 'edit', key: k }) },
+                  k.kind !== 'primary' && { label: 'Delete', danger: true, onSelect: () => open({ mode: 'delete', key: k }) },
+                ]}
+              />
+            )
+          : undefined
+      }
+    />
+  );
+}
+
+export function OrdersTable({ orders }: { orders: SubscriptionDetails['orders'] }) {
+  return orders.length === 0 ? (
+    <Empty>
+      <p>No orders recorded.</p>
+    </Empty>
+  ) : (
+    <DataTable
+      labelledBy="orders-title"
+      rows={orders}
+      rowKey={(o) => o.number}
+      columns={[
+        { header: 'Order', cell: (o) => `#${o.number}` },
+        { header: 'Date', cell: (o) => formatDateTime(o.createdAt) },
+        { header: 'Kind', cell: (o) => <OrderKind order={o} /> },
+        { header: 'Items', cell: (o) => linesText(o.items) },
+        { header: 'New expiration', cell: (o) => formatDate(o.newExpiresAt) },
+      ]}
+    />
+  );
+}
