@@ -15,9 +15,9 @@ describe('a phone number', () => {
     },
   );
 
-  it('is digits and the usual separators, 5 to 30 of them, after an optional +', () => {
+  it('is digits and the usual separators, 5 to 30 of them with a digit among them, after an optional +', () => {
     fc.assert(
-      fc.property(fc.boolean(), phoneBody(5, 30), (plus, body) => {
+      fc.property(fc.boolean(), phoneBody(5, 30).filter((body) => /\d/.test(body)), (plus, body) => {
         expect(accepted(`${plus ? '+' : ''}${body}`)).toBe(true);
       }),
     );
@@ -56,4 +56,8 @@ describe('a phone number', () => {
     expect(accepted('030123456\n')).toBe(false);
     expect(accepted('\n030123456')).toBe(false);
   });
+});
+
+it.each(['-----', '(((((', '. . .', '/////', '+() ()', '+-----'])('a phone number has digits, so %j is not one', (phone) => {
+  expect(PHONE_PATTERN.test(phone)).toBe(false);
 });
