@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVATION_RULES, checkActivation, checkBinding, type ActivationFacts } from '../../src/domain/activation-rules.js';
+import { ACTIVATION_RULES, checkActivation, checkBinding, refusal, type ActivationFacts } from '../../../src/domain/activation-rules.js';
+import { AppError } from '../../../src/domain/errors.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
@@ -111,5 +112,14 @@ describe('a key bound to one installation', () => {
     expect(checkBinding({ ...binding, otherBefore: true, movesUsed: 2 })).toEqual({ ok: true, move: true });
     expect(checkBinding({ ...binding, otherBefore: true, movesUsed: 3 })).toEqual({ ok: false, code: 'move_limit_reached' });
     expect(checkBinding({ ...binding, otherBefore: true, movesUsed: 300, maxMoves: null })).toEqual({ ok: true, move: true });
+  });
+});
+
+describe('refusals', () => {
+  it('answer with their code, a message a person can act on, and what they name', () => {
+    const refused = refusal('quota_exhausted', { limit: 'key' });
+    expect(refused).toBeInstanceOf(AppError);
+    expect([refused.code, refused.message, refused.details]).toEqual(['quota_exhausted', 'All seats of this license key are in use', { limit: 'key' }]);
+    expect(refusal('key_not_registered').message).toBe('This license key is not registered yet: register it in the customer portal first');
   });
 });

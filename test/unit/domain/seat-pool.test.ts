@@ -14,7 +14,7 @@ import {
   usageSeats,
   type PoolKey,
   type PoolState,
-} from '../../src/domain/seat-pool.js';
+} from '../../../src/domain/seat-pool.js';
 
 const primary = (used: number): PoolKey => ({ id: 'p', kind: 'primary', quota: null, used });
 const dynamic = (id: string, quota: number, used: number): PoolKey => ({ id, kind: 'dynamic', quota, used });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SUPPORT_URL_MAX_LENGTH, supportUrlProblem } from '../../src/domain/support-url.js';
+import { SUPPORT_URL_MAX_LENGTH, supportUrlProblem } from '../../../src/domain/support-url.js';
 
 const chars = (alphabet: string, minLength: number, maxLength: number) =>
   fc.array(fc.constantFrom(...alphabet), { minLength, maxLength }).map((cs) => cs.join(''));

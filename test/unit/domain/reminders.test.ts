@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, DAY_MS, daysUntil } from '../../src/domain/clock.js';
-import { REMINDER_DAYS } from '../../src/domain/reminders.js';
-import { EXPIRING_SOON_DAYS } from '../../src/domain/subscription.js';
+import { addDays, DAY_MS, daysUntil } from '../../../src/domain/clock.js';
+import { REMINDER_DAYS } from '../../../src/domain/reminders.js';
+import { EXPIRING_SOON_DAYS } from '../../../src/domain/subscription.js';
 
 /** The reminder due at `now` for a subscription expiring at `end`: the nearest threshold it is within (as the reminder job picks it). */
 const dueThreshold = (end: Date, now: Date) => {

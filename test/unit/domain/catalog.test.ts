@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogProductSchema, checkProductChange, demoCatalog, productSchema } from '../../src/domain/catalog.js';
+import { catalogProductSchema, checkProductChange, demoCatalog, productSchema } from '../../../src/domain/catalog.js';
 
 const byCode = Object.fromEntries(demoCatalog.map((p) => [p.code, p]));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_PERMISSIONS, decideAccess, wouldLoseLastAdmin, type AccountPermission } from '../../src/domain/membership.js';
+import { ACCOUNT_PERMISSIONS, decideAccess, wouldLoseLastAdmin, type AccountPermission } from '../../../src/domain/membership.js';
 
 const all: readonly AccountPermission[] = ACCOUNT_PERMISSIONS;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_EMAIL_ATTEMPTS, retryDelaySeconds } from '../../src/jobs/outbox-worker.js';
+import { MAX_EMAIL_ATTEMPTS, retryDelaySeconds } from '../../../src/jobs/outbox-worker.js';
 
 describe('email retry schedule', () => {
   it('waits 10 seconds after the first failure, doubling up to an hour', () => {

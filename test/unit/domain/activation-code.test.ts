@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CODE_RANDOM_SYMBOLS, formatActivationCode, parseActivationCode } from '../../src/domain/activation-code.js';
-import { checkCodeUse, downloadLink, installInvitationStatus } from '../../src/domain/install-invitation.js';
-import { formatLicenseKey, KEY_ALPHABET, KEY_RANDOM_SYMBOLS, parseLicenseKey } from '../../src/domain/license-key.js';
+import { CODE_RANDOM_SYMBOLS, formatActivationCode, parseActivationCode } from '../../../src/domain/activation-code.js';
+import { checkCodeUse, downloadLink, installInvitationStatus } from '../../../src/domain/install-invitation.js';
+import { formatLicenseKey, KEY_ALPHABET, KEY_RANDOM_SYMBOLS, parseLicenseKey } from '../../../src/domain/license-key.js';
 
 const randomValues = fc.array(fc.integer({ min: 0, max: 31 }), { minLength: CODE_RANDOM_SYMBOLS, maxLength: CODE_RANDOM_SYMBOLS });
 const bodyOf = (code: string) => code.slice(3).replace(/-/g, '');

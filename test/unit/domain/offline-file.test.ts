@@ -1,11 +1,11 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { writeOfflineRequest } from '../../src/client/offline.js';
-import { newIdentity } from '../../src/client/state.js';
-import { AppError } from '../../src/domain/errors.js';
-import type { Jwks } from '../../src/domain/licensing-protocol.js';
-import { armor, ARMOR_KINDS, dearmor, isOfflineFileExpired, offlineNoncesNeededSince, okpThumbprint, readOfflineAnswer, readOfflineRequest, signCompactJws } from '../../src/domain/offline-file.js';
+import { writeOfflineRequest } from '../../../src/client/offline.js';
+import { newIdentity } from '../../../src/client/state.js';
+import { AppError } from '../../../src/domain/errors.js';
+import type { Jwks } from '../../../src/domain/licensing-protocol.js';
+import { armor, ARMOR_KINDS, dearmor, isOfflineFileExpired, offlineNoncesNeededSince, okpThumbprint, readOfflineAnswer, readOfflineRequest, signCompactJws } from '../../../src/domain/offline-file.js';
 
 const identity = await newIdentity('unit-test-machine-0001');
 const details = { name: 'lab-7', hardware: { cpuArch: 'x64' } };

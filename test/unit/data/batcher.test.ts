@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Batcher } from '../../src/data/batcher.js';
+import { Batcher } from '../../../src/data/batcher.js';
 
 /** A statement runner that records the batches it was given and answers after `release`. */
 function recordingRunner() {

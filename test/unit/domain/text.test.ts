@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findUnstorableText, unstorableBecause } from '../../src/domain/text.js';
+import { findUnstorableText, unstorableBecause } from '../../../src/domain/text.js';
 
 describe('storable text', () => {
   it('is any well-formed text without a NUL', () => {

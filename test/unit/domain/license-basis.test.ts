@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { demoCatalog } from '../../src/domain/catalog.js';
-import { certify, licensedSeats, offlineExpiresAt, seatFigures, standingOf, type LicenseBasis } from '../../src/domain/license-basis.js';
-import type { PoolState } from '../../src/domain/seat-pool.js';
+import { demoCatalog } from '../../../src/domain/catalog.js';
+import { certify, licensedSeats, offlineExpiresAt, seatFigures, standingOf, type LicenseBasis } from '../../../src/domain/license-basis.js';
+import type { PoolState } from '../../../src/domain/seat-pool.js';
 
 const DAY = 24 * 3_600_000;
 const now = new Date('2026-03-01T12:00:00Z');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PHONE_PATTERN } from '../../src/domain/phone.js';
+import { PHONE_PATTERN } from '../../../src/domain/phone.js';
 
 const SEPARATORS = [' ', '(', ')', '.', '/', '-'];
 const phoneChar = fc.constantFrom(...'0123456789', ...SEPARATORS);

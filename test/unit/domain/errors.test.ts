@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError, errorStatus, invalidInput, notFound, type ErrorCode } from '../../src/domain/errors.js';
+import { AppError, errorStatus, invalidInput, notFound, type ErrorCode } from '../../../src/domain/errors.js';
 
 const codes = Object.keys(errorStatus) as ErrorCode[];
 const anyCode = fc.constantFrom(...codes);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { databaseFailure } from '../../src/data/failures.js';
-import { CONFLICT_ATTEMPTS, retrying } from '../../src/data/transactions.js';
+import { databaseFailure } from '../../../src/data/failures.js';
+import { CONFLICT_ATTEMPTS, retrying } from '../../../src/data/transactions.js';
 
 /** Errors shaped as node-postgres and Node's sockets make them (the integration test provokes the real ones). */
 const pgError = (code: string, message = 'failed') => Object.assign(new Error(message), { code });

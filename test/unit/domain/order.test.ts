@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { demoCatalog } from '../../src/domain/catalog.js';
-import { checkChange, checkItems, checkOrder, trialTerms } from '../../src/domain/order.js';
+import { demoCatalog } from '../../../src/domain/catalog.js';
+import { checkChange, checkItems, checkOrder, trialTerms } from '../../../src/domain/order.js';
 
 const catalog = new Map(demoCatalog.map((p) => [p.code, p]));
 const product = (code: string) => catalog.get(code)!;

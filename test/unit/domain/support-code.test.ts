@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSupportCode, SUPPORT_CODE_PATTERN } from '../../src/domain/support-code.js';
+import { formatSupportCode, SUPPORT_CODE_PATTERN } from '../../../src/domain/support-code.js';
 
 describe('support codes', () => {
   it('formats ten digits as two groups of five', () => {

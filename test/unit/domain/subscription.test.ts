@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayStatus, durationAllowed, extendBy, renewedExpiry } from '../../src/domain/subscription.js';
+import { displayStatus, durationAllowed, extendBy, renewedExpiry } from '../../../src/domain/subscription.js';
 
 const d = (s: string) => new Date(s);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatLicenseKey, KEY_ALPHABET, KEY_RANDOM_SYMBOLS, keyLastGroup, maskLicenseKey, parseLicenseKey } from '../../src/domain/license-key.js';
+import { formatLicenseKey, KEY_ALPHABET, KEY_RANDOM_SYMBOLS, keyLastGroup, maskLicenseKey, parseLicenseKey } from '../../../src/domain/license-key.js';
 
 const randomValues = fc.array(fc.integer({ min: 0, max: 31 }), { minLength: KEY_RANDOM_SYMBOLS, maxLength: KEY_RANDOM_SYMBOLS });
 

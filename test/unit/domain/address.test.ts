@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCountryAndState, isCountryCode, normalizeState } from '../../src/domain/address.js';
+import { checkCountryAndState, isCountryCode, normalizeState } from '../../../src/domain/address.js';
 
 describe('country and state rules', () => {
   it.each(['DE', 'US', 'JP', 'BR'])('knows %s', (c) => expect(isCountryCode(c)).toBe(true));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invitationLifetimeSeconds, invitationState, planInvitations, readEmailFile, readEmailList } from '../../src/domain/invitation.js';
+import { invitationLifetimeSeconds, invitationState, planInvitations, readEmailFile, readEmailList } from '../../../src/domain/invitation.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const later = new Date('2026-03-02T12:00:00Z');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkCodeUse, downloadLink, INSTALL_INVITATION_STATUSES, installInvitationStatus } from '../../src/domain/install-invitation.js';
+import { checkCodeUse, downloadLink, INSTALL_INVITATION_STATUSES, installInvitationStatus } from '../../../src/domain/install-invitation.js';
 
 const now = new Date('2025-06-01T12:00:00Z');
 const later = new Date('2025-06-08T12:00:00Z');

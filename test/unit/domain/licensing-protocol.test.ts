@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { LICENSE_STATES, WARNING_CODES } from '../../src/domain/certificate.js';
-import { errorStatus } from '../../src/domain/errors.js';
+import { LICENSE_STATES, WARNING_CODES } from '../../../src/domain/certificate.js';
+import { errorStatus } from '../../../src/domain/errors.js';
 import {
   activationRequestSchema,
   activationResponseSchema,
@@ -26,7 +26,7 @@ import {
   publicKeySchema,
   statusResponseSchema,
   trialRequestSchema,
-} from '../../src/domain/licensing-protocol.js';
+} from '../../../src/domain/licensing-protocol.js';
 
 const takes = (schema: z.ZodType, value: unknown) => schema.safeParse(value).success;
 /** Where the schema finds fault with a value, as dotted paths. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, addSeconds, DAY_MS, daysUntil, systemClock } from '../../src/domain/clock.js';
+import { addDays, addSeconds, DAY_MS, daysUntil, systemClock } from '../../../src/domain/clock.js';
 
 // Dates across the years a license can run, and offsets of up to ten years either way.
 const date = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true });

@@ -1,9 +1,9 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isLicensed, verifyCertificate } from '../../src/client/certificate.js';
-import type { CertificateClaims } from '../../src/domain/certificate.js';
-import type { Jwks } from '../../src/domain/licensing-protocol.js';
-import { signCertificate } from '../../src/services/licensing/signing.js';
+import { isLicensed, verifyCertificate } from '../../../src/client/certificate.js';
+import type { CertificateClaims } from '../../../src/domain/certificate.js';
+import type { Jwks } from '../../../src/domain/licensing-protocol.js';
+import { signCertificate } from '../../../src/services/licensing/signing.js';
 
 function ring(kid: string) {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { demoCatalog } from '../../src/domain/catalog.js';
+import { demoCatalog } from '../../../src/domain/catalog.js';
 import {
   certificateClaims,
   certificateExpiresAt,
@@ -9,7 +9,7 @@ import {
   nextValidationAt,
   overLimitSince,
   type StandingFacts,
-} from '../../src/domain/certificate.js';
+} from '../../../src/domain/certificate.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

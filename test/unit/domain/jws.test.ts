@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acceptedJwsHeader } from '../../src/domain/jws.js';
+import { acceptedJwsHeader } from '../../../src/domain/jws.js';
 
 // Headers arrive as JSON decoded from the first part of a compact JWS.
 const parsed = (json: string): unknown => JSON.parse(json);
