@@ -4,6 +4,7 @@ import { USAGE } from './vendor/command.js';
 import { DEFAULT_CONFIG } from './vendor/connection.js';
 import { registerLoginCommand } from './vendor/login.js';
 import { registerLookupCommands } from './vendor/lookup-commands.js';
+import { registerOperatorCommands } from './vendor/operators.js';
 import { registerSalesCommands } from './vendor/sales-commands.js';
 
 /**
@@ -26,4 +27,5 @@ export function registerVendorCommands(program: Command): void {
   registerCatalogCommands(vendor);
   registerSalesCommands(vendor);
   registerLookupCommands(vendor);
+  registerOperatorCommands(vendor);
 }

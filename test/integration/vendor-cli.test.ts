@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extendBy } from '../../src/domain/subscription.js';
 import { createTestApp, PASSWORD, signedInUser, uniqueEmail, type TestApp } from '../support/harness.js';
 import { signedInOperator } from '../support/vendor.js';
+import { runVendorCli } from '../support/vendor-cli.js';
 
 /** The real `keyline vendor` CLI, run as a child process against the API listening on a real port. */
 
@@ -27,31 +27,9 @@ afterAll(async () => {
 });
 
 const SLOW = 60_000;
-const repo = path.resolve(import.meta.dirname, '../..');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs `keyline vendor ...` with a home folder of its own and none of the caller's KEYLINE_* settings. */
-function vendor(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYLINE_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'vendor', ...args], {
-    cwd: repo,
-    env: { ...inherited, HOME: home, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const vendor = (args: string[], env: Record<string, string> = {}) => runVendorCli(args, home, env);
 
 const KEY = /License key\s+([0-9A-Z]{5}(?:-[0-9A-Z]{5}){4})/;
 
