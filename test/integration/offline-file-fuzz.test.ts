@@ -8,9 +8,10 @@ import type { ErrorCode } from '../../src/domain/errors.js';
 import { ARMOR_KIND_OF, dearmor, type ArmorKind } from '../../src/domain/offline-file.js';
 import type { OfflineRequestKind } from '../../src/domain/licensing-protocol.js';
 import { testEngine } from '../support/database.js';
-import { createTestApp, type TestApp } from '../support/harness.js';
+import type { TestApp } from '../support/harness.js';
 import { offlineCustomer, offlineFingerprint, tokenUploader, type UploadAnswer } from '../support/offline.js';
-import { killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { appWithServers, closeAppWithServers } from '../support/app-with-servers.js';
 
 /**
  * Offline request files garbled, cut, re-signed with wrong content and replayed, through the real
@@ -20,14 +21,9 @@ import { killServerProcesses, startServerProcess, type ServerProcess } from '../
  */
 let t: TestApp;
 let servers: ServerProcess[] = [];
-beforeAll(async () => {
-  t = await createTestApp();
-  if (testEngine() === 'postgres') servers = await Promise.all([1, 2].map(() => startServerProcess({ DATABASE_URL: t.database.url! })));
-});
+beforeAll(async () => ({ t, servers } = await appWithServers()));
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  killServerProcesses();
-  await t.close();
+  await closeAppWithServers(t, servers);
   console.info(`offline-file fuzz (${testEngine()}): ${sent} uploads sent, ${accepted} accepted, ${serverErrors.length} answered 5xx`);
 });
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOfflineRequest } from '../../src/client/offline.js';
 import { newIdentity } from '../../src/client/state.js';
-import { testEngine } from '../support/database.js';
-import { createTestApp, type TestApp } from '../support/harness.js';
+import type { TestApp } from '../support/harness.js';
 import { offlineCustomer, offlineFingerprint, tokenUploader } from '../support/offline.js';
-import { killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { appWithServers, closeAppWithServers } from '../support/app-with-servers.js';
 
 /**
  * Offline uploads of one machine racing each other. On PostgreSQL they go to two `keyline serve`
@@ -13,15 +13,8 @@ import { killServerProcesses, startServerProcess, type ServerProcess } from '../
  */
 let t: TestApp;
 let servers: ServerProcess[] = [];
-beforeAll(async () => {
-  t = await createTestApp();
-  if (testEngine() === 'postgres') servers = await Promise.all([1, 2].map(() => startServerProcess({ DATABASE_URL: t.database.url! })));
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  killServerProcesses();
-  await t.close();
-});
+beforeAll(async () => ({ t, servers } = await appWithServers()));
+afterAll(() => closeAppWithServers(t, servers));
 
 const ROUNDS = 40;
 

@@ -5,7 +5,7 @@ import { createTestApp, uniqueEmail, type TestApp } from '../support/harness.js'
 import { activationBody, addSublicense, counters, machine, registeredOrder } from '../support/installations.js';
 import { customerWithSubscription } from '../support/licensing.js';
 import { overlappingInTurns } from '../support/members.js';
-import { killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startServersOn, stopServers, type ServerProcess } from '../support/server-process.js';
 
 /**
  * Seat accounting under real concurrency: two `keyline serve` processes on one PostgreSQL
@@ -20,13 +20,12 @@ beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  killServerProcesses();
+  await stopServers(servers);
   await t.close();
 });
 
 async function startServers(): Promise<ServerProcess[]> {
-  if (servers.length === 0) servers = await Promise.all([1, 2].map(() => startServerProcess({ DATABASE_URL: t.database.url! })));
+  if (servers.length === 0) servers = await startServersOn(t.database.url!);
   return servers;
 }
 

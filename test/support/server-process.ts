@@ -67,3 +67,14 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     },
   };
 }
+
+/** Two real `keyline serve` processes on one PostgreSQL database, where races between processes are real. */
+export function startServersOn(databaseUrl: string, count = 2): Promise<ServerProcess[]> {
+  return Promise.all(Array.from({ length: count }, () => startServerProcess({ DATABASE_URL: databaseUrl })));
+}
+
+/** Stops what startServersOn started, and whatever a failed test left running. */
+export async function stopServers(servers: ServerProcess[]): Promise<void> {
+  await Promise.all(servers.map((s) => s.stop()));
+  killServerProcesses();
+}
