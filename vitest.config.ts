@@ -14,6 +14,9 @@ const integration = (engine: 'pglite' | 'postgres') => ({
 
 export default defineConfig({
   test: {
+    // Most test files wait on a database, a browser or a server process rather than compute, so two
+    // run at once even on two cores (vitest's default would be one here: the cores less one).
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       integration('pglite'),
