@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InstallationCountsRow, InstallationListRow } from '../data/repositories/installation-admin.js';
 import type { InstallationDetails, KeyUsage } from '../services/installations/list-installations.js';
+import { INSTALLATION_COLUMN_LABELS, INSTALLATION_ID_LABEL, installationStateLabel, pendingActionLabel, type InstallationColumn } from '../domain/installation-columns.js';
 import type { CsvColumn } from './csv.js';
 import { iso } from './presenters.js';
 
@@ -34,7 +35,7 @@ const joined = (xs: string[] | undefined) => (xs && xs.length > 0 ? xs.join(' ')
 export const LIST_COLUMNS = {
   name: column(nullableString, (r) => r.name, (r) => r.name),
   alias: column(nullableString, (r) => r.alias, (r) => r.alias),
-  state: column(stateSchema, (r) => r.state, (r) => r.state),
+  state: column(stateSchema, (r) => r.state, (r) => installationStateLabel({ state: r.state, blacklisted: r.blacklisted_at !== null })),
   blacklisted: column(z.boolean(), (r) => r.blacklisted_at !== null, (r) => (r.blacklisted_at !== null ? 'yes' : 'no')),
   product: column(productRefSchema, (r) => ({ code: r.product_code, name: r.product_name }), (r) => r.product_code),
   licenseType: column(nullableString, (r) => r.license_type, (r) => r.license_type),
@@ -53,13 +54,13 @@ export const LIST_COLUMNS = {
   licenseExpiresAt: column(nullableString, (r) => iso(r.license_expires_at), (r) => iso(r.license_expires_at)),
   usagePeak: column(z.number().nullable().describe('Farms and proxies: the peak of the latest usage report'), (r) => r.usage_peak, (r) => r.usage_peak),
   usageCurrent: column(z.number().nullable(), (r) => r.usage_current, (r) => r.usage_current),
-  pendingAction: column(pendingSchema, (r) => r.pending_action, (r) => r.pending_action),
+  pendingAction: column(pendingSchema, (r) => r.pending_action, (r) => pendingActionLabel(r.pending_action)),
   notes: column(z.string(), (r) => r.notes, (r) => r.notes),
   serialNumber: column(nullableString, (r) => hardwareOf(r).serialNumber ?? null, (r) => hardwareOf(r).serialNumber ?? null),
   macAddresses: column(z.array(z.string()), (r) => hardwareOf(r).macAddresses ?? [], (r) => joined(hardwareOf(r).macAddresses)),
   ipAddresses: column(z.array(z.string()), (r) => hardwareOf(r).ipAddresses ?? [], (r) => joined(hardwareOf(r).ipAddresses)),
   siteCode: column(nullableString, (r) => siteOf(r).siteCode ?? null, (r) => siteOf(r).siteCode ?? null),
-} as const;
+} as const satisfies Record<InstallationColumn, unknown>;
 
 export type ListColumn = keyof typeof LIST_COLUMNS;
 export const LIST_COLUMN_NAMES = Object.keys(LIST_COLUMNS) as [ListColumn, ...ListColumn[]];
@@ -78,7 +79,7 @@ export function presentInstallationRow(row: InstallationListRow, columns: readon
 }
 
 export function installationCsvColumns(columns: readonly ListColumn[]): CsvColumn<InstallationListRow>[] {
-  return [{ header: 'id', value: (r) => r.id }, ...columns.map((c) => ({ header: c, value: LIST_COLUMNS[c].cell }))];
+  return [{ header: INSTALLATION_ID_LABEL, value: (r) => r.id }, ...columns.map((c) => ({ header: INSTALLATION_COLUMN_LABELS[c], value: LIST_COLUMNS[c].cell }))];
 }
 
 export const installationDetailsSchema = z

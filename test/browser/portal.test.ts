@@ -214,6 +214,7 @@ describe('the web portal', () => {
     await admin.getByRole('button', { name: 'Add to blacklist' }).click();
     await admin.getByRole('list', { name: 'Action results' }).getByText('studio-mac-1: Blacklisted').waitFor();
     await row.getByText('Blacklisted').waitFor();
+    expect(await row.getByText('Deactivated', { exact: true }).count()).toBe(0);
     await screenshot(admin, 'installations');
     const again = await agent('activate', ...machine, '--state', path.join(dataDir, 'agent-2.json'));
     expect([again.code, again.json?.error?.code]).toEqual([3, 'installation_blacklisted']);
@@ -223,9 +224,10 @@ describe('the web portal', () => {
     await row.waitFor();
     const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('link', { name: 'Export CSV' }).click()]);
     const csv = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
-    expect(csv[0]).toBe('id,name,state,key,lastContactAt,version,macAddresses');
+    // The export reads like the screen: its column names, and a blacklisted machine as Blacklisted.
+    expect(csv[0]).toBe('Installation ID,Computer name,State,License key,Last contact,App version,MAC address');
     expect(csv).toHaveLength(2);
-    expect(csv[1]).toContain(',studio-mac-1,deactivated,');
+    expect(csv[1]).toContain(',studio-mac-1,Blacklisted,');
     await admin.getByText('Columns', { exact: true }).click();
     await admin.getByLabel('Host OS').check();
     await table.getByRole('columnheader', { name: 'Host OS' }).waitFor();

@@ -174,8 +174,8 @@ describe('the installations list', () => {
         expect(csv.status).toBe(200);
         expect(csv.headers['content-type']).toContain('text/csv');
         const records = parse(csv.body as string, { columns: true }) as Record<string, string>[];
-        expect(Object.keys(records[0]!)).toEqual(['id', 'name', 'key']);
-        expect(records.map((r) => r.id)).toEqual(whole);
+        expect(Object.keys(records[0]!)).toEqual(['Installation ID', 'Computer name', 'License key']);
+        expect(records.map((r) => r['Installation ID'])).toEqual(whole);
       }
     }
     const active = await c.client.get(`${c.base}/installations.csv?keyId=${lab.id}&columns=name`);
@@ -418,8 +418,8 @@ describe('who may see and act', () => {
 
     expect(ids(await list(lead.client, c.base))).toEqual([mine.id]);
     expect(ids(await list(lead.client, c.base, `?keyId=${lab.id}`))).toEqual([]);
-    const csv = parse((await lead.client.get(`${c.base}/installations.csv?columns=name`)).body as string, { columns: true }) as { id: string }[];
-    expect(csv.map((r) => r.id)).toEqual([mine.id]);
+    const csv = parse((await lead.client.get(`${c.base}/installations.csv?columns=name`)).body as string, { columns: true }) as Record<string, string>[];
+    expect(csv.map((r) => r['Installation ID'])).toEqual([mine.id]);
     expect((await lead.client.get(`${c.base}/installations/${theirs.id}`)).status).toBe(404);
     expect((await lead.client.patch(`${c.base}/installations/${theirs.id}`, { notes: 'x' })).status).toBe(404);
     expect((await lead.client.get(`${c.subs}/keys/${lab.id}/usage`)).status).toBe(404);

@@ -5,7 +5,8 @@ import { TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
 import { getInstallation, type InstallationDetails } from '../installation-data';
 import { SavingForm } from '../saving-form';
-import { Badge, CloseActions, Dialog, Load, useLoad } from '../ui';
+import { CloseActions, Dialog, Load, useLoad } from '../ui';
+import { StateBadge } from './installations-table';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -51,10 +52,9 @@ export function InstallationDialog({ accountId, installationId, onClose, onChang
           const h = d.hardware;
           return (
             <>
-              <p className="dialog-subtitle">
-                <strong>{d.alias ?? d.name ?? d.id}</strong> {g.state === 'active' ? <Badge tone="active">Active</Badge> : <Badge tone="neutral">Deactivated</Badge>}{' '}
-                {g.blacklisted && <Badge tone="suspended">Blacklisted</Badge>}
-              </p>
+              <div className="dialog-subtitle">
+                <strong>{d.alias ?? d.name ?? d.id}</strong> <StateBadge state={g.state} blacklisted={g.blacklisted} pendingAction={g.pendingAction} />
+              </div>
               <h3>General</h3>
               <dl className="facts facts-tight">
                 <Fact label="Computer name">{d.name}</Fact>

@@ -3,6 +3,7 @@ import { DataTable } from '../data-table';
 import { formatDate, formatDateTime } from '../format';
 import type { Column, InstallationRow, SortKey } from '../installation-data';
 import { Badge } from '../ui';
+import { INSTALLATION_COLUMN_LABELS, installationStateLabel, pendingActionLabel } from '../../../src/domain/installation-columns';
 
 // The installations table: the columns a user may choose, and one page of rows.
 
@@ -10,7 +11,7 @@ import { Badge } from '../ui';
 export const COLUMNS: { name: Column; label: string; sort?: SortKey; cell(r: InstallationRow, open: (id: string) => void): ReactNode }[] = [
   {
     name: 'name',
-    label: 'Computer name',
+    label: INSTALLATION_COLUMN_LABELS.name,
     sort: 'name',
     cell: (r, open) => (
       <>
@@ -21,22 +22,22 @@ export const COLUMNS: { name: Column; label: string; sort?: SortKey; cell(r: Ins
       </>
     ),
   },
-  { name: 'state', label: 'State', cell: (r) => <StateBadge row={r} /> },
-  { name: 'key', label: 'License key', cell: (r) => r.key?.name ?? <span className="muted">deleted</span> },
-  { name: 'product', label: 'Product', cell: (r) => r.product?.name },
-  { name: 'lastContactAt', label: 'Last contact', sort: 'lastSeen', cell: (r) => r.lastContactAt && formatDateTime(r.lastContactAt) },
-  { name: 'version', label: 'App version', cell: (r) => r.version },
-  { name: 'hostOs', label: 'Host OS', cell: (r) => r.hostOs },
-  { name: 'userName', label: 'User', cell: (r) => r.userName },
-  { name: 'macAddresses', label: 'MAC address', cell: (r) => r.macAddresses?.join(', ') },
-  { name: 'ipAddresses', label: 'IP address', cell: (r) => r.ipAddresses?.join(', ') },
-  { name: 'serialNumber', label: 'Serial number', cell: (r) => r.serialNumber },
-  { name: 'activatedAt', label: 'Activated', sort: 'activatedAt', cell: (r) => r.activatedAt && formatDateTime(r.activatedAt) },
-  { name: 'activatedBy', label: 'Activated by', cell: (r) => r.activatedBy },
-  { name: 'licenseExpiresAt', label: 'License expires', sort: 'expiresAt', cell: (r) => r.licenseExpiresAt && formatDate(r.licenseExpiresAt) },
-  { name: 'usagePeak', label: 'Usage peak', cell: (r) => r.usagePeak },
-  { name: 'siteCode', label: 'Site', cell: (r) => r.siteCode },
-  { name: 'notes', label: 'Notes', cell: (r) => r.notes },
+  { name: 'state', label: INSTALLATION_COLUMN_LABELS.state, cell: (r) => <StateBadge state={r.state ?? 'deactivated'} blacklisted={r.blacklisted ?? false} pendingAction={r.pendingAction ?? null} /> },
+  { name: 'key', label: INSTALLATION_COLUMN_LABELS.key, cell: (r) => r.key?.name ?? <span className="muted">deleted</span> },
+  { name: 'product', label: INSTALLATION_COLUMN_LABELS.product, cell: (r) => r.product?.name },
+  { name: 'lastContactAt', label: INSTALLATION_COLUMN_LABELS.lastContactAt, sort: 'lastSeen', cell: (r) => r.lastContactAt && formatDateTime(r.lastContactAt) },
+  { name: 'version', label: INSTALLATION_COLUMN_LABELS.version, cell: (r) => r.version },
+  { name: 'hostOs', label: INSTALLATION_COLUMN_LABELS.hostOs, cell: (r) => r.hostOs },
+  { name: 'userName', label: INSTALLATION_COLUMN_LABELS.userName, cell: (r) => r.userName },
+  { name: 'macAddresses', label: INSTALLATION_COLUMN_LABELS.macAddresses, cell: (r) => r.macAddresses?.join(', ') },
+  { name: 'ipAddresses', label: INSTALLATION_COLUMN_LABELS.ipAddresses, cell: (r) => r.ipAddresses?.join(', ') },
+  { name: 'serialNumber', label: INSTALLATION_COLUMN_LABELS.serialNumber, cell: (r) => r.serialNumber },
+  { name: 'activatedAt', label: INSTALLATION_COLUMN_LABELS.activatedAt, sort: 'activatedAt', cell: (r) => r.activatedAt && formatDateTime(r.activatedAt) },
+  { name: 'activatedBy', label: INSTALLATION_COLUMN_LABELS.activatedBy, cell: (r) => r.activatedBy },
+  { name: 'licenseExpiresAt', label: INSTALLATION_COLUMN_LABELS.licenseExpiresAt, sort: 'expiresAt', cell: (r) => r.licenseExpiresAt && formatDate(r.licenseExpiresAt) },
+  { name: 'usagePeak', label: INSTALLATION_COLUMN_LABELS.usagePeak, cell: (r) => r.usagePeak },
+  { name: 'siteCode', label: INSTALLATION_COLUMN_LABELS.siteCode, cell: (r) => r.siteCode },
+  { name: 'notes', label: INSTALLATION_COLUMN_LABELS.notes, cell: (r) => r.notes },
 ];
 const DEFAULT_COLUMNS: Column[] = ['name', 'state', 'key', 'lastContactAt', 'version', 'macAddresses'];
 /** Asked for with every page: the row's name, state and blacklisting decide how it reads. */
@@ -62,17 +63,16 @@ export function saveColumns(columns: Column[]): void {
   localStorage.setItem(COLUMNS_KEY, JSON.stringify(columns));
 }
 
-function StateBadge({ row }: { row: InstallationRow }) {
+const STATE_TONES = { Active: 'active', Deactivated: 'neutral', Blacklisted: 'suspended' } as const;
+
+/** An installation's state as the list and its details show it, and what waits for its next check-in. */
+export function StateBadge({ state, blacklisted, pendingAction }: { state: 'active' | 'deactivated'; blacklisted: boolean; pendingAction: 'deactivate' | 'move' | null }) {
+  const label = installationStateLabel({ state, blacklisted });
+  const pending = pendingActionLabel(pendingAction);
   return (
     <>
-      {row.state === 'active' ? <Badge tone="active">Active</Badge> : <Badge tone="neutral">Deactivated</Badge>}
-      {row.blacklisted && (
-        <>
-          {' '}
-          <Badge tone="suspended">Blacklisted</Badge>
-        </>
-      )}
-      {row.pendingAction && <div className="muted small">{row.pendingAction === 'move' ? 'moves' : 'deactivates'} at next check-in</div>}
+      <Badge tone={STATE_TONES[label]}>{label}</Badge>
+      {pending && <div className="muted small">{pending}</div>}
     </>
   );
 }
