@@ -83,19 +83,35 @@ export function keyRow(key: PoolKey, pool: PoolState): { quota: number; used: nu
 
 export type QuotaProblem = 'quota_not_positive' | 'reserved_exceeds_total' | 'reserved_exceeds_free' | 'dynamic_exceeds_total';
 
+/** A quota refused, with the figures its message gives: the main pool's free seats and the most this key may be given. */
+export interface QuotaRefusal {
+  problem: QuotaProblem;
+  seatsLeft: number;
+  maxQuota: number;
+}
+
+const reservedBesides = (pool: PoolState, keyId: string | null) =>
+  sum(pool.keys.filter((k) => k.kind === 'reserved' && k.id !== keyId).map((k) => k.quota ?? 0));
+
 /**
- * Checks a key's new quota against the pool, the key's own old quota taken out. Reserved quotas
- * may never add up past the total, and seats a reserved key gains must be free in the main pool
- * now, since they leave it; a dynamic key's cap above the total would mean nothing.
+ * The highest quota a key may have, its own old quota taken out. Reserved quotas may never add
+ * up past the total, and seats a reserved key gains must be free in the main pool now, since they
+ * leave it; a dynamic key's cap above the total would mean nothing.
  */
-export function checkQuota(pool: PoolState, change: { keyId: string | null; kind: 'dynamic' | 'reserved'; quota: number }): QuotaProblem | null {
-  if (!Number.isInteger(change.quota) || change.quota < 1) return 'quota_not_positive';
-  if (change.kind === 'dynamic') return change.quota > pool.total ? 'dynamic_exceeds_total' : null;
-  const current = pool.keys.find((k) => k.id === change.keyId && k.kind === 'reserved');
-  const otherReserved = sum(pool.keys.filter((k) => k.kind === 'reserved' && k !== current).map((k) => k.quota ?? 0));
-  if (otherReserved + change.quota > pool.total) return 'reserved_exceeds_total';
-  const gained = change.quota - (current?.quota ?? 0);
-  return gained > summarizePool(pool).mainFree ? 'reserved_exceeds_free' : null;
+export function maxQuota(pool: PoolState, change: { keyId: string | null; kind: 'dynamic' | 'reserved' }): number {
+  if (change.kind === 'dynamic') return pool.total;
+  const own = pool.keys.find((k) => k.id === change.keyId && k.kind === 'reserved')?.quota ?? 0;
+  return Math.max(0, Math.min(pool.total - reservedBesides(pool, change.keyId), own + summarizePool(pool).mainFree));
+}
+
+/** Checks a key's new quota against the pool (see maxQuota); a refusal says how many seats are left. */
+export function checkQuota(pool: PoolState, change: { keyId: string | null; kind: 'dynamic' | 'reserved'; quota: number }): QuotaRefusal | null {
+  const limit = maxQuota(pool, change);
+  const figures = { seatsLeft: summarizePool(pool).mainFree, maxQuota: limit };
+  if (!Number.isInteger(change.quota) || change.quota < 1) return { problem: 'quota_not_positive', ...figures };
+  if (change.quota <= limit) return null;
+  if (change.kind === 'dynamic') return { problem: 'dynamic_exceeds_total', ...figures };
+  return { problem: reservedBesides(pool, change.keyId) + change.quota > pool.total ? 'reserved_exceeds_total' : 'reserved_exceeds_free', ...figures };
 }
 
 /**

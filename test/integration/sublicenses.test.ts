@@ -48,6 +48,20 @@ describe('additional license keys', () => {
     expect((await c.create({ name: 'Dynamic', kind: 'dynamic', quota: 11 })).body.error.details.reason).toBe('dynamic_exceeds_total');
   });
 
+  it('says how many seats are left when a quota does not fit, on the quota field', async () => {
+    const c = await tenSeats();
+    const primary = (await c.details()).keys[0];
+    for (let i = 0; i < 7; i++) await seatedInstallation(t, { id: primary.id, kind: 'primary' }, c.itemId, t.clock.now());
+    const tooMany = (await c.create({ name: 'Too many', kind: 'reserved', quota: 4 })).body.error;
+    expect(tooMany).toMatchObject({ code: 'quota_exceeds_pool', message: 'Only 3 seats are left on this subscription', details: { field: 'quota', seatsLeft: 3, maxQuota: 3 } });
+    const { key } = (await c.create({ name: 'Office', kind: 'reserved', quota: 2 })).body;
+    const grow = (await c.client.patch(`${c.base}/keys/${key.id}`, { quota: 4 })).body.error;
+    expect(grow).toMatchObject({ message: 'Only 1 seat is left on this subscription; this key can have a quota of at most 3', details: { seatsLeft: 1, maxQuota: 3 } });
+    await c.create({ name: 'Last', kind: 'reserved', quota: 1 });
+    expect((await c.create({ name: 'None', kind: 'reserved', quota: 1 })).body.error.message).toBe('No seats are left on this subscription');
+    expect((await c.create({ name: 'Dynamic', kind: 'dynamic', quota: 11 })).body.error).toMatchObject({ message: 'A dynamic key cannot be capped above the 10 seats the subscription has', details: { maxQuota: 10 } });
+  });
+
   it('deactivates the least recently seen installations when a quota drops below use', async () => {
     const c = await tenSeats();
     const { key } = (await c.create({ name: 'Office', kind: 'reserved', quota: 4 })).body;

@@ -5,7 +5,7 @@ import { adjustReserved, findSubscription, lockItem } from '../../data/repositor
 import type { Executor, InTransaction } from '../../data/executor.js';
 import type { LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { AppError, notFound } from '../../domain/errors.js';
-import { checkQuota, excessAfterQuotaChange, poolOfItem, replaceKey, type QuotaProblem } from '../../domain/seat-pool.js';
+import { checkQuota, excessAfterQuotaChange, poolOfItem, replaceKey, type QuotaRefusal } from '../../domain/seat-pool.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
 import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
@@ -31,16 +31,27 @@ export interface SublicenseChange {
   seats: ItemSeats;
 }
 
-const quotaMessages: Record<QuotaProblem, string> = {
-  quota_not_positive: 'A key needs a quota of at least 1',
-  reserved_exceeds_total: 'Reserved keys together cannot hold more seats than the subscription has',
-  reserved_exceeds_free: 'Not enough free seats in the main pool to reserve that many',
-  dynamic_exceeds_total: 'A dynamic key cannot be capped above the seats the subscription has',
-};
+const seats = (n: number) => `${n} seat${n === 1 ? '' : 's'}`;
 
-function refuseQuota(problem: QuotaProblem): never {
-  if (problem === 'quota_not_positive') throw new AppError('validation_failed', quotaMessages[problem], { field: 'quota' });
-  throw new AppError('quota_exceeds_pool', quotaMessages[problem], { field: 'quota', reason: problem });
+/** Says how many seats are left, so the person can pick a quota that fits. */
+function quotaMessage({ problem, seatsLeft, maxQuota }: QuotaRefusal): string {
+  switch (problem) {
+    case 'quota_not_positive':
+      return 'A key needs a quota of at least 1';
+    case 'dynamic_exceeds_total':
+      return `A dynamic key cannot be capped above the ${seats(maxQuota)} the subscription has`;
+    case 'reserved_exceeds_total':
+    case 'reserved_exceeds_free': {
+      const left = seatsLeft === 0 ? 'No seats are left on this subscription' : `Only ${seats(seatsLeft)} ${seatsLeft === 1 ? 'is' : 'are'} left on this subscription`;
+      // Editing a reserved key: its own seats count on top of the free ones.
+      return maxQuota > seatsLeft ? `${left}; this key can have a quota of at most ${maxQuota}` : left;
+    }
+  }
+}
+
+function refuseQuota(refusal: QuotaRefusal): never {
+  if (refusal.problem === 'quota_not_positive') throw new AppError('validation_failed', quotaMessage(refusal), { field: 'quota' });
+  throw new AppError('quota_exceeds_pool', quotaMessage(refusal), { field: 'quota', reason: refusal.problem, seatsLeft: refusal.seatsLeft, maxQuota: refusal.maxQuota });
 }
 
 function checkExpiry(expiresAt: Date | null, now: Date): void {
@@ -103,8 +114,8 @@ export async function createSublicense(
       throw new AppError('validation_failed', `${product?.name ?? 'This product'} activates one server per key; additional keys are for per-device products`, { field: 'itemId' });
     }
     const keys = await listKeysOfSubscription(trx, subscriptionId);
-    const problem = checkQuota(poolOfItem(item, keys), { keyId: null, kind: input.kind, quota: input.quota });
-    if (problem) refuseQuota(problem);
+    const refusal = checkQuota(poolOfItem(item, keys), { keyId: null, kind: input.kind, quota: input.quota });
+    if (refusal) refuseQuota(refusal);
     if (input.kind === 'reserved') await adjustReserved(trx, item.id, input.quota);
     const { key, hash } = generateLicenseKey();
     const created = await insertLicenseKey(trx, {
@@ -145,8 +156,8 @@ export async function updateSublicense(
     let deactivated = 0;
     if (changes.quota !== undefined && changes.quota !== key.quota) {
       const kind = key.kind as 'dynamic' | 'reserved';
-      const problem = checkQuota(poolOfItem(item, keys), { keyId, kind, quota: changes.quota });
-      if (problem) refuseQuota(problem);
+      const refusal = checkQuota(poolOfItem(item, keys), { keyId, kind, quota: changes.quota });
+      if (refusal) refuseQuota(refusal);
       const excess = excessAfterQuotaChange(key.used, changes.quota);
       if (excess > 0) deactivated = (await deactivateLeastRecentlySeen(trx, key, excess, 'quota_lowered', now)).length;
       if (kind === 'reserved') await adjustReserved(trx, item.id, changes.quota - key.quota!);

@@ -4,6 +4,7 @@ import {
   availableFor,
   canActivate,
   checkQuota,
+  maxQuota,
   excessAfterQuotaChange,
   itemPool,
   keyRow,
@@ -122,25 +123,35 @@ describe('quota changes', () => {
 
   it('keeps reserved quotas within the total', () => {
     expect(checkQuota(pool, { keyId: null, kind: 'reserved', quota: 3 })).toBeNull();
-    expect(checkQuota(pool, { keyId: null, kind: 'reserved', quota: 4 })).toBe('reserved_exceeds_total');
+    expect(checkQuota(pool, { keyId: null, kind: 'reserved', quota: 4 })?.problem).toBe('reserved_exceeds_total');
     expect(checkQuota(pool, { keyId: 'a', kind: 'reserved', quota: 7 })).toBeNull();
-    expect(checkQuota(pool, { keyId: 'a', kind: 'reserved', quota: 8 })).toBe('reserved_exceeds_total');
+    expect(checkQuota(pool, { keyId: 'a', kind: 'reserved', quota: 8 })?.problem).toBe('reserved_exceeds_total');
   });
 
   it('takes the seats a reserved key gains from the free main pool', () => {
     const busy: PoolState = { total: 10, keys: [primary(5), reserved('a', 3, 0)] };
     expect(checkQuota(busy, { keyId: null, kind: 'reserved', quota: 2 })).toBeNull();
-    expect(checkQuota(busy, { keyId: null, kind: 'reserved', quota: 3 })).toBe('reserved_exceeds_free');
+    expect(checkQuota(busy, { keyId: null, kind: 'reserved', quota: 3 })?.problem).toBe('reserved_exceeds_free');
     expect(checkQuota(busy, { keyId: 'a', kind: 'reserved', quota: 5 })).toBeNull();
-    expect(checkQuota(busy, { keyId: 'a', kind: 'reserved', quota: 6 })).toBe('reserved_exceeds_free');
+    expect(checkQuota(busy, { keyId: 'a', kind: 'reserved', quota: 6 })?.problem).toBe('reserved_exceeds_free');
     expect(checkQuota(busy, { keyId: 'a', kind: 'reserved', quota: 1 })).toBeNull();
   });
 
   it('refuses empty quotas and dynamic quotas above the total', () => {
-    expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 0 })).toBe('quota_not_positive');
-    expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 1.5 })).toBe('quota_not_positive');
-    expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 11 })).toBe('dynamic_exceeds_total');
+    expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 0 })?.problem).toBe('quota_not_positive');
+    expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 1.5 })?.problem).toBe('quota_not_positive');
+    expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 11 })?.problem).toBe('dynamic_exceeds_total');
     expect(checkQuota(pool, { keyId: null, kind: 'dynamic', quota: 10 })).toBeNull();
+  });
+
+  it('says how many seats are left and the most the key may hold', () => {
+    const busy: PoolState = { total: 10, keys: [primary(5), reserved('a', 3, 0)] };
+    expect(checkQuota(busy, { keyId: null, kind: 'reserved', quota: 3 })).toEqual({ problem: 'reserved_exceeds_free', seatsLeft: 2, maxQuota: 2 });
+    expect(checkQuota(busy, { keyId: 'a', kind: 'reserved', quota: 6 })).toEqual({ problem: 'reserved_exceeds_free', seatsLeft: 2, maxQuota: 5 });
+    expect(checkQuota(busy, { keyId: null, kind: 'dynamic', quota: 11 })).toEqual({ problem: 'dynamic_exceeds_total', seatsLeft: 2, maxQuota: 10 });
+    const full: PoolState = { total: 10, keys: [primary(4), reserved('a', 6, 0)] };
+    expect(maxQuota(full, { keyId: null, kind: 'reserved' })).toBe(0);
+    expect(maxQuota(full, { keyId: 'a', kind: 'reserved' })).toBe(6);
   });
 
   it('counts the installations to give up when a quota drops below use', () => {
