@@ -83,6 +83,11 @@ export function maskLicenseKey(key: string): string {
   return `•••••-•••••-•••••-•••••-${key.slice(-GROUP)}`;
 }
 
+/** A key told apart from the account's others by its last group, where showing all of it would only crowd: "…-7F3K9". */
+export function keyEnding(key: string): string {
+  return `…-${key.slice(-GROUP)}`;
+}
+
 /**
  * The last group of a key as someone reads it out to support: five symbols, or a whole key, in
  * any case, with look-alikes forgiven. Null when the text cannot be a key's last group.

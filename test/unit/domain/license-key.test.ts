@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatLicenseKey, KEY_ALPHABET, KEY_RANDOM_SYMBOLS, keyLastGroup, maskLicenseKey, parseLicenseKey } from '../../../src/domain/license-key.js';
+import { formatLicenseKey, KEY_ALPHABET, KEY_RANDOM_SYMBOLS, keyEnding, keyLastGroup, maskLicenseKey, parseLicenseKey } from '../../../src/domain/license-key.js';
 
 const randomValues = fc.array(fc.integer({ min: 0, max: 31 }), { minLength: KEY_RANDOM_SYMBOLS, maxLength: KEY_RANDOM_SYMBOLS });
 
@@ -82,6 +82,12 @@ describe('license key format', () => {
   it('masks all but the last group', () => {
     const key = formatLicenseKey(Array(24).fill(5));
     expect(maskLicenseKey(key)).toBe(`•••••-•••••-•••••-•••••-${key.slice(-5)}`);
+  });
+
+  it('ends a key with its last group, for pickers', () => {
+    const key = formatLicenseKey(Array(24).fill(5));
+    expect(keyEnding(key)).toBe(`…-${key.slice(-5)}`);
+    expect(keyEnding(maskLicenseKey(key))).toBe(keyEnding(key));
   });
 });
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ActionResult, BulkAction, InstallationRow } from '../installation-data';
-import { keyLabel, type KeyChoice } from '../key-data';
+import type { KeyChoice } from '../key-data';
+import { KeyOptions } from '../key-options';
 import { Dialog, DialogActions } from '../ui';
 
 // What the bulk actions of the installations page show: where to move the selection, and what each action did.
@@ -30,11 +31,7 @@ export function MoveDialog({ keys, rows, onMove, onCancel }: { keys: KeyChoice[]
           <div className="field">
             <label htmlFor="move-target">License key</label>
             <select id="move-target" value={target} onChange={(e) => setTarget(e.target.value)}>
-              {choices.map((k) => (
-                <option key={k.id} value={k.id}>
-                  {keyLabel(k)}
-                </option>
-              ))}
+              <KeyOptions keys={choices} />
             </select>
           </div>
         )}

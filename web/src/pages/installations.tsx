@@ -15,7 +15,8 @@ import {
   type SortKey,
   type StateFilter,
 } from '../installation-data';
-import { keyLabel, listAccountKeys } from '../key-data';
+import { listAccountKeys } from '../key-data';
+import { KeyOptions } from '../key-options';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 import { ChoiceFilter, Empty, Load, useLoad } from '../ui';
@@ -137,12 +138,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
             onChange={(e) => navigate(e.target.value ? `/installations?keyId=${encodeURIComponent(e.target.value)}` : '/installations')}
           >
             <option value="">All keys</option>
-            {keys.status === 'ready' &&
-              keys.data.map((k) => (
-                <option key={k.id} value={k.id}>
-                  {keyLabel(k)}
-                </option>
-              ))}
+            {keys.status === 'ready' && <KeyOptions keys={keys.data} />}
           </select>
         </label>
         <ChoiceFilter label="Computers" value={state} choices={STATES} onChange={setState} />

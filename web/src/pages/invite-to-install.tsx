@@ -4,7 +4,8 @@ import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary,
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
 import { InvitationActions, SentCell } from '../invitation-rows';
-import { keyLabel, listAccountKeys } from '../key-data';
+import { listAccountKeys } from '../key-data';
+import { KeyOptions } from '../key-options';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { Badge, Empty, Load, useListAction, useLoad } from '../ui';
@@ -56,11 +57,7 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
             >
               <SelectField label="License key" field={form.field('keyId')}>
                 <option value="">Choose a license key</option>
-                {choices.map((k) => (
-                  <option key={k.id} value={k.id}>
-                    {keyLabel(k)}
-                  </option>
-                ))}
+                <KeyOptions keys={choices} />
               </SelectField>
               <div className="row">
                 <LanguageField field={form.field('language')} />
