@@ -1,4 +1,4 @@
-import { answer, api, type LicenseKeyRow, type ProductSeats, type SubscriptionDetails } from '../api';
+import { answer, api, type LicenseKeyRow, type ProductSeats, type SubscriptionDetails, type SubscriptionProduct } from '../api';
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { dateInputValue } from '../format';
 import { KeyAdmins } from './key-admins';
@@ -17,6 +17,9 @@ export type KeyDialog =
 const quotaRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 ? 'must be at least 1' : null);
 const dateRule = (v: string, all: { expires: string }) =>
   all.expires !== 'custom' ? null : !v ? 'is required' : new Date(`${v}T23:59:59`) <= new Date() ? 'must be in the future' : null;
+/** The seats of a product no key holds or reserves, which the quota is given from: "3 of 10 seats are left to give." */
+const seatsLeft = (p: SubscriptionProduct, named: boolean) =>
+  `${p.availableInMainPool} of ${p.quantity} seat${p.quantity === 1 ? '' : 's'}${named ? ` of ${p.productName}` : ''} ${p.availableInMainPool === 1 ? 'is' : 'are'} left to give.`;
 /** A custom expiration date means the end of that day, where the user is. */
 const endOfDay = (date: string) => new Date(`${date}T23:59:59`).toISOString();
 
@@ -35,6 +38,7 @@ function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: Su
     { draft: `license-key:${details.subscription.id}:${editing?.id ?? 'new'}`, serverNames: { date: 'expiresAt' } },
   );
   const v = form.values;
+  const product = details.products.find((p) => p.itemId === (editing?.itemId ?? v.itemId));
   return (
     <form
       noValidate
@@ -66,7 +70,7 @@ function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: Su
           <Choice name="kind" label="Reserved" hint="Sets its quota of seats aside for this key only" checked={v.kind === 'reserved'} onSelect={() => form.set('kind', 'reserved')} />
         </fieldset>
       )}
-      <TextField label="Quota" type="number" inputMode="numeric" min={1} hint="How many installations may use this key" field={form.field('quota')} />
+      <TextField label="Quota" type="number" inputMode="numeric" min={1} hint={['How many installations may use this key.', product && seatsLeft(product, details.products.length > 1)].filter(Boolean).join(' ')} field={form.field('quota')} />
       <fieldset className="choices">
         <legend>Expiration</legend>
         <Choice name="expires" label="With the subscription" hint="Follows its renewals" checked={v.expires === 'subscription'} onSelect={() => form.set('expires', 'subscription')} />
