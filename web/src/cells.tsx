@@ -1,6 +1,6 @@
 import type { Schemas } from './api';
 import { DURATION_LABELS, ORDER_LABELS, ROLE_LABELS } from './format';
-import { Badge } from './ui';
+import { Badge, CopyButton } from './ui';
 
 // What a cell shows of a thing that several lists, the portal's and the back office's, show alike.
 
@@ -36,5 +36,15 @@ export function ProductName({ product }: { product: { productName: string; licen
       {product.productName}
       {product.licenseType && <span className="muted"> ({product.licenseType})</span>}
     </>
+  );
+}
+
+/** A license key shown in full, the customer's and the back office's tables alike, with its Copy button. */
+export function FullKey({ row }: { row: { key: string; name: string } }) {
+  return (
+    <span className="copyable">
+      <code>{row.key}</code>
+      <CopyButton text={row.key} label={`Copy the key of ${row.name}`} />
+    </span>
   );
 }

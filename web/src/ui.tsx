@@ -170,6 +170,60 @@ export function CloseActions({ onClose }: { onClose(): void }) {
   );
 }
 
+/** Puts text on the clipboard; false when the browser refused. */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Outside a secure context (a server reached over plain http by its address) there is no
+    // clipboard API; copying a selection still works there.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.readOnly = true;
+    area.className = 'visually-hidden';
+    document.body.append(area);
+    area.select();
+    const copied = document.execCommand('copy');
+    area.remove();
+    return copied;
+  }
+}
+
+/**
+ * The Copy button beside a key or token shown in full; `label` names what it copies ("Copy the
+ * key of Office"), since a table has one per row. What happened shows beside it and is announced.
+ */
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [status, setStatus] = useState('');
+  useEffect(() => {
+    if (!status) return;
+    const timer = setTimeout(() => setStatus(''), 4000);
+    return () => clearTimeout(timer);
+  }, [status]);
+  return (
+    <span className="copy">
+      <button
+        type="button"
+        className="button secondary small"
+        aria-label={label}
+        onClick={async (e) => {
+          const button = e.currentTarget;
+          const copied = await copyText(text);
+          // The fallback's selection took focus away; a keyboard user stays on the button.
+          button.focus();
+          setStatus(copied ? 'Copied' : 'Not copied: select it and copy it by hand');
+        }}
+      >
+        Copy
+      </button>
+      <span role="status" className="copy-status">
+        {status}
+      </span>
+    </span>
+  );
+}
+
 export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }

@@ -4,7 +4,7 @@ import { FormError, rules, TextField, useForm } from '../forms';
 import { formatDateTime } from '../format';
 import { SavingForm } from '../saving-form';
 import { useSession } from '../session';
-import { ConfirmDialog, Load, useListAction, useLoad } from '../ui';
+import { ConfirmDialog, CopyButton, Load, useListAction, useLoad } from '../ui';
 
 function ProfileForm() {
   const session = useSession();
@@ -138,9 +138,7 @@ function ApiTokens() {
           <code className="token" aria-label="New API token">
             {created.token}
           </code>
-          <button type="button" className="button secondary small" onClick={() => navigator.clipboard?.writeText(created.token).catch(() => undefined)}>
-            Copy
-          </button>
+          <CopyButton text={created.token} label="Copy the token" />
         </div>
       )}
       {notice && (

@@ -1,6 +1,6 @@
 import { ActionsMenu } from '../actions-menu';
 import type { LicenseKeyRow, SubscriptionDetails } from '../api';
-import { OrderKind, ProductName } from '../cells';
+import { FullKey, OrderKind, ProductName } from '../cells';
 import { DataTable } from '../data-table';
 import { formatDate, formatDateTime, KIND_LABELS, linesText } from '../format';
 import { Empty } from '../ui';
@@ -57,7 +57,7 @@ export function KeysTable({
             </>
           ),
         },
-        { header: 'License key', cell: (k) => <code>{k.key}</code> },
+        { header: 'License key', cell: (k) => <FullKey row={k} /> },
         { header: 'Type', cell: (k) => KIND_LABELS[k.kind] },
         { header: 'Quota', className: 'num', cell: (k) => k.quota },
         { header: 'Used', className: 'num', cell: (k) => k.used },

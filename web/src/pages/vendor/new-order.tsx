@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../../forms';
 import { DURATION_LABELS, formatDate, linesText } from '../../format';
 import { Link } from '../../router';
-import { Load, useLoad } from '../../ui';
+import { CopyButton, Load, useLoad } from '../../ui';
 import { OrderLinesEditor, useOrderLines } from './order-lines';
 import { CHANNEL_LABELS, PLAN_LABELS, vendor, type Duration, type Issued, type Product } from './vendor-api';
 
@@ -29,6 +29,7 @@ function IssuedPanel({ issued, title, onAnother }: { issued: Issued; title: stri
         <code className="key" aria-labelledby="issued-key">
           {issued.primaryKey.key}
         </code>
+        <CopyButton text={issued.primaryKey.key} label="Copy the key" />
       </div>
       <dl className="facts">
         <div>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ApiError } from '../../api';
-import { OrderKind, ProductName } from '../../cells';
+import { FullKey, OrderKind, ProductName } from '../../cells';
 import { DataTable } from '../../data-table';
 import { FormError, SelectField, useForm } from '../../forms';
 import { DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, linesText, STATUS_LABELS } from '../../format';
@@ -80,7 +80,7 @@ function KeysSummary({ d }: { d: VendorSubscriptionDetails }) {
         rows={primary}
         rowKey={(k) => k.id}
         columns={[
-          { header: 'Primary key', cell: (k) => <code>{k.key}</code> },
+          { header: 'Primary key', cell: (k) => <FullKey row={k} /> },
           { header: 'Product', cell: (k) => d.products.find((p) => p.itemId === k.itemId)?.productName },
           { header: 'Quota', className: 'num', cell: (k) => k.quota },
           { header: 'Used', className: 'num', cell: (k) => k.used },
