@@ -103,6 +103,8 @@ describe('the web portal', () => {
     await page.getByLabel('State or province').selectOption('CA');
     await screenshot(page, 'register-key');
     await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('heading', { name: 'Key registered' }).waitFor();
+    await page.getByRole('link', { name: 'Open the subscription' }).click();
 
     // The subscription's page, in the new business account.
     await page.getByRole('heading', { name: 'License Keys' }).waitFor();
@@ -359,6 +361,7 @@ describe('the web portal', () => {
     expect(await page.locator('.field-invalid .field-error').textContent()).toBe('No subscription has this license key');
     await page.getByLabel('License key').fill(onlineKey);
     await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('link', { name: 'Open the subscription' }).click();
     await page.getByRole('heading', { name: 'License Keys' }).waitFor();
     await page.getByRole('button', { name: 'Rename' }).click();
     const rename = page.getByRole('dialog', { name: 'Rename subscription' });

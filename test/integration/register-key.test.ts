@@ -13,12 +13,13 @@ const personalAccountId = async (client: Awaited<ReturnType<typeof signedInUser>
   (await client.get('/api/v1/me')).body.accounts.find((a: { kind: string }) => a.kind === 'personal').id as string;
 
 describe('a vendor order', () => {
-  it('emails the customer a primary key that passes its own check', async () => {
+  it('emails the customer a primary key that passes its own check, with a Register link that carries it', async () => {
     const order = await issueOrder(t);
     expect(order.key).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
     const [mail] = await t.emailsTo(order.subscription.customer_email);
     expect(mail?.template).toBe('license_key_issued');
     expect(mail?.text).toContain(order.key);
+    expect(mail?.text).toMatch(new RegExp(`^https?://\\S+/register-key\\?key=${order.key}$`, 'm'));
   });
 });
 

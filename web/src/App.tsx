@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
+import { REGISTER_KEY_PAGE, REGISTER_KEY_PARAM } from '../../src/domain/portal-links';
 import { KeptScope } from './kept';
 import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from './pages/auth';
 import { AuditLog } from './pages/audit-log';
@@ -77,8 +78,8 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
       return <Dashboard />;
     case '/subscriptions':
       return <Subscriptions />;
-    case '/register-key':
-      return <RegisterKey />;
+    case REGISTER_KEY_PAGE:
+      return <RegisterKey fromAddress={search.get(REGISTER_KEY_PARAM)} registered={search.get('registered')} />;
     case '/profile':
       return <Profile />;
     case '/users':

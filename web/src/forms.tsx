@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { PHONE_PATTERN } from '../../src/domain/phone';
 import { ApiError } from './api';
-import { useDraftEnd, useKeptState, type KeptCodec } from './kept';
+import { textFields, useDraftEnd, useKeptState } from './kept';
 
 type Values = Record<string, string>;
 type Validators<F extends Values> = { [K in keyof F]?: (value: F[K], all: F) => string | null };
@@ -26,37 +26,23 @@ interface FormOptions<F extends Values> {
   serverNames?: Partial<Record<keyof F, string>> | ((values: F) => Partial<Record<keyof F, string>>);
 }
 
-/** A draft holds this form's fields as strings, its secrets left out. */
-const draftCodec = <F extends Values>(initial: F, secret: (keyof F)[]): KeptCodec<F> => ({
-  store: (values) => Object.fromEntries(Object.entries(values).filter(([k]) => !(secret as string[]).includes(k))),
-  revive: (stored) => {
-    if (typeof stored !== 'object' || stored === null) return null;
-    const draft = { ...initial };
-    for (const k of Object.keys(initial) as (keyof F)[]) {
-      const v = (stored as Record<keyof F, unknown>)[k];
-      if (typeof v === 'string' && !secret.includes(k)) draft[k] = v as F[keyof F];
-    }
-    return draft;
-  },
-});
-
 /**
- * A form's values and its messages per field: the rules run as the user types (once a field has
- * been left or the form submitted), and the server's messages land next to the field they name.
+ * A form's values and its messages per field: the rules run as the user types, once the field has
+ * been left or the form submitted while the field was on it (a wizard's next step, or a field that
+ * a choice brings in, opens clean), and the server's messages land next to the field they name.
  * Unsent values survive a reload (see FormOptions.draft).
  */
 export function useForm<F extends Values>(initial: F, validators: Validators<F>, { draft, secret = [], serverNames = {} }: FormOptions<F>) {
-  const [values, setValues] = useKeptState(draft, initial, draftCodec(initial, secret));
+  const [values, setValues] = useKeptState(draft, initial, textFields(initial, secret));
   const sent = useDraftEnd(draft);
   const [touched, setTouched] = useState<Partial<Record<keyof F, boolean>>>({});
-  const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
   const serverName = (k: keyof F) => (typeof serverNames === 'function' ? serverNames(values) : serverNames)[k] ?? String(k);
   const ruleError = (k: keyof F, all: F = values) => validators[k]?.(all[k], all) ?? null;
-  const error = (k: keyof F) => serverErrors[serverName(k)] ?? (touched[k] || submitted ? ruleError(k) : null);
+  const error = (k: keyof F) => serverErrors[serverName(k)] ?? (touched[k] ? ruleError(k) : null);
 
   const set = (k: keyof F, value: string) => {
     setValues((v) => ({ ...v, [k]: value }));
@@ -74,18 +60,22 @@ export function useForm<F extends Values>(initial: F, validators: Validators<F>,
     onBlur: () => setTouched((t) => ({ ...t, [k]: true })),
   });
 
-  /** Runs the action when the rules pass; otherwise moves focus to the first field to fix. */
-  const submit = (action: (values: F) => Promise<void>) => async (event: FormEvent<HTMLFormElement>) => {
+  /**
+   * Runs the action when the rules pass; otherwise moves focus to the first field to fix. The
+   * action's end ends the draft, except a wizard's step (`step`), after which the form goes on.
+   */
+  const submit = (action: (values: F) => Promise<void>, { step = false } = {}) => async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    setSubmitted(true);
+    const shown = Array.from(form.elements, (e) => (e as HTMLInputElement).name).filter((name) => name in values);
+    setTouched((t) => ({ ...t, ...Object.fromEntries(shown.map((name) => [name, true])) }));
     setFormError(null);
     const focusFirstInvalid = () => requestAnimationFrame(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
     if ((Object.keys(values) as (keyof F)[]).some((k) => ruleError(k) !== null)) return focusFirstInvalid();
     setSubmitting(true);
     try {
       await action(values);
-      sent();
+      if (!step) sent();
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const names = new Set((Object.keys(values) as (keyof F)[]).map(serverName));

@@ -63,6 +63,38 @@ export interface KeptCodec<T> {
 const asIs: KeptCodec<never> = { store: (v) => v, revive: (s) => s as never };
 
 /**
+ * Fields of text (a form's values, one line of a list) kept by the names of `template`, which
+ * also fills what the stored value lacks; `secret` fields are never written down.
+ */
+export function textFields<F extends Record<string, string>>(template: F, secret: readonly (keyof F)[] = []): KeptCodec<F> {
+  const kept = (Object.keys(template) as (keyof F & string)[]).filter((k) => !secret.includes(k));
+  return {
+    store: (values) => Object.fromEntries(kept.map((k) => [k, values[k]])),
+    revive: (stored) => {
+      if (typeof stored !== 'object' || stored === null) return null;
+      const values = { ...template };
+      for (const k of kept) {
+        const v = (stored as Record<string, unknown>)[k];
+        if (typeof v === 'string') values[k] = v as F[typeof k];
+      }
+      return values;
+    },
+  };
+}
+
+/** A list kept entry by entry (product lines, rows); an empty one starts the page afresh. */
+export function listOf<T>(entry: KeptCodec<T>): KeptCodec<T[]> {
+  return {
+    store: (list) => list.map((e) => entry.store(e)),
+    revive: (stored) => {
+      if (!Array.isArray(stored)) return null;
+      const list = stored.map((e) => entry.revive(e)).filter((e): e is T => e !== null);
+      return list.length > 0 ? list : null;
+    },
+  };
+}
+
+/**
  * useState whose value a reload keeps, under `key` (null: an ordinary state). Nothing is stored
  * until the value changes, so an untouched form follows the server's data.
  */

@@ -224,6 +224,23 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
+/**
+ * What a finished task did (an order placed, a key registered), in place of the form that did it:
+ * the form that had the focus is gone, so the heading takes it, for keyboard and screen reader users.
+ */
+export function DonePanel({ title, children }: { title: string; children: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <div className="panel done" role="status" aria-labelledby="done-title">
+      <h2 id="done-title" tabIndex={-1} ref={heading}>
+        {title}
+      </h2>
+      {children}
+    </div>
+  );
+}
+
 export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }

@@ -3,6 +3,7 @@ import { enqueueEmail } from '../../data/repositories/outbox.js';
 import { claimReminder, findDueReminders, type DueReminder } from '../../data/repositories/reminders.js';
 import type { Executor } from '../../data/executor.js';
 import { daysUntil } from '../../domain/clock.js';
+import { REGISTER_KEY_PAGE } from '../../domain/portal-links.js';
 import { REMINDER_DAYS } from '../../domain/reminders.js';
 import { subscriptionExpiring } from '../../mail/templates.js';
 import { link, type Deps } from '../context.js';
@@ -28,7 +29,7 @@ export async function sendExpiryReminders(deps: Deps): Promise<number> {
   for (const due of await findDueReminders(deps.db, now, REMINDER_DAYS, BATCH)) {
     const claimed = await runTransaction(deps.db, async (trx) => {
       if (!(await claimReminder(trx, due, now))) return false;
-      const path = due.accountId ? `/accounts/${due.accountId}/subscriptions/${due.subscriptionId}` : '/register-key';
+      const path = due.accountId ? `/accounts/${due.accountId}/subscriptions/${due.subscriptionId}` : REGISTER_KEY_PAGE;
       for (const to of await recipients(trx, due)) {
         const mail = subscriptionExpiring({
           firstName: to.firstName,

@@ -9,6 +9,7 @@ import { recordChange } from '../changes.js';
 import { link, type Deps } from '../context.js';
 import type { Actor } from '../../domain/actor.js';
 import type { OrderItem } from '../../domain/order.js';
+import { registerKeyPath } from '../../domain/portal-links.js';
 import type { Duration, SalesChannel, SupportPlan } from '../../domain/subscription.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
 import { recordOrder } from '../orders/common.js';
@@ -81,7 +82,7 @@ export async function issueSubscription(trx: InTransaction, deps: Deps, actor: A
   });
   const { action, mail } = announced[issue.kind];
   await recordChange(trx, actor, { accountId: null, action, targetType: 'subscription', targetId: subscription.id, details: { order: order.number, customerEmail: issue.customerEmail } }, now);
-  const email = mail({ subscriptionName: subscription.name, key, expiresAt: issue.expiresAt, registerLink: link(deps, '/register-key') });
+  const email = mail({ subscriptionName: subscription.name, key, expiresAt: issue.expiresAt, registerLink: link(deps, registerKeyPath(key)) });
   await enqueueEmail(trx, { ...email, to: issue.customerEmail }, now);
   return { subscription, items, primaryKey, order };
 }

@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import type { ActionResult, BulkAction, InstallationRow } from '../installation-data';
 import type { KeyChoice } from '../key-data';
 import { KeyOptions } from '../key-options';
+import { useDraftEnd, useKeptState } from '../kept';
 import { Dialog, DialogActions } from '../ui';
 
 // What the bulk actions of the installations page show: where to move the selection, and what each action did.
@@ -13,31 +13,41 @@ export function MoveDialog({ keys, rows, onMove, onCancel }: { keys: KeyChoice[]
   const products = new Set(rows.map((r) => r.product?.code).filter(Boolean));
   const current = new Set(rows.map((r) => r.key?.id));
   const choices = keys.filter((k) => (products.size === 0 || products.has(k.productCode)) && !(current.size === 1 && current.has(k.id)));
-  const [target, setTarget] = useState(choices[0]?.id ?? '');
   return (
     <Dialog title="Move to another license key" onClose={onCancel}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (target) onMove(target);
-        }}
-      >
-        <p>
-          The {rows.length === 1 ? 'installation moves' : `${rows.length} installations move`} at {rows.length === 1 ? 'its' : 'their'} next check-in, taking a seat of the key you pick.
-        </p>
-        {choices.length === 0 ? (
-          <p className="form-error">There is no other license key of the same product to move to.</p>
-        ) : (
-          <div className="field">
-            <label htmlFor="move-target">License key</label>
-            <select id="move-target" value={target} onChange={(e) => setTarget(e.target.value)}>
-              <KeyOptions keys={choices} />
-            </select>
-          </div>
-        )}
-        <DialogActions label="Move" disabled={!target} onCancel={onCancel} />
-      </form>
+      <MoveForm choices={choices} rows={rows.length} onMove={onMove} onCancel={onCancel} />
     </Dialog>
+  );
+}
+
+const MOVE_DRAFT = 'move-installations:target';
+
+/** The dialog's form, inside it so that the key picked is kept until the dialog closes. */
+function MoveForm({ choices, rows, onMove, onCancel }: { choices: KeyChoice[]; rows: number; onMove(keyId: string): void; onCancel(): void }) {
+  const [target, setTarget] = useKeptState(MOVE_DRAFT, choices[0]?.id ?? '', { store: (id) => id, revive: (id) => choices.find((k) => k.id === id)?.id ?? null });
+  useDraftEnd(MOVE_DRAFT);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (target) onMove(target);
+      }}
+    >
+      <p>
+        The {rows === 1 ? 'installation moves' : `${rows} installations move`} at {rows === 1 ? 'its' : 'their'} next check-in, taking a seat of the key you pick.
+      </p>
+      {choices.length === 0 ? (
+        <p className="form-error">There is no other license key of the same product to move to.</p>
+      ) : (
+        <div className="field">
+          <label htmlFor="move-target">License key</label>
+          <select id="move-target" value={target} onChange={(e) => setTarget(e.target.value)}>
+            <KeyOptions keys={choices} />
+          </select>
+        </div>
+      )}
+      <DialogActions label="Move" disabled={!target} onCancel={onCancel} />
+    </form>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useState, type Dispatch, type SetStateAction } from 'react';
 import { accountPath, downloadHref, errorMessage } from '../api';
 import { FormError } from '../forms';
-import { useKeptState } from '../kept';
+import { useKeptState, type KeptCodec } from '../kept';
 import { Pager, usePages } from '../paging';
 import {
   actOnInstallations,
@@ -40,9 +40,23 @@ const EXPIRIES: [ExpiryFilter, string][] = [
 
 const NONE: ReadonlySet<string> = new Set();
 
-/** The rows chosen for a bulk action, within one scope (the list's filters and order): a new scope starts with none. */
-function useSelection(scope: string): [ReadonlySet<string>, Dispatch<SetStateAction<Set<string>>>] {
-  const [chosen, setChosen] = useState<{ scope: string; ids: ReadonlySet<string> }>({ scope, ids: NONE });
+type Selection = { scope: string; ids: ReadonlySet<string> };
+
+/** A selection is kept as its scope and the ids of its rows. */
+const keptSelection: KeptCodec<Selection> = {
+  store: ({ scope, ids }) => ({ scope, ids: [...ids] }),
+  revive: (stored) => {
+    const { scope, ids } = (stored ?? {}) as { scope?: unknown; ids?: unknown };
+    return typeof scope === 'string' && Array.isArray(ids) && ids.every((id) => typeof id === 'string') ? { scope, ids: new Set(ids) } : null;
+  },
+};
+
+/**
+ * The rows chosen for a bulk action (kept under `kept`), within one scope (the list's filters and
+ * order): a new scope starts with none.
+ */
+function useSelection(kept: string, scope: string): [ReadonlySet<string>, Dispatch<SetStateAction<Set<string>>>] {
+  const [chosen, setChosen] = useKeptState<Selection>(kept, { scope, ids: NONE }, keptSelection);
   const ids = chosen.scope === scope ? chosen.ids : NONE;
   const select: Dispatch<SetStateAction<Set<string>>> = (next) =>
     setChosen((c) => ({ scope, ids: typeof next === 'function' ? next(new Set(c.scope === scope ? c.ids : NONE)) : next }));
@@ -72,7 +86,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
   const { state: page, reload } = pages;
 
   // A new filter, search or order starts with nothing selected.
-  const [selected, setSelected] = useSelection([keyId, product, state, expiry, q, sort.key, sort.order].join('\n'));
+  const [selected, setSelected] = useSelection(`${kept}:chosen`, [keyId, product, state, expiry, q, sort.key, sort.order].join('\n'));
 
   const rows = page.status === 'ready' ? page.data.items : [];
   const chosen = rows.filter((r) => selected.has(r.id));

@@ -22,7 +22,7 @@ async function loadAdmins(key: KeyPath) {
 }
 
 function GrantForm({ keyPath, candidates, onGranted }: { keyPath: KeyPath; candidates: Member[]; onGranted(member: Member): void }) {
-  const form = useForm({ userId: '' }, { userId: (v) => rules.required(v) && 'Choose a member' }, { draft: null });
+  const form = useForm({ userId: '' }, { userId: (v) => rules.required(v) && 'Choose a member' }, { draft: `key-admins:${keyPath.keyId}` });
   return (
     <form
       noValidate

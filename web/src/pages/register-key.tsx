@@ -1,12 +1,15 @@
-import { useState } from 'react';
+import { useEffect } from 'react';
 import { parseLicenseKey } from '../../../src/domain/license-key';
+import { REGISTER_KEY_PAGE } from '../../../src/domain/portal-links';
 import { answer, api, ApiError, type SubscriptionSummary } from '../api';
 import { CompanyFields } from '../company-fields';
 import { STATES } from '../countries';
+import { formatDate } from '../format';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
-import { navigate } from '../router';
+import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import { subscriptionHref } from '../subscription-data';
+import { getSubscription, subscriptionHref } from '../subscription-data';
+import { DonePanel, Load, useLoad } from '../ui';
 
 const NEW_BUSINESS = 'new';
 
@@ -18,13 +21,23 @@ function keyRule(v: string): string | null {
   return parsed.code === 'key_malformed' ? 'has 25 letters and digits in five groups of five' : 'has a typo: check it against your order email';
 }
 
-export function RegisterKey() {
+/**
+ * The Register Key page: the wizard, with the key of the address (`?key=`, the order email's
+ * link) filled in; once a key is registered, the address names the subscription (`?registered=`)
+ * and the page confirms it, a reload included.
+ */
+export function RegisterKey({ fromAddress, registered }: { fromAddress: string | null; registered: string | null }) {
+  return registered ? <Registered subscriptionId={registered} /> : <RegisterForm fromAddress={fromAddress} />;
+}
+
+function RegisterForm({ fromAddress }: { fromAddress: string | null }) {
   const session = useSession();
   const targets = session.accounts.filter((a) => a.role === 'admin' && a.status === 'active');
   const hasBusiness = targets.some((a) => a.kind === 'business');
-  const [step, setStep] = useState<'key' | 'company'>('key');
   const form = useForm(
     {
+      // The wizard's step is a value of its draft: a reload reopens the step it was on.
+      step: 'key',
       licenseKey: '',
       target: hasBusiness ? (targets.find((a) => a.id === session.account.id)?.id ?? targets[0]!.id) : NEW_BUSINESS,
       name: '',
@@ -37,13 +50,13 @@ export function RegisterKey() {
     },
     {
       licenseKey: keyRule,
-      name: (v, all) => (step === 'company' && all.target === NEW_BUSINESS ? rules.required(v) : null),
-      street: (v) => (step === 'company' ? rules.required(v) : null),
-      city: (v) => (step === 'company' ? rules.required(v) : null),
-      country: (v) => (step === 'company' ? rules.required(v) : null),
-      state: (v, all) => (step === 'company' && STATES[all.country] && v === '' ? 'is required for this country' : null),
-      zip: (v) => (step === 'company' ? rules.required(v) : null),
-      phone: (v) => (step === 'company' ? rules.phone(v) : null),
+      name: (v, all) => (all.step === 'company' && all.target === NEW_BUSINESS ? rules.required(v) : null),
+      street: (v, all) => (all.step === 'company' ? rules.required(v) : null),
+      city: (v, all) => (all.step === 'company' ? rules.required(v) : null),
+      country: (v, all) => (all.step === 'company' ? rules.required(v) : null),
+      state: (v, all) => (all.step === 'company' && STATES[all.country] && v === '' ? 'is required for this country' : null),
+      zip: (v, all) => (all.step === 'company' ? rules.required(v) : null),
+      phone: (v, all) => (all.step === 'company' ? rules.phone(v) : null),
     },
     {
       draft: 'register-key',
@@ -59,12 +72,50 @@ export function RegisterKey() {
     },
   );
   const v = form.values;
+  const toStep = (step: 'key' | 'company') => form.set('step', step);
+
+  // A key in the address wins over an older draft; the address then drops it, so that a reload keeps what is typed next.
+  useEffect(() => {
+    if (fromAddress === null) return;
+    form.set('licenseKey', fromAddress);
+    toStep('key');
+    navigate(REGISTER_KEY_PAGE, true);
+    // Once, on arrival.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const registered = async (subscription: SubscriptionSummary) => {
     await session.refresh();
     if (subscription.accountId) session.selectAccount(subscription.accountId);
-    navigate(subscriptionHref(subscription, session.account.id));
+    navigate(`${REGISTER_KEY_PAGE}?registered=${encodeURIComponent(subscription.id)}`, true);
   };
+
+  const register = async (values: typeof v) => {
+    const licenseKey = values.licenseKey.trim();
+    if (values.target !== NEW_BUSINESS) {
+      const { subscription } = await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions', { params: { path: { accountId: values.target } }, body: { licenseKey } }));
+      return registered(subscription);
+    }
+    const company = {
+      name: values.name.trim(),
+      street: values.street.trim(),
+      city: values.city.trim(),
+      country: values.country,
+      state: values.state || null,
+      zip: values.zip.trim(),
+      phone: values.phone.trim(),
+    };
+    try {
+      const { subscription } = await answer(api.POST('/api/v1/subscriptions/registrations', { body: { licenseKey, company } }));
+      await registered(subscription);
+    } catch (err) {
+      // A key refused by the server is fixed on the first step, where its field is.
+      if (err instanceof ApiError && err.fields['licenseKey']) toStep('key');
+      throw err;
+    }
+  };
+  const onCompanyStep = v.step === 'company';
+  const continues = !onCompanyStep && v.target === NEW_BUSINESS;
 
   return (
     <section className="narrow">
@@ -73,40 +124,28 @@ export function RegisterKey() {
         <p className="muted">Enter the primary license key from your order email to add the subscription to an account.</p>
       </div>
       <ol className="steps" aria-label="Steps">
-        <li aria-current={step === 'key' ? 'step' : undefined}>License key</li>
-        {v.target === NEW_BUSINESS && <li aria-current={step === 'company' ? 'step' : undefined}>Business details</li>}
+        <li aria-current={onCompanyStep ? undefined : 'step'}>License key</li>
+        {v.target === NEW_BUSINESS && <li aria-current={onCompanyStep ? 'step' : undefined}>Business details</li>}
       </ol>
-      <form
-        noValidate
-        className="panel"
-        onSubmit={form.submit(async (values) => {
-          const licenseKey = values.licenseKey.trim();
-          if (values.target !== NEW_BUSINESS) {
-            const { subscription } = await answer(api.POST('/api/v1/accounts/{accountId}/subscriptions', { params: { path: { accountId: values.target } }, body: { licenseKey } }));
-            return registered(subscription);
-          }
-          if (step === 'key') return setStep('company');
-          const company = {
-            name: values.name.trim(),
-            street: values.street.trim(),
-            city: values.city.trim(),
-            country: values.country,
-            state: values.state || null,
-            zip: values.zip.trim(),
-            phone: values.phone.trim(),
-          };
-          try {
-            const { subscription } = await answer(api.POST('/api/v1/subscriptions/registrations', { body: { licenseKey, company } }));
-            await registered(subscription);
-          } catch (err) {
-            // A key refused by the server is fixed on the first step, where its field is.
-            if (err instanceof ApiError && err.fields['licenseKey']) setStep('key');
-            throw err;
-          }
-        })}
-      >
+      <form noValidate className="panel" onSubmit={continues ? form.submit(async () => toStep('company'), { step: true }) : form.submit(register)}>
         <FormError message={form.formError} />
-        {step === 'key' ? (
+        {onCompanyStep ? (
+          <>
+            <h2>Business details</h2>
+            <p className="muted">
+              The subscription goes into a new business account for your company; you become its administrator. Key <code>{v.licenseKey.trim().toUpperCase()}</code>
+            </p>
+            <CompanyFields form={form} />
+            <div className="form-actions">
+              <button type="button" className="button secondary" onClick={() => toStep('key')}>
+                Back
+              </button>
+              <button className="button primary" disabled={form.submitting}>
+                {form.submitting ? 'Registering…' : 'Register'}
+              </button>
+            </div>
+          </>
+        ) : (
           <>
             <TextField label="License key" autoComplete="off" spellCheck={false} placeholder="XXXXX-XXXXX-XXXXX-XXXXX-XXXXX" className="mono" field={form.field('licenseKey')} />
             {hasBusiness && (
@@ -121,28 +160,54 @@ export function RegisterKey() {
             )}
             <div className="form-actions">
               <button className="button primary" disabled={form.submitting}>
-                {v.target === NEW_BUSINESS ? 'Continue' : form.submitting ? 'Registering…' : 'Register'}
-              </button>
-            </div>
-          </>
-        ) : (
-          <>
-            <h2>Business details</h2>
-            <p className="muted">
-              The subscription goes into a new business account for your company; you become its administrator. Key <code>{v.licenseKey.trim().toUpperCase()}</code>
-            </p>
-            <CompanyFields form={form} />
-            <div className="form-actions">
-              <button type="button" className="button secondary" onClick={() => setStep('key')}>
-                Back
-              </button>
-              <button className="button primary" disabled={form.submitting}>
-                {form.submitting ? 'Registering…' : 'Register'}
+                {continues ? 'Continue' : form.submitting ? 'Registering…' : 'Register'}
               </button>
             </div>
           </>
         )}
       </form>
+    </section>
+  );
+}
+
+/** What was registered, and where it is now: the subscription, its products and key, in which account. */
+function Registered({ subscriptionId }: { subscriptionId: string }) {
+  const { account } = useSession();
+  const [state, reload] = useLoad(() => getSubscription(account.id, subscriptionId), [account.id, subscriptionId]);
+  return (
+    <section className="narrow">
+      <div className="page-head">
+        <h1>Register Key</h1>
+      </div>
+      <Load state={state} retry={reload} label="the registered subscription">
+        {(d) => (
+          <DonePanel title="Key registered">
+            <p>
+              <strong>{d.subscription.name}</strong> is now a subscription of {account.name}, until {formatDate(d.subscription.expiresAt)}.
+            </p>
+            <dl className="facts">
+              <div>
+                <dt>Products</dt>
+                <dd>{d.products.map((p) => `${p.quantity} × ${p.productName}${p.licenseType ? ` (${p.licenseType})` : ''}`).join(', ')}</dd>
+              </div>
+              <div>
+                <dt>License key</dt>
+                <dd>
+                  <code>{d.keys.filter((k) => k.kind === 'primary').map((k) => k.key).join(', ')}</code>
+                </dd>
+              </div>
+            </dl>
+            <div className="form-actions">
+              <Link className="button primary" href={subscriptionHref(d.subscription, account.id)}>
+                Open the subscription
+              </Link>
+              <Link className="button secondary" href={REGISTER_KEY_PAGE}>
+                Register another key
+              </Link>
+            </div>
+          </DonePanel>
+        )}
+      </Load>
     </section>
   );
 }

@@ -64,8 +64,8 @@ function RenewalQuote({ accountId, subscriptionId, duration }: { accountId: stri
 }
 
 export function RenewSubscription({ details, accountId, onDone, onCancel }: ActionProps) {
-  const form = useForm({ duration: '1y' }, {}, { draft: null });
   const id = details.subscription.id;
+  const form = useForm({ duration: '1y' }, {}, { draft: `renew:${id}` });
   return (
     <form
       noValidate

@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../../forms';
 import { DURATION_LABELS, formatDate, linesText } from '../../format';
 import { Link } from '../../router';
-import { CopyButton, Load, useLoad } from '../../ui';
+import { CopyButton, DonePanel, Load, useLoad } from '../../ui';
 import { OrderLinesEditor, useOrderLines } from './order-lines';
 import { CHANNEL_LABELS, PLAN_LABELS, vendor, type Duration, type Issued, type Product } from './vendor-api';
 
@@ -11,14 +11,8 @@ const durationRule = (v: string, all: { channel: string }) => (v === '1m' && all
 /** What an order or a trial issued: the subscription and the primary key to hand over. */
 function IssuedPanel({ issued, title, onAnother }: { issued: Issued; title: string; onAnother(): void }) {
   const s = issued.subscription;
-  // The form that had the focus is gone: the result takes it, for keyboard and screen reader users.
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
   return (
-    <div className="panel issued" role="status" aria-labelledby="issued-title">
-      <h2 id="issued-title" tabIndex={-1} ref={heading}>
-        {title}
-      </h2>
+    <DonePanel title={title}>
       <p>
         <strong>{s.name}</strong> for {s.customerEmail}, until {formatDate(s.expiresAt)}. The customer was emailed the key.
       </p>
@@ -49,12 +43,12 @@ function IssuedPanel({ issued, title, onAnother }: { issued: Issued; title: stri
           Start another
         </button>
       </div>
-    </div>
+    </DonePanel>
   );
 }
 
 function OrderForm({ catalog, onIssued }: { catalog: Product[]; onIssued(i: Issued): void }) {
-  const lines = useOrderLines(catalog);
+  const lines = useOrderLines(catalog, 'vendor-order:lines');
   const form = useForm(
     { customerEmail: '', duration: '1y', channel: 'reseller', supportPlan: 'standard', autoRenew: 'false' },
     { customerEmail: rules.email, duration: durationRule },
@@ -71,16 +65,16 @@ function OrderForm({ catalog, onIssued }: { catalog: Product[]; onIssued(i: Issu
         const items = lines.valid();
         if (!items) return;
         try {
-          onIssued(
-            await vendor.placeOrder({
-              customerEmail: values.customerEmail.trim(),
-              items,
-              duration: values.duration as Duration,
-              channel: values.channel as 'online' | 'reseller',
-              supportPlan: values.supportPlan as 'standard' | 'premium',
-              autoRenew: values.channel === 'online' && values.autoRenew === 'true',
-            }),
-          );
+          const issued = await vendor.placeOrder({
+            customerEmail: values.customerEmail.trim(),
+            items,
+            duration: values.duration as Duration,
+            channel: values.channel as 'online' | 'reseller',
+            supportPlan: values.supportPlan as 'standard' | 'premium',
+            autoRenew: values.channel === 'online' && values.autoRenew === 'true',
+          });
+          lines.sent();
+          onIssued(issued);
         } catch (err) {
           if (!lines.serverErrors(err)) throw err;
         }

@@ -1,16 +1,26 @@
 import { useId, useState, type ReactNode } from 'react';
 import { ApiError } from '../../api';
+import { listOf, textFields, useDraftEnd, useKeptState, type KeptCodec } from '../../kept';
 import type { OrderLine, Product } from './vendor-api';
 
-interface Draft {
-  key: number;
-  productCode: string;
-  licenseType: string;
-  quantity: string;
-}
+const BLANK = { productCode: '', licenseType: '', quantity: '1' };
+type Draft = typeof BLANK & { key: number };
 
 let nextKey = 1;
-const draft = (productCode = ''): Draft => ({ key: nextKey++, productCode, licenseType: '', quantity: '1' });
+const draft = (productCode = ''): Draft => ({ ...BLANK, productCode, key: nextKey++ });
+
+/** Lines kept as typed; each gets a new key on the way back, and a product gone from the catalog is chosen again. */
+function keptLines(catalog: Product[]): KeptCodec<Draft[]> {
+  const fields = textFields(BLANK);
+  return listOf<Draft>({
+    store: fields.store,
+    revive: (stored) => {
+      const line = fields.revive(stored);
+      if (!line) return null;
+      return catalog.some((p) => p.code === line.productCode) ? { ...line, key: nextKey++ } : { ...draft(), quantity: line.quantity };
+    },
+  });
+}
 
 /** The rules of one line, worded like the server's; keyed as the API names the fields ("items.0.quantity"). */
 function lineRules(lines: Draft[], catalog: Product[]): Record<string, string> {
@@ -32,10 +42,12 @@ function lineRules(lines: Draft[], catalog: Product[]): Record<string, string> {
 
 /**
  * The product lines of an order: rules as you type (once a control was left, or on submit), and
- * the server's messages ("items.1.licenseType") next to the control they name.
+ * the server's messages ("items.1.licenseType") next to the control they name. The lines wait
+ * under `draft` until the form is sent (`sent`), as a form's fields do.
  */
-export function useOrderLines(catalog: Product[], single = false) {
-  const [lines, setLines] = useState<Draft[]>(() => [draft(single ? (catalog[0]?.code ?? '') : '')]);
+export function useOrderLines(catalog: Product[], draftName: string, single = false) {
+  const [lines, setLines] = useKeptState<Draft[]>(draftName, () => [draft(single ? (catalog[0]?.code ?? '') : '')], keptLines(catalog));
+  const sent = useDraftEnd(draftName);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
   const [server, setServer] = useState<Record<string, string>>({});
@@ -44,6 +56,7 @@ export function useOrderLines(catalog: Product[], single = false) {
 
   return {
     lines,
+    sent,
     error,
     touch: (name: string) => setTouched((t) => new Set(t).add(name)),
     update(i: number, part: Partial<Draft>) {

@@ -13,7 +13,7 @@ type Action = 'renew' | 'add' | 'suspend';
 
 function RenewForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDone(message: string): void; onCancel(): void }) {
   const online = d.subscription.channel === 'online';
-  const form = useForm({ duration: '1y' }, { duration: (v) => (v === '1m' && !online ? '1 month is sold only for online subscriptions' : null) }, { draft: null });
+  const form = useForm({ duration: '1y' }, { duration: (v) => (v === '1m' && !online ? '1 month is sold only for online subscriptions' : null) }, { draft: `vendor-renew:${d.subscription.id}` });
   return (
     <form
       noValidate
@@ -39,7 +39,7 @@ function RenewForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDo
 }
 
 function AddLicensesForm({ d, catalog, onDone, onCancel }: { d: VendorSubscriptionDetails; catalog: Product[]; onDone(message: string): void; onCancel(): void }) {
-  const lines = useOrderLines(catalog);
+  const lines = useOrderLines(catalog, `vendor-add-licenses:${d.subscription.id}`);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   return (
@@ -53,6 +53,7 @@ function AddLicensesForm({ d, catalog, onDone, onCancel }: { d: VendorSubscripti
         setBusy(true);
         try {
           await vendor.addLicenses(d.subscription.id, items);
+          lines.sent();
           onDone(`Added ${linesText(items)}.`);
         } catch (err) {
           if (!lines.serverErrors(err)) setError(err instanceof ApiError ? err.message : 'Something went wrong');
