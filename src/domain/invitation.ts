@@ -22,21 +22,28 @@ export function invitationLifetimeSeconds(i: { last_sent_at: Date; expires_at: D
   return Math.round((i.expires_at.getTime() - i.last_sent_at.getTime()) / 1000);
 }
 
-export type SkipReason = 'already_member' | 'already_invited' | 'duplicate';
+export const SKIP_REASONS = ['already_member', 'already_invited', 'duplicate'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
 
 export const sameEmail = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
  * Decides per requested address, in the order given, whether it gets an invitation or is skipped
- * because it repeats an earlier one or already belongs to a member. Addresses compare without case.
+ * because it repeats an earlier one or is taken: `taken` holds addresses (lower case) that get no
+ * new invitation, and why (a member already, or invited and not answered yet). Addresses compare
+ * without case.
  */
-export function planInvitations(emails: readonly string[], memberEmails: ReadonlySet<string>): { email: string; skip: SkipReason | null }[] {
+export function planInvitations<Taken extends Exclude<SkipReason, 'duplicate'>>(
+  emails: readonly string[],
+  taken: ReadonlyMap<string, Taken>,
+): { email: string; skip: Taken | 'duplicate' | null }[] {
   const seen = new Set<string>();
   return emails.map((email) => {
     const key = email.toLowerCase();
     if (seen.has(key)) return { email, skip: 'duplicate' };
     seen.add(key);
-    return { email, skip: memberEmails.has(key) ? 'already_member' : null };
+    return { email, skip: taken.get(key) ?? null };
   });
 }
 

@@ -10,9 +10,11 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Deps } from '../services/context.js';
 import { registerAuth } from './auth.js';
 import { handleError, handleNotFound, refuseUnstorableText } from './errors.js';
+import { inputWords } from './input-words.js';
 import { registerPortal } from './portal.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { accountsRoutes } from './routes/accounts.js';
@@ -54,6 +56,8 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
     bodyLimit: 1_048_576,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Zod's configuration is the process's: every schema that words no message of its own reads alike.
+  z.config({ customError: inputWords });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);

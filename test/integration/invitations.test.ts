@@ -36,13 +36,26 @@ describe('inviting members', () => {
     ]);
 
     const again = await invite(admin.client, admin.accountId, [bob.toUpperCase()]);
-    expect(again.body).toEqual({ invited: [], skipped: [{ email: bob.toUpperCase(), reason: 'already_invited' }] });
+    expect(again.body).toEqual({ invited: [], skipped: [{ email: bob.toUpperCase(), reason: 'already_invited' }], rejectedRows: [] });
 
     const [mail] = await t.emailsTo(ann);
     expect(mail?.subject).toBe(`admin Tester invited you to join ${ACME.name}`);
     expect(mail?.text).toMatch(/http:\/\/keyline\.test\/join\?token=ki_[\w-]+/);
     const actions = (await auditTrail(t, admin.accountId)).filter((e) => e.action === 'invitation.created');
     expect(actions.map((e) => e.details['email'])).toEqual([ann, bob]);
+  });
+
+  it('reports typed entries that are no address by position, in words, and invites the others', async () => {
+    const admin = await businessAdmin(t);
+    const [ann, bob] = [uniqueEmail('ann'), uniqueEmail('bob')];
+    const res = await invite(admin.client, admin.accountId, [ann, 'erin@', bob, ' ']);
+    expect(res.status).toBe(201);
+    expect(res.body.invited.map((i: { email: string }) => i.email)).toEqual([ann, bob]);
+    expect(res.body.rejectedRows).toEqual([
+      { line: 2, value: 'erin@', message: 'is not an email address' },
+      { line: 4, value: '', message: 'has no email address' },
+    ]);
+    expect(await t.emailsTo(bob)).toHaveLength(1);
   });
 
   it('writes the invitation in the language chosen for it', async () => {

@@ -3,6 +3,7 @@
 // that breaks a page fails the typecheck instead of the page.
 import createClient, { type ClientPathsWithMethod, type MethodResponse } from 'openapi-fetch';
 import type { components, paths } from './generated/api';
+import { issueInWords, type Problem } from '../../src/domain/issue-words';
 
 /** The shapes the server names in its document. */
 export type Schemas = components['schemas'];
@@ -30,28 +31,29 @@ export type SubscriptionDetails = Schemas['SubscriptionDetails'];
 export type SubscriptionProduct = SubscriptionDetails['products'][number];
 export type ProductSeats = Schemas['ProductSeats'];
 
-/** An error answer of the API, with its messages per field ("company.state", "quota"...). */
+/** An error answer of the API: its message in words, and what it says about which fields. */
 export class ApiError extends Error {
+  readonly fields: Record<string, string>;
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly fields: Record<string, string>,
+    readonly problems: Problem[] = [],
   ) {
     super(message);
+    // The first problem to name a field is the one said there.
+    this.fields = Object.fromEntries(problems.flatMap((p) => Object.entries(p.fields)).reverse());
   }
 }
 
 // The document types `details` as any object: these are the two forms the portal reads of it.
 type ErrorBody = { error?: Partial<Omit<Schemas['Error']['error'], 'details'>> & { details?: { field?: unknown; issues?: { path?: string; message?: string }[] } } };
 
-function fieldMessages(details: NonNullable<ErrorBody['error']>['details'], message: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  if (typeof details?.field === 'string') fields[details.field] = message;
-  for (const issue of details?.issues ?? []) {
-    if (issue.path && !(issue.path in fields)) fields[issue.path] = issue.message ?? 'is invalid';
-  }
-  return fields;
+function problemsOf(details: NonNullable<ErrorBody['error']>['details'], message: string): Problem[] {
+  const problems = typeof details?.field === 'string' ? [{ fields: { [details.field]: message }, sentence: message }] : [];
+  for (const issue of details?.issues ?? []) if (typeof issue.path === 'string') problems.push(issueInWords(issue.path, issue.message ?? 'is invalid'));
+  return problems;
 }
 
 let csrfToken: string | null = null;
@@ -65,7 +67,7 @@ api.use({
   onRequest: ({ request }) => {
     if (request.method !== 'GET' && csrfToken) request.headers.set('x-csrf-token', csrfToken);
   },
-  onError: () => new ApiError(0, 'network', 'The server cannot be reached; check your connection and try again', {}),
+  onError: () => new ApiError(0, 'network', 'The server cannot be reached; check your connection and try again'),
 });
 
 /** The body of a call's successful answer; any other answer is thrown as its ApiError. */
@@ -74,7 +76,10 @@ export async function answer<T>(call: Promise<{ data?: T; error?: unknown; respo
   if (response.ok) return data as T;
   const err = (error as ErrorBody | undefined)?.error;
   const message = err?.message ?? `The server answered ${response.status}`;
-  throw new ApiError(response.status, err?.code ?? 'unknown', message, fieldMessages(err?.details, message));
+  const problems = problemsOf(err?.details, message);
+  // The server's "Invalid request: a.b: …" names the request's parts; people read the same in words.
+  const worded = err?.code === 'validation_failed' && problems.length > 0 ? problems.map((p) => p.sentence).join('. ') : message;
+  throw new ApiError(response.status, err?.code ?? 'unknown', worded, problems);
 }
 
 /** Sends a CSV file as it is (the invitation uploads), answered in JSON like every other call. */

@@ -1,10 +1,12 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { Answer, RequestBody } from './api';
-import { FormError, SelectField, type FieldProps, type SubmittingForm } from './forms';
-import { useDraftEnd, useKeptState, type KeptCodec } from './kept';
+import { FormError, SelectField, TextAreaField, type FieldProps, type SubmittingForm } from './forms';
 
-/** Addresses typed by hand (one per line, or separated by commas) or a CSV file chosen instead. */
-export type EmailSource = { kind: 'typed'; emails: string[] } | { kind: 'file'; name: string; csv: string };
+/** A CSV file chosen instead of the typed addresses. */
+interface ChosenFile {
+  name: string;
+  csv: string;
+}
 
 export const splitEmails = (text: string) =>
   text
@@ -12,58 +14,9 @@ export const splitEmails = (text: string) =>
     .map((e) => e.trim())
     .filter((e) => e.length > 0);
 
-export function EmailSourceField({ value, onChange, error }: { value: EmailSource; onChange(source: EmailSource): void; error: string | null }) {
-  const id = useId();
-  const [text, setText] = useState(value.kind === 'typed' ? value.emails.join('\n') : '');
-  return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={`${id}-emails`}>Email addresses</label>
-      <textarea
-        id={`${id}-emails`}
-        rows={4}
-        value={text}
-        disabled={value.kind === 'file'}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : `${id}-hint`}
-        onChange={(e) => {
-          setText(e.target.value);
-          onChange({ kind: 'typed', emails: splitEmails(e.target.value) });
-        }}
-      />
-      <p className="hint" id={`${id}-hint`}>
-        One per line, or separated by commas.
-      </p>
-      <p className="or">or</p>
-      <label htmlFor={`${id}-file`}>CSV file</label>
-      <input
-        id={`${id}-file`}
-        type="file"
-        accept=".csv,text/csv,text/plain"
-        aria-describedby={`${id}-file-hint`}
-        onChange={async (e) => {
-          const file = e.target.files?.[0];
-          if (file) onChange({ kind: 'file', name: file.name, csv: await file.text() });
-          else onChange({ kind: 'typed', emails: splitEmails(text) });
-        }}
-      />
-      <p className="hint" id={`${id}-file-hint`}>
-        The column headed “email”, or the first column; a chosen file is sent instead of the typed addresses.
-      </p>
-      <p className="field-error" id={`${id}-error`} aria-live="polite">
-        {error}
-      </p>
-    </div>
-  );
-}
-
-export const emailSourceRule = (source: EmailSource) => (source.kind === 'typed' && source.emails.length === 0 ? 'Type at least one email address or choose a CSV file' : null);
-
-/** How long an emailed invitation stays valid, as the server allows it. */
-export const daysRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 || Number(v) > 90 ? 'must be between 1 and 90 days' : null);
-
 /**
  * What the server answers to a list of addresses: who was invited, who was skipped and why, which
- * entries it refused (absent where it refuses the whole typed list instead).
+ * entries it refused.
  */
 export type SendResult =
   | Answer<'post', '/api/v1/accounts/{accountId}/invitations'>
@@ -71,61 +24,124 @@ export type SendResult =
   | Answer<'post', '/api/v1/accounts/{accountId}/install-invitations'>
   | Answer<'post', '/api/v1/accounts/{accountId}/install-invitations/csv'>;
 
-/** Why the server skipped an address, in the words of its answer. */
-export type SkipReason<R extends SendResult> = R['skipped'][number]['reason'];
+type SkipReason = SendResult['skipped'][number]['reason'];
+
+/** Why an address was not invited, the same words on every invitation form. */
+const SKIP_REASONS: Record<SkipReason, string> = {
+  already_member: 'already a member',
+  already_invited: 'already has a pending invitation; use Send again in the list to email it once more',
+  duplicate: 'listed twice',
+};
 
 /** How a page sends its addresses: the typed list as JSON, or the chosen file as CSV. */
-export interface Senders<R extends SendResult> {
-  typed(emails: string[]): Promise<R>;
-  file(csv: string): Promise<R>;
+export interface Senders {
+  typed(emails: string[]): Promise<SendResult>;
+  file(csv: string): Promise<SendResult>;
 }
 
 /** An answer, and how its refused entries are counted: lines of a file, or entries of the typed list. */
-export interface Sent<R extends SendResult> {
-  result: R;
+interface Sent {
+  result: SendResult;
   entry: 'Line' | 'Entry';
 }
 
-/** A draft keeps typed addresses; a chosen file cannot be chosen again by the page, so it is not kept. */
-const typedAddresses: KeptCodec<EmailSource> = {
-  store: (source) => (source.kind === 'typed' ? source.emails : []),
-  revive: (stored) => (Array.isArray(stored) && stored.every((e) => typeof e === 'string') ? { kind: 'typed', emails: stored } : null),
-};
-
 /**
- * The addresses of an invitation form (kept under `draft` until sent) and what sending them answered. `guard` wraps the form's
- * submit handler: without an address the field says so and neither the form's rules nor the
- * request run. `send` sends the typed list or the chosen file, whichever the user gave.
+ * The CSV file an invitation form may send instead of its typed addresses, and what sending
+ * answered. The typed addresses are the form's own `emails` field: kept in its draft, checked by
+ * `rule`, and where the server's messages about them land.
  */
-export function useEmailSource<R extends SendResult>(draft: string) {
-  const [source, setSource] = useKeptState<EmailSource>(draft, { kind: 'typed', emails: [] }, typedAddresses);
-  const sendingDone = useDraftEnd(draft);
-  const [touched, setTouched] = useState(false);
-  const [sent, setSent] = useState<Sent<R> | null>(null);
+export function useEmailSource() {
+  const [file, setFile] = useState<ChosenFile | null>(null);
+  // A file input cannot be emptied by its value; a new one replaces it once its file was sent.
+  const [fileInput, setFileInput] = useState(0);
+  const [sent, setSent] = useState<Sent | null>(null);
   return {
-    field: { value: source, onChange: setSource, error: touched ? emailSourceRule(source) : null },
+    file,
+    fileInput,
+    chooseFile: setFile,
     sent,
-    guard: (submit: (event: FormEvent<HTMLFormElement>) => unknown) => (event: FormEvent<HTMLFormElement>) => {
-      setTouched(true);
-      if (emailSourceRule(source)) return event.preventDefault();
-      return submit(event);
-    },
-    send: async (senders: Senders<R>) => {
+    rule: (typed: string) => (file === null && splitEmails(typed).length === 0 ? 'Type at least one email address or choose a CSV file' : null),
+    /**
+     * Sends the chosen file, or else the typed addresses, and answers what the address box keeps:
+     * the typed entries the server refused, for the user to fix; whatever went out leaves it.
+     */
+    send: async (typed: string, senders: Senders): Promise<string> => {
       setSent(null);
-      const result = source.kind === 'file' ? await senders.file(source.csv) : await senders.typed(source.emails);
-      setSent({ result, entry: source.kind === 'file' ? 'Line' : 'Entry' });
-      sendingDone();
+      if (file) {
+        setSent({ result: await senders.file(file.csv), entry: 'Line' });
+        setFile(null);
+        setFileInput((n) => n + 1);
+        return typed;
+      }
+      const result = await senders.typed(splitEmails(typed));
+      setSent({ result, entry: 'Entry' });
+      return result.rejectedRows.map((r) => r.value).join('\n');
     },
   };
 }
 
+type EmailSource = ReturnType<typeof useEmailSource>;
+
+/** The address box (the form's `emails` field) and the CSV file that may replace it. */
+export function EmailSourceField({ field, source }: { field: FieldProps; source: Pick<EmailSource, 'file' | 'fileInput' | 'chooseFile'> }) {
+  const id = useId();
+  return (
+    <>
+      <TextAreaField label="Email addresses" rows={4} hint="One per line, or separated by commas." disabled={source.file !== null} field={field} />
+      <p className="or">or</p>
+      <div className="field">
+        <label htmlFor={`${id}-file`}>CSV file</label>
+        <input
+          key={source.fileInput}
+          id={`${id}-file`}
+          type="file"
+          accept=".csv,text/csv,text/plain"
+          aria-describedby={`${id}-file-hint`}
+          onChange={async (e) => {
+            const chosen = e.target.files?.[0];
+            source.chooseFile(chosen ? { name: chosen.name, csv: await chosen.text() } : null);
+          }}
+        />
+        <p className="hint" id={`${id}-file-hint`}>
+          The column headed “email”, or the first column; a chosen file is sent instead of the typed addresses.
+        </p>
+      </div>
+    </>
+  );
+}
+
+/** How long an emailed invitation stays valid, as the server allows it. */
+export const daysRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 || Number(v) > 90 ? 'must be between 1 and 90 days' : null);
+
 /**
  * An invitation form: the page's fields (the addresses among them, where the page wants them) and
- * "Send invitations"; nothing is sent without an address nor while the form's own rules fail.
+ * "Send invitations"; nothing is sent while the form's rules fail. Once sent, the address box
+ * keeps only the entries the server refused.
  */
-export function InvitationForm<V extends Record<string, string>>({ form, emails, onSend, className, children }: { form: SubmittingForm<V>; emails: Pick<ReturnType<typeof useEmailSource>, 'guard'>; onSend(values: V): Promise<void>; className?: string; children: ReactNode }) {
+export function InvitationForm<V extends { emails: string } & Record<string, string>>({
+  form,
+  emails,
+  senders,
+  onSent,
+  className,
+  children,
+}: {
+  form: SubmittingForm<V> & { set(name: 'emails', value: string): void };
+  emails: Pick<EmailSource, 'send'>;
+  senders(values: V): Senders;
+  onSent(): void;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
-    <form noValidate className={className} onSubmit={emails.guard(form.submit(onSend))}>
+    <form
+      noValidate
+      className={className}
+      onSubmit={form.submit(async (values) => {
+        form.set('emails', await emails.send(values.emails, senders(values)));
+        onSent();
+      })}
+    >
       <FormError message={form.formError} />
       {children}
       <div className="form-actions">
@@ -137,10 +153,9 @@ export function InvitationForm<V extends Record<string, string>>({ form, emails,
   );
 }
 
-/** "2 invited, 1 skipped": each address with what became of it; skip reasons in the page's words. */
-export function SentSummary<R extends SendResult>({ sent, skipReasons, level: Heading }: { sent: Sent<R>; skipReasons: Record<SkipReason<R>, string>; level: 'h2' | 'h3' }) {
-  const { invited, skipped } = sent.result;
-  const rejectedRows = 'rejectedRows' in sent.result ? sent.result.rejectedRows : [];
+/** "2 invited, 1 skipped": each address with what became of it. */
+export function SentSummary({ sent, level: Heading }: { sent: Sent; level: 'h2' | 'h3' }) {
+  const { invited, skipped, rejectedRows } = sent.result;
   return (
     <div className="results" role="status" aria-label="Invitations sent">
       <Heading className="results-title">
@@ -153,7 +168,7 @@ export function SentSummary<R extends SendResult>({ sent, skipReasons, level: He
         ))}
         {skipped.map((s) => (
           <li key={s.email}>
-            {s.email}: {skipReasons[s.reason as SkipReason<R>]}
+            {s.email}: {SKIP_REASONS[s.reason]}
           </li>
         ))}
         {rejectedRows.map((r) => (

@@ -78,11 +78,19 @@ export function useForm<F extends Values>(initial: F, validators: Validators<F>,
       if (!step) sent();
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
+      // Each problem lands at the first of its fields this form has; the others are told above the form, in words.
       const names = new Set((Object.keys(values) as (keyof F)[]).map(serverName));
-      const mine = Object.fromEntries(Object.entries(err.fields).filter(([name]) => names.has(name)));
+      const mine: Record<string, string> = {};
+      const elsewhere: string[] = [];
+      for (const problem of err.problems) {
+        const name = Object.keys(problem.fields).find((n) => names.has(n));
+        if (name === undefined) elsewhere.push(problem.sentence);
+        else mine[name] ??= problem.fields[name]!;
+      }
       setServerErrors(mine);
       if (Object.keys(mine).length > 0) focusFirstInvalid();
-      else setFormError(err.message);
+      if (elsewhere.length > 0) setFormError(elsewhere.join('. '));
+      else if (Object.keys(mine).length === 0) setFormError(err.message);
     } finally {
       setSubmitting(false);
     }

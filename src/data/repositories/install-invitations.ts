@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { InvitationLanguage } from '../../mail/templates.js';
 import type { InstallInvitation } from '../schema.js';
 import { anotherSending } from './invitations.js';
@@ -33,6 +34,24 @@ export function insertInstallInvitation(db: Executor, i: NewInstallInvitation): 
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * The addresses (lower case) among these that have a pending invitation to install the key:
+ * neither used nor revoked, and not expired at `now`.
+ */
+export async function pendingInstallInvitationEmails(db: Executor, keyId: string, lowerEmails: readonly string[], now: Date): Promise<Set<string>> {
+  if (lowerEmails.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('install_invitations')
+    .select(sql<string>`lower(email)`.as('email'))
+    .where('license_key_id', '=', keyId)
+    .where(sql<string>`lower(email)`, 'in', [...lowerEmails])
+    .where('used_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .execute();
+  return new Set(rows.map((r) => r.email));
 }
 
 /** The invitation behind a code, in whichever account: the code itself is the credential. */

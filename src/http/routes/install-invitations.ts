@@ -15,6 +15,7 @@ import { sendCsv, type CsvColumn } from '../csv.js';
 import { errorResponses as errors } from '../errors.js';
 import { installInvitationSchema, presentInstallInvitation } from '../install-invitation-presenters.js';
 import { accountIdParams, encodeCursor, pageQuery, uuid } from '../schemas/common.js';
+import { presentSent, sentSchema, typedEmails } from '../schemas/invitations.js';
 import { cursorParam } from '../schemas/paging.js';
 
 const tags = ['install-invitations'];
@@ -22,19 +23,8 @@ const lifetimeDays = z.number().int().min(1).max(90);
 const language = z.enum(INVITATION_LANGUAGES).default('en');
 const invitationParams = accountIdParams.extend({ invitationId: uuid });
 
-const sentSchema = z.object({
-  invited: z.array(installInvitationSchema),
-  skipped: z.array(z.object({ email: z.string(), reason: z.enum(['duplicate']) })),
-  rejectedRows: z.array(z.object({ line: z.number(), value: z.string(), message: z.string() })).meta({
-    description: 'Entries that hold no email address, by line of the file or position in the list (from 1); the others were invited',
-  }),
-});
-
-const present = (r: { invited: InstallInvitationView[]; skipped: { email: string; reason: 'duplicate' }[]; rejectedRows: z.infer<typeof sentSchema>['rejectedRows'] }) => ({
-  invited: r.invited.map(presentInstallInvitation),
-  skipped: r.skipped,
-  rejectedRows: r.rejectedRows,
-});
+const sent = sentSchema(installInvitationSchema, ['already_invited', 'duplicate']);
+const present = (r: Awaited<ReturnType<typeof inviteToInstall>>) => presentSent(presentInstallInvitation, r);
 
 const csvColumns: CsvColumn<InstallInvitationView>[] = [
   { header: 'email', value: (i) => i.email },
@@ -61,15 +51,16 @@ export function installInvitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.post('/accounts/:accountId/install-invitations', {
       schema: {
         tags,
-        summary: 'Email each address its own temporary activation code for a key and the download link; entries that are not addresses are reported',
+        summary:
+          'Email each address its own temporary activation code for a key and the download link; entries that are not addresses are reported, and addresses with a pending invitation for the key are skipped',
         params: accountIdParams,
         body: z.strictObject({
           keyId: uuid,
           language,
           expiresInDays: lifetimeDays.default(7),
-          emails: z.array(z.string().max(254)).min(1).max(1000),
+          emails: typedEmails(1000),
         }),
-        response: { 201: sentSchema, ...errors },
+        response: { 201: sent, ...errors },
       },
       handler: async (req, reply) => {
         const { emails, ...options } = req.body;
@@ -85,7 +76,7 @@ export function installInvitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
         params: accountIdParams,
         querystring: z.strictObject({ keyId: uuid, language, expiresInDays: z.coerce.number().pipe(lifetimeDays).default(7) }),
         body: z.string().meta({ description: 'The CSV file, at most 1 MB' }),
-        response: { 201: sentSchema, ...errors },
+        response: { 201: sent, ...errors },
       },
       handler: async (req, reply) =>
         reply.code(201).send(present(await inviteToInstall(deps, actorOf(req), req.params.accountId, { csv: req.body }, req.query))),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { INVITATION_STATES } from '../../domain/invitation.js';
+import { INVITATION_STATES, SKIP_REASONS } from '../../domain/invitation.js';
 import { INVITATION_LANGUAGES } from '../../mail/templates.js';
 import type { Deps } from '../../services/context.js';
 import { acceptInvitation, previewInvitation } from '../../services/invitations/accept-invitation.js';
@@ -9,7 +9,8 @@ import { listAccountInvitations, resendInvitation, revokeInvitation } from '../.
 import { actorOf, originOf } from '../auth.js';
 import { errorResponses as errors } from '../errors.js';
 import { invitationSchema, presentInvitation, presentUser, userSchema } from '../presenters.js';
-import { accountIdParams, email, encodeCursor, pageQuery, password, personName, uuid } from '../schemas/common.js';
+import { accountIdParams, encodeCursor, pageQuery, password, personName, uuid } from '../schemas/common.js';
+import { presentSent, sentSchema, typedEmails } from '../schemas/invitations.js';
 import { cursorParam } from '../schemas/paging.js';
 import { startSession } from '../session-cookies.js';
 
@@ -23,9 +24,7 @@ const options = {
 const invitationParams = accountIdParams.extend({ invitationId: uuid });
 const tokenParams = z.strictObject({ token: z.string().min(10).max(200) });
 
-const skippedSchema = z.object({ email: z.string(), reason: z.enum(['already_member', 'already_invited', 'duplicate']) });
-const rejectedRowSchema = z.object({ line: z.number(), value: z.string(), message: z.string() });
-const invitedSchema = z.object({ invited: z.array(invitationSchema), skipped: z.array(skippedSchema) });
+const invitedSchema = sentSchema(invitationSchema, SKIP_REASONS);
 
 // The invitee either has a user (and gives its password) or makes one here, by the sign-up rules.
 const acceptBody = z
@@ -48,15 +47,14 @@ export function invitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.post('/accounts/:accountId/invitations', {
       schema: {
         tags: ['invitations'],
-        summary: 'Invite people by email to join the account (administrators with a confirmed email)',
+        summary: 'Invite people by email to join the account (administrators with a confirmed email); entries that are not addresses are reported, the others invited',
         params: accountIdParams,
-        body: z.strictObject({ emails: z.array(email).min(1).max(100), ...options, expiresInDays: lifetimeDays.default(14) }),
+        body: z.strictObject({ emails: typedEmails(100), ...options, expiresInDays: lifetimeDays.default(14) }),
         response: { 201: invitedSchema, ...errors },
       },
       handler: async (req, reply) => {
         const { emails, ...chosen } = req.body;
-        const result = await inviteMembers(deps, actorOf(req), req.params.accountId, { emails }, chosen);
-        return reply.code(201).send({ invited: result.invited.map(presentInvitation), skipped: result.skipped });
+        return reply.code(201).send(presentSent(presentInvitation, await inviteMembers(deps, actorOf(req), req.params.accountId, { emails }, chosen)));
       },
     });
 
@@ -68,12 +66,11 @@ export function invitationsRoutes(deps: Deps): FastifyPluginAsyncZod {
         params: accountIdParams,
         querystring: z.strictObject({ ...options, expiresInDays: z.coerce.number().pipe(lifetimeDays).default(14) }),
         body: z.string().meta({ description: 'The CSV file, at most 1 MB' }),
-        response: { 201: invitedSchema.extend({ rejectedRows: z.array(rejectedRowSchema) }), ...errors },
+        response: { 201: invitedSchema, ...errors },
       },
       handler: async (req, reply) => {
         const chosen: InvitationOptions = req.query;
-        const result = await inviteMembers(deps, actorOf(req), req.params.accountId, { csv: req.body }, chosen);
-        return reply.code(201).send({ invited: result.invited.map(presentInvitation), skipped: result.skipped, rejectedRows: result.rejectedRows });
+        return reply.code(201).send(presentSent(presentInvitation, await inviteMembers(deps, actorOf(req), req.params.accountId, { csv: req.body }, chosen)));
       },
     });
 

@@ -1,5 +1,6 @@
 import {
   insertInstallInvitation,
+  pendingInstallInvitationEmails,
   productCodesOfKeys,
   type InstallInvitationRow,
 } from '../../data/repositories/install-invitations.js';
@@ -10,7 +11,7 @@ import type { Account, InstallInvitation, User } from '../../data/schema.js';
 import { addDays } from '../../domain/clock.js';
 import { notFound } from '../../domain/errors.js';
 import { downloadLink, installInvitationStatus, type InstallInvitationStatus } from '../../domain/install-invitation.js';
-import { planInvitations } from '../../domain/invitation.js';
+import { planInvitations, type SkipReason } from '../../domain/invitation.js';
 import { installInvitation, type InvitationLanguage } from '../../mail/templates.js';
 import { enqueueEmail } from '../../data/repositories/outbox.js';
 import { authorizeLicensing, requireKeyInScope, type LicensingAccess } from '../../policies/license-policy.js';
@@ -27,6 +28,9 @@ export interface InstallInvitationOptions {
   language: InvitationLanguage;
   expiresInDays: number;
 }
+
+/** Why an address got no invitation to install: nobody is a member of a key, so only these two. */
+export type InstallSkipReason = Extract<SkipReason, 'already_invited' | 'duplicate'>;
 
 export interface KeyProduct {
   code: string;
@@ -90,9 +94,12 @@ export function sendInstallInvitationEmail(
 
 /**
  * Sends each address its own activation code for the chosen key, with the download link, by
- * email written in the same transaction. Rows that hold no address are reported by line and
- * repeated addresses skipped; the rest are invited. Invitations may outnumber the free seats:
- * the first to activate get them.
+ * email written in the same transaction. Rows that hold no address are reported by line, and
+ * repeated addresses and those whose invitation for the key is still pending are skipped (a
+ * second code would only leave the person two emails to choose from; Send again mails the first
+ * one anew); the rest are invited. The key's row lock makes two sendings to one key take turns,
+ * so both cannot miss each other's invitation. Invitations may outnumber the free seats: the
+ * first to activate get them.
  */
 export function inviteToInstall(deps: Deps, actor: Actor, accountId: string, source: InvitationSource, options: InstallInvitationOptions) {
   return runTransaction(deps.db, async (trx) => {
@@ -103,10 +110,11 @@ export function inviteToInstall(deps: Deps, actor: Actor, accountId: string, sou
     const now = deps.clock.now();
     const products = await keyProducts(trx, key.id);
     const invited: InstallInvitationView[] = [];
-    const skipped: { email: string; reason: 'duplicate' }[] = [];
-    for (const { email, skip } of planInvitations(emails, new Set())) {
+    const skipped: { email: string; reason: InstallSkipReason }[] = [];
+    const pending = await pendingInstallInvitationEmails(trx, key.id, emails.map((e) => e.toLowerCase()), now);
+    for (const { email, skip } of planInvitations(emails, new Map([...pending].map((e) => [e, 'already_invited' as const])))) {
       if (skip) {
-        skipped.push({ email, reason: 'duplicate' });
+        skipped.push({ email, reason: skip });
         continue;
       }
       const { code, hash } = generateActivationCode();

@@ -94,7 +94,8 @@ export function inviteMembers(deps: Deps, actor: Actor, accountId: string, sourc
     const { account, inviter } = await authorizeInviter(trx, actor, accountId);
     const { emails, rejectedRows } = readInvitationSource(source);
     const now = deps.clock.now();
-    const plan = planInvitations(emails, await findMemberEmails(trx, accountId, emails.map((e) => e.toLowerCase())));
+    const members = await findMemberEmails(trx, accountId, emails.map((e) => e.toLowerCase()));
+    const plan = planInvitations(emails, new Map([...members].map((e) => [e, 'already_member' as const])));
     const wanted = plan.filter((p) => p.skip === null).map((p) => p.email.toLowerCase());
     await closeExpiredInvitations(trx, accountId, wanted, now);
     const invited: InvitationView[] = [];

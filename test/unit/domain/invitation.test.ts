@@ -20,13 +20,18 @@ describe('invitation state', () => {
 });
 
 describe('planning invitations', () => {
-  it('skips repeats without regard to case, and members, in the order given', () => {
-    const plan = planInvitations(['Ann@example.com', 'bob@example.com', 'ann@EXAMPLE.com', 'cy@example.com'], new Set(['bob@example.com']));
+  it('skips repeats without regard to case, and taken addresses with their reason, in the order given', () => {
+    const taken = new Map([
+      ['bob@example.com', 'already_member'],
+      ['dee@example.com', 'already_invited'],
+    ] as const);
+    const plan = planInvitations(['Ann@example.com', 'Bob@example.com', 'ann@EXAMPLE.com', 'cy@example.com', 'DEE@example.com'], taken);
     expect(plan).toEqual([
       { email: 'Ann@example.com', skip: null },
-      { email: 'bob@example.com', skip: 'already_member' },
+      { email: 'Bob@example.com', skip: 'already_member' },
       { email: 'ann@EXAMPLE.com', skip: 'duplicate' },
       { email: 'cy@example.com', skip: null },
+      { email: 'DEE@example.com', skip: 'already_invited' },
     ]);
   });
 });

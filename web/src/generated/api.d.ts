@@ -833,7 +833,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Email each address its own temporary activation code for a key and the download link; entries that are not addresses are reported */
+        /** Email each address its own temporary activation code for a key and the download link; entries that are not addresses are reported, and addresses with a pending invitation for the key are skipped */
         post: {
             parameters: {
                 query?: never;
@@ -846,6 +846,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Up to 1000 entries; those that are not email addresses come back in rejectedRows, by position from 1, and the others are invited */
                         emails: string[];
                         /** @default 7 */
                         expiresInDays?: number;
@@ -868,16 +869,17 @@ export interface paths {
                     content: {
                         "application/json": {
                             invited: components["schemas"]["InstallInvitation"][];
-                            /** @description Entries that hold no email address, by line of the file or position in the list (from 1); the others were invited */
+                            /** @description Entries that hold no email address, by line of the file or position in the typed list (from 1), with why in words ("is not an email address"); the others were invited */
                             rejectedRows: {
                                 line: number;
                                 message: string;
                                 value: string;
                             }[];
+                            /** @description Addresses not invited, and why: already_invited (an invitation still pending (send that one again instead)), duplicate (listed before) */
                             skipped: {
                                 email: string;
                                 /** @enum {string} */
-                                reason: "duplicate";
+                                reason: "already_invited" | "duplicate";
                             }[];
                         };
                     };
@@ -1410,16 +1412,17 @@ export interface paths {
                     content: {
                         "application/json": {
                             invited: components["schemas"]["InstallInvitation"][];
-                            /** @description Entries that hold no email address, by line of the file or position in the list (from 1); the others were invited */
+                            /** @description Entries that hold no email address, by line of the file or position in the typed list (from 1), with why in words ("is not an email address"); the others were invited */
                             rejectedRows: {
                                 line: number;
                                 message: string;
                                 value: string;
                             }[];
+                            /** @description Addresses not invited, and why: already_invited (an invitation still pending (send that one again instead)), duplicate (listed before) */
                             skipped: {
                                 email: string;
                                 /** @enum {string} */
-                                reason: "duplicate";
+                                reason: "already_invited" | "duplicate";
                             }[];
                         };
                     };
@@ -2465,7 +2468,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Invite people by email to join the account (administrators with a confirmed email) */
+        /** Invite people by email to join the account (administrators with a confirmed email); entries that are not addresses are reported, the others invited */
         post: {
             parameters: {
                 query?: never;
@@ -2478,6 +2481,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Up to 100 entries; those that are not email addresses come back in rejectedRows, by position from 1, and the others are invited */
                         emails: string[];
                         /** @default 14 */
                         expiresInDays?: number;
@@ -2503,6 +2507,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             invited: components["schemas"]["Invitation"][];
+                            /** @description Entries that hold no email address, by line of the file or position in the typed list (from 1), with why in words ("is not an email address"); the others were invited */
+                            rejectedRows: {
+                                line: number;
+                                message: string;
+                                value: string;
+                            }[];
+                            /** @description Addresses not invited, and why: already_member (a member already), already_invited (an invitation still pending (send that one again instead)), duplicate (listed before) */
                             skipped: {
                                 email: string;
                                 /** @enum {string} */
@@ -2909,11 +2920,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             invited: components["schemas"]["Invitation"][];
+                            /** @description Entries that hold no email address, by line of the file or position in the typed list (from 1), with why in words ("is not an email address"); the others were invited */
                             rejectedRows: {
                                 line: number;
                                 message: string;
                                 value: string;
                             }[];
+                            /** @description Addresses not invited, and why: already_member (a member already), already_invited (an invitation still pending (send that one again instead)), duplicate (listed before) */
                             skipped: {
                                 email: string;
                                 /** @enum {string} */

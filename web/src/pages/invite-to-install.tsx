@@ -1,6 +1,6 @@
-import { accountPath, answer, api, csvBody, downloadHref, type Answer, type Query } from '../api';
+import { accountPath, answer, api, csvBody, downloadHref, type Query } from '../api';
 import { DataTable } from '../data-table';
-import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type Language, type SkipReason } from '../email-list';
+import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type Language } from '../email-list';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
 import { InvitationActions, SentCell } from '../invitation-rows';
@@ -10,10 +10,7 @@ import { Link } from '../router';
 import { useSession } from '../session';
 import { Badge, Empty, Load, useListAction, useLoad } from '../ui';
 
-type Sent = Answer<'post', '/api/v1/accounts/{accountId}/install-invitations'> | Answer<'post', '/api/v1/accounts/{accountId}/install-invitations/csv'>;
-
 const STATUS_LABELS = { pending: 'Pending', used: 'Used', expired: 'Expired', revoked: 'Revoked' } as const;
-const SKIP_REASONS: Record<SkipReason<Sent>, string> = { duplicate: 'listed twice' };
 
 /** Invite users to install (capability 8): each address gets its own temporary code and the download link. */
 export function InviteToInstall({ keyId }: { keyId: string | null }) {
@@ -21,8 +18,12 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
   const path = { accountId: account.id };
   const [keys, retryKeys] = useLoad(() => listAccountKeys(account.id), [account.id]);
   const [list, reloadList] = useLoad(() => answer(api.GET('/api/v1/accounts/{accountId}/install-invitations', { params: { path, query: { limit: 100 } } })), [account.id]);
-  const emails = useEmailSource<Sent>('invite-to-install:emails');
-  const form = useForm({ keyId: keyId ?? '', language: 'en', expiresInDays: '7' }, { keyId: rules.required, expiresInDays: daysRule }, { draft: `invite-to-install:${account.id}` });
+  const emails = useEmailSource();
+  const form = useForm(
+    { emails: '', keyId: keyId ?? '', language: 'en', expiresInDays: '7' },
+    { emails: emails.rule, keyId: rules.required, expiresInDays: daysRule },
+    { draft: `invite-to-install:${account.id}` },
+  );
 
   const listAction = useListAction(reloadList);
 
@@ -46,14 +47,14 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
               form={form}
               emails={emails}
               className="panel narrow"
-              onSend={async (values) => {
+              senders={(values) => {
                 const options: Query<'post', '/api/v1/accounts/{accountId}/install-invitations/csv'> = { keyId: values.keyId, language: values.language as Language, expiresInDays: Number(values.expiresInDays) };
-                await emails.send({
+                return {
                   typed: (list) => answer(api.POST('/api/v1/accounts/{accountId}/install-invitations', { params: { path }, body: { ...options, emails: list } })),
                   file: (csv) => answer(api.POST('/api/v1/accounts/{accountId}/install-invitations/csv', { params: { path, query: options }, ...csvBody(csv) })),
-                });
-                reloadList();
+                };
               }}
+              onSent={reloadList}
             >
               <SelectField label="License key" field={form.field('keyId')}>
                 <option value="">Choose a license key</option>
@@ -63,12 +64,12 @@ export function InviteToInstall({ keyId }: { keyId: string | null }) {
                 <LanguageField field={form.field('language')} />
                 <TextField label="Code valid for (days)" type="number" inputMode="numeric" min={1} max={90} field={form.field('expiresInDays')} />
               </div>
-              <EmailSourceField {...emails.field} />
+              <EmailSourceField field={form.field('emails')} source={emails} />
             </InvitationForm>
           )
         }
       </Load>
-      {emails.sent && <SentSummary sent={emails.sent} skipReasons={SKIP_REASONS} level="h2" />}
+      {emails.sent && <SentSummary sent={emails.sent} level="h2" />}
 
       <div className="section-head">
         <h2 id="install-invitations-title">Invitations</h2>

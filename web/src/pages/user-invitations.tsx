@@ -1,23 +1,20 @@
-import { answer, api, csvBody, type Answer, type Query } from '../api';
+import { answer, api, csvBody, type Query } from '../api';
 import { DataTable } from '../data-table';
-import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type Language, type SkipReason } from '../email-list';
+import { daysRule, EmailSourceField, InvitationForm, LanguageField, SentSummary, useEmailSource, type Language } from '../email-list';
 import { FormError, SelectField, TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, ROLE_LABELS } from '../format';
 import { InvitationActions, SentCell } from '../invitation-rows';
 import { useKeptState } from '../kept';
 import { Dialog, DialogActions, Load, useListAction, useLoad } from '../ui';
 
-type Sent = Answer<'post', '/api/v1/accounts/{accountId}/invitations'> | Answer<'post', '/api/v1/accounts/{accountId}/invitations/csv'>;
 type Options = Query<'post', '/api/v1/accounts/{accountId}/invitations/csv'>;
-
-const SKIP_REASONS: Record<SkipReason<Sent>, string> = { already_member: 'already a member', already_invited: 'already invited', duplicate: 'listed twice' };
 
 /** Invite people to join the business account: typed addresses or a CSV file, a role, a language and a lifetime. */
 export function InviteMembers({ accountId, onInvited }: { accountId: string; onInvited(): void }) {
-  const emails = useEmailSource<Sent>('invite-members:emails');
+  const emails = useEmailSource();
   // Open again after a reload when it was open: a half-written invitation shows where it was left.
   const [open, setOpen] = useKeptState('invite-members:open', false);
-  const form = useForm({ role: 'member', language: 'en', expiresInDays: '14' }, { expiresInDays: daysRule }, { draft: `invite-members:${accountId}` });
+  const form = useForm({ emails: '', role: 'member', language: 'en', expiresInDays: '14' }, { emails: emails.rule, expiresInDays: daysRule }, { draft: `invite-members:${accountId}` });
   const path = { accountId };
   return (
     <details className="panel invite-panel" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
@@ -27,16 +24,16 @@ export function InviteMembers({ accountId, onInvited }: { accountId: string; onI
       <InvitationForm
         form={form}
         emails={emails}
-        onSend={async (v) => {
+        senders={(v) => {
           const options: Options = { role: v.role as Options['role'], language: v.language as Language, expiresInDays: Number(v.expiresInDays) };
-          await emails.send({
+          return {
             typed: (list) => answer(api.POST('/api/v1/accounts/{accountId}/invitations', { params: { path }, body: { ...options, emails: list } })),
             file: (csv) => answer(api.POST('/api/v1/accounts/{accountId}/invitations/csv', { params: { path, query: options }, ...csvBody(csv) })),
-          });
-          onInvited();
+          };
         }}
+        onSent={onInvited}
       >
-        <EmailSourceField {...emails.field} />
+        <EmailSourceField field={form.field('emails')} source={emails} />
         <div className="row">
           <SelectField label="Role" field={form.field('role')}>
             <option value="member">{ROLE_LABELS.member}</option>
@@ -46,7 +43,7 @@ export function InviteMembers({ accountId, onInvited }: { accountId: string; onI
           <TextField label="Link valid for (days)" type="number" inputMode="numeric" min={1} max={90} field={form.field('expiresInDays')} />
         </div>
       </InvitationForm>
-      {emails.sent && <SentSummary sent={emails.sent} skipReasons={SKIP_REASONS} level="h3" />}
+      {emails.sent && <SentSummary sent={emails.sent} level="h3" />}
     </details>
   );
 }
