@@ -5,7 +5,7 @@ import { CompanyFields } from '../company-fields';
 import { STATES } from '../countries';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { navigate } from '../router';
-import { useSession } from '../session';
+import { can, useSession } from '../session';
 import { subscriptionHref } from '../subscription-data';
 
 const NEW_BUSINESS = 'new';
@@ -20,7 +20,7 @@ function keyRule(v: string): string | null {
 
 export function RegisterKey() {
   const session = useSession();
-  const targets = session.accounts.filter((a) => a.role === 'admin' && a.status === 'active');
+  const targets = session.accounts.filter((a) => can(a, 'subscriptions.manage'));
   const hasBusiness = targets.some((a) => a.kind === 'business');
   const [step, setStep] = useState<'key' | 'company'>('key');
   const form = useForm(
