@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startPortalServer, type PortalServer } from './browser.js';
+import { accessibilityProblems, launchChromium, startPortalServer, type PortalServer } from './browser.js';
 import { agent, apiSession, issueOrder, mailedLink, signIn, signUpCustomer } from './flows.js';
 
 // The portal follows the member's role (issue 12, point 5), and the installations' actions ask
@@ -73,6 +73,7 @@ describe('a regular member', () => {
       expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Deactivate' }).count()).toBe(0);
     }
+    expect(await accessibilityProblems(page)).toEqual([]);
     await context.close();
   });
 });
@@ -148,6 +149,8 @@ describe('the actions on installations', () => {
     // Deactivating asks first, like blacklisting, then the details show what waits for the check-in.
     await actions.getByRole('button', { name: 'Deactivate' }).click();
     const ask = shared.getByRole('dialog', { name: 'Deactivate roles-pc-2' });
+    await ask.getByRole('button', { name: 'Cancel' }).waitFor();
+    expect(await accessibilityProblems(shared)).toEqual([]);
     await ask.getByRole('button', { name: 'Deactivate' }).click();
     await opened.getByRole('list', { name: 'Action results' }).getByText('roles-pc-2: Deactivated').waitFor();
     await opened.getByText('Deactivates', { exact: true }).waitFor();
