@@ -60,6 +60,18 @@ export function decideKeyAccess(
   return grantedKeys > 0 && LICENSE_ADMIN_PERMISSIONS.has(permission) ? 'allow_granted_keys' : 'denied';
 }
 
+/**
+ * Every permission a member holds in the account, some perhaps only on the keys granted to them:
+ * what the portal offers them (menu entries, pages, actions), by the same rule the API decides
+ * with. A blocked member holds none.
+ */
+export function heldPermissions(membership: { role: MemberRole; status: MemberStatus }, grantedKeys: number): AccountPermission[] {
+  return ACCOUNT_PERMISSIONS.filter((p) => {
+    const decision = decideKeyAccess(membership, grantedKeys, p);
+    return decision === 'allow_all' || decision === 'allow_granted_keys';
+  });
+}
+
 export function decideAccess(
   membership: { role: MemberRole; status: MemberStatus },
   permission: AccountPermission,

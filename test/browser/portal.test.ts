@@ -202,7 +202,7 @@ describe('the web portal', () => {
     const table = admin.getByRole('table', { name: 'Installations' });
     const row = table.getByRole('row').filter({ hasText: 'studio-mac-1' });
     await row.waitFor();
-    await row.getByRole('button', { name: 'studio-mac-1' }).click();
+    await row.getByRole('link', { name: 'studio-mac-1' }).click();
     const details = admin.getByRole('dialog', { name: 'Installation details' });
     await details.getByRole('heading', { name: 'Hardware' }).waitFor();
     await details.getByLabel('Notes').fill('Front desk iMac');
@@ -214,6 +214,7 @@ describe('the web portal', () => {
     // Blacklisted in the portal, the machine cannot activate with that key again.
     await row.getByRole('checkbox', { name: 'Select studio-mac-1' }).check();
     await admin.getByRole('button', { name: 'Add to blacklist' }).click();
+    await admin.getByRole('dialog', { name: 'Add to the blacklist: studio-mac-1' }).getByRole('button', { name: 'Add to blacklist' }).click();
     await admin.getByRole('list', { name: 'Action results' }).getByText('studio-mac-1: Blacklisted').waitFor();
     await row.getByText('Blacklisted').waitFor();
     expect(await row.getByText('Deactivated', { exact: true }).count()).toBe(0);
@@ -282,7 +283,7 @@ describe('the web portal', () => {
     await memberNav.getByRole('link', { name: 'Dashboard' }).click();
     await member.getByRole('heading', { name: 'Licenses are managed by the administrators' }).waitFor();
     await member.goto('/users');
-    await member.getByRole('heading', { name: 'Administrators only' }).waitFor();
+    await member.getByRole('alert').getByText('does not let you use this page').waitFor();
 
     // Promoted, the member sees the administrators' pages at the next navigation; demoted, no more.
     const members = admin.getByRole('table', { name: 'Members' });
@@ -300,7 +301,7 @@ describe('the web portal', () => {
     await memberNav.getByRole('link', { name: 'Dashboard' }).click();
     await expect.poll(() => memberNav.getByRole('link', { name: 'Users' }).count()).toBe(0);
     await member.goto('/audit-log');
-    await member.getByRole('heading', { name: 'Administrators only' }).waitFor();
+    await member.getByRole('alert').getByText('does not let you use this page').waitFor();
     await memberContext.close();
 
     // The administrator's audit log shows all of it; the business profile page.

@@ -166,6 +166,9 @@ describe('License Administrators', () => {
     await insertMembership(t.deps.db, { accountId: c.accountId, userId: lead.userId, role: 'member' });
     const list = `/api/v1/accounts/${c.accountId}/subscriptions`;
     expect((await lead.client.get(list)).body.error.code).toBe('forbidden');
+    // The portal learns what the caller may do from /me, by the rule the API decides with.
+    const permissionsIn = async () => ((await lead.client.get('/api/v1/me')).body.accounts as { id: string; permissions: string[] }[]).find((a) => a.id === c.accountId)?.permissions;
+    expect(await permissionsIn()).toEqual(['account.view']);
 
     expect((await c.client.request('PUT', `${c.base}/keys/${office.id}/admins/${lead.userId}`)).status).toBe(200);
     expect((await c.client.get(`${c.base}/keys/${office.id}/admins`)).body.items).toEqual([expect.objectContaining({ email: lead.email })]);
@@ -173,10 +176,12 @@ describe('License Administrators', () => {
     const seen = await lead.client.get(c.base);
     expect(seen.body.keys.map((k: { name: string }) => k.name)).toEqual(['Office']);
     expect(seen.body.orders).toEqual([]);
+    expect(await permissionsIn()).toEqual(['account.view', 'subscriptions.view', 'keys.view', 'install_invitations.manage', 'installations.view', 'installations.manage']);
     expect((await lead.client.post(`${c.base}/keys`, { itemId: c.itemId, name: 'Mine', kind: 'dynamic', quota: 1, expiresAt: null })).body.error.code).toBe('forbidden');
 
     expect((await c.client.delete(`${c.base}/keys/${office.id}/admins/${lead.userId}`)).status).toBe(200);
     expect((await lead.client.get(c.base)).body.error.code).toBe('forbidden');
+    expect(await permissionsIn()).toEqual(['account.view']);
   });
 
   it('are granted to regular members only', async () => {

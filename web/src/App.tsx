@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { REGISTER_KEY_PAGE, REGISTER_KEY_PARAM } from '../../src/domain/portal-links';
+import { mayOpen, otherAccountNamed } from './access';
 import { KeptScope } from './kept';
 import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from './pages/auth';
 import { AuditLog } from './pages/audit-log';
@@ -18,6 +19,7 @@ import { BACK_OFFICE_TITLES } from './pages/vendor/titles';
 import { match, navigate, useLocation } from './router';
 import { useSession, useSessionState } from './session';
 import { Shell } from './shell';
+import { NotAllowed } from './ui';
 
 // The back office (and the catalog rules it checks forms with) loads on first use: customers never download it.
 const BackOffice = lazy(() => import('./pages/vendor/back-office').then((m) => ({ default: m.BackOffice })));
@@ -31,6 +33,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/profile$/, 'Profile & security'],
   [/^\/users$/, 'Users'],
   [/^\/installations$/, 'Installations'],
+  [/^\/accounts\/[^/]+\/installations\/[^/]+$/, 'Installation details'],
   [/^\/invite-to-install$/, 'Invite users to install'],
   [/^\/offline-activation$/, 'Offline activation'],
   [/^\/business-profile$/, 'Business profile'],
@@ -43,23 +46,25 @@ const TITLES: [RegExp, string][] = [
   [/^\/join$/, 'Join a business account'],
 ];
 
-/** Pages of account administrators: a member sees why, rather than a failed request. */
-const ADMIN_ONLY = new Set(['/users', '/audit-log']);
+const titleOf = (path: string) => TITLES.find(([re]) => re.test(path))?.[1] ?? 'Page not found';
 
 function SignedInPage({ path, search }: { path: string; search: URLSearchParams }) {
-  const { account } = useSession();
-  if (ADMIN_ONLY.has(path) && account.role !== 'admin') {
+  const { account, accounts } = useSession();
+  // The shell switches to the account the address names; until then the page waits.
+  if (otherAccountNamed(path, account, accounts)) return <p className="state" role="status">Loading…</p>;
+  // A page the member's role cannot use says so, and who can help, rather than fail its requests.
+  if (!mayOpen(account, path)) {
     return (
       <section>
-        <h1>Administrators only</h1>
-        <p className="state state-error" role="alert">
-          Only the administrators of {account.name} see this page. Ask one of them if you need it.
-        </p>
+        <h1>{titleOf(path)}</h1>
+        <NotAllowed what="use this page" />
       </section>
     );
   }
   const details = match('/accounts/:accountId/subscriptions/:subscriptionId', path);
   if (details) return <SubscriptionDetailsPage accountId={details['accountId']!} subscriptionId={details['subscriptionId']!} />;
+  const installation = match('/accounts/:accountId/installations/:installationId', path);
+  if (installation) return <Installations keyId={search.get('keyId')} product={search.get('product')} installationId={installation['installationId']!} />;
   if (path === '/back-office' || path.startsWith('/back-office/')) {
     return (
       <Suspense
@@ -85,7 +90,7 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
     case '/users':
       return <Users />;
     case '/installations':
-      return <Installations keyId={search.get('keyId')} product={search.get('product')} />;
+      return <Installations keyId={search.get('keyId')} product={search.get('product')} installationId={null} />;
     case '/invite-to-install':
       return <InviteToInstall keyId={search.get('keyId')} />;
     case '/offline-activation':
@@ -112,8 +117,7 @@ export function App() {
   const path = url.pathname.replace(/(.)\/$/, '$1');
 
   useEffect(() => {
-    const title = TITLES.find(([re]) => re.test(path))?.[1] ?? 'Page not found';
-    document.title = `${title} · Keyline My Account`;
+    document.title = `${titleOf(path)} · Keyline My Account`;
   }, [path]);
 
   const anonymousOnly = PUBLIC_ONLY.has(path);

@@ -11,6 +11,8 @@ export const STATUS_LABELS = { active: 'Active', expiring_soon: 'Expiring soon',
 export const KIND_LABELS = { primary: 'Primary', dynamic: 'Dynamic', reserved: 'Reserved' } as const;
 export const ORDER_LABELS = { new: 'New subscription', renewal: 'Renewal', add_licenses: 'More licenses', trial: 'Trial' } as const;
 export const DURATION_LABELS = { '1m': '1 month', '1y': '1 year', '2y': '2 years', '3y': '3 years' } as const;
+/** A person as lists name them: first and last name, or the email address when they gave none. */
+export const personName = (p: { firstName: string; lastName: string; email: string }) => `${p.firstName} ${p.lastName}`.trim() || p.email;
 export const ROLE_LABELS = { admin: 'Account Administrator', member: 'Regular Member' } as const;
 
 /** "10 × desktop-business, 5 × device-management (mobile)" */

@@ -3,11 +3,12 @@ import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 
 // A few pages need no routing library: the History API and one event.
 const CHANGE = 'keyline:navigate';
 
-export function navigate(to: string, replace = false): void {
+/** Goes to another address of the portal; a dialog's own address opens and closes it where the page is scrolled to (`toTop` false). */
+export function navigate(to: string, replace = false, toTop = true): void {
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   window.dispatchEvent(new Event(CHANGE));
-  window.scrollTo(0, 0);
+  if (toTop) window.scrollTo(0, 0);
 }
 
 export function useLocation(): URL {
@@ -39,12 +40,12 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return params;
 }
 
-export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+export function Link({ href, onClick, keepScroll = false, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; keepScroll?: boolean }) {
   const follow = (e: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(e);
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
-    navigate(href);
+    navigate(href, false, !keepScroll);
   };
   return <a href={href} onClick={follow} {...rest} />;
 }

@@ -2,6 +2,16 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { answer, api, ApiError, setCsrfToken, type MyAccount, type User } from './api';
 import { forgetAll, keepFor } from './kept';
 
+/** Something a member may do in an account, as GET /me answers it. */
+export type Permission = MyAccount['permissions'][number];
+
+/**
+ * Whether the member may do this in the account: the portal offers a menu entry, page or action
+ * only then. The API answers the permissions by the rule it decides each request with, and
+ * stays the authority (a change since the last /me is refused there).
+ */
+export const can = (account: MyAccount, permission: Permission) => account.permissions.includes(permission);
+
 export interface Session {
   user: User;
   accounts: MyAccount[];

@@ -1,7 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { mayOpen, otherAccountNamed } from './access';
 import { answer, api } from './api';
 import { Link, navigate } from './router';
-import { useSession } from './session';
+import { can, useSession } from './session';
 
 const accountLabel = (a: { kind: string; name: string }) => (a.kind === 'personal' ? `${a.name} (Personal)` : `${a.name} (Business)`);
 
@@ -35,22 +36,27 @@ function VerifyBanner() {
 export function Shell({ path, children }: { path: string; children: ReactNode }) {
   const session = useSession();
   const { account, accounts, user } = session;
-  const isAdmin = account.role === 'admin';
   // Roles and blocks change at once on the server: each navigation asks again who we are here.
-  const { refresh } = session;
+  const { refresh, selectAccount } = session;
   useEffect(() => {
     refresh().catch(() => undefined);
   }, [path, refresh]);
+  const switchTo = otherAccountNamed(path, account, accounts);
+  useEffect(() => {
+    if (switchTo) selectAccount(switchTo);
+  }, [switchTo, selectAccount]);
+  const business = account.kind === 'business';
+  // The menu follows what the member may do here: no entry leads to a page their role cannot use.
   const nav = [
     { href: '/', label: 'Dashboard', current: path === '/' },
     { href: '/subscriptions', label: 'Subscriptions', current: path.startsWith('/subscriptions') || (path.includes('/subscriptions/') && !path.startsWith('/back-office')) },
-    ...(isAdmin ? [{ href: '/register-key', label: 'Register Key', current: path === '/register-key' }] : []),
-    { href: '/installations', label: 'Installations', current: ['/installations', '/invite-to-install', '/offline-activation'].includes(path) },
-    ...(isAdmin && account.kind === 'business' ? [{ href: '/users', label: 'Users', current: ['/users', '/business-profile', '/audit-log'].includes(path) }] : []),
-    ...(!isAdmin && account.kind === 'business' ? [{ href: '/business-profile', label: 'Business profile', current: path === '/business-profile' }] : []),
+    ...(can(account, 'subscriptions.manage') ? [{ href: '/register-key', label: 'Register Key', current: path === '/register-key' }] : []),
+    { href: '/installations', label: 'Installations', current: ['/installations', '/invite-to-install', '/offline-activation'].includes(path) || path.includes('/installations/') },
+    ...(business ? [{ href: '/users', label: 'Users', current: ['/users', '/business-profile', '/audit-log'].includes(path) }] : []),
+    ...(business && !mayOpen(account, '/users') ? [{ href: '/business-profile', label: 'Business profile', current: path === '/business-profile' }] : []),
     { href: '/profile', label: 'Profile', current: path === '/profile' },
     ...(user.isOperator ? [{ href: '/back-office', label: 'Back office', current: path.startsWith('/back-office') }] : []),
-  ];
+  ].filter((n) => mayOpen(account, n.href));
   return (
     <>
       <a className="skip" href="#main">

@@ -1,8 +1,13 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { errorMessage } from './api';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { answer, api, ApiError, errorMessage } from './api';
+import { personName } from './format';
 import { DraftLifetime } from './kept';
+import { useSessionState } from './session';
 
-export type Loaded<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; data: T };
+/** A failed load says whether the member's role refused it: trying again cannot help then. */
+export type Loaded<T> = { status: 'loading' } | { status: 'error'; message: string; forbidden: boolean } | { status: 'ready'; data: T };
+
+const refusedByRole = (err: unknown) => err instanceof ApiError && err.code === 'forbidden';
 
 /**
  * Loads data for a page and reloads it on demand; a stale answer never overwrites a newer one.
@@ -22,7 +27,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
     setState((s) => (s.status === 'ready' ? s : { status: 'loading' }));
     run().then(
       (data) => current && setState({ status: 'ready', data }),
-      (err: unknown) => current && setState({ status: 'error', message: errorMessage(err) }),
+      (err: unknown) => current && setState({ status: 'error', message: errorMessage(err), forbidden: refusedByRole(err) }),
     );
     return () => {
       current = false;
@@ -57,6 +62,7 @@ export function Load<T>({ state, retry, label, children }: { state: Loaded<T>; r
     );
   }
   if (state.status === 'error') {
+    if (state.forbidden) return <NotAllowed what={`see ${label}`} />;
     return (
       <div className="state state-error" role="alert">
         <p>
@@ -71,6 +77,28 @@ export function Load<T>({ state, retry, label, children }: { state: Loaded<T>; r
   return <>{children(state.data)}</>;
 }
 
+/**
+ * What a member's role does not let them do here, and who can help: the account's administrators
+ * by name (every member may see who they are), instead of a Try again that cannot help.
+ */
+export function NotAllowed({ what }: { what: string }) {
+  const session = useSessionState();
+  const account = session.status === 'signed-in' ? session.session.account : null;
+  const [admins] = useLoad(
+    async () => (account ? (await answer(api.GET('/api/v1/accounts/{accountId}', { params: { path: { accountId: account.id } } }))).admins : []),
+    [account?.id],
+  );
+  const names = admins.status === 'ready' ? admins.data.map((a) => `${personName(a)} (${a.email})`) : [];
+  return (
+    <div className="state state-error" role="alert">
+      <p>
+        Your role in {account?.name ?? 'this account'} does not let you {what}.
+      </p>
+      <p>{names.length > 0 ? `Ask one of its administrators for access: ${names.join(', ')}.` : 'Ask an account administrator for access.'}</p>
+    </div>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <div className="state state-empty">{children}</div>;
 }
@@ -78,6 +106,8 @@ export function Empty({ children }: { children: ReactNode }) {
 /** A modal dialog on the native <dialog>: focus stays inside, Escape closes it, and focus goes back where it was. */
 export function Dialog({ title, onClose, children, wide = false }: { title: string; onClose(): void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // A dialog may open over another (a confirmation over the details): each names itself by its own title.
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     const opener = document.activeElement;
@@ -92,13 +122,13 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
     <dialog
       ref={ref}
       className={wide ? 'dialog dialog-wide' : 'dialog'}
-      aria-labelledby="dialog-title"
+      aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault();
         onClose();
       }}
     >
-      <h2 id="dialog-title">{title}</h2>
+      <h2 id={titleId}>{title}</h2>
       <DraftLifetime.Provider value="until-closed">{children}</DraftLifetime.Provider>
     </dialog>
   );

@@ -69,6 +69,13 @@ export function listAccountsOfUser(db: Executor, userId: string) {
       'accounts.support_code',
       'memberships.role',
       'memberships.status',
+      (eb) =>
+        eb
+          .selectFrom('key_admins')
+          .select((k) => k.fn.countAll<number>().as('n'))
+          .whereRef('key_admins.account_id', '=', 'accounts.id')
+          .where('key_admins.user_id', '=', userId)
+          .as('granted_keys'),
     ])
     .where('memberships.user_id', '=', userId)
     .orderBy('accounts.kind', 'desc')

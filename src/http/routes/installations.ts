@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { INSTALLATION_ACTIONS } from '../../domain/installation-actions.js';
 import type { Deps } from '../../services/context.js';
 import { exportAccountInstallations, getInstallation, keyUsage, listAccountInstallations, summarizeAccountInstallations } from '../../services/installations/list-installations.js';
 import { actOnInstallations, updateInstallation } from '../../services/installations/manage-installations.js';
@@ -59,7 +60,7 @@ const listInput = ({ order, columns: _columns, ...filter }: FilterQuery) => ({ .
 
 const actionBody = z
   .strictObject({
-    action: z.enum(['deactivate', 'blacklist', 'unblacklist', 'move']),
+    action: z.enum(INSTALLATION_ACTIONS),
     installationIds: z.array(uuid).min(1).max(500),
     targetKeyId: uuid.optional().describe('move: the key to move to, of the same account and product'),
   })

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ACCOUNT_PERMISSIONS } from '../../domain/membership.js';
 import type { Deps } from '../../services/context.js';
 import { changePassword } from '../../services/users/passwords.js';
 import { getProfile, listMyAccounts, updateProfile } from '../../services/users/profile.js';
@@ -17,6 +18,7 @@ const myAccountSchema = z.object({
   supportCode: z.string(),
   role: z.enum(['admin', 'member']),
   status: z.enum(['active', 'blocked']),
+  permissions: z.array(z.enum(ACCOUNT_PERMISSIONS)).describe('What you may do in the account (a License Administrator on their granted keys only); none while blocked. The API decides each request by the same rule.'),
 });
 
 export function profileRoutes(deps: Deps): FastifyPluginAsyncZod {
@@ -28,7 +30,7 @@ export function profileRoutes(deps: Deps): FastifyPluginAsyncZod {
         const [user, accounts] = await Promise.all([getProfile(deps, actor), listMyAccounts(deps, actor)]);
         return {
           user: presentUser(user),
-          accounts: accounts.map((a) => ({ id: a.id, kind: a.kind, name: a.name, supportCode: a.support_code, role: a.role, status: a.status })),
+          accounts: accounts.map((a) => ({ id: a.id, kind: a.kind, name: a.name, supportCode: a.support_code, role: a.role, status: a.status, permissions: a.permissions })),
         };
       },
     });

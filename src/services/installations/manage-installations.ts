@@ -15,6 +15,7 @@ import type { Executor } from '../../data/executor.js';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { checkActivation, checkBinding } from '../../domain/activation-rules.js';
 import { AppError, notFound, type ErrorCode } from '../../domain/errors.js';
+import type { InstallationAction } from '../../domain/installation-actions.js';
 import { isBound } from '../../domain/license-basis.js';
 import { availableFor, poolOfItem } from '../../domain/seat-pool.js';
 import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
@@ -42,8 +43,6 @@ export async function updateInstallation(
     return installationDetails(trx, { ...installation, ...set });
   });
 }
-
-export type InstallationAction = 'deactivate' | 'blacklist' | 'unblacklist' | 'move';
 
 export type ActionResult =
   | { installationId: string; ok: true; state: Installation['state']; blacklisted: boolean; pendingAction: Installation['pending_action'] }

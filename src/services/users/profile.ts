@@ -2,6 +2,7 @@ import { findPersonalAccount, listAccountsOfUser, updateAccount } from '../../da
 import { findUserById, updateUser } from '../../data/repositories/users.js';
 import type { User } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
+import { heldPermissions } from '../../domain/membership.js';
 import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
 import type { Actor } from '../../domain/actor.js';
@@ -14,9 +15,13 @@ export async function getProfile(deps: Deps, actor: Actor): Promise<User> {
   return user;
 }
 
-/** The accounts the user may switch between: their personal account and each business account. */
-export function listMyAccounts(deps: Deps, actor: Actor) {
-  return listAccountsOfUser(deps.db, actor.userId);
+/**
+ * The accounts the user may switch between (their personal account and each business account),
+ * each with what they may do in it, so the portal offers only what the API would allow.
+ */
+export async function listMyAccounts(deps: Deps, actor: Actor) {
+  const accounts = await listAccountsOfUser(deps.db, actor.userId);
+  return accounts.map(({ granted_keys, ...a }) => ({ ...a, permissions: heldPermissions(a, Number(granted_keys ?? 0)) }));
 }
 
 export async function updateProfile(deps: Deps, actor: Actor, changes: { firstName?: string | undefined; lastName?: string | undefined }): Promise<User> {

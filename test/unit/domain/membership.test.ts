@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_PERMISSIONS, decideAccess, wouldLoseLastAdmin, type AccountPermission } from '../../../src/domain/membership.js';
+import { ACCOUNT_PERMISSIONS, decideAccess, heldPermissions, LICENSE_ADMIN_PERMISSIONS, wouldLoseLastAdmin, type AccountPermission } from '../../../src/domain/membership.js';
 
 const all: readonly AccountPermission[] = ACCOUNT_PERMISSIONS;
 
@@ -15,6 +15,18 @@ describe('account permissions', () => {
       expect(decideAccess({ role: 'admin', status: 'blocked' }, p)).toBe('blocked');
       expect(decideAccess({ role: 'member', status: 'blocked' }, p)).toBe('blocked');
     }
+  });
+});
+
+describe('held permissions (what the portal offers)', () => {
+  it('are everything for an administrator, the account alone for a regular member, nothing while blocked', () => {
+    expect(heldPermissions({ role: 'admin', status: 'active' }, 0)).toEqual(all);
+    expect(heldPermissions({ role: 'member', status: 'active' }, 0)).toEqual(['account.view']);
+    expect(heldPermissions({ role: 'member', status: 'blocked' }, 3)).toEqual([]);
+    expect(heldPermissions({ role: 'admin', status: 'blocked' }, 0)).toEqual([]);
+  });
+  it('add the licensing permissions of a License Administrator once a key is granted', () => {
+    expect(new Set(heldPermissions({ role: 'member', status: 'active' }, 1))).toEqual(new Set(['account.view', ...LICENSE_ADMIN_PERMISSIONS]));
   });
 });
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { mayOpen } from '../access';
 import { answer, api, type Answer } from '../api';
 import { CompanyFields } from '../company-fields';
 import { STATES } from '../countries';
@@ -6,7 +7,7 @@ import { rules, useForm } from '../forms';
 import { ROLE_LABELS } from '../format';
 import { Link, navigate } from '../router';
 import { SavingForm } from '../saving-form';
-import { useSession } from '../session';
+import { can, useSession } from '../session';
 import { ConfirmDialog, Load, useLoad } from '../ui';
 
 type AccountProfile = Answer<'get', '/api/v1/accounts/{accountId}'>;
@@ -51,7 +52,7 @@ export function BusinessProfile() {
   const [leaving, setLeaving] = useState(false);
   return (
     <section className="narrow">
-      {account.role === 'admin' && (
+      {mayOpen(account, '/users') && (
         <nav aria-label="Breadcrumb" className="breadcrumb">
           <Link href="/users">Users</Link> › <span aria-current="page">Business profile</span>
         </nav>
@@ -83,7 +84,7 @@ export function BusinessProfile() {
               </div>
             </dl>
             <div className="spacer" />
-            {p.account.kind === 'business' && p.membership.role === 'admin' && <CompanyForm profile={p} onSaved={() => (reload(), session.refresh())} />}
+            {p.account.kind === 'business' && can(account, 'account.edit') && <CompanyForm profile={p} onSaved={() => (reload(), session.refresh())} />}
             {p.account.kind === 'business' && (
               <div className="panel">
                 <h2>Leave {p.account.name}</h2>

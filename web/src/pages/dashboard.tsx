@@ -1,9 +1,9 @@
-import { answer, api, ApiError, type Schemas, type SubscriptionDetails, type SubscriptionProduct } from '../api';
+import { answer, api, type Schemas, type SubscriptionDetails, type SubscriptionProduct } from '../api';
 import { formatDate, STATUS_LABELS } from '../format';
 import { Link } from '../router';
-import { useSession } from '../session';
+import { can, useSession } from '../session';
 import { getSubscription, listSubscriptions, subscriptionHref } from '../subscription-data';
-import { Badge, Empty, Load, useLoad } from '../ui';
+import { Badge, Empty, Load, NotAllowed, useLoad } from '../ui';
 
 /** How many of a product's installations are in each state, counted exactly by the server. */
 type InstallationCounts = Pick<Schemas['InstallationSummary']['products'][number], 'active' | 'deactivated' | 'blacklisted'>;
@@ -89,15 +89,9 @@ function Figures({ label, figures }: { label: string; figures: [string, number][
 
 export function Dashboard() {
   const { account } = useSession();
-  const [state, retry] = useLoad(async () => {
-    try {
-      return await loadCards(account.id);
-    } catch (err) {
-      // A regular member sees no licenses: that is the account's design, not a failure to retry.
-      if (err instanceof ApiError && err.code === 'forbidden') return null;
-      throw err;
-    }
-  }, [account.id]);
+  // A regular member sees no licenses: that is the account's design, not a failure to retry.
+  const licensed = can(account, 'subscriptions.view');
+  const [state, retry] = useLoad(async () => (licensed ? loadCards(account.id) : null), [account.id, licensed]);
 
   return (
     <section>
@@ -110,13 +104,13 @@ export function Dashboard() {
           cards === null ? (
             <Empty>
               <h2>Licenses are managed by the administrators</h2>
-              <p>As a member of {account.name} you see the account, not its subscriptions; ask an account administrator for access.</p>
+              <NotAllowed what="see its subscriptions and installations" />
             </Empty>
           ) : cards.length === 0 ? (
             <Empty>
               <h2>No products yet</h2>
               <p>Register the license key from your order email to see your subscription here.</p>
-              {account.role === 'admin' && (
+              {can(account, 'subscriptions.manage') && (
                 <Link className="button primary" href="/register-key">
                   Register Key
                 </Link>
@@ -157,10 +151,12 @@ export function Dashboard() {
                   </ul>
                   <p className="card-actions">
                     <Link href="/subscriptions">All subscriptions</Link>
-                    <Link href={`/installations?product=${encodeURIComponent(c.code)}`} aria-label={`Installations of ${c.name}`}>
-                      Installations
-                    </Link>
-                    <Link href="/invite-to-install">Invite users</Link>
+                    {can(account, 'installations.view') && (
+                      <Link href={`/installations?product=${encodeURIComponent(c.code)}`} aria-label={`Installations of ${c.name}`}>
+                        Installations
+                      </Link>
+                    )}
+                    {can(account, 'install_invitations.manage') && <Link href="/invite-to-install">Invite users</Link>}
                     {c.supportUrl && (
                       <a href={c.supportUrl} target="_blank" rel="noopener" aria-label={`Support for ${c.name} (opens in a new tab)`}>
                         Support

@@ -1,11 +1,15 @@
 import { useState, type ReactNode } from 'react';
 import { answer, api } from '../api';
 import { DataTable } from '../data-table';
-import { TextAreaField, TextField, useForm } from '../forms';
 import { formatDate, formatDateTime } from '../format';
+import { FormError, TextAreaField, TextField, useForm } from '../forms';
 import { getInstallation, type InstallationDetails } from '../installation-data';
+import type { KeyChoice } from '../key-data';
 import { SavingForm } from '../saving-form';
+import { can, useSession } from '../session';
 import { CloseActions, Dialog, Load, useLoad } from '../ui';
+import { detailsTarget, InstallationActions, type ActionOutcome } from './installation-actions';
+import { Results } from './installations-dialogs';
 import { StateBadge } from './installations-table';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -39,10 +43,29 @@ function EditForm({ accountId, details, onSaved }: { accountId: string; details:
   );
 }
 
-/** One installation: general facts, hardware, its peak usage per report date; alias and notes are editable. */
-export function InstallationDialog({ accountId, installationId, onClose, onChanged }: { accountId: string; installationId: string; onClose(): void; onChanged(): void }) {
+/**
+ * One installation: general facts, hardware, its peak usage per report date, the actions the
+ * list's toolbar offers for it; alias and notes are editable.
+ */
+export function InstallationDialog({
+  accountId,
+  installationId,
+  keys,
+  onClose,
+  onChanged,
+}: {
+  accountId: string;
+  installationId: string;
+  keys: KeyChoice[] | null;
+  onClose(): void;
+  onChanged(): void;
+}) {
+  const { account } = useSession();
   const [state, retry] = useLoad(() => getInstallation(accountId, installationId), [accountId, installationId]);
   const [current, setCurrent] = useState<InstallationDetails | null>(null);
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const manage = can(account, 'installations.manage');
   return (
     <Dialog title="Installation details" onClose={onClose} wide>
       <Load state={state} retry={retry} label="the installation">
@@ -55,6 +78,29 @@ export function InstallationDialog({ accountId, installationId, onClose, onChang
               <div className="dialog-subtitle">
                 <strong>{d.alias ?? d.name ?? d.id}</strong> <StateBadge state={g.state} blacklisted={g.blacklisted} pendingAction={g.pendingAction} />
               </div>
+              {manage && (
+                <div className="bulkbar" role="group" aria-label="Actions on this installation">
+                  <InstallationActions
+                    accountId={accountId}
+                    targets={[detailsTarget(d)]}
+                    keys={keys}
+                    onStart={() => {
+                      setError(null);
+                      setOutcome(null);
+                    }}
+                    onDone={(next) => {
+                      setOutcome(next);
+                      // The details as the action left them, alias and notes included.
+                      setCurrent(null);
+                      retry();
+                      onChanged();
+                    }}
+                    onError={setError}
+                  />
+                </div>
+              )}
+              <FormError message={error} />
+              {outcome && <Results {...outcome} onDismiss={() => setOutcome(null)} />}
               <h3>General</h3>
               <dl className="facts facts-tight">
                 <Fact label="Computer name">{d.name}</Fact>
@@ -95,15 +141,19 @@ export function InstallationDialog({ accountId, installationId, onClose, onChang
                   ]}
                 />
               )}
-              <h3>Alias and notes</h3>
-              <EditForm
-                accountId={accountId}
-                details={d}
-                onSaved={(updated) => {
-                  setCurrent(updated);
-                  onChanged();
-                }}
-              />
+              {manage && (
+                <>
+                  <h3>Alias and notes</h3>
+                  <EditForm
+                    accountId={accountId}
+                    details={d}
+                    onSaved={(updated) => {
+                      setCurrent(updated);
+                      onChanged();
+                    }}
+                  />
+                </>
+              )}
             </>
           );
         }}

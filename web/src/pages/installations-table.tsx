@@ -2,22 +2,24 @@ import type { Dispatch, ReactNode, SetStateAction } from 'react';
 import { DataTable } from '../data-table';
 import { formatDate, formatDateTime } from '../format';
 import type { Column, InstallationRow, SortKey } from '../installation-data';
+import { Link } from '../router';
 import { Badge } from '../ui';
 import { INSTALLATION_COLUMN_LABELS, installationStateLabel, pendingActionLabel } from '../../../src/domain/installation-columns';
 
 // The installations table: the columns a user may choose, and one page of rows.
 
 /** The columns a user may show, in the order the table shows them; the name is always there and opens the details. */
-export const COLUMNS: { name: Column; label: string; sort?: SortKey; cell(r: InstallationRow, open: (id: string) => void): ReactNode }[] = [
+export const COLUMNS: { name: Column; label: string; sort?: SortKey; cell(r: InstallationRow, detailsHref: (id: string) => string): ReactNode }[] = [
   {
     name: 'name',
     label: INSTALLATION_COLUMN_LABELS.name,
     sort: 'name',
-    cell: (r, open) => (
+    // A link to the details' own address: it opens over the list, or in a new tab.
+    cell: (r, detailsHref) => (
       <>
-        <button type="button" className="button link cell-link" onClick={() => open(r.id)}>
+        <Link className="cell-link" href={detailsHref(r.id)} keepScroll>
           {displayName(r)}
-        </button>
+        </Link>
         {r.alias && r.name && <div className="muted small">{r.name}</div>}
       </>
     ),
@@ -87,7 +89,7 @@ export function InstallationsTable({
   setSelected,
   sort,
   sortBy,
-  onOpen,
+  detailsHref,
 }: {
   rows: InstallationRow[];
   columns: typeof COLUMNS;
@@ -95,7 +97,7 @@ export function InstallationsTable({
   setSelected: Dispatch<SetStateAction<Set<string>>>;
   sort: { key: SortKey; order: 'asc' | 'desc' };
   sortBy(key: SortKey): void;
-  onOpen(id: string): void;
+  detailsHref(id: string): string;
 }) {
   const allChosen = rows.every((r) => selected.has(r.id));
   return (
@@ -143,7 +145,7 @@ export function InstallationsTable({
           ),
           label: c.label,
           sort: c.sort && sort.key === c.sort ? ARIA_SORT[sort.order] : undefined,
-          cell: (r: InstallationRow) => c.cell(r, onOpen),
+          cell: (r: InstallationRow) => c.cell(r, detailsHref),
         })),
       ]}
     />

@@ -1,14 +1,11 @@
 import { useState, type Dispatch, type SetStateAction } from 'react';
-import { accountPath, downloadHref, errorMessage } from '../api';
+import { accountPath, downloadHref } from '../api';
 import { FormError } from '../forms';
 import { useKeptState, type KeptCodec } from '../kept';
 import { Pager, usePages } from '../paging';
 import {
-  actOnInstallations,
   listInstallations,
   listFilters,
-  type ActionResult,
-  type BulkAction,
   type Column,
   type ExpiryFilter,
   type ListQuery,
@@ -18,11 +15,12 @@ import {
 import { listAccountKeys } from '../key-data';
 import { KeyOptions } from '../key-options';
 import { Link, navigate } from '../router';
-import { useSession } from '../session';
+import { can, useSession } from '../session';
 import { ChoiceFilter, Empty, Load, useLoad } from '../ui';
+import { InstallationActions, rowTarget, type ActionOutcome } from './installation-actions';
 import { InstallationDialog } from './installation-details';
-import { MoveDialog, Results } from './installations-dialogs';
-import { ALWAYS, COLUMNS, displayName, InstallationsTable, saveColumns, savedColumns } from './installations-table';
+import { Results } from './installations-dialogs';
+import { ALWAYS, COLUMNS, InstallationsTable, saveColumns, savedColumns } from './installations-table';
 
 const PAGE_SIZE = 50;
 
@@ -63,7 +61,11 @@ function useSelection(kept: string, scope: string): [ReadonlySet<string>, Dispat
   return [ids, select];
 }
 
-export function Installations({ keyId, product }: { keyId: string | null; product: string | null }) {
+/**
+ * The account's installations; `installationId` (from the address /accounts/:accountId/installations/:id)
+ * opens one's details over the list, so that they can be shared, reloaded or opened in a new tab.
+ */
+export function Installations({ keyId, product, installationId }: { keyId: string | null; product: string | null; installationId: string | null }) {
   const { account } = useSession();
   const kept = `installations:${keyId ?? ''}:${product ?? ''}`;
   const [state, setState] = useKeptState<StateFilter>(`${kept}:state`, 'all');
@@ -72,11 +74,8 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
   const [q, setQ] = useKeptState(`${kept}:q`, '');
   const [sort, setSort] = useKeptState<{ key: SortKey; order: 'asc' | 'desc' }>(`${kept}:sort`, { key: 'lastSeen', order: 'desc' });
   const [columns, setColumns] = useState<Column[]>(savedColumns);
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ action: BulkAction; results: ActionResult[]; names: Map<string, string> } | null>(null);
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [moving, setMoving] = useState(false);
-  const [open, setOpen] = useState<string | null>(null);
   const [keys] = useLoad(() => listAccountKeys(account.id), [account.id]);
 
   const shown = COLUMNS.filter((c) => columns.includes(c.name));
@@ -99,23 +98,15 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
     setColumns(next);
   };
 
-  const run = async (action: BulkAction, targetKeyId?: string) => {
-    setMoving(false);
-    setBusy(true);
-    setError(null);
-    setOutcome(null);
-    const names = new Map(chosen.map((r) => [r.id, displayName(r)]));
-    try {
-      const { results } = await actOnInstallations(account.id, { action, installationIds: chosen.map((r) => r.id), ...(targetKeyId ? { targetKeyId } : {}) });
-      setOutcome({ action, results, names });
-      setSelected(new Set(results.filter((r) => !r.ok).map((r) => r.installationId)));
-      reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+  const done = (next: ActionOutcome) => {
+    setOutcome(next);
+    setSelected(new Set(next.results.filter((r) => !r.ok).map((r) => r.installationId)));
+    reload();
   };
+  // The list's own address (its filters) with or without one installation's details over it.
+  const filters = new URLSearchParams(Object.entries({ keyId, product }).flatMap(([name, value]) => (value ? [[name, value]] : []))).toString();
+  const listHref = `/installations${filters ? `?${filters}` : ''}`;
+  const detailsHref = (id: string) => `${accountPath(account.id)}/installations/${encodeURIComponent(id)}${filters ? `?${filters}` : ''}`;
 
   const sortBy = (key: SortKey) => setSort((s) => ({ key, order: s.key === key && s.order === 'asc' ? 'desc' : s.key === key ? 'asc' : key === 'name' ? 'asc' : 'desc' }));
 
@@ -135,12 +126,16 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
           <p className="muted">The computers, farms and proxy servers that activated with the license keys of {account.name}.</p>
         </div>
         <div className="head-links">
-          <Link className="button secondary small" href="/invite-to-install">
-            Invite users to install
-          </Link>
-          <Link className="button secondary small" href="/offline-activation">
-            Offline activation
-          </Link>
+          {can(account, 'install_invitations.manage') && (
+            <Link className="button secondary small" href="/invite-to-install">
+              Invite users to install
+            </Link>
+          )}
+          {can(account, 'installations.manage') && (
+            <Link className="button secondary small" href="/offline-activation">
+              Offline activation
+            </Link>
+          )}
         </div>
       </div>
 
@@ -191,18 +186,19 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
 
       <div className="bulkbar" aria-label="Actions on the selected installations" role="group">
         <span className="muted">{chosen.length === 0 ? 'Select installations to act on them.' : `${chosen.length} selected`}</span>
-        <button type="button" className="button secondary small" disabled={busy || chosen.length === 0} onClick={() => run('deactivate')}>
-          Deactivate
-        </button>
-        <button type="button" className="button secondary small" disabled={busy || chosen.length === 0} onClick={() => run('blacklist')}>
-          Add to blacklist
-        </button>
-        <button type="button" className="button secondary small" disabled={busy || chosen.length === 0} onClick={() => run('unblacklist')}>
-          Remove from blacklist
-        </button>
-        <button type="button" className="button secondary small" disabled={busy || chosen.length === 0 || keys.status !== 'ready'} onClick={() => setMoving(true)}>
-          Move to another key…
-        </button>
+        {can(account, 'installations.manage') && (
+          <InstallationActions
+            accountId={account.id}
+            targets={chosen.map(rowTarget)}
+            keys={keys.status === 'ready' ? keys.data : null}
+            onStart={() => {
+              setError(null);
+              setOutcome(null);
+            }}
+            onDone={done}
+            onError={setError}
+          />
+        )}
         <a className="button secondary small push-right" href={downloadHref(`${accountPath(account.id)}/installations.csv`, listFilters(exportQuery))} download>
           Export CSV
         </a>
@@ -222,7 +218,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
                       ? 'No installation has activated with these license keys yet.'
                       : 'No installation matches these filters.'}
                 </p>
-                {state === 'all' && expiry === 'all' && !q && (
+                {state === 'all' && expiry === 'all' && !q && can(account, 'install_invitations.manage') && (
                   <Link className="button primary" href="/invite-to-install">
                     Invite users to install
                   </Link>
@@ -232,18 +228,18 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
           }
           return (
             <>
-              <InstallationsTable rows={data.items} columns={shown} selected={selected} setSelected={setSelected} sort={sort} sortBy={sortBy} onOpen={setOpen} />
+              <InstallationsTable rows={data.items} columns={shown} selected={selected} setSelected={setSelected} sort={sort} sortBy={sortBy} detailsHref={detailsHref} />
               <Pager pages={pages} label="Installations" />
             </>
           );
         }}
       </Load>
-      {moving && keys.status === 'ready' && <MoveDialog keys={keys.data} rows={chosen} onMove={(target) => run('move', target)} onCancel={() => setMoving(false)} />}
-      {open && (
+      {installationId && (
         <InstallationDialog
           accountId={account.id}
-          installationId={open}
-          onClose={() => setOpen(null)}
+          installationId={installationId}
+          keys={keys.status === 'ready' ? keys.data : null}
+          onClose={() => navigate(listHref, false, false)}
           onChanged={reload}
         />
       )}

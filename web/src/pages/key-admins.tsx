@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { answer, api, errorMessage, type LicenseKeyRow, type Schemas } from '../api';
 import { FormError, rules, SelectField, useForm } from '../forms';
-import { formatDate } from '../format';
+import { formatDate, personName } from '../format';
 import { CloseActions, Empty, Load, useLoad } from '../ui';
 
 // The License Administrators of one key (capability 2): Regular Members who manage only the keys granted to them.
@@ -10,7 +10,6 @@ type Member = Schemas['Member'];
 /** The path of the key whose administrators these are. */
 type KeyPath = { accountId: string; subscriptionId: string; keyId: string };
 
-const personName = (p: { firstName: string; lastName: string; email: string }) => `${p.firstName} ${p.lastName}`.trim() || p.email;
 
 async function loadAdmins(key: KeyPath) {
   const [admins, members] = await Promise.all([

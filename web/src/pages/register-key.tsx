@@ -7,7 +7,7 @@ import { STATES } from '../countries';
 import { formatDate } from '../format';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { Link, navigate } from '../router';
-import { useSession } from '../session';
+import { can, useSession } from '../session';
 import { getSubscription, subscriptionHref } from '../subscription-data';
 import { DonePanel, Load, useLoad } from '../ui';
 
@@ -32,7 +32,7 @@ export function RegisterKey({ fromAddress, registered }: { fromAddress: string |
 
 function RegisterForm({ fromAddress }: { fromAddress: string | null }) {
   const session = useSession();
-  const targets = session.accounts.filter((a) => a.role === 'admin' && a.status === 'active');
+  const targets = session.accounts.filter((a) => can(a, 'subscriptions.manage'));
   const hasBusiness = targets.some((a) => a.kind === 'business');
   const form = useForm(
     {

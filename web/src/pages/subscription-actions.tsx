@@ -131,10 +131,21 @@ export function BuyMoreLicenses({ details, accountId, onDone, onCancel }: Action
   );
 }
 
-export function AutoRenew({ details, accountId, onChanged }: { details: SubscriptionDetails; accountId: string; onChanged(subscription: SubscriptionDetails['subscription']): void }) {
+export function AutoRenew({
+  details,
+  accountId,
+  editable,
+  onChanged,
+}: {
+  details: SubscriptionDetails;
+  accountId: string;
+  /** Whether the member may change it; others read it. */
+  editable: boolean;
+  onChanged(subscription: SubscriptionDetails['subscription']): void;
+}) {
   const [error, setError] = useState<string | null>(null);
   const s = details.subscription;
-  if (s.channel !== 'online') return <>{s.autoRenew ? 'On' : 'Off'}</>;
+  if (s.channel !== 'online' || !editable) return <>{s.autoRenew ? 'On' : 'Off'}</>;
   return (
     <label className="inline-check">
       <input

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ProductSeats, SubscriptionDetails } from '../api';
 import { formatDate, STATUS_LABELS } from '../format';
 import { Link } from '../router';
-import { useSession } from '../session';
+import { can, useSession } from '../session';
 import { getSubscription, withSeats } from '../subscription-data';
 import { AutoRenew } from './subscription-actions';
 import { SubscriptionDialog, type KeyDialog } from './subscription-dialogs';
@@ -14,7 +14,10 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
   const [state, reload, change] = useLoad(() => getSubscription(accountId, subscriptionId), [accountId, subscriptionId]);
   const [dialog, setDialog] = useState<KeyDialog | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const canManage = account.id === accountId && account.role === 'admin';
+  // The shell switches to the account the address names, if it is one of the user's.
+  const here = account.id === accountId;
+  const canManage = here && can(account, 'subscriptions.manage');
+  const canCreateKeys = here && can(account, 'keys.manage');
   const open = (next: KeyDialog) => {
     setNotice(null);
     setDialog(next);
@@ -70,7 +73,7 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                 <div>
                   <dt>Auto-renew</dt>
                   <dd>
-                    <AutoRenew details={d} accountId={accountId} onChanged={(subscription) => change((current) => ({ ...current, subscription }))} />
+                    <AutoRenew details={d} accountId={accountId} editable={canManage} onChanged={(subscription) => change((current) => ({ ...current, subscription }))} />
                   </dd>
                 </div>
                 <div>
@@ -92,19 +95,19 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
 
               <div className="section-head">
                 <h2 id="keys-title">License Keys</h2>
-                {canManage && (
+                {canCreateKeys && (
                   <button type="button" className="button primary" onClick={() => open({ mode: 'create' })}>
                     Create License Key
                   </button>
                 )}
               </div>
-              {canManage && <p className="muted">Hand out additional keys rather than the primary one: a leaked additional key is replaced without touching the others.</p>}
+              {canCreateKeys && <p className="muted">Hand out additional keys rather than the primary one: a leaked additional key is replaced without touching the others.</p>}
               {notice && (
                 <p className="notice" role="status">
                   {notice}
                 </p>
               )}
-              <KeysTable details={d} canManage={canManage} business={account.kind === 'business'} open={open} />
+              <KeysTable details={d} account={account} open={open} />
 
               <h2 id="orders-title">Order history</h2>
               <OrdersTable orders={d.orders} />

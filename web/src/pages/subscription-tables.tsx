@@ -1,8 +1,9 @@
 import { ActionsMenu } from '../actions-menu';
-import type { LicenseKeyRow, SubscriptionDetails } from '../api';
+import type { LicenseKeyRow, MyAccount, SubscriptionDetails } from '../api';
 import { FullKey, OrderKind, ProductName } from '../cells';
 import { DataTable } from '../data-table';
 import { formatDate, formatDateTime, KIND_LABELS, linesText } from '../format';
+import { can } from '../session';
 import { Empty } from '../ui';
 import type { KeyDialog } from './subscription-dialogs';
 
@@ -25,18 +26,23 @@ export function ProductsTable({ details: d }: { details: SubscriptionDetails }) 
   );
 }
 
-/** The License Keys table; those who manage the keys open a key's dialogs from its row. */
+/** The License Keys table; a key's row offers what the member may do with it: its installations, its administrators, edit and delete. */
 export function KeysTable({
   details: d,
-  canManage,
-  business,
+  account,
   open,
 }: {
   details: SubscriptionDetails;
-  canManage: boolean;
-  business: boolean;
+  account: MyAccount;
   open(dialog: Extract<KeyDialog, { key: LicenseKeyRow }>): void;
 }) {
+  const manageKeys = can(account, 'keys.manage');
+  const rowActions = (k: LicenseKeyRow) => [
+    can(account, 'installations.view') && { label: 'Installations', href: `/installations?keyId=${k.id}` },
+    account.kind === 'business' && can(account, 'members.manage') && { label: 'License Administrators', onSelect: () => open({ mode: 'admins', key: k }) },
+    manageKeys && k.kind !== 'primary' && { label: 'Edit', onSelect: () => open({ mode: 'edit', key: k }) },
+    manageKeys && k.kind !== 'primary' && { label: 'Delete', danger: true, onSelect: () => open({ mode: 'delete', key: k }) },
+  ];
   const productOf = (itemId: string) => d.products.find((p) => p.itemId === itemId);
   return d.keys.length === 0 ? (
     <Empty>
@@ -72,21 +78,7 @@ export function KeysTable({
           ),
         },
       ]}
-      actions={
-        canManage
-          ? (k) => (
-              <ActionsMenu
-                rowName={k.name}
-                actions={[
-                  { label: 'Installations', href: `/installations?keyId=${k.id}` },
-                  business && { label: 'License Administrators', onSelect: () => open({ mode: 'admins', key: k }) },
-                  k.kind !== 'primary' && { label: 'Edit', onSelect: () => open({ mode: 'edit', key: k }) },
-                  k.kind !== 'primary' && { label: 'Delete', danger: true, onSelect: () => open({ mode: 'delete', key: k }) },
-                ]}
-              />
-            )
-          : undefined
-      }
+      actions={d.keys.some((k) => rowActions(k).some(Boolean)) ? (k) => rowActions(k).some(Boolean) && <ActionsMenu rowName={k.name} actions={rowActions(k)} /> : undefined}
     />
   );
 }

@@ -3,7 +3,7 @@ import type { SubscriptionSummary } from '../api';
 import { formatDate, STATUS_LABELS } from '../format';
 import { useKeptState } from '../kept';
 import { Link } from '../router';
-import { useSession } from '../session';
+import { can, useSession } from '../session';
 import { listSubscriptions, subscriptionHref, type Filter, type Sort } from '../subscription-data';
 import { Badge, ChoiceFilter, Empty, Load, useLoad } from '../ui';
 
@@ -51,7 +51,7 @@ export function Subscriptions() {
             return (
               <Empty>
                 <p>{filter === 'all' ? 'This account has no subscriptions yet.' : `No ${FILTERS.find(([f]) => f === filter)![1].toLowerCase()} subscriptions.`}</p>
-                {filter === 'all' && account.role === 'admin' && (
+                {filter === 'all' && can(account, 'subscriptions.manage') && (
                   <Link className="button primary" href="/register-key">
                     Register Key
                   </Link>

@@ -1,19 +1,19 @@
 import { useState } from 'react';
+import { mayOpen } from '../access';
 import { ActionsMenu } from '../actions-menu';
 import { answer, api, type Schemas } from '../api';
 import { MemberRole } from '../cells';
 import { DataTable } from '../data-table';
 import { FormError } from '../forms';
-import { formatDate } from '../format';
+import { formatDate, personName } from '../format';
 import { useKeptState } from '../kept';
 import { Link } from '../router';
-import { useSession } from '../session';
+import { can, useSession } from '../session';
 import { ConfirmDialog, Empty, Load, useListAction, useLoad } from '../ui';
 import { InviteMembers, MemberNotes, OpenInvitations } from './user-invitations';
 
 type Member = Schemas['Member'];
 
-const personName = (m: Member) => `${m.firstName} ${m.lastName}`;
 
 /** The business account's members: administrators promote, demote, block and unblock them here. */
 export function Users() {
@@ -34,6 +34,21 @@ export function Users() {
   const setBlocked = (m: Member) => () =>
     void action.run(() => answer(m.status === 'blocked' ? api.POST('/api/v1/accounts/{accountId}/members/{userId}/unblock', member(m)) : api.POST('/api/v1/accounts/{accountId}/members/{userId}/block', member(m))));
 
+  const memberActions = (m: Member) => {
+    const self = m.userId === user.id;
+    return (
+      <ActionsMenu
+        rowName={personName(m)}
+        actions={[
+          { label: 'Notes', onSelect: () => setEditing(m) },
+          !self && { label: m.role === 'admin' ? 'Make regular member' : 'Make administrator', onSelect: setRole(m) },
+          !self && { label: m.status === 'blocked' ? 'Unblock' : 'Block', danger: m.status !== 'blocked', onSelect: setBlocked(m) },
+          !self && { label: 'Remove', danger: true, onSelect: () => setRemoving(m) },
+        ]}
+      />
+    );
+  };
+
   return (
     <section>
       <div className="page-head page-head-actions">
@@ -45,12 +60,14 @@ export function Users() {
           <Link className="button secondary small" href="/business-profile">
             Business profile
           </Link>
-          <Link className="button secondary small" href="/audit-log">
-            Audit log
-          </Link>
+          {mayOpen(account, '/audit-log') && (
+            <Link className="button secondary small" href="/audit-log">
+              Audit log
+            </Link>
+          )}
         </div>
       </div>
-      <InviteMembers accountId={account.id} onInvited={() => setInvitationsVersion((v) => v + 1)} />
+      {can(account, 'invitations.manage') && <InviteMembers accountId={account.id} onInvited={() => setInvitationsVersion((v) => v + 1)} />}
       <h2>Members</h2>
       <form
         className="toolbar"
@@ -92,25 +109,12 @@ export function Users() {
                 { header: 'Role', cell: (m) => <MemberRole member={m} /> },
                 { header: 'Joined', cell: (m) => formatDate(m.joinedAt) },
               ]}
-              actions={(m) => {
-                const self = m.userId === user.id;
-                return (
-                  <ActionsMenu
-                    rowName={personName(m)}
-                    actions={[
-                      { label: 'Notes', onSelect: () => setEditing(m) },
-                      !self && { label: m.role === 'admin' ? 'Make regular member' : 'Make administrator', onSelect: setRole(m) },
-                      !self && { label: m.status === 'blocked' ? 'Unblock' : 'Block', danger: m.status !== 'blocked', onSelect: setBlocked(m) },
-                      !self && { label: 'Remove', danger: true, onSelect: () => setRemoving(m) },
-                    ]}
-                  />
-                );
-              }}
+              actions={can(account, 'members.manage') ? memberActions : undefined}
             />
           )
         }
       </Load>
-      <OpenInvitations accountId={account.id} version={invitationsVersion} />
+      {can(account, 'invitations.manage') && <OpenInvitations accountId={account.id} version={invitationsVersion} />}
       {editing && (
         <MemberNotes
           accountId={account.id}
