@@ -5933,10 +5933,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            ok: true;
-                        };
+                        "application/json": components["schemas"]["ProvenEmail"];
                     };
                 };
                 /** @description Default Response */
@@ -7393,10 +7390,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            ok: true;
-                        };
+                        "application/json": components["schemas"]["ProvenEmail"];
                     };
                 };
                 /** @description Default Response */
@@ -12128,6 +12122,16 @@ export interface components {
             /** @description the rows of every key in the product's pool, whose figures the change moved */
             keys: components["schemas"]["LicenseKeyRowInput"][];
             used: number;
+        };
+        ProvenEmail: {
+            email: string;
+            /** @constant */
+            ok: true;
+        };
+        ProvenEmailInput: {
+            email: string;
+            /** @constant */
+            ok: true;
         };
         Session: {
             csrfToken: string;
