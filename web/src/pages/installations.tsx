@@ -22,6 +22,7 @@ import { ChoiceFilter, Empty, Load, useLoad } from '../ui';
 import { InstallationDialog } from './installation-details';
 import { MoveDialog, Results } from './installations-dialogs';
 import { ALWAYS, COLUMNS, displayName, InstallationsTable, saveColumns, savedColumns } from './installations-table';
+import { endSentence } from '../../../src/domain/sentence';
 
 const PAGE_SIZE = 50;
 
@@ -117,7 +118,7 @@ export function Installations({ keyId, product }: { keyId: string | null; produc
               <Link href="/installations">Show the installations of all products</Link>
             </p>
           )}
-          <p className="muted">The computers, farms and proxy servers that activated with the license keys of {account.name}.</p>
+          <p className="muted">{endSentence(`The computers, farms and proxy servers that activated with the license keys of ${account.name}`)}</p>
         </div>
         <div className="head-links">
           <Link className="button secondary small" href="/invite-to-install">
