@@ -13,9 +13,12 @@ export const ORDER_LABELS = { new: 'New subscription', renewal: 'Renewal', add_l
 export const DURATION_LABELS = { '1m': '1 month', '1y': '1 year', '2y': '2 years', '3y': '3 years' } as const;
 export const ROLE_LABELS = { admin: 'Account Administrator', member: 'Regular Member' } as const;
 
-/** "10 × desktop-business, 5 × device-management (mobile)" */
-export const linesText = (items: readonly { productCode: string; licenseType: string | null; quantity: number }[]) =>
-  items.map((i) => `${i.quantity} × ${i.productCode}${i.licenseType ? ` (${i.licenseType})` : ''}`).join(', ');
+/** Products' names by their codes. */
+export type ProductNames = ReadonlyMap<string, string>;
+
+/** "10 × Desktop Virtualization, Business Edition, 5 × Device Management (mobile)": a code shows only for a product the catalog no longer has. */
+export const linesText = (items: readonly { productCode: string; licenseType: string | null; quantity: number }[], names: ProductNames) =>
+  items.map((i) => `${i.quantity} × ${names.get(i.productCode) ?? i.productCode}${i.licenseType ? ` (${i.licenseType})` : ''}`).join(', ');
 
 /** A date input's value (yyyy-mm-dd) for a date some days from today. */
 export function dateInputValue(daysFromToday: number): string {
