@@ -3,9 +3,29 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const countryNames = new Intl.DisplayNames(undefined, { type: 'region' });
 
+const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
 export const formatDate = (iso: string) => dateFormat.format(new Date(iso));
 export const formatDateTime = (iso: string) => dateTimeFormat.format(new Date(iso));
 export const countryName = (code: string) => countryNames.of(code) ?? code;
+
+// The largest unit that fits, from seconds up: [unit, its length in seconds].
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86_400],
+  ['month', 30 * 86_400],
+  ['week', 7 * 86_400],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+];
+
+/** "now", "5 minutes ago", "yesterday", "in 3 days": how long from `now` a moment is, in the largest unit that fits. */
+export function formatRelative(iso: string, now: Date = new Date(), format: Intl.RelativeTimeFormat = relativeFormat): string {
+  const seconds = (new Date(iso).getTime() - now.getTime()) / 1000;
+  const [unit, length] = UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? ['second', 1];
+  // Under a minute is "now": a clock a few seconds off would otherwise read as a moment in the future.
+  return format.format(unit === 'second' ? 0 : Math.trunc(seconds / length), unit);
+}
 
 export const STATUS_LABELS = { active: 'Active', expiring_soon: 'Expiring soon', expired: 'Expired', suspended: 'Suspended' } as const;
 export const KIND_LABELS = { primary: 'Primary', dynamic: 'Dynamic', reserved: 'Reserved' } as const;

@@ -7518,7 +7518,10 @@ export interface paths {
                             items: {
                                 createdAt: string;
                                 current: boolean;
+                                /** @description The browser and system its user agent names, as "Firefox 125 on Windows"; null when it names neither */
+                                device: string | null;
                                 id: string;
+                                /** @description The address the session was last used from */
                                 ip: string | null;
                                 lastSeenAt: string;
                                 userAgent: string | null;
