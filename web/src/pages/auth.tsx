@@ -28,7 +28,7 @@ const signInAs = (email: string) => `/signin?email=${encodeURIComponent(email)}`
 
 export function SignIn() {
   const signedIn = useSignedIn();
-  // An address in the link (from a confirmation or a reset) wins over an old draft, and the password is what is left to type.
+  // An address in the link (from a confirmation or a reset) wins over an old draft.
   const given = new URL(location.href).searchParams.get('email');
   const form = useForm({ email: given ?? '', password: '' }, { email: rules.email, password: rules.required }, { draft: given === null ? 'sign-in' : null, secret: ['password'] });
   return (
@@ -50,7 +50,7 @@ export function SignIn() {
       >
         <FormError message={form.formError} />
         <TextField label="Email" type="email" autoComplete="username" field={form.field('email')} />
-        <TextField label="Password" type="password" autoComplete="current-password" autoFocus={given !== null} field={form.field('password')} />
+        <TextField label="Password" type="password" autoComplete="current-password" field={form.field('password')} />
         <p className="form-aside">
           <Link href="/forgot-password">Forgot password?</Link>
         </p>
