@@ -102,7 +102,7 @@ describe('the back office', () => {
     await add.getByLabel('Quantity', { exact: true }).fill('3');
     await screenshot(page, 'back-office-add-licenses');
     await add.getByRole('button', { name: 'Add licenses' }).click();
-    await page.getByRole('status').getByText('Added 3 × desktop-enterprise.').waitFor();
+    await page.getByRole('status').getByText('Added 3 × Desktop Virtualization, Enterprise Edition.').waitFor();
     await expect.poll(() => page.getByRole('table', { name: 'Products' }).getByRole('row').count()).toBe(4);
     await screenshot(page, 'back-office-subscription');
 

@@ -156,9 +156,43 @@ describe('the portal at 1280 px and 390 px wide', () => {
       { name: 'back-office-products', path: '/back-office/products', ready: (p) => p.getByRole('table', { name: 'Products' }) },
     ]);
     expect(problems).toEqual([]);
+
+    // The operator's top bar, with the longest menu, keeps to one line at 1280 px, the account switcher's name whole.
+    await page.setViewportSize(WIDTHS[0]);
+    expect(await topBarLines(page)).toBe(1);
+    expect(await switcherShortfall(page)).toBeLessThanOrEqual(0);
     await context.close();
   });
 });
+
+/** How many lines the top bar's pieces (the brand, each menu entry, the switcher and Sign out) take. */
+function topBarLines(page: Page): Promise<number> {
+  return page.locator('.topbar-inner').evaluate((bar) => {
+    const boxes = [...bar.querySelectorAll('.brand, nav li, .topbar-tools > *')].map((e) => e.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+    let lines = 0;
+    let bottom = -Infinity;
+    for (const box of boxes) {
+      if (box.top >= bottom) lines++;
+      bottom = Math.max(bottom, box.bottom);
+    }
+    return lines;
+  });
+}
+
+/** How much narrower the account switcher is than the name it shows needs: more than 0 cuts the name off. */
+function switcherShortfall(page: Page): Promise<number> {
+  return page.getByLabel('Account').evaluate((select: HTMLSelectElement) => {
+    // The same control holding only the chosen account, at its natural width.
+    const alone = document.createElement('select');
+    alone.className = select.className;
+    alone.append(new Option(select.selectedOptions[0]!.text));
+    alone.style.cssText = 'position: absolute; visibility: hidden; width: auto; max-width: none;';
+    select.parentElement!.append(alone);
+    const needed = alone.getBoundingClientRect().width;
+    alone.remove();
+    return needed - select.getBoundingClientRect().width;
+  });
+}
 
 /** Inside the viewport, and each item on top where it is: no scrolling wrapper clips it, nothing covers it. */
 function shownWhole(menu: Locator): Promise<boolean> {

@@ -108,7 +108,7 @@ describe('the web portal', () => {
 
     // The subscription's page, in the new business account.
     await page.getByRole('heading', { name: 'License Keys' }).waitFor();
-    await expect.poll(() => page.getByLabel('Account').locator('option:checked').textContent()).toBe('Dana Design LLC (Business)');
+    await expect.poll(() => page.getByLabel('Account').locator('option:checked').textContent()).toBe('Dana Design LLC');
     const keys = page.getByRole('table', { name: 'License Keys' });
     await expect.poll(() => rowCells(keys.getByRole('row').filter({ hasText: 'Primary' }))).toEqual(['Primary', '10', '0', '10']);
 

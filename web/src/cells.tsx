@@ -1,5 +1,5 @@
 import type { Schemas } from './api';
-import { DURATION_LABELS, ORDER_LABELS, ROLE_LABELS } from './format';
+import { DURATION_LABELS, formatDateTime, formatRelative, ORDER_LABELS, ROLE_LABELS } from './format';
 import { Badge, CopyButton } from './ui';
 
 // What a cell shows of a thing that several lists, the portal's and the back office's, show alike.
@@ -16,6 +16,15 @@ export function MemberRole({ member }: { member: Pick<Schemas['Member'], 'role' 
         </>
       )}
     </>
+  );
+}
+
+/** "5 minutes ago": how long ago a moment was, its exact date and time a hover away. */
+export function Ago({ at }: { at: string }) {
+  return (
+    <time dateTime={at} title={formatDateTime(at)}>
+      {formatRelative(at)}
+    </time>
   );
 }
 

@@ -4,7 +4,11 @@ import { answer, api } from './api';
 import { Link, navigate } from './router';
 import { can, useSession } from './session';
 
-const accountLabel = (a: { kind: string; name: string }) => (a.kind === 'personal' ? `${a.name} (Personal)` : `${a.name} (Business)`);
+// The switcher shows an account by its name alone, so the top bar keeps to one line; the list groups the names by kind.
+const ACCOUNT_GROUPS = [
+  { kind: 'personal', label: 'Personal account' },
+  { kind: 'business', label: 'Business accounts' },
+] as const;
 
 function VerifyBanner() {
   const [sent, setSent] = useState<'idle' | 'sending' | 'sent' | 'failed'>('idle');
@@ -88,11 +92,20 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
                   navigate('/');
                 }}
               >
-                {accounts.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {accountLabel(a)}
-                  </option>
-                ))}
+                {ACCOUNT_GROUPS.map(({ kind, label }) => {
+                  const ofKind = accounts.filter((a) => a.kind === kind);
+                  return (
+                    ofKind.length > 0 && (
+                      <optgroup key={kind} label={label}>
+                        {ofKind.map((a) => (
+                          <option key={a.id} value={a.id}>
+                            {a.name}
+                          </option>
+                        ))}
+                      </optgroup>
+                    )
+                  );
+                })}
               </select>
             </label>
             <button

@@ -29,6 +29,7 @@ export function findLiveSession(db: Executor, tokenHash: string, now: Date) {
       'sessions.id as session_id',
       'sessions.csrf_token',
       'sessions.last_seen_at',
+      'sessions.ip',
       'users.id as user_id',
       'users.email',
       'users.is_operator',
@@ -38,8 +39,8 @@ export function findLiveSession(db: Executor, tokenHash: string, now: Date) {
     .executeTakeFirst();
 }
 
-export function touchSession(db: Executor, sessionId: string, now: Date, expiresAt: Date) {
-  return db.updateTable('sessions').set({ last_seen_at: now, expires_at: expiresAt }).where('id', '=', sessionId).execute();
+export function touchSession(db: Executor, sessionId: string, use: { now: Date; expiresAt: Date; ip: string | null }) {
+  return db.updateTable('sessions').set({ last_seen_at: use.now, expires_at: use.expiresAt, ip: use.ip }).where('id', '=', sessionId).execute();
 }
 
 export function listUserSessions(db: Executor, userId: string, now: Date) {

@@ -4,7 +4,7 @@ import type { Deps } from '../../services/context.js';
 import { requestPasswordReset, resetPassword } from '../../services/users/passwords.js';
 import { originOf } from '../auth.js';
 import { errorResponses as errors } from '../errors.js';
-import { email, okSchema, password } from '../schemas/common.js';
+import { email, okSchema, password, provenEmailSchema } from '../schemas/common.js';
 
 // A forgotten password: the emailed link, and the new password set with it.
 
@@ -30,12 +30,9 @@ export function passwordResetsRoutes(deps: Deps): FastifyPluginAsyncZod {
         tags: ['users'],
         summary: 'Set a new password with the emailed token; every session ends',
         body: z.strictObject({ token: z.string().min(10).max(200), password }),
-        response: { 200: okSchema, ...errors },
+        response: { 200: provenEmailSchema, ...errors },
       },
-      handler: async (req) => {
-        await resetPassword(deps, req.body, originOf(req));
-        return { ok: true as const };
-      },
+      handler: async (req) => ({ ok: true as const, ...(await resetPassword(deps, req.body, originOf(req))) }),
     });
   };
 }

@@ -8,6 +8,7 @@ import { errorResponses as errors } from '../errors.js';
 import { presentUser, userSchema } from '../presenters.js';
 import { startSession } from '../session-cookies.js';
 import { email, okSchema, uuid } from '../schemas/common.js';
+import { describeUserAgent } from '../../domain/user-agent.js';
 
 // Signing in and out, and the sessions a user has open.
 
@@ -36,7 +37,15 @@ export function sessionsRoutes(deps: Deps): FastifyPluginAsyncZod {
         response: {
           200: z.object({
             items: z.array(
-              z.object({ id: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), createdAt: z.string(), lastSeenAt: z.string(), current: z.boolean() }),
+              z.object({
+                id: z.string(),
+                ip: z.string().nullable().describe('The address the session was last used from'),
+                userAgent: z.string().nullable(),
+                device: z.string().nullable().describe('The browser and system its user agent names, as "Firefox 125 on Windows"; null when it names neither'),
+                createdAt: z.string(),
+                lastSeenAt: z.string(),
+                current: z.boolean(),
+              }),
             ),
           }),
           ...errors,
@@ -49,6 +58,7 @@ export function sessionsRoutes(deps: Deps): FastifyPluginAsyncZod {
             id: s.id,
             ip: s.ip,
             userAgent: s.user_agent,
+            device: describeUserAgent(s.user_agent),
             createdAt: s.created_at.toISOString(),
             lastSeenAt: s.last_seen_at.toISOString(),
             current: s.current,

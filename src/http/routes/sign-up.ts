@@ -6,7 +6,7 @@ import { signUp } from '../../services/users/sign-up.js';
 import { actorOf, originOf } from '../auth.js';
 import { errorResponses as errors } from '../errors.js';
 import { presentUser, userSchema } from '../presenters.js';
-import { companySchema, email, okSchema, password, personName } from '../schemas/common.js';
+import { companySchema, email, okSchema, password, personName, provenEmailSchema } from '../schemas/common.js';
 
 // Signing up, and confirming the email address it was made with.
 
@@ -34,11 +34,8 @@ export function signUpRoutes(deps: Deps): FastifyPluginAsyncZod {
 
     app.post('/email-verification', {
       config: { public: true },
-      schema: { tags: ['users'], summary: 'Confirm an email address with the emailed token', body: z.strictObject({ token: z.string().min(10).max(200) }), response: { 200: okSchema, ...errors } },
-      handler: async (req) => {
-        await confirmEmail(deps, req.body.token);
-        return { ok: true as const };
-      },
+      schema: { tags: ['users'], summary: 'Confirm an email address with the emailed token', body: z.strictObject({ token: z.string().min(10).max(200) }), response: { 200: provenEmailSchema, ...errors } },
+      handler: async (req) => ({ ok: true as const, ...(await confirmEmail(deps, req.body.token)) }),
     });
 
     app.post('/email-verification/resend', {

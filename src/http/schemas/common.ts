@@ -46,6 +46,9 @@ export const companySchema = z
 
 export const okSchema = z.object({ ok: z.literal(true) });
 
+/** What an emailed link that proves an address answers: that address, so the sign-in page can fill it in. */
+export const provenEmailSchema = okSchema.extend({ email: z.string() }).meta({ id: 'ProvenEmail' });
+
 /** Keyset cursors are opaque to clients: base64url JSON of the last row's sort key. */
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -9,12 +9,14 @@ import { hashSecret } from '../security/secrets.js';
 import { issueUserToken } from './user-tokens.js';
 import { runTransaction } from '../../data/transactions.js';
 
-export async function confirmEmail(deps: Deps, token: string): Promise<void> {
-  await runTransaction(deps.db, async (trx) => {
+/** Confirms the address the token was sent to; answers that address, for the sign-in that follows. */
+export async function confirmEmail(deps: Deps, token: string): Promise<{ email: string }> {
+  return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const used = await consumeUserToken(trx, 'verify_email', hashSecret(token), now);
     if (!used) throw new AppError('user_token_invalid', 'This confirmation link is invalid, used or expired; ask for a new one');
-    await updateUser(trx, used.user_id, { email_verified_at: now }, now);
+    const user = await updateUser(trx, used.user_id, { email_verified_at: now }, now);
+    return { email: user.email };
   });
 }
 

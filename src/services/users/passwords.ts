@@ -52,10 +52,13 @@ export async function requestPasswordReset(deps: Deps, email: string, origin: Or
   });
 }
 
-/** Sets a new password from an emailed token; all sessions end and a sign-in lock is lifted. */
-export async function resetPassword(deps: Deps, input: { token: string; password: string }, origin: Origin): Promise<void> {
+/**
+ * Sets a new password from an emailed token; all sessions end and a sign-in lock is lifted.
+ * Answers the account's address, for the sign-in that follows.
+ */
+export async function resetPassword(deps: Deps, input: { token: string; password: string }, origin: Origin): Promise<{ email: string }> {
   const passwordHash = await hashPassword(input.password);
-  await runTransaction(deps.db, async (trx) => {
+  return runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     const used = await consumeUserToken(trx, 'reset_password', hashSecret(input.token), now);
     if (!used) throw new AppError('user_token_invalid', 'This reset link is invalid, used or expired; ask for a new one');
@@ -76,5 +79,6 @@ export async function resetPassword(deps: Deps, input: { token: string; password
       { accountId: personal?.id ?? null, action: 'user.password_reset', targetType: 'user', targetId: user.id },
       now,
     );
+    return { email: user.email };
   });
 }

@@ -89,8 +89,9 @@ export async function authenticateSession(deps: Deps, token: string, ip: string 
   const now = deps.clock.now();
   const s = await findLiveSession(deps.db, hashSecret(token), now);
   if (!s) return null;
-  if (now.getTime() - s.last_seen_at.getTime() > TOUCH_EVERY_MS) {
-    await touchSession(deps.db, s.session_id, now, addSeconds(now, SESSION_IDLE_SECONDS));
+  // A session's place is where it was last used: a move to another network is written at once.
+  if (now.getTime() - s.last_seen_at.getTime() > TOUCH_EVERY_MS || s.ip !== ip) {
+    await touchSession(deps.db, s.session_id, { now, expiresAt: addSeconds(now, SESSION_IDLE_SECONDS), ip });
   }
   return {
     actor: { userId: s.user_id, email: s.email, isOperator: s.is_operator, sessionId: s.session_id, ip },

@@ -5946,10 +5946,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            ok: true;
-                        };
+                        "application/json": components["schemas"]["ProvenEmail"];
                     };
                 };
                 /** @description Default Response */
@@ -7408,10 +7405,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            ok: true;
-                        };
+                        "application/json": components["schemas"]["ProvenEmail"];
                     };
                 };
                 /** @description Default Response */
@@ -7539,7 +7533,10 @@ export interface paths {
                             items: {
                                 createdAt: string;
                                 current: boolean;
+                                /** @description The browser and system its user agent names, as "Firefox 125 on Windows"; null when it names neither */
+                                device: string | null;
                                 id: string;
+                                /** @description The address the session was last used from */
                                 ip: string | null;
                                 lastSeenAt: string;
                                 userAgent: string | null;
@@ -12143,6 +12140,16 @@ export interface components {
             /** @description the rows of every key in the product's pool, whose figures the change moved */
             keys: components["schemas"]["LicenseKeyRowInput"][];
             used: number;
+        };
+        ProvenEmail: {
+            email: string;
+            /** @constant */
+            ok: true;
+        };
+        ProvenEmailInput: {
+            email: string;
+            /** @constant */
+            ok: true;
         };
         Session: {
             csrfToken: string;

@@ -23,9 +23,14 @@ function nextPath(): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
+/** The sign-in page with the address filled in, from a page that knows whose account it is. */
+const signInAs = (email: string) => `/signin?email=${encodeURIComponent(email)}`;
+
 export function SignIn() {
   const signedIn = useSignedIn();
-  const form = useForm({ email: '', password: '' }, { email: rules.email, password: rules.required }, { draft: 'sign-in', secret: ['password'] });
+  // An address in the link (from a confirmation or a reset) wins over an old draft.
+  const given = new URL(location.href).searchParams.get('email');
+  const form = useForm({ email: given ?? '', password: '' }, { email: rules.email, password: rules.required }, { draft: given === null ? 'sign-in' : null, secret: ['password'] });
   return (
     <AuthCard
       title="Sign in"
@@ -72,7 +77,7 @@ export function SignUp() {
   );
   if (sentTo) {
     return (
-      <AuthCard title="Check your email" footer={<Link href="/signin">Go to sign in</Link>}>
+      <AuthCard title="Check your email" footer={<Link href={signInAs(sentTo)}>Go to sign in</Link>}>
         <p>
           We sent a confirmation link to <strong>{sentTo}</strong>. Open it to confirm your address; you can sign in meanwhile.
         </p>
@@ -140,7 +145,7 @@ export function ForgotPassword() {
 
 export function ResetPassword() {
   const token = new URL(location.href).searchParams.get('token') ?? '';
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<{ email: string } | null>(null);
   const form = useForm(
     { password: '', confirm: '' },
     { password: rules.password, confirm: (v, all) => (v !== all.password ? 'does not match the password' : null) },
@@ -148,7 +153,7 @@ export function ResetPassword() {
   );
   if (done) {
     return (
-      <AuthCard title="Password changed" footer={<Link href="/signin">Sign in</Link>}>
+      <AuthCard title="Password changed" footer={<Link href={signInAs(done.email)}>Sign in</Link>}>
         <p role="status">Your new password is set, and every session of your account has ended. Sign in with the new password.</p>
       </AuthCard>
     );
@@ -159,8 +164,7 @@ export function ResetPassword() {
         <form
           noValidate
           onSubmit={form.submit(async (v) => {
-            await answer(api.POST('/api/v1/password-resets/confirm', { body: { token, password: v.password } }));
-            setDone(true);
+            setDone(await answer(api.POST('/api/v1/password-resets/confirm', { body: { token, password: v.password } })));
           })}
         >
           <FormError message={form.formError} />
@@ -178,18 +182,18 @@ export function ResetPassword() {
 }
 
 // A token works once: a second mount of the page (React's development double effects) reuses the first answer.
-const confirmations = new Map<string, Promise<unknown>>();
+const confirmations = new Map<string, Promise<{ email: string }>>();
 
 export function VerifyEmail() {
   const session = useSessionState();
   const signedIn = session.status === 'signed-in';
-  const [state, setState] = useState<{ status: 'working' } | { status: 'done' } | { status: 'failed'; message: string }>({ status: 'working' });
+  const [state, setState] = useState<{ status: 'working' } | { status: 'done'; email: string } | { status: 'failed'; message: string }>({ status: 'working' });
   useEffect(() => {
     const token = new URL(location.href).searchParams.get('token') ?? '';
     if (!confirmations.has(token)) confirmations.set(token, answer(api.POST('/api/v1/email-verification', { body: { token } })));
     confirmations.get(token)!.then(
-      () => {
-        setState({ status: 'done' });
+      ({ email }) => {
+        setState({ status: 'done', email });
         // The banner asking to confirm the address goes away.
         if (session.status === 'signed-in') void session.session.refresh();
       },
@@ -198,7 +202,7 @@ export function VerifyEmail() {
     // A link confirms once, on arrival: a later change of session must not send it again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  const onward = signedIn ? <Link href="/">Go to the dashboard</Link> : <Link href="/signin">Sign in</Link>;
+  const onward = signedIn ? <Link href="/">Go to the dashboard</Link> : <Link href={state.status === 'done' ? signInAs(state.email) : '/signin'}>Sign in</Link>;
   return (
     <AuthCard title="Email confirmation" footer={state.status === 'working' ? undefined : onward}>
       {state.status === 'working' && <p role="status">Confirming your email address…</p>}

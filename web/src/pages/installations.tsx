@@ -21,6 +21,7 @@ import { InstallationActions, rowTarget, type ActionOutcome } from './installati
 import { InstallationDialog } from './installation-details';
 import { Results } from './installations-dialogs';
 import { ALWAYS, COLUMNS, InstallationsTable, saveColumns, savedColumns } from './installations-table';
+import { endSentence } from '../../../src/domain/sentence';
 
 const PAGE_SIZE = 50;
 
@@ -123,7 +124,7 @@ export function Installations({ keyId, product, installationId }: { keyId: strin
               <Link href="/installations">Show the installations of all products</Link>
             </p>
           )}
-          <p className="muted">The computers, farms and proxy servers that activated with the license keys of {account.name}.</p>
+          <p className="muted">{endSentence(`The computers, farms and proxy servers that activated with the license keys of ${account.name}`)}</p>
         </div>
         <div className="head-links">
           {can(account, 'install_invitations.manage') && (

@@ -3,6 +3,7 @@ import { answer, api, errorMessage, type LicenseKeyRow, type Schemas } from '../
 import { FormError, rules, SelectField, useForm } from '../forms';
 import { formatDate, personName } from '../format';
 import { CloseActions, Empty, Load, useLoad } from '../ui';
+import { endSentence } from '../../../src/domain/sentence';
 
 // The License Administrators of one key (capability 2): Regular Members who manage only the keys granted to them.
 
@@ -87,7 +88,7 @@ export function KeyAdmins({ accountId, subscriptionId, keyRow, onClose }: { acco
                         aria-label={`Remove ${personName(a)}`}
                         onClick={() =>
                           answer(api.DELETE('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}/admins/{userId}', { params: { path: { ...keyPath, userId: a.userId } } })).then(
-                            () => done(`${personName(a)} no longer manages ${keyRow.name}.`),
+                            () => done(endSentence(`${personName(a)} no longer manages ${keyRow.name}`)),
                             (err: unknown) => setError(errorMessage(err)),
                           )
                         }
@@ -103,7 +104,7 @@ export function KeyAdmins({ accountId, subscriptionId, keyRow, onClose }: { acco
             {candidates.length === 0 ? (
               <p className="muted">Every Regular Member of the account already manages this key; invite more users from the Users page.</p>
             ) : (
-              <GrantForm key={admins.length} keyPath={keyPath} candidates={candidates} onGranted={(m) => done(`${personName(m)} now manages ${keyRow.name}.`)} />
+              <GrantForm key={admins.length} keyPath={keyPath} candidates={candidates} onGranted={(m) => done(endSentence(`${personName(m)} now manages ${keyRow.name}`))} />
             )}
           </>
         )}

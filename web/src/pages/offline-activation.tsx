@@ -3,6 +3,7 @@ import { answer, api, ApiError, errorMessage, type Schemas } from '../api';
 import { useKeptState } from '../kept';
 import { Link } from '../router';
 import { useSession } from '../session';
+import { endSentence } from '../../../src/domain/sentence';
 
 type Answer = Schemas['OfflineFileAnswer'];
 
@@ -56,7 +57,7 @@ export function OfflineActivation() {
           } catch (err) {
             setError(
               err instanceof ApiError && err.code === 'offline_not_enabled'
-                ? `Offline activation is not enabled for ${account.name}. Ask your vendor to turn it on for your account, or connect the computer to the internet to activate.`
+                ? `${endSentence(`Offline activation is not enabled for ${account.name}`)} Ask your vendor to turn it on for your account, or connect the computer to the internet to activate.`
                 : errorMessage(err),
             );
           } finally {

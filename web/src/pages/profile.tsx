@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { answer, api, type Answer } from '../api';
 import { FormError, rules, TextField, useForm } from '../forms';
+import { Ago } from '../cells';
 import { formatDateTime } from '../format';
 import { SavingForm } from '../saving-form';
 import { useSession } from '../session';
@@ -58,19 +59,19 @@ function Sessions() {
   const signOut = useListAction(reload);
   return (
     <div className="panel">
-      <h2>Sessions</h2>
+      <h2 id="sessions-title">Sessions</h2>
       <FormError message={signOut.error} />
       <Load state={state} retry={reload} label="your sessions">
         {({ items }) => (
-          <ul className="list">
+          <ul className="list" aria-labelledby="sessions-title">
             {items.map((s) => (
               <li key={s.id} className="list-row">
                 <div className="list-main">
-                  <span>{s.userAgent ?? 'Unknown browser'}</span>
-                  {s.current && <span className="badge badge-active">This browser</span>}
+                  <span>{s.device ?? 'Unknown browser'}</span>
+                  {s.current && <span className="badge badge-active">This device</span>}
                 </div>
                 <p className="muted small">
-                  {s.ip ?? 'unknown address'} · signed in {formatDateTime(s.createdAt)} · last seen {formatDateTime(s.lastSeenAt)}
+                  {s.ip ?? 'Unknown address'} · {s.current ? 'in use now' : <>last used <Ago at={s.lastSeenAt} /></>} · signed in {formatDateTime(s.createdAt)}
                 </p>
                 {!s.current && (
                   <button type="button" className="button secondary small" onClick={() => signOut.run(() => answer(api.DELETE('/api/v1/sessions/{sessionId}', { params: { path: { sessionId: s.id } } })))}>
@@ -161,7 +162,13 @@ function ApiTokens() {
                     </button>
                   </div>
                   <p className="muted small">
-                    created {formatDateTime(t.createdAt)} · {t.lastUsedAt ? `last used ${formatDateTime(t.lastUsedAt)}` : 'never used'}
+                    created {formatDateTime(t.createdAt)} · {t.lastUsedAt ? (
+                      <>
+                        last used <Ago at={t.lastUsedAt} />
+                      </>
+                    ) : (
+                      'never used'
+                    )}
                   </p>
                 </li>
               ))}

@@ -110,7 +110,7 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
               <KeysTable details={d} account={account} open={open} />
 
               <h2 id="orders-title">Order history</h2>
-              <OrdersTable orders={d.orders} />
+              <OrdersTable orders={d.orders} products={d.products} />
 
               {dialog && <SubscriptionDialog dialog={dialog} details={d} accountId={accountId} onClose={() => setDialog(null)} finish={finish} finishWithSeats={finishWithSeats} />}
             </>

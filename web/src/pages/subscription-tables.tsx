@@ -2,7 +2,7 @@ import { ActionsMenu } from '../actions-menu';
 import type { LicenseKeyRow, MyAccount, SubscriptionDetails } from '../api';
 import { FullKey, OrderKind, ProductName } from '../cells';
 import { DataTable } from '../data-table';
-import { formatDate, formatDateTime, KIND_LABELS, linesText } from '../format';
+import { formatDate, formatDateTime, KIND_LABELS, linesText, type ProductNames } from '../format';
 import { can } from '../session';
 import { Empty } from '../ui';
 import type { KeyDialog } from './subscription-dialogs';
@@ -83,7 +83,8 @@ export function KeysTable({
   );
 }
 
-export function OrdersTable({ orders }: { orders: SubscriptionDetails['orders'] }) {
+export function OrdersTable({ orders, products }: Pick<SubscriptionDetails, 'orders' | 'products'>) {
+  const names: ProductNames = new Map(products.map((p) => [p.productCode, p.productName]));
   return orders.length === 0 ? (
     <Empty>
       <p>No orders recorded.</p>
@@ -97,7 +98,7 @@ export function OrdersTable({ orders }: { orders: SubscriptionDetails['orders'] 
         { header: 'Order', cell: (o) => `#${o.number}` },
         { header: 'Date', cell: (o) => formatDateTime(o.createdAt) },
         { header: 'Kind', cell: (o) => <OrderKind order={o} /> },
-        { header: 'Items', cell: (o) => linesText(o.items) },
+        { header: 'Items', cell: (o) => linesText(o.items, names) },
         { header: 'New expiration', cell: (o) => formatDate(o.newExpiresAt) },
       ]}
     />

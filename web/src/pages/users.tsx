@@ -11,6 +11,7 @@ import { Link } from '../router';
 import { can, useSession } from '../session';
 import { ConfirmDialog, Empty, Load, useListAction, useLoad } from '../ui';
 import { InviteMembers, MemberNotes, OpenInvitations } from './user-invitations';
+import { endSentence } from '../../../src/domain/sentence';
 
 type Member = Schemas['Member'];
 
@@ -54,7 +55,7 @@ export function Users() {
       <div className="page-head page-head-actions">
         <div>
           <h1>Users</h1>
-          <p className="muted">The members of {account.name}. A change of role or a block applies at once.</p>
+          <p className="muted">{endSentence(`The members of ${account.name}`)} A change of role or a block applies at once.</p>
         </div>
         <div className="head-links">
           <Link className="button secondary small" href="/business-profile">

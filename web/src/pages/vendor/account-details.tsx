@@ -6,6 +6,7 @@ import { FormError } from '../../forms';
 import { countryName, formatDate, linesText, STATUS_LABELS } from '../../format';
 import { Link } from '../../router';
 import { Badge, Empty, Load, useLoad } from '../../ui';
+import { useCatalog } from './catalog';
 import { CHANNEL_LABELS, vendor, type Account } from './vendor-api';
 
 /** The on/off switch of offline activation; the server audits each change in the account's log. */
@@ -55,6 +56,7 @@ function OfflineActivation({ account, onChanged }: { account: Account; onChanged
 /** A customer account: who it is, its members, its subscriptions and the offline activation switch. */
 export function AccountDetailsPage({ accountId }: { accountId: string }) {
   const [state, reload] = useLoad(() => vendor.account(accountId), [accountId]);
+  const { names } = useCatalog();
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -128,7 +130,7 @@ export function AccountDetailsPage({ accountId }: { accountId: string }) {
                   { header: 'Status', cell: (s) => <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge> },
                   { header: 'Channel', cell: (s) => CHANNEL_LABELS[s.channel] },
                   { header: 'Expires', className: 'nowrap', cell: (s) => formatDate(s.expiresAt) },
-                  { header: 'Products', cell: (s) => linesText(s.items) },
+                  { header: 'Products', cell: (s) => linesText(s.items, names) },
                 ]}
               />
             )}

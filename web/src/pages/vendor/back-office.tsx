@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, match } from '../../router';
 import { useSession } from '../../session';
 import { AccountDetailsPage } from './account-details';
+import { CatalogProvider } from './catalog';
 import { Accounts } from './accounts';
 import { NewOrder } from './new-order';
 import { Orders } from './orders';
@@ -81,7 +82,9 @@ export function BackOffice({ path }: { path: string }) {
           ))}
         </ul>
       </nav>
-      <Page path={path} />
+      <CatalogProvider>
+        <Page path={path} />
+      </CatalogProvider>
     </div>
   );
 }

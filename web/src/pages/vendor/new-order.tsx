@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../../forms';
 import { DURATION_LABELS, formatDate, linesText } from '../../format';
 import { Link } from '../../router';
-import { CopyButton, DonePanel, Load, useLoad } from '../../ui';
+import { CopyButton, DonePanel } from '../../ui';
 import { OrderLinesEditor, useOrderLines } from './order-lines';
+import { useCatalog } from './catalog';
 import { CHANNEL_LABELS, PLAN_LABELS, vendor, type Duration, type Issued, type Product } from './vendor-api';
 
 const durationRule = (v: string, all: { channel: string }) => (v === '1m' && all.channel !== 'online' ? '1 month is sold only in online orders' : null);
@@ -11,6 +12,7 @@ const durationRule = (v: string, all: { channel: string }) => (v === '1m' && all
 /** What an order or a trial issued: the subscription and the primary key to hand over. */
 function IssuedPanel({ issued, title, onAnother }: { issued: Issued; title: string; onAnother(): void }) {
   const s = issued.subscription;
+  const { names } = useCatalog();
   return (
     <DonePanel title={title}>
       <p>
@@ -28,7 +30,7 @@ function IssuedPanel({ issued, title, onAnother }: { issued: Issued; title: stri
       <dl className="facts">
         <div>
           <dt>Products</dt>
-          <dd>{linesText(issued.items)}</dd>
+          <dd>{linesText(issued.items, names)}</dd>
         </div>
         <div>
           <dt>Order</dt>
@@ -184,7 +186,7 @@ function TrialForm({ catalog, onIssued }: { catalog: Product[]; onIssued(i: Issu
 
 /** The sales desk: a paid order (new subscription) or a trial, and the key either one issued. */
 export function NewOrder() {
-  const [catalog, reload] = useLoad(() => vendor.products(), []);
+  const { products } = useCatalog();
   const [issued, setIssued] = useState<{ what: 'order' | 'trial'; issued: Issued } | null>(null);
   const [round, setRound] = useState(0);
   return (
@@ -193,29 +195,25 @@ export function NewOrder() {
         <h1>New order</h1>
         <p className="muted">Creates a subscription and its primary key, and emails the key to the customer.</p>
       </div>
-      <Load state={catalog} retry={reload} label="the products">
-        {({ items }) =>
-          issued ? (
-            <IssuedPanel
-              issued={issued.issued}
-              title={issued.what === 'order' ? 'Order placed' : 'Trial issued'}
-              onAnother={() => {
-                setIssued(null);
-                setRound((r) => r + 1);
-              }}
-            />
-          ) : (
-            <div className="two-col" key={round}>
-              <div className="panel">
-                <OrderForm catalog={items} onIssued={(i) => setIssued({ what: 'order', issued: i })} />
-              </div>
-              <div className="panel">
-                <TrialForm catalog={items} onIssued={(i) => setIssued({ what: 'trial', issued: i })} />
-              </div>
-            </div>
-          )
-        }
-      </Load>
+      {issued ? (
+        <IssuedPanel
+          issued={issued.issued}
+          title={issued.what === 'order' ? 'Order placed' : 'Trial issued'}
+          onAnother={() => {
+            setIssued(null);
+            setRound((r) => r + 1);
+          }}
+        />
+      ) : (
+        <div className="two-col" key={round}>
+          <div className="panel">
+            <OrderForm catalog={products} onIssued={(i) => setIssued({ what: 'order', issued: i })} />
+          </div>
+          <div className="panel">
+            <TrialForm catalog={products} onIssued={(i) => setIssued({ what: 'trial', issued: i })} />
+          </div>
+        </div>
+      )}
     </section>
   );
 }

@@ -4,11 +4,13 @@ import { formatDate, formatDateTime, linesText } from '../../format';
 import { Link } from '../../router';
 import { Empty, Load } from '../../ui';
 import { Pager, PAGE_SIZE, usePages } from '../../paging';
+import { useCatalog } from './catalog';
 import { CHANNEL_LABELS, vendor } from './vendor-api';
 
 /** Every order of every customer, newest first: new subscriptions, renewals, added licenses, trials. */
 export function Orders() {
   const pages = usePages('vendor-orders', (cursor) => vendor.orders(cursor, PAGE_SIZE), []);
+  const { names } = useCatalog();
   return (
     <section>
       <div className="page-head">
@@ -40,7 +42,7 @@ export function Orders() {
                 },
                 { header: 'Date', className: 'nowrap', cell: (o) => formatDateTime(o.createdAt) },
                 { header: 'Kind', cell: (o) => <OrderKind order={o} /> },
-                { header: 'Items', cell: (o) => linesText(o.items) },
+                { header: 'Items', cell: (o) => linesText(o.items, names) },
                 { header: 'Channel', cell: (o) => CHANNEL_LABELS[o.channel] },
                 { header: 'New expiration', className: 'nowrap', cell: (o) => formatDate(o.newExpiresAt) },
                 { header: 'Placed by', cell: (o) => o.placedBy ?? <span className="muted">—</span> },

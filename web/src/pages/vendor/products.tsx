@@ -3,7 +3,8 @@ import { supportUrlProblem } from '../../../../src/domain/support-url';
 import { DataTable } from '../../data-table';
 import { FormError, SelectField, TextField, useForm } from '../../forms';
 import { DraftLifetime } from '../../kept';
-import { Empty, Load, useLoad } from '../../ui';
+import { Empty } from '../../ui';
+import { useCatalog } from './catalog';
 import { vendor, type Product } from './vendor-api';
 
 const MODEL_LABELS: Record<Product['model'], string> = { per_device: 'Per device', per_user: 'Per user', concurrent_users: 'Concurrent users', per_managed_device: 'Per managed device' };
@@ -186,7 +187,7 @@ const dash = (n: number | null, unit = '') => (n === null ? '—' : `${n}${unit}
 
 /** The catalog: each product's licensing model and parameters; operators add products and edit them. */
 export function Products() {
-  const [state, reload] = useLoad(() => vendor.products(), []);
+  const { products, reload } = useCatalog();
   const [editing, setEditing] = useState<Product | 'new' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const open = (what: Product | 'new') => {
@@ -226,84 +227,80 @@ export function Products() {
           </DraftLifetime.Provider>
         </div>
       )}
-      <Load state={state} retry={reload} label="the products">
-        {({ items }) =>
-          items.length === 0 ? (
-            <Empty>
-              <p>The catalog is empty. Add the first product.</p>
-            </Empty>
-          ) : (
-            <DataTable
-              label="Products"
-              rows={items}
-              rowKey={(p) => p.code}
-              columns={[
-                {
-                  header: 'Product',
-                  cell: (p) => (
-                    <>
-                      {p.name}
-                      <div className="small muted">
-                        <code>{p.code}</code>
-                        {p.licenseTypes.length > 0 && ` · types: ${p.licenseTypes.join(', ')}`}
-                      </div>
-                      {p.supportUrl && <div className="small muted">support: {p.supportUrl}</div>}
-                    </>
-                  ),
-                },
-                { header: 'Model', cell: (p) => MODEL_LABELS[p.model] },
-                {
-                  header: 'Seats',
-                  cell: (p) => (
-                    <>
-                      {SEAT_LABELS[p.params.seatUnit]}
-                      <div className="small muted">{p.params.installationsPerKey === 1 ? `one installation per key, ${p.params.maxMoves === null ? 'unlimited' : p.params.maxMoves} moves` : 'many installations per key'}</div>
-                    </>
-                  ),
-                },
-                {
-                  header: 'Check-in',
-                  cell: (p) => (
-                    <>
-                      ≤ {p.params.checkInMaxHours} h{p.params.checkInJitter && <div className="small muted">random</div>}
-                      {p.params.usageReportDays !== null && <div className="small muted">usage every {p.params.usageReportDays} d</div>}
-                    </>
-                  ),
-                },
-                {
-                  header: 'Over quota',
-                  cell: (p) => (
-                    <>
-                      {OVER_QUOTA_LABELS[p.params.overQuota]}
-                      {p.params.validationMinutes !== null && <div className="small muted">re-check every {p.params.validationMinutes} min</div>}
-                    </>
-                  ),
-                },
-                {
-                  header: 'Grace',
-                  className: 'nowrap',
-                  cell: (p) => (
-                    <>
-                      expiry {dash(p.params.expiryGraceDays, ' d')}
-                      <div className="small muted">overuse {dash(p.params.overuseGraceDays, ' d')}</div>
-                    </>
-                  ),
-                },
-                {
-                  header: 'Trial',
-                  className: 'nowrap',
-                  cell: (p) => `${p.params.trialDays} d, ${p.params.trialSeats} seat${p.params.trialSeats === 1 ? '' : 's'}`,
-                },
-              ]}
-              actions={(p) => (
-                <button type="button" className="button link" aria-label={`Edit ${p.name}`} onClick={() => open(p)}>
-                  Edit
-                </button>
-              )}
-            />
-          )
-        }
-      </Load>
+      {products.length === 0 ? (
+        <Empty>
+          <p>The catalog is empty. Add the first product.</p>
+        </Empty>
+      ) : (
+        <DataTable
+          label="Products"
+          rows={products}
+          rowKey={(p) => p.code}
+          columns={[
+            {
+              header: 'Product',
+              cell: (p) => (
+                <>
+                  {p.name}
+                  <div className="small muted">
+                    <code>{p.code}</code>
+                    {p.licenseTypes.length > 0 && ` · types: ${p.licenseTypes.join(', ')}`}
+                  </div>
+                  {p.supportUrl && <div className="small muted">support: {p.supportUrl}</div>}
+                </>
+              ),
+            },
+            { header: 'Model', cell: (p) => MODEL_LABELS[p.model] },
+            {
+              header: 'Seats',
+              cell: (p) => (
+                <>
+                  {SEAT_LABELS[p.params.seatUnit]}
+                  <div className="small muted">{p.params.installationsPerKey === 1 ? `one installation per key, ${p.params.maxMoves === null ? 'unlimited' : p.params.maxMoves} moves` : 'many installations per key'}</div>
+                </>
+              ),
+            },
+            {
+              header: 'Check-in',
+              cell: (p) => (
+                <>
+                  ≤ {p.params.checkInMaxHours} h{p.params.checkInJitter && <div className="small muted">random</div>}
+                  {p.params.usageReportDays !== null && <div className="small muted">usage every {p.params.usageReportDays} d</div>}
+                </>
+              ),
+            },
+            {
+              header: 'Over quota',
+              cell: (p) => (
+                <>
+                  {OVER_QUOTA_LABELS[p.params.overQuota]}
+                  {p.params.validationMinutes !== null && <div className="small muted">re-check every {p.params.validationMinutes} min</div>}
+                </>
+              ),
+            },
+            {
+              header: 'Grace',
+              className: 'nowrap',
+              cell: (p) => (
+                <>
+                  expiry {dash(p.params.expiryGraceDays, ' d')}
+                  <div className="small muted">overuse {dash(p.params.overuseGraceDays, ' d')}</div>
+                </>
+              ),
+            },
+            {
+              header: 'Trial',
+              className: 'nowrap',
+              cell: (p) => `${p.params.trialDays} d, ${p.params.trialSeats} seat${p.params.trialSeats === 1 ? '' : 's'}`,
+            },
+          ]}
+          actions={(p) => (
+            <button type="button" className="button link" aria-label={`Edit ${p.name}`} onClick={() => open(p)}>
+              Edit
+            </button>
+          )}
+        />
+      )}
     </section>
   );
 }

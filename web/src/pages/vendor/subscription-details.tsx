@@ -5,9 +5,11 @@ import { DataTable } from '../../data-table';
 import { FormError, SelectField, useForm } from '../../forms';
 import { DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, linesText, STATUS_LABELS } from '../../format';
 import { Link } from '../../router';
+import { endSentence } from '../../../../src/domain/sentence';
 import { Badge, ConfirmDialog, Dialog, DialogActions, Empty, Load, useLoad } from '../../ui';
 import { OrderLinesEditor, useOrderLines } from './order-lines';
-import { CHANNEL_LABELS, PLAN_LABELS, vendor, type Duration, type Product, type VendorSubscriptionDetails } from './vendor-api';
+import { useCatalog } from './catalog';
+import { CHANNEL_LABELS, PLAN_LABELS, vendor, type Duration, type VendorSubscriptionDetails } from './vendor-api';
 
 type Action = 'renew' | 'add' | 'suspend';
 
@@ -38,8 +40,9 @@ function RenewForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDo
   );
 }
 
-function AddLicensesForm({ d, catalog, onDone, onCancel }: { d: VendorSubscriptionDetails; catalog: Product[]; onDone(message: string): void; onCancel(): void }) {
-  const lines = useOrderLines(catalog, `vendor-add-licenses:${d.subscription.id}`);
+function AddLicensesForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDone(message: string): void; onCancel(): void }) {
+  const { products, names } = useCatalog();
+  const lines = useOrderLines(products, `vendor-add-licenses:${d.subscription.id}`);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   return (
@@ -54,7 +57,7 @@ function AddLicensesForm({ d, catalog, onDone, onCancel }: { d: VendorSubscripti
         try {
           await vendor.addLicenses(d.subscription.id, items);
           lines.sent();
-          onDone(`Added ${linesText(items)}.`);
+          onDone(endSentence(`Added ${linesText(items, names)}`));
         } catch (err) {
           if (!lines.serverErrors(err)) setError(err instanceof ApiError ? err.message : 'Something went wrong');
           setBusy(false);
@@ -63,7 +66,7 @@ function AddLicensesForm({ d, catalog, onDone, onCancel }: { d: VendorSubscripti
     >
       <p>Seats are added to the product's line; a product the subscription does not hold yet becomes a new line.</p>
       <FormError message={error} />
-      <OrderLinesEditor lines={lines} catalog={catalog} />
+      <OrderLinesEditor lines={lines} catalog={products} />
       <DialogActions onCancel={onCancel} disabled={busy} label="Add licenses" />
     </form>
   );
@@ -100,7 +103,7 @@ function KeysSummary({ d }: { d: VendorSubscriptionDetails }) {
 /** One subscription as the vendor sees it, with the sales actions: renew, add licenses, suspend or resume. */
 export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: string }) {
   const [state, reload] = useLoad(() => vendor.subscription(subscriptionId), [subscriptionId]);
-  const [catalog] = useLoad(() => vendor.products(), []);
+  const { names } = useCatalog();
   const [action, setAction] = useState<Action | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -135,7 +138,7 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                 <button type="button" className="button primary" disabled={trial} onClick={open('renew')}>
                   Renew
                 </button>
-                <button type="button" className="button secondary" disabled={trial || catalog.status !== 'ready'} onClick={open('add')}>
+                <button type="button" className="button secondary" disabled={trial} onClick={open('add')}>
                   Add licenses
                 </button>
                 {s.status === 'suspended' ? (
@@ -239,7 +242,7 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                     { header: 'Order', cell: (o) => `#${o.number}` },
                     { header: 'Date', cell: (o) => formatDateTime(o.createdAt) },
                     { header: 'Kind', cell: (o) => <OrderKind order={o} /> },
-                    { header: 'Items', cell: (o) => linesText(o.items) },
+                    { header: 'Items', cell: (o) => linesText(o.items, names) },
                     { header: 'New expiration', cell: (o) => formatDate(o.newExpiresAt) },
                   ]}
                 />
@@ -250,9 +253,9 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                   <RenewForm d={d} onDone={done} onCancel={() => setAction(null)} />
                 </Dialog>
               )}
-              {action === 'add' && catalog.status === 'ready' && (
+              {action === 'add' && (
                 <Dialog title="Add licenses" onClose={() => setAction(null)}>
-                  <AddLicensesForm d={d} catalog={catalog.data.items} onDone={done} onCancel={() => setAction(null)} />
+                  <AddLicensesForm d={d} onDone={done} onCancel={() => setAction(null)} />
                 </Dialog>
               )}
               {action === 'suspend' && (

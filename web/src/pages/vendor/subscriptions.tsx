@@ -2,8 +2,9 @@ import { DataTable } from '../../data-table';
 import { formatDate, linesText, STATUS_LABELS } from '../../format';
 import { useKeptState } from '../../kept';
 import { Link } from '../../router';
-import { Badge, Empty, Load, useLoad } from '../../ui';
+import { Badge, Empty, Load } from '../../ui';
 import { Pager, PAGE_SIZE, usePages } from '../../paging';
+import { useCatalog } from './catalog';
 import { CHANNEL_LABELS, vendor, type SubscriptionFilter } from './vendor-api';
 
 const STATUSES: [SubscriptionFilter['status'], string][] = [
@@ -18,7 +19,7 @@ const STATUSES: [SubscriptionFilter['status'], string][] = [
 export function VendorSubscriptions() {
   const [typed, setTyped] = useKeptState('vendor-subscriptions:typed', '');
   const [filter, setFilter] = useKeptState<SubscriptionFilter>('vendor-subscriptions:filter', { search: '', status: 'all', channel: '', product: '' });
-  const [catalog] = useLoad(() => vendor.products(), []);
+  const { products, names } = useCatalog();
   const pages = usePages('vendor-subscriptions', (cursor) => vendor.subscriptions(filter, cursor, PAGE_SIZE), [filter]);
   const change = (part: Partial<SubscriptionFilter>) => setFilter((f) => ({ ...f, ...part }));
   const filtered = filter.search !== '' || filter.status !== 'all' || filter.channel !== '' || filter.product !== '';
@@ -68,12 +69,11 @@ export function VendorSubscriptions() {
           Product
           <select value={filter.product} onChange={(e) => change({ product: e.target.value })}>
             <option value="">Any</option>
-            {catalog.status === 'ready' &&
-              catalog.data.items.map((p) => (
-                <option key={p.code} value={p.code}>
-                  {p.name}
-                </option>
-              ))}
+            {products.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.name}
+              </option>
+            ))}
           </select>
         </label>
         <a className="button secondary toolbar-end" href={vendor.csvHref(filter)} download>
@@ -116,7 +116,7 @@ export function VendorSubscriptions() {
                 { header: 'Status', cell: (s) => <Badge tone={s.status}>{STATUS_LABELS[s.status]}</Badge> },
                 { header: 'Channel', cell: (s) => CHANNEL_LABELS[s.channel] },
                 { header: 'Expires', className: 'nowrap', cell: (s) => formatDate(s.expiresAt) },
-                { header: 'Products', cell: (s) => linesText(s.items) },
+                { header: 'Products', cell: (s) => linesText(s.items, names) },
               ]}
             />
           )
