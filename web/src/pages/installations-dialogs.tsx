@@ -3,14 +3,19 @@ import type { KeyChoice } from '../key-data';
 import { KeyOptions } from '../key-options';
 import { useDraftEnd, useKeptState } from '../kept';
 import { Dialog, DialogActions } from '../ui';
-import type { ActionTarget } from './installation-actions';
 
 // What the bulk actions of the installations page show: where to move the selection, and what each action did.
 
 const ACTION_LABELS: Record<BulkAction, string> = { deactivate: 'Deactivated', blacklist: 'Blacklisted', unblacklist: 'Removed from the blacklist', move: 'Moves at its next check-in' };
 
+/** What the move needs to know of each installation moved: its product and its key. */
+interface MoveTarget {
+  keyId: string | null;
+  productCode: string | null;
+}
+
 /** Which key to move the selection to: keys of the same product, other than the ones they use. */
-export function MoveDialog({ keys, targets: rows, onMove, onCancel }: { keys: KeyChoice[]; targets: ActionTarget[]; onMove(keyId: string): void; onCancel(): void }) {
+export function MoveDialog({ keys, targets: rows, onMove, onCancel }: { keys: KeyChoice[]; targets: MoveTarget[]; onMove(keyId: string): void; onCancel(): void }) {
   const products = new Set(rows.map((r) => r.productCode).filter(Boolean));
   const current = new Set(rows.map((r) => r.keyId));
   const choices = keys.filter((k) => (products.size === 0 || products.has(k.productCode)) && !(current.size === 1 && current.has(k.id)));
