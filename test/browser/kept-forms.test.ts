@@ -46,7 +46,7 @@ describe('a form with lines or steps', () => {
 
     // Placed, the lines are done with: the next order starts with one empty line.
     await order.getByRole('button', { name: 'Place order' }).click();
-    await page.getByRole('status').filter({ has: page.getByRole('heading', { name: 'Order placed' }) }).getByText('12 × desktop-business, 5 × device-management (mobile)').waitFor();
+    await page.getByRole('status').filter({ has: page.getByRole('heading', { name: 'Order placed' }) }).getByText('12 × Desktop Virtualization, Business Edition, 5 × Device Management (mobile)').waitFor();
     await page.reload();
     await order.getByLabel('Product', { exact: true }).waitFor();
     expect(await order.getByLabel('Product', { exact: true }).inputValue()).toBe('');

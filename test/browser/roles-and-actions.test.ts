@@ -54,7 +54,7 @@ describe('a regular member', () => {
   it('is offered only the pages of their role, and a page opened directly says whom to ask', async () => {
     const context = await browser.newContext({ baseURL: portal.server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await signIn(context, member.email, member.password);
-    await page.getByLabel('Account').selectOption({ label: `${customer.company} (Business)` });
+    await page.getByLabel('Account').selectOption({ label: customer.company });
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Business profile' }).waitFor();
     expect(await nav.getByRole('link').allTextContents()).toEqual(['Dashboard', 'Business profile', 'Profile']);
