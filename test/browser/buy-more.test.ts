@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startPortalServer, type PortalServer } from './browser.js';
-import { apiSession, issueOrder, signIn, signUpCustomer } from './flows.js';
+import { apiSession, issueOrder, registerKey, signIn, signUpCustomer } from './flows.js';
 
 let portal: PortalServer;
 let browser: Browser;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   ];
   const licenseKey = await issueOrder(url, portal.operatorPassword, { customerEmail: customer.email, channel: 'online', duration: '1y', items });
   const api = await apiSession(url, customer.email, customer.password);
-  ({ subscription: { id: subscriptionId } } = await api.call<{ subscription: { id: string } }>('POST', `/accounts/${accountId}/subscriptions`, { licenseKey }));
+  ({ id: subscriptionId } = await registerKey(api, accountId, licenseKey));
   await api.dispose();
   browser = await launchChromium();
 });

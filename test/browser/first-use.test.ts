@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
-import { apiSession, issueOrder, mailedLink, signIn, signUpCustomer } from './flows.js';
+import { apiSession, issueOrder, mailedLink, registerKey, signIn, signUpCustomer } from './flows.js';
 
 // What a first-time customer and operator trip over: an empty sign-in after following an emailed
 // link, product codes where names belong, "Inc.." at the end of a sentence, sessions as raw user
@@ -27,7 +27,7 @@ beforeAll(async () => {
   ({ businessAccountId: accountId } = await signUpCustomer(url, customer));
   const licenseKey = await issueOrder(url, portal.operatorPassword, { customerEmail: customer.email, channel: 'reseller', duration: '1y' });
   const api = await apiSession(url, customer.email, customer.password);
-  ({ subscription: { id: subscriptionId } } = await api.call<{ subscription: { id: string } }>('POST', `/accounts/${accountId}/subscriptions`, { licenseKey }));
+  ({ id: subscriptionId } = await registerKey(api, accountId, licenseKey));
   await api.dispose();
   browser = await launchChromium();
 });

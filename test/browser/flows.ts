@@ -114,3 +114,15 @@ export async function openRowActions(page: Page, rowName: string): Promise<Locat
   await menu.waitFor();
   return menu;
 }
+
+/** Registers a key into an account through the API, as Register Key does; the subscription it made. */
+export async function registerKey(api: ApiSession, accountId: string, licenseKey: string): Promise<{ id: string; name: string }> {
+  const { subscription } = await api.call<{ subscription: { id: string; name: string } }>('POST', `/accounts/${accountId}/subscriptions`, { licenseKey });
+  return subscription;
+}
+
+/** Confirms the signed-in user's address with the link the sign-up emailed (invitations go out only from a confirmed one). */
+export async function confirmEmail(api: ApiSession, serverUrl: string, email: string): Promise<void> {
+  const verification = new URL(await mailedLink(serverUrl, email, 'verify-email'));
+  await api.call('POST', '/email-verification', { token: verification.searchParams.get('token') });
+}

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startPortalServer, type PortalServer } from './browser.js';
-import { apiSession, issueOrder, mailedLink, signIn, signUpCustomer } from './flows.js';
+import { apiSession, confirmEmail, issueOrder, registerKey, signIn, signUpCustomer } from './flows.js';
 
 // The invitation forms read the server's answer like the rest of the portal: entries that are no
 // address are named by position and value while the others go out, the address box keeps only
@@ -21,10 +21,8 @@ beforeAll(async () => {
   const { businessAccountId } = await signUpCustomer(url, customer);
   const licenseKey = await issueOrder(url, portal.operatorPassword, { customerEmail: customer.email, channel: 'online', duration: '1y' });
   const api = await apiSession(url, customer.email, customer.password);
-  await api.call('POST', `/accounts/${businessAccountId}/subscriptions`, { licenseKey });
-  // Invitations go out only from a confirmed address.
-  const verification = new URL(await mailedLink(url, customer.email, 'verify-email'));
-  await api.call('POST', '/email-verification', { token: verification.searchParams.get('token') });
+  await registerKey(api, businessAccountId, licenseKey);
+  await confirmEmail(api, url, customer.email);
   await api.dispose();
   browser = await launchChromium();
   context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 800 } });

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startPortalServer, type PortalServer } from './browser.js';
-import { apiSession, issueOrder, signIn, signUpCustomer } from './flows.js';
+import { apiSession, issueOrder, registerKey, signIn, signUpCustomer } from './flows.js';
 
 // Issue 12, points 7 and 8: key pickers a person can read, the seats left to give, and Copy beside a key.
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   const api = await apiSession(url, customer.email, customer.password);
   const register = async (quantity: number): Promise<Registered> => {
     const licenseKey = await issueOrder(url, portal.operatorPassword, { customerEmail: customer.email, channel: 'reseller', duration: '1y', items: [{ productCode: 'desktop-business', quantity }] });
-    const { subscription } = await api.call<{ subscription: { id: string; name: string } }>('POST', `/accounts/${accountId}/subscriptions`, { licenseKey });
+    const subscription = await registerKey(api, accountId, licenseKey);
     const details = await api.call<{ keys: (Key & { kind: string })[] }>('GET', `/accounts/${accountId}/subscriptions/${subscription.id}`);
     return { ...subscription, primary: details.keys.find((k) => k.kind === 'primary')! };
   };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityProblems, launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
-import { agent, apiSession, issueOrder, mailedLink, openRowActions, signIn, signUpCustomer } from './flows.js';
+import { agent, apiSession, confirmEmail, issueOrder, openRowActions, registerKey, signIn, signUpCustomer } from './flows.js';
 
 // Every page at a laptop's and a phone's width: the page itself never scrolls sideways, and axe-core
 // finds nothing against WCAG 2.1 AA (names of controls, contrast, structure).
@@ -26,12 +26,11 @@ beforeAll(async () => {
 
   // The subscription in the business account, with a sublicense beside the primary key, and one installation.
   const api = await apiSession(url, customer.email, customer.password);
-  ({ subscription: { id: subscriptionId } } = await api.call<{ subscription: { id: string } }>('POST', `/accounts/${accountId}/subscriptions`, { licenseKey }));
+  ({ id: subscriptionId } = await registerKey(api, accountId, licenseKey));
   const details = await api.call<{ products: { itemId: string }[] }>('GET', `/accounts/${accountId}/subscriptions/${subscriptionId}`);
   const { key: berlin } = await api.call<{ key: { id: string } }>('POST', `/accounts/${accountId}/subscriptions/${subscriptionId}/keys`, { itemId: details.products[0]!.itemId, kind: 'reserved', name: 'Berlin office', quota: 3, expiresAt: null });
   // A pending invitation to install (sent from a confirmed address), so its row and its actions are laid out too.
-  const verification = new URL(await mailedLink(url, customer.email, 'verify-email'));
-  await api.call('POST', '/email-verification', { token: verification.searchParams.get('token') });
+  await confirmEmail(api, url, customer.email);
   await api.call('POST', `/accounts/${accountId}/install-invitations`, { keyId: berlin.id, emails: [`invited.${stamp}@example.com`] });
   await api.dispose();
   const activated = await agent('activate', '--server', url, '--product', 'desktop-business', '--key', licenseKey, '--fingerprint', 'layout-fingerprint-1', '--name', 'layout-pc-1', '--state', path.join(portal.dataDir, 'agent.json'));

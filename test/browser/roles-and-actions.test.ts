@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityProblems, launchChromium, startPortalServer, type PortalServer } from './browser.js';
-import { agent, apiSession, issueOrder, mailedLink, signIn, signUpCustomer } from './flows.js';
+import { agent, apiSession, confirmEmail, issueOrder, mailedLink, registerKey, signIn, signUpCustomer } from './flows.js';
 
 // The portal follows the member's role (issue 12, point 5), and the installations' actions ask
 // first, apply to what they can change and have their own address (point 8).
@@ -21,10 +21,9 @@ beforeAll(async () => {
   ({ businessAccountId: accountId } = await signUpCustomer(url, customer));
   const licenseKey = await issueOrder(url, portal.operatorPassword, { customerEmail: customer.email, channel: 'reseller', duration: '1y' });
   const api = await apiSession(url, customer.email, customer.password);
-  await api.call('POST', `/accounts/${accountId}/subscriptions`, { licenseKey });
+  await registerKey(api, accountId, licenseKey);
   // A regular member, invited from a confirmed address and joined as a new user.
-  const verification = new URL(await mailedLink(url, customer.email, 'verify-email'));
-  await api.call('POST', '/email-verification', { token: verification.searchParams.get('token') });
+  await confirmEmail(api, url, customer.email);
   await api.call('POST', `/accounts/${accountId}/invitations`, { emails: [member.email], role: 'member', language: 'en' });
   await api.dispose();
   const token = new URL(await mailedLink(url, member.email, 'join')).searchParams.get('token');

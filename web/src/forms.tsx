@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { PHONE_PATTERN } from '../../src/domain/phone';
 import { ApiError } from './api';
 import { textFields, useDraftEnd, useKeptState } from './kept';
@@ -39,6 +39,15 @@ export function useForm<F extends Values>(initial: F, validators: Validators<F>,
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // The form whose first field to fix takes the focus once the render that marks it has happened:
+  // a frame's delay is not enough, since React may render a late answer after the next frame.
+  const toFocus = useRef<HTMLFormElement | null>(null);
+  const [focusRequests, setFocusRequests] = useState(0);
+  useEffect(() => {
+    const form = toFocus.current;
+    toFocus.current = null;
+    form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusRequests]);
 
   const serverName = (k: keyof F) => (typeof serverNames === 'function' ? serverNames(values) : serverNames)[k] ?? String(k);
   const ruleError = (k: keyof F, all: F = values) => validators[k]?.(all[k], all) ?? null;
@@ -70,7 +79,10 @@ export function useForm<F extends Values>(initial: F, validators: Validators<F>,
     const shown = Array.from(form.elements, (e) => (e as HTMLInputElement).name).filter((name) => name in values);
     setTouched((t) => ({ ...t, ...Object.fromEntries(shown.map((name) => [name, true])) }));
     setFormError(null);
-    const focusFirstInvalid = () => requestAnimationFrame(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+    const focusFirstInvalid = () => {
+      toFocus.current = form;
+      setFocusRequests((n) => n + 1);
+    };
     if ((Object.keys(values) as (keyof F)[]).some((k) => ruleError(k) !== null)) return focusFirstInvalid();
     setSubmitting(true);
     try {
