@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { AccountKind, MemberRole, MemberStatus } from '../domain/membership.js';
 import type { OrderItem, OrderKind } from '../domain/order.js';
+import type { Payload } from '../domain/payloads.js';
 import type { KeyKind } from '../domain/seat-pool.js';
 import type { Duration, SalesChannel, SubscriptionStatus, SupportPlan } from '../domain/subscription.js';
 import type { InvitationLanguage } from '../mail/templates.js';
@@ -147,7 +148,23 @@ export interface ProductsTable {
   license_types: Json<string[]>;
   params: Json<Record<string, unknown>>;
   support_url: string | null;
+  features: Json<string[]>;
+  payload_types: Json<unknown[]>;
+  upgrade_to: string | null;
   created_at: Generated<Date>;
+}
+
+export interface ConfigurationProfilesTable {
+  id: Generated<string>;
+  account_id: string;
+  product_code: string;
+  name: string;
+  payloads: Json<Payload[]>;
+  version: Generated<number>;
+  content_hash: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 export interface SigningKeysTable {
@@ -206,6 +223,7 @@ export interface LicenseKeysTable {
   key_text: string;
   expires_at: NullableTimestamp;
   released_at: NullableTimestamp;
+  profile_id: string | null;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -244,6 +262,7 @@ export interface InstallationsTable {
   usage_peak: number | null;
   usage_current: number | null;
   usage_measured_at: NullableTimestamp;
+  applied_profile_hash: string | null;
   over_limit_since: NullableTimestamp;
   /** Activated with offline files: it never checks in. */
   offline: Generated<boolean>;
@@ -342,6 +361,7 @@ export interface DB {
   audit_events: AuditEventsTable;
   rate_limits: RateLimitsTable;
   products: ProductsTable;
+  configuration_profiles: ConfigurationProfilesTable;
   signing_keys: SigningKeysTable;
   subscriptions: SubscriptionsTable;
   subscription_items: SubscriptionItemsTable;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { desktopPayloadTypes, payloadTypesSchema } from './payloads.js';
 import { supportUrlProblem } from './support-url.js';
 
 /**
@@ -43,9 +44,18 @@ export const productSchema = z.strictObject({
   model: z.enum(['per_device', 'per_user', 'concurrent_users', 'per_managed_device']),
   licenseTypes: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,29}$/)).max(10),
   params: licensingParamsSchema,
+  /** What the license enables in the product, carried in every certificate (`lic.features`). */
+  features: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)).max(50).default([]),
+  /** The configuration payloads the product's installations understand (payloads.ts). */
+  payloadTypes: payloadTypesSchema.default([]),
+  /**
+   * The edition a subscription of this product converts to, and whose trial its customers may
+   * start beside it (Business → Enterprise); null for none.
+   */
+  upgradeTo: z.string().regex(/^[a-z0-9][a-z0-9-]{1,49}$/).nullable().default(null),
 });
 
-export type Product = z.infer<typeof productSchema>;
+export type Product = z.output<typeof productSchema>;
 
 export const supportUrlSchema = z
   .string()
@@ -62,7 +72,7 @@ export const supportUrlSchema = z
  */
 export const catalogProductSchema = productSchema.extend({ supportUrl: supportUrlSchema.nullable().default(null) });
 
-export type CatalogProduct = z.infer<typeof catalogProductSchema>;
+export type CatalogProduct = z.output<typeof catalogProductSchema>;
 
 const desktop: LicensingParams = {
   seatUnit: 'installation',
@@ -102,6 +112,9 @@ export const demoCatalog: CatalogProduct[] = [
     model: 'per_device',
     licenseTypes: [],
     params: desktop,
+    features: ['configuration_profiles'],
+    payloadTypes: desktopPayloadTypes,
+    upgradeTo: 'desktop-enterprise',
     supportUrl: 'https://support.example.com/desktop-business',
   },
   {
@@ -110,6 +123,9 @@ export const demoCatalog: CatalogProduct[] = [
     model: 'per_device',
     licenseTypes: [],
     params: { ...desktop, trialDays: 30 },
+    features: ['configuration_profiles', 'user_groups', 'policies', 'golden_images', 'vm_inventory'],
+    payloadTypes: desktopPayloadTypes,
+    upgradeTo: null,
     supportUrl: 'https://support.example.com/desktop-enterprise',
   },
   {
@@ -131,6 +147,9 @@ export const demoCatalog: CatalogProduct[] = [
       trialDays: 30,
       trialSeats: 50,
     },
+    features: [],
+    payloadTypes: [],
+    upgradeTo: null,
     supportUrl: 'https://support.example.com/ras',
   },
   {
@@ -139,6 +158,9 @@ export const demoCatalog: CatalogProduct[] = [
     model: 'per_managed_device',
     licenseTypes: [],
     params: proxy,
+    features: [],
+    payloadTypes: [],
+    upgradeTo: null,
     supportUrl: 'https://support.example.com/mac-sccm',
   },
   {
@@ -147,6 +169,9 @@ export const demoCatalog: CatalogProduct[] = [
     model: 'per_managed_device',
     licenseTypes: ['desktop', 'mobile'],
     params: proxy,
+    features: [],
+    payloadTypes: [],
+    upgradeTo: null,
     supportUrl: 'mailto:device-management-support@example.com',
   },
 ];

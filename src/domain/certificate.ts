@@ -164,7 +164,7 @@ export interface LicenseClaims {
   state: LicenseState;
   licenseExpiresAt: string;
   graceUntil?: string;
-  /** Filled from configuration profiles (capability 9); none yet. */
+  /** What the license enables in the product: the catalog's features of its product (and edition). */
   features: string[];
 }
 
@@ -180,7 +180,7 @@ export interface CertificateClaims {
 export interface CertificateInput {
   issuer: string;
   installationId: string;
-  product: Pick<Product, 'code' | 'model'>;
+  product: Pick<Product, 'code' | 'model' | 'features'>;
   keyId: string | null;
   subscriptionId: string | null;
   licenseType: string | null;
@@ -209,7 +209,7 @@ export function certificateClaims(c: CertificateInput): CertificateClaims {
       state: c.standing.state,
       licenseExpiresAt: c.standing.licenseExpiresAt.toISOString(),
       ...(c.standing.graceUntil ? { graceUntil: c.standing.graceUntil.toISOString() } : {}),
-      features: [],
+      features: [...c.product.features],
     },
   };
 }

@@ -60,7 +60,7 @@ describe('a certificate', () => {
         seats: 1,
         state: 'active',
         licenseExpiresAt: order.subscription.expires_at.toISOString(),
-        features: [],
+        features: ['configuration_profiles'],
       },
     });
   });

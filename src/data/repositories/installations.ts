@@ -222,22 +222,19 @@ async function findInstallationContexts(db: Executor, tokenHashes: string[]): Pr
       sql<Record<string, unknown> | null>`(SELECT to_jsonb(s) FROM subscriptions s WHERE s.id = i.subscription_id)`.as('subscription_row'),
       sql<Record<string, unknown> | null>`(SELECT to_jsonb(it) FROM subscription_items it WHERE it.id = i.item_id)`.as('item_row'),
       sql<Date | null>`(SELECT t.expires_at FROM trials t WHERE i.trial AND t.product_code = i.product_code AND t.fingerprint = i.fingerprint)`.as('trial_end'),
-      'p.name as product_name',
-      'p.model as product_model',
-      'p.license_types as product_license_types',
-      'p.params as product_params',
+      sql<ProductRow>`to_jsonb(p)`.as('product_row'),
     ])
     .where('i.token_hash', 'in', [...new Set(tokenHashes)])
     .execute();
   const byHash = new Map<string, InstallationContext>();
   for (const row of rows) {
-    const { key_row, subscription_row, item_row, trial_end, product_name, product_model, product_license_types, product_params, ...installation } = row;
+    const { key_row, subscription_row, item_row, trial_end, product_row, ...installation } = row;
     byHash.set(installation.token_hash, {
       installation,
       key: reviveTimestamps<LicenseKey>(key_row),
       subscription: reviveTimestamps<Subscription>(subscription_row),
       item: reviveTimestamps<SubscriptionItem>(item_row),
-      product: { code: installation.product_code, name: product_name, model: product_model, license_types: product_license_types, params: product_params },
+      product: product_row,
       trialEnd: trial_end === null ? null : new Date(trial_end),
     });
   }
@@ -342,8 +339,7 @@ export async function findActivationContext(
       (SELECT to_jsonb(s) FROM subscriptions s WHERE s.id = ${a.subscriptionId}) AS subscription,
       (SELECT coalesce(jsonb_agg(to_jsonb(it) ORDER BY it.product_code, it.license_type), '[]'::jsonb)
          FROM subscription_items it WHERE it.subscription_id = ${a.subscriptionId}) AS items,
-      (SELECT jsonb_build_object('code', p.code, 'name', p.name, 'model', p.model, 'license_types', p.license_types, 'params', p.params)
-         FROM products p WHERE p.code = ${a.productCode}) AS product,
+      (SELECT to_jsonb(p) FROM products p WHERE p.code = ${a.productCode}) AS product,
       EXISTS (SELECT 1 FROM blacklisted_machines b WHERE b.license_key_id = ${a.keyId} AND b.fingerprint = ${a.fingerprint}) AS blacklisted,
       (SELECT to_jsonb(i) FROM installations i
          WHERE i.license_key_id = ${a.keyId} AND i.fingerprint = ${a.fingerprint} AND i.state = 'active') AS active_installation`.execute(db);

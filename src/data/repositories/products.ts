@@ -1,26 +1,61 @@
 import { catalogProductSchema, productSchema, type CatalogProduct, type Product } from '../../domain/catalog.js';
 import type { Executor } from '../executor.js';
 
-export type ProductRow = { code: string; name: string; model: string; license_types: string[]; params: Record<string, unknown> };
+export type ProductRow = {
+  code: string;
+  name: string;
+  model: string;
+  license_types: string[];
+  params: Record<string, unknown>;
+  features: string[];
+  payload_types: unknown[];
+  upgrade_to: string | null;
+};
+
+/** The columns a Product is made of, for every query that reads one. */
+export const PRODUCT_COLUMNS = ['code', 'name', 'model', 'license_types', 'params', 'features', 'payload_types', 'upgrade_to'] as const;
 
 // Rows are checked against the catalog schema on the way out: a hand-edited row with a broken
 // rule fails loudly where it is read instead of misbehaving during an activation.
 export const productFromRow = (r: ProductRow): Product =>
-  productSchema.parse({ code: r.code, name: r.name, model: r.model, licenseTypes: r.license_types, params: r.params });
+  productSchema.parse({
+    code: r.code,
+    name: r.name,
+    model: r.model,
+    licenseTypes: r.license_types,
+    params: r.params,
+    features: r.features,
+    payloadTypes: r.payload_types,
+    upgradeTo: r.upgrade_to,
+  });
 
 /** The whole catalog as it is sold, support addresses included. */
 export async function listProducts(db: Executor): Promise<CatalogProduct[]> {
-  const rows = await db.selectFrom('products').select(['code', 'name', 'model', 'license_types', 'params', 'support_url']).orderBy('code').execute();
+  const rows = await db.selectFrom('products').select([...PRODUCT_COLUMNS, 'support_url']).orderBy('code').execute();
   return rows.map((r) => catalogProductSchema.parse({ ...productFromRow(r), supportUrl: r.support_url }));
 }
 
 export async function findProduct(db: Executor, code: string): Promise<Product | undefined> {
-  const row = await db.selectFrom('products').select(['code', 'name', 'model', 'license_types', 'params']).where('code', '=', code).executeTakeFirst();
+  const row = await db.selectFrom('products').select(PRODUCT_COLUMNS).where('code', '=', code).executeTakeFirst();
   return row ? productFromRow(row) : undefined;
 }
 
+/** A catalog product as the columns of its row. */
+export function productValues(p: CatalogProduct) {
+  return {
+    name: p.name,
+    model: p.model,
+    license_types: JSON.stringify(p.licenseTypes),
+    params: JSON.stringify(p.params),
+    features: JSON.stringify(p.features),
+    payload_types: JSON.stringify(p.payloadTypes),
+    upgrade_to: p.upgradeTo,
+    support_url: p.supportUrl,
+  };
+}
+
 export function upsertProduct(db: Executor, p: CatalogProduct) {
-  const values = { name: p.name, model: p.model, license_types: JSON.stringify(p.licenseTypes), params: JSON.stringify(p.params), support_url: p.supportUrl };
+  const values = productValues(p);
   return db
     .insertInto('products')
     .values({ code: p.code, ...values })

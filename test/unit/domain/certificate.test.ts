@@ -137,11 +137,11 @@ describe('how a license stands', () => {
 });
 
 describe('certificate claims', () => {
-  it('names the installation, product and key by id, with times in seconds and dates in ISO form', () => {
+  it('names the installation, product and key by id, with times in seconds, dates in ISO form and the product\'s features', () => {
     const claims = certificateClaims({
       issuer: 'https://licensing.example',
       installationId: 'inst-1',
-      product: { code: 'ras', model: 'concurrent_users' },
+      product: { code: 'ras', model: 'concurrent_users', features: ['usage_reports'] },
       keyId: 'key-1',
       subscriptionId: 'sub-1',
       licenseType: null,
@@ -165,7 +165,7 @@ describe('certificate claims', () => {
         state: 'grace',
         licenseExpiresAt: at(-1).toISOString(),
         graceUntil: at(29).toISOString(),
-        features: [],
+        features: ['usage_reports'],
       },
     });
   });
@@ -174,7 +174,7 @@ describe('certificate claims', () => {
     const claims = certificateClaims({
       issuer: 'x',
       installationId: 'i',
-      product: { code: 'p', model: 'per_device' },
+      product: { code: 'p', model: 'per_device', features: [] },
       keyId: null,
       subscriptionId: null,
       licenseType: null,

@@ -9110,6 +9110,8 @@ export interface paths {
                         "application/json": {
                             items: {
                                 code: string;
+                                /** @default [] */
+                                features: string[];
                                 licenseTypes: string[];
                                 /** @enum {string} */
                                 model: "per_device" | "per_user" | "concurrent_users" | "per_managed_device";
@@ -9130,8 +9132,81 @@ export interface paths {
                                     usageReportDays: number | null;
                                     validationMinutes: number | null;
                                 };
+                                /** @default [] */
+                                payloadTypes: {
+                                    /** @default  */
+                                    description: string;
+                                    name: string;
+                                    settings: ({
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "text";
+                                        label: string;
+                                        /** @default 200 */
+                                        maxLength: number;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "url";
+                                        label: string;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "sha256";
+                                        label: string;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "boolean";
+                                        label: string;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "integer";
+                                        label: string;
+                                        /** @default 1000000 */
+                                        max: number;
+                                        /** @default 0 */
+                                        min: number;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "choice";
+                                        label: string;
+                                        options: {
+                                            label: string;
+                                            value: string;
+                                        }[];
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        /** @default 100 */
+                                        itemMaxLength: number;
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "list";
+                                        label: string;
+                                        /** @default 50 */
+                                        maxItems: number;
+                                        /** @default false */
+                                        required: boolean;
+                                    })[];
+                                    type: string;
+                                }[];
                                 /** @default null */
                                 supportUrl: string | null;
+                                /** @default null */
+                                upgradeTo: string | null;
                             }[];
                         };
                     };
@@ -9257,6 +9332,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @default [] */
+                        features?: string[];
                         licenseTypes: string[];
                         /** @enum {string} */
                         model: "per_device" | "per_user" | "concurrent_users" | "per_managed_device";
@@ -9277,8 +9354,81 @@ export interface paths {
                             usageReportDays: number | null;
                             validationMinutes: number | null;
                         };
+                        /** @default [] */
+                        payloadTypes?: {
+                            /** @default  */
+                            description?: string;
+                            name: string;
+                            settings: ({
+                                key: string;
+                                /** @enum {string} */
+                                kind: "text";
+                                label: string;
+                                /** @default 200 */
+                                maxLength?: number;
+                                /** @default false */
+                                required?: boolean;
+                            } | {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "url";
+                                label: string;
+                                /** @default false */
+                                required?: boolean;
+                            } | {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "sha256";
+                                label: string;
+                                /** @default false */
+                                required?: boolean;
+                            } | {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "boolean";
+                                label: string;
+                                /** @default false */
+                                required?: boolean;
+                            } | {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "integer";
+                                label: string;
+                                /** @default 1000000 */
+                                max?: number;
+                                /** @default 0 */
+                                min?: number;
+                                /** @default false */
+                                required?: boolean;
+                            } | {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "choice";
+                                label: string;
+                                options: {
+                                    label: string;
+                                    value: string;
+                                }[];
+                                /** @default false */
+                                required?: boolean;
+                            } | {
+                                /** @default 100 */
+                                itemMaxLength?: number;
+                                key: string;
+                                /** @enum {string} */
+                                kind: "list";
+                                label: string;
+                                /** @default 50 */
+                                maxItems?: number;
+                                /** @default false */
+                                required?: boolean;
+                            })[];
+                            type: string;
+                        }[];
                         /** @default null */
                         supportUrl?: string | null;
+                        /** @default null */
+                        upgradeTo?: string | null;
                     };
                 };
             };
@@ -9292,6 +9442,8 @@ export interface paths {
                         "application/json": {
                             product: {
                                 code: string;
+                                /** @default [] */
+                                features: string[];
                                 licenseTypes: string[];
                                 /** @enum {string} */
                                 model: "per_device" | "per_user" | "concurrent_users" | "per_managed_device";
@@ -9312,8 +9464,81 @@ export interface paths {
                                     usageReportDays: number | null;
                                     validationMinutes: number | null;
                                 };
+                                /** @default [] */
+                                payloadTypes: {
+                                    /** @default  */
+                                    description: string;
+                                    name: string;
+                                    settings: ({
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "text";
+                                        label: string;
+                                        /** @default 200 */
+                                        maxLength: number;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "url";
+                                        label: string;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "sha256";
+                                        label: string;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "boolean";
+                                        label: string;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "integer";
+                                        label: string;
+                                        /** @default 1000000 */
+                                        max: number;
+                                        /** @default 0 */
+                                        min: number;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "choice";
+                                        label: string;
+                                        options: {
+                                            label: string;
+                                            value: string;
+                                        }[];
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        /** @default 100 */
+                                        itemMaxLength: number;
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "list";
+                                        label: string;
+                                        /** @default 50 */
+                                        maxItems: number;
+                                        /** @default false */
+                                        required: boolean;
+                                    })[];
+                                    type: string;
+                                }[];
                                 /** @default null */
                                 supportUrl: string | null;
+                                /** @default null */
+                                upgradeTo: string | null;
                             };
                         };
                     };
@@ -9327,6 +9552,8 @@ export interface paths {
                         "application/json": {
                             product: {
                                 code: string;
+                                /** @default [] */
+                                features: string[];
                                 licenseTypes: string[];
                                 /** @enum {string} */
                                 model: "per_device" | "per_user" | "concurrent_users" | "per_managed_device";
@@ -9347,8 +9574,81 @@ export interface paths {
                                     usageReportDays: number | null;
                                     validationMinutes: number | null;
                                 };
+                                /** @default [] */
+                                payloadTypes: {
+                                    /** @default  */
+                                    description: string;
+                                    name: string;
+                                    settings: ({
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "text";
+                                        label: string;
+                                        /** @default 200 */
+                                        maxLength: number;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "url";
+                                        label: string;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "sha256";
+                                        label: string;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "boolean";
+                                        label: string;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "integer";
+                                        label: string;
+                                        /** @default 1000000 */
+                                        max: number;
+                                        /** @default 0 */
+                                        min: number;
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "choice";
+                                        label: string;
+                                        options: {
+                                            label: string;
+                                            value: string;
+                                        }[];
+                                        /** @default false */
+                                        required: boolean;
+                                    } | {
+                                        /** @default 100 */
+                                        itemMaxLength: number;
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "list";
+                                        label: string;
+                                        /** @default 50 */
+                                        maxItems: number;
+                                        /** @default false */
+                                        required: boolean;
+                                    })[];
+                                    type: string;
+                                }[];
                                 /** @default null */
                                 supportUrl: string | null;
+                                /** @default null */
+                                upgradeTo: string | null;
                             };
                         };
                     };

@@ -69,8 +69,12 @@ function valuesOf(p: Product | null) {
 
 type Values = ReturnType<typeof valuesOf>;
 
-function toProduct(v: Values): Product {
+/** The form's values as a product; what the form does not edit (features, payload types, upgrade) is kept from the product edited. */
+function toProduct(v: Values, edited: Product | null): Product {
   return {
+    features: edited?.features ?? [],
+    payloadTypes: edited?.payloadTypes ?? [],
+    upgradeTo: edited?.upgradeTo ?? null,
     code: v.code,
     name: v.name.trim(),
     model: v.model as Product['model'],
@@ -107,7 +111,7 @@ function ProductForm({ product, onSaved, onCancel }: { product: Product | null; 
       noValidate
       aria-labelledby="product-form-title"
       onSubmit={form.submit(async (values) => {
-        const saved = await vendor.putProduct(toProduct(values));
+        const saved = await vendor.putProduct(toProduct(values, product));
         onSaved(saved.product, product === null);
       })}
     >
