@@ -23,6 +23,8 @@ export const ACCOUNT_PERMISSIONS = [
   'install_invitations.manage',
   'installations.view',
   'installations.manage',
+  // Configuration profiles, user groups and policies: account administrators only, never License Administrators.
+  'configuration.manage',
 ] as const;
 
 export type AccountPermission = (typeof ACCOUNT_PERMISSIONS)[number];

@@ -6485,7 +6485,7 @@ export interface paths {
                                 kind: "personal" | "business";
                                 name: string;
                                 /** @description What you may do in the account (a License Administrator on their granted keys only); none while blocked. The API decides each request by the same rule. */
-                                permissions: ("account.view" | "account.edit" | "members.view" | "members.manage" | "invitations.manage" | "audit.view" | "subscriptions.view" | "subscriptions.manage" | "keys.view" | "keys.manage" | "install_invitations.manage" | "installations.view" | "installations.manage")[];
+                                permissions: ("account.view" | "account.edit" | "members.view" | "members.manage" | "invitations.manage" | "audit.view" | "subscriptions.view" | "subscriptions.manage" | "keys.view" | "keys.manage" | "install_invitations.manage" | "installations.view" | "installations.manage" | "configuration.manage")[];
                                 /** @enum {string} */
                                 role: "admin" | "member";
                                 /** @enum {string} */
