@@ -44,3 +44,21 @@ export function usageReportDue(schedule: { nextUsageReportAt?: string | null | u
   const due = Date.parse(schedule.nextUsageReportAt);
   return due <= Math.max(now.getTime(), Date.parse(schedule.nextCheckInAt));
 }
+
+/** The end of the overuse grace that began when usage went over the limit. */
+export const overuseGraceEnd = (since: Date, params: Pick<LicensingParams, 'overuseGraceDays'>) => addDays(since, params.overuseGraceDays);
+
+/**
+ * The stretch of time over the limit that the portal's usage chart marks: where going over starts
+ * a grace, that grace (kept after usage comes back, since it is given once); where it only warns,
+ * the time since usage went over (`until` null: it still is). Null when usage is within the limit,
+ * or where going over is refused outright.
+ */
+export function overusePeriod(
+  params: Pick<LicensingParams, 'overQuota' | 'overuseGraceDays'>,
+  overLimitSince: Date | null,
+): { from: Date; until: Date | null; grace: boolean } | null {
+  if (overLimitSince === null || params.overQuota === 'block') return null;
+  if (params.overQuota === 'warn') return { from: overLimitSince, until: null, grace: false };
+  return { from: overLimitSince, until: overuseGraceEnd(overLimitSince, params), grace: true };
+}

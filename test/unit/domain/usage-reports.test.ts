@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { demoCatalog } from '../../../src/domain/catalog.js';
-import { nextUsageReportAt, usageReportDue, type UsageScheduleFacts } from '../../../src/domain/usage-reports.js';
+import { nextUsageReportAt, overusePeriod, usageReportDue, type UsageScheduleFacts } from '../../../src/domain/usage-reports.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -88,5 +88,23 @@ describe('whether a check-in carries a usage report', () => {
     // The check-in scheduled for a few seconds past the due time carries it, even from a clock a little behind.
     expect(usageReportDue({ nextUsageReportAt: iso(at(7)), nextCheckInAt: iso(new Date(at(7).getTime() + 5000)) }, at(6.9))).toBe(true);
     expect(usageReportDue({ nextUsageReportAt: iso(at(7)), nextCheckInAt: iso(new Date(at(7).getTime() - 1)) }, at(6.9))).toBe(false);
+  });
+});
+
+describe('the time over the limit the usage chart marks', () => {
+  it('is none while usage is within the limit', () => {
+    for (const code of ['ras', 'mac-sccm', 'desktop-business']) expect(overusePeriod(params(code), null)).toBeNull();
+  });
+
+  it("is a farm's overuse grace: 7 days from going over", () => {
+    expect(overusePeriod(params('ras'), now)).toEqual({ from: now, until: at(7), grace: true });
+  });
+
+  it('is, where going over only warns, the time since usage went over, still running', () => {
+    expect(overusePeriod(params('mac-sccm'), now)).toEqual({ from: now, until: null, grace: false });
+  });
+
+  it('is none where going over is refused outright', () => {
+    expect(overusePeriod({ overQuota: 'block', overuseGraceDays: 0 }, now)).toBeNull();
   });
 });
