@@ -81,12 +81,13 @@ async function recordAndCertify(trx: Executor | null, deps: Deps, facts: Install
   const usage = input.usage ? { peak: input.usage.peak, current: input.usage.current, measuredAt: new Date(input.usage.measuredAt) } : null;
   const { params } = basis.product;
   const usageFacts = { usagePeak: usage?.peak ?? installation.usage_peak, seats, now, params };
-  const overLimit = isBound(basis.product) && isOverLimit(usageFacts);
+  const bound = isBound(basis.product);
+  const overLimit = bound && isOverLimit(usageFacts);
   const nextCheckIn = nextValidationAt(now, params, overLimit, Math.random);
   const record = {
     details: installationDetails(input, installation.site),
     usage,
-    overLimitSince: isBound(basis.product) ? overLimitSince(installation.over_limit_since, usageFacts) : null,
+    overLimitSince: bound ? overLimitSince(installation.over_limit_since, usageFacts) : null,
     now,
     nextCheckInAt: nextCheckIn,
   };
