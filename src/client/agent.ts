@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { ZodError } from 'zod';
 import { RUNNABLE_STATES, type CertificateClaims, type Warning } from '../domain/certificate.js';
 import { AppError } from '../domain/errors.js';
+import { usageReportDue } from '../domain/usage-reports.js';
 import { jwksSchema, type ActivationResponse, type CheckInRequest, type Jwks, type OfflineRequestKind } from '../domain/licensing-protocol.js';
 import { isLicensed, verifyCertificate } from './certificate.js';
 import { LicensingClient, LicensingError, ServerUnavailable } from './licensing-client.js';
@@ -168,6 +169,16 @@ export async function trial(opts: ActivationOptions): Promise<AgentResult> {
   return keep(opts, activating, await activating.client.startTrial(activating.request), 'Trial started.');
 }
 
+const usageScheduleData = (activation: ActivationState) =>
+  activation.nextUsageReportAt !== undefined ? { nextUsageReportAt: activation.nextUsageReportAt } : {};
+
+/** When this installation reports its usage next, as the last check-in said. */
+function usageScheduleLine(activation: ActivationState): string[] {
+  const due = activation.nextUsageReportAt;
+  if (due === null) return [];
+  return [`next usage report: ${due ?? 'at the next check-in (none sent yet)'}`];
+}
+
 /** The license as the server sees it now, or with `offline`, the stored certificate checked with the stored keys and no network. */
 export async function status(opts: { state: string; offline: boolean }): Promise<AgentResult> {
   const state = await activatedState(opts.state);
@@ -175,31 +186,42 @@ export async function status(opts: { state: string; offline: boolean }): Promise
   if (opts.offline || activation.server === undefined) {
     const verdict = verifyCertificate(activation.certificate, activation.jwks, { product: activation.product, installationId: activation.installationId });
     if (!verdict.ok) throw unlicensed(`certificate_${verdict.problem}`, `The stored certificate is not valid: ${verdict.problem}`);
-    return { exitCode: licensedExit(verdict.claims), data: { ...licenseData(verdict.claims), verified: true }, lines: ['Certificate verified offline.', ...licenseLines(verdict.claims)] };
+    return {
+      exitCode: licensedExit(verdict.claims),
+      data: { ...licenseData(verdict.claims), verified: true, ...usageScheduleData(activation) },
+      lines: ['Certificate verified offline.', ...licenseLines(verdict.claims), ...usageScheduleLine(activation)],
+    };
   }
   const { server, installationToken } = online(activation);
   const answer = await new LicensingClient(server).status(installationToken);
   return {
     exitCode: RUNNABLE_STATES.includes(answer.state) ? EXIT.ok : EXIT.unlicensed,
-    data: { installationId: activation.installationId, product: activation.product, ...answer },
+    data: { installationId: activation.installationId, product: activation.product, ...answer, ...usageScheduleData(activation) },
     lines: [
       `product:          ${activation.product}`,
       `installation:     ${activation.installationId}`,
       `state:            ${answer.state}`,
       `seats:            ${answer.used} used of ${answer.total}, ${answer.remaining} remaining`,
       `license expires:  ${answer.licenseExpiresAt}`,
+      ...usageScheduleLine(activation),
       ...warningLines(answer.warnings),
     ],
   };
 }
 
-/** Reports in, keeps the new certificate, and follows what the server asks: a deactivation ends the activation here. */
+/**
+ * Reports in, keeps the new certificate, and follows what the server asks: a deactivation ends the
+ * activation here. The usage measured (`peak`, `current`) goes with the check-in only when the
+ * server's schedule says a report is due, as a product's weekly report would.
+ */
 export async function checkIn(opts: { state: string; peak?: number | undefined; current?: number | undefined }): Promise<AgentResult> {
   const state = await activatedState(opts.state);
   const activation = online(state.activation);
   const client = new LicensingClient(activation.server);
   const body: CheckInRequest = {};
-  if (opts.peak !== undefined || opts.current !== undefined) {
+  const measured = opts.peak !== undefined || opts.current !== undefined;
+  const due = usageReportDue(activation, new Date());
+  if (measured && due) {
     const peak = opts.peak ?? opts.current!;
     body.usage = { peak, current: opts.current ?? peak, measuredAt: new Date().toISOString() };
   }
@@ -209,14 +231,27 @@ export async function checkIn(opts: { state: string; peak?: number | undefined; 
     return { exitCode: EXIT.unlicensed, data: { action: answer.action, installationId: activation.installationId }, lines: ['The server deactivated this installation.'] };
   }
   const { claims, jwks } = await verifiedClaims(client, answer.certificate, activation.jwks, { product: activation.product, installationId: activation.installationId });
-  await saveState(opts.state, { ...state, activation: { ...activation, certificate: answer.certificate, nextCheckInAt: answer.nextCheckInAt, jwks } });
+  // A server from before the schedule leaves it out: then the agent reports whenever it has usage.
+  const next: ActivationState = { ...activation, certificate: answer.certificate, nextCheckInAt: answer.nextCheckInAt, nextUsageReportAt: answer.nextUsageReportAt, jwks };
+  await saveState(opts.state, { ...state, activation: next });
+  const usageReported = body.usage !== undefined;
+  const usageLine = (text: string) => [`usage report:     ${text}`];
+  const usageOutcome = usageReported
+    ? usageLine('sent')
+    : measured
+      ? usageLine(activation.nextUsageReportAt === null ? 'not sent: this product takes no usage reports' : `not sent: not due until ${activation.nextUsageReportAt}`)
+      : usageReportDue(next, new Date())
+        ? usageLine('due: send it with --peak and --current')
+        : [];
   return {
     exitCode: licensedExit(claims),
-    data: { ...licenseData(claims), action: answer.action, nextCheckInAt: answer.nextCheckInAt, warnings: answer.warnings },
+    data: { ...licenseData(claims), action: answer.action, nextCheckInAt: answer.nextCheckInAt, ...usageScheduleData(next), usageReported, warnings: answer.warnings },
     lines: [
       answer.action === 'reactivate' ? 'Checked in: moved to another license key.' : 'Checked in.',
       ...licenseLines(claims),
       `next check-in:    ${answer.nextCheckInAt}`,
+      ...usageOutcome,
+      ...usageScheduleLine(next),
       ...warningLines(answer.warnings),
     ],
   };

@@ -18,6 +18,8 @@ const activationSchema = z.object({
   installationToken: z.string().optional(),
   certificate: z.string(),
   nextCheckInAt: z.string(),
+  /** From the last check-in: when a usage report is due (null: the product takes none; left out: not told yet, report now). */
+  nextUsageReportAt: z.string().nullable().optional(),
   jwks: jwksSchema,
 });
 

@@ -263,6 +263,8 @@ export interface InstallationsTable {
   usage_current: number | null;
   usage_measured_at: NullableTimestamp;
   applied_profile_hash: string | null;
+  /** When the server recorded the latest usage report (0018): the report schedule runs from it. */
+  usage_reported_at: NullableTimestamp;
   over_limit_since: NullableTimestamp;
   /** Activated with offline files: it never checks in. */
   offline: Generated<boolean>;

@@ -1,6 +1,7 @@
 import type { LicensingParams, Product } from './catalog.js';
 import { addDays, addSeconds, DAY_MS, daysUntil } from './clock.js';
 import { EXPIRING_SOON_DAYS } from './subscription.js';
+import { overuseGraceEnd } from './usage-reports.js';
 
 /**
  * What an installation is told about its license (PROTOCOL.md, "Certificates"): when to call in
@@ -143,7 +144,7 @@ export function licenseStanding(f: StandingFacts): Standing {
   if (base.state === 'expired' || !isOverLimit(f) || f.params.overQuota === 'block') return base;
   const over = `Usage of ${f.usagePeak} is over the ${f.seats} licensed seat(s)`;
   if (f.params.overQuota === 'warn') return { ...base, warnings: [...base.warnings, { code: 'over_limit', message: over }] };
-  const graceEnd = addDays(f.overLimitSince ?? f.now, f.params.overuseGraceDays);
+  const graceEnd = overuseGraceEnd(f.overLimitSince ?? f.now, f.params);
   if (graceEnd <= f.now) return { ...base, state: 'over_limit', warnings: [...base.warnings, { code: 'over_limit', message: `${over}; the overuse grace period has ended` }] };
   const daysLeft = daysUntil(graceEnd, f.now);
   const graceUntil = base.graceUntil && base.graceUntil < graceEnd ? base.graceUntil : graceEnd;

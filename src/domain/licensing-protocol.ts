@@ -136,6 +136,11 @@ export const checkInResponseSchema = z
   .object({
     certificate: z.string(),
     nextCheckInAt: iso,
+    // Optional for the client library's sake: a server from before this addition leaves it out.
+    nextUsageReportAt: iso
+      .nullable()
+      .optional()
+      .describe('When the next usage report is due: send `usage` with the check-in at or after it (null: the product takes no usage reports)'),
     action: z.enum(CHECK_IN_ACTIONS),
     warnings: z.array(warningSchema),
     profile: z.record(z.string(), z.unknown()).nullable(),

@@ -118,11 +118,26 @@ export const installationDetailsSchema = z
       macAddresses: z.array(z.string()),
       ipAddresses: z.array(z.string()),
     }),
-    usage: z.array(z.object({ date: z.string(), peak: z.number() })).describe('Peak usage per report date (UTC), newest first'),
+    usage: z
+      .array(z.object({ date: z.string(), peak: z.number(), current: z.number() }))
+      .describe("Usage per report date (UTC), newest first: the highest peak of the date's reports and the current use of its latest"),
+    usageLimits: z
+      .object({
+        quota: z.number().nullable().describe('The seats its key licenses; null once the key is gone'),
+        overuse: z
+          .object({ from: z.string(), until: nullableString, grace: z.boolean() })
+          .nullable()
+          .describe('Time over the limit: the overuse grace (grace true, kept once given), or where going over only warns the time since usage went over (until null while it still is)'),
+        usageReportDays: z.number().nullable().describe('How often it reports its usage, in days'),
+        lastUsageReportAt: nullableString.describe('When the server received its latest usage report'),
+        nextUsageReportAt: nullableString.describe('When its next usage report is due; null when it is no longer active'),
+      })
+      .nullable()
+      .describe('Farms and proxies: what their usage is read against; null for an installation with a seat of its own'),
   })
   .meta({ id: 'InstallationDetails' });
 
-export function presentInstallationDetails({ installation: i, usage }: InstallationDetails): z.infer<typeof installationDetailsSchema> {
+export function presentInstallationDetails({ installation: i, usage, usageLimits: limits }: InstallationDetails): z.infer<typeof installationDetailsSchema> {
   const hardware = hardwareOf(i);
   const site = siteOf(i);
   return {
@@ -161,6 +176,13 @@ export function presentInstallationDetails({ installation: i, usage }: Installat
       ipAddresses: hardware.ipAddresses ?? [],
     },
     usage,
+    usageLimits: limits && {
+      quota: limits.quota,
+      overuse: limits.overuse && { from: limits.overuse.from.toISOString(), until: iso(limits.overuse.until), grace: limits.overuse.grace },
+      usageReportDays: limits.usageReportDays,
+      lastUsageReportAt: iso(limits.lastUsageReportAt),
+      nextUsageReportAt: iso(limits.nextUsageReportAt),
+    },
   };
 }
 

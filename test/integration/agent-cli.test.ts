@@ -176,6 +176,36 @@ describe('keyline agent', () => {
     expect((await agent('check-in', '--peak', 'many')).code).toBe(2);
   });
 
+  it("sends a proxy's usage weekly as the server schedules it, while it checks in daily, and shows when the next report is due", async () => {
+    const c = await customerWithSubscription(t, { items: [{ productCode: 'mac-sccm', licenseType: null, quantity: 100 }] });
+    const state = stateFile();
+    const activated = await agent('activate', '--server', server, '--product', 'mac-sccm', '--key', c.key, '--state', state, '--json');
+    expect(activated.code).toBe(0);
+    const start = t.clock.now().getTime();
+    const day = (n: number) => new Date(start + n * 86_400_000).toISOString();
+
+    // Never reported: the first check-in carries the usage.
+    const first = await agent('check-in', '--state', state, '--peak', '40', '--current', '35', '--json');
+    expect(first.json).toMatchObject({ ok: true, usageReported: true, nextCheckInAt: day(1), nextUsageReportAt: day(7) });
+    expect((await readState(state)).activation).toMatchObject({ nextUsageReportAt: day(7) });
+    const shown = await agent('status', '--state', state);
+    expect(shown.stdout).toContain(`next usage report: ${day(7)}`);
+
+    // The daily refreshes of the week carry none; the one the server scheduled for the seventh day does.
+    t.clock.advanceDays(1);
+    const nextDay = await agent('check-in', '--state', state, '--peak', '41');
+    expect([nextDay.code, nextDay.stdout]).toEqual([0, expect.stringContaining(`usage report:     not sent: not due until ${day(7)}`)]);
+    t.clock.advanceDays(5);
+    const sixthDay = await agent('check-in', '--state', state, '--peak', '46', '--json');
+    expect(sixthDay.json).toMatchObject({ ok: true, usageReported: false, nextCheckInAt: day(7), nextUsageReportAt: day(7) });
+    t.clock.advanceDays(1);
+    const seventhDay = await agent('check-in', '--state', state, '--peak', '47', '--json');
+    expect(seventhDay.json).toMatchObject({ ok: true, usageReported: true, nextUsageReportAt: day(14) });
+    const reports = await t.deps.db.selectFrom('installation_usage').select('peak').where('installation_id', '=', activated.json.installationId).orderBy('id').execute();
+    expect(reports.map((r) => r.peak)).toEqual([40, 47]);
+    expect((await agent('status', '--state', state, '--json')).json).toMatchObject({ ok: true, used: 47, nextUsageReportAt: day(14) });
+  }, 60_000);
+
   it('starts a trial and reports farm usage', async () => {
     const state = stateFile();
     const started = await agent('trial', '--server', server, '--product', 'ras', '--state', state, '--json');

@@ -202,9 +202,16 @@ describe('an installation', () => {
       hardware: { serialNumber: 'VM-1', macAddresses: ['00:11:22:33:44:55'], ipAddresses: ['10.1.1.1', '10.1.1.2'] },
     });
     expect(res.body.usage).toEqual([
-      { date: t.clock.now().toISOString().slice(0, 10), peak: 7 },
-      { date: firstDay, peak: 30 },
+      { date: t.clock.now().toISOString().slice(0, 10), peak: 7, current: 7 },
+      { date: firstDay, peak: 30, current: 30 },
     ]);
+    expect(res.body.usageLimits).toEqual({
+      quota: 50,
+      overuse: null,
+      usageReportDays: 1,
+      lastUsageReportAt: t.clock.now().toISOString(),
+      nextUsageReportAt: new Date(t.clock.now().getTime() + DAY).toISOString(),
+    });
     expect((await list(c.client, c.base, '?columns=usagePeak')).items[0]).toEqual({ id: farm.id, usagePeak: 7 });
 
     const keyId = res.body.general.key.id;
@@ -216,6 +223,48 @@ describe('an installation', () => {
     ]);
     expect(usage.body.installations).toEqual([{ installationId: farm.id, name: 'FARM-F9E5', alias: null, days: usage.body.days }]);
     expect((await c.client.get(`${c.subs}/keys/${keyId}/usage?from=2020-01-01T00:00:00Z&to=2019-01-01T00:00:00Z`)).status).toBe(400);
+  });
+
+  it("draws a proxy's history against its quota: per date the highest peak and the latest current use, and the time over the limit", async () => {
+    const c = await account([{ productCode: 'mac-sccm', licenseType: null, quantity: 100 }]);
+    const proxy = await install(c.key, { product: 'mac-sccm', name: 'PROXY-1' });
+    const report = (peak: number, current: number) => proxy.client.post('/licensing/v1/check-ins', { usage: { peak, current, measuredAt: t.clock.now().toISOString() } });
+    await report(80, 70);
+    t.clock.advanceSeconds(3600);
+    await report(60, 55); // early: kept beside the first, the date's peak stays 80
+    const firstDay = t.clock.now().toISOString().slice(0, 10);
+    t.clock.advanceDays(7);
+    await report(120, 110);
+    const overSince = t.clock.now().toISOString();
+    const res = await c.client.get(`${c.base}/installations/${proxy.id}`);
+    expect(res.body.usage).toEqual([
+      { date: overSince.slice(0, 10), peak: 120, current: 110 },
+      { date: firstDay, peak: 80, current: 55 },
+    ]);
+    expect(res.body.usageLimits).toEqual({
+      quota: 100,
+      overuse: { from: overSince, until: null, grace: false },
+      usageReportDays: 7,
+      lastUsageReportAt: overSince,
+      nextUsageReportAt: new Date(t.clock.now().getTime() + 7 * DAY).toISOString(),
+    });
+    const desktop = await account();
+    const computer = await install(desktop.key);
+    expect((await desktop.client.get(`${desktop.base}/installations/${computer.id}`)).body.usageLimits).toBeNull();
+    // Another account's installation is not found, its usage included.
+    expect((await desktop.client.get(`${desktop.base}/installations/${proxy.id}`)).status).toBe(404);
+  });
+
+  it("shows a farm's overuse grace, kept after usage is back within the limit", async () => {
+    const c = await account([{ productCode: 'ras', licenseType: null, quantity: 50 }]);
+    const farm = await install(c.key, { product: 'ras' });
+    const report = (peak: number) => farm.client.post('/licensing/v1/check-ins', { usage: { peak, current: peak, measuredAt: t.clock.now().toISOString() } });
+    await report(60);
+    const since = t.clock.now();
+    t.clock.advanceDays(2);
+    await report(40);
+    const { usageLimits } = (await c.client.get(`${c.base}/installations/${farm.id}`)).body;
+    expect(usageLimits).toMatchObject({ quota: 50, overuse: { from: since.toISOString(), until: new Date(since.getTime() + 7 * DAY).toISOString(), grace: true } });
   });
 
   it('takes an alias and notes, and audits the change', async () => {

@@ -148,6 +148,52 @@ describe('usage reports of a server farm', () => {
   });
 });
 
+describe('the usage report schedule', () => {
+  const proxy = [{ productCode: 'mac-sccm', licenseType: null, quantity: 100 }];
+  const after = (days: number) => new Date(t.clock.now().getTime() + days * DAY).toISOString();
+
+  it('asks a proxy for a report at once, then weekly from the last one, while it refreshes every 24 hours', async () => {
+    const { activation, installation } = await activated(proxy);
+    const first = await installation.post('/licensing/v1/check-ins', {});
+    expect(first.body).toMatchObject({ nextCheckInAt: after(1), nextUsageReportAt: t.clock.now().toISOString() });
+
+    const reported = await installation.post('/licensing/v1/check-ins', usage(40));
+    expect(reported.body).toMatchObject({ nextCheckInAt: after(1), nextUsageReportAt: after(7) });
+    const due = after(7);
+    t.clock.advanceDays(1);
+    const refresh = await installation.post('/licensing/v1/check-ins', {});
+    expect(refresh.body).toMatchObject({ nextCheckInAt: after(1), nextUsageReportAt: due });
+    const row = await t.deps.db.selectFrom('installations').select(['usage_reported_at', 'usage_peak']).where('id', '=', activation.installationId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ usage_reported_at: new Date(Date.parse(due) - 7 * DAY), usage_peak: 40 });
+  });
+
+  it('keeps a report sent before it is due, beside the others of its date, and runs the schedule from it', async () => {
+    const { activation, installation } = await activated(proxy);
+    await installation.post('/licensing/v1/check-ins', usage(40, 30));
+    t.clock.advanceSeconds(3600);
+    const early = await installation.post('/licensing/v1/check-ins', usage(35, 33));
+    expect(early.status).toBe(200);
+    expect(early.body.nextUsageReportAt).toBe(after(7));
+    const reports = await t.deps.db.selectFrom('installation_usage').select(['peak', 'current']).where('installation_id', '=', activation.installationId).orderBy('id').execute();
+    expect(reports).toEqual([{ peak: 40, current: 30 }, { peak: 35, current: 33 }]);
+  });
+
+  it("asks a farm for a report daily, and at every 20-minute validation while it is over the limit", async () => {
+    const { installation } = await activated(farm);
+    expect((await installation.post('/licensing/v1/check-ins', usage(40))).body).toMatchObject({ nextCheckInAt: after(1), nextUsageReportAt: after(1) });
+    const over = await installation.post('/licensing/v1/check-ins', usage(60));
+    const validation = new Date(t.clock.now().getTime() + 20 * 60_000).toISOString();
+    expect(over.body).toMatchObject({ nextCheckInAt: validation, nextUsageReportAt: validation });
+  });
+
+  it('says a desktop takes no usage reports, and an installation deactivated at its check-in owes none', async () => {
+    expect((await (await activated()).installation.post('/licensing/v1/check-ins', {})).body.nextUsageReportAt).toBeNull();
+    const { activation, installation } = await activated(proxy);
+    await t.deps.db.updateTable('installations').set({ pending_action: 'deactivate' }).where('id', '=', activation.installationId).execute();
+    expect((await installation.post('/licensing/v1/check-ins', usage(10))).body).toMatchObject({ action: 'deactivate', nextUsageReportAt: null });
+  });
+});
+
 describe('the installation token', () => {
   it('answers 401 to a missing or unknown token', async () => {
     const missing = await t.client().post('/licensing/v1/check-ins', {});

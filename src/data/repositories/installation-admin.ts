@@ -222,11 +222,18 @@ export async function countPendingMovesTo(db: Executor, keyId: string): Promise<
 // A report's date is its measurement's calendar day in UTC.
 const reportDay = sql<string>`to_char(u.measured_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
 
-/** An installation's peak usage per report date, newest first. */
+/**
+ * An installation's usage per report date, newest first: the highest peak of the date's reports
+ * (an early report never hides a higher one) and the current use of its latest.
+ */
 export function usageHistory(db: Executor, installationId: string, limit: number) {
   return db
     .selectFrom('installation_usage as u')
-    .select([reportDay.as('date'), sql<number>`max(u.peak)::int`.as('peak')])
+    .select([
+      reportDay.as('date'),
+      sql<number>`max(u.peak)::int`.as('peak'),
+      sql<number>`(array_agg(u.current ORDER BY u.measured_at DESC, u.id DESC))[1]::int`.as('current'),
+    ])
     .where('u.installation_id', '=', installationId)
     .groupBy(reportDay)
     .orderBy(reportDay, 'desc')

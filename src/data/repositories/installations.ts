@@ -294,6 +294,7 @@ async function recordCheckIns(db: Executor, writes: CheckInWrite[]): Promise<Ins
       usage_peak = CASE WHEN v.has_usage THEN v.usage_peak ELSE i.usage_peak END,
       usage_current = CASE WHEN v.has_usage THEN v.usage_current ELSE i.usage_current END,
       usage_measured_at = CASE WHEN v.has_usage THEN v.usage_measured_at ELSE i.usage_measured_at END,
+      usage_reported_at = CASE WHEN v.has_usage THEN v.now ELSE i.usage_reported_at END,
       over_limit_since = v.over_limit_since,
       last_seen_at = v.now,
       next_check_in_at = v.next_check_in_at

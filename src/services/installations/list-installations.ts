@@ -12,13 +12,18 @@ import {
   type InstallationListRow,
 } from '../../data/repositories/installation-admin.js';
 import { findKey } from '../../data/repositories/license-keys.js';
+import { findProduct } from '../../data/repositories/products.js';
 import type { Executor } from '../../data/executor.js';
 import { addDays } from '../../domain/clock.js';
+import { isOverLimit } from '../../domain/certificate.js';
 import { AppError, notFound } from '../../domain/errors.js';
+import { isBound } from '../../domain/license-basis.js';
+import { nextUsageReportAt, overusePeriod } from '../../domain/usage-reports.js';
 import { EXPIRING_SOON_DAYS } from '../../domain/subscription.js';
 import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Deps } from '../context.js';
+import { factsOfStored } from '../licensing/installation-facts.js';
 import { keysetPage, type Page } from '../paging.js';
 
 /** What the caller asks of the list: InstallationFilter without what the service works out (scope, time). */
@@ -91,19 +96,48 @@ export async function visibleInstallation(db: Executor, scope: KeyScope, account
   return installation;
 }
 
-export interface InstallationDetails {
-  installation: AccountInstallation;
-  usage: { date: string; peak: number }[];
+/** What a farm's or proxy's usage history is read against: its seats, its time over the limit and its report schedule. */
+export interface UsageLimits {
+  /** The seats its key licenses; null once its key is gone. */
+  quota: number | null;
+  overuse: ReturnType<typeof overusePeriod>;
+  usageReportDays: number | null;
+  lastUsageReportAt: Date | null;
+  /** Null for an installation no longer active, or a product that takes no reports. */
+  nextUsageReportAt: Date | null;
 }
 
-/** An installation as its details dialog shows it: general facts, hardware, and the peak usage per report date. */
-export async function installationDetails(db: Executor, installation: AccountInstallation): Promise<InstallationDetails> {
-  return { installation, usage: await usageHistory(db, installation.id, USAGE_HISTORY_DAYS) };
+export interface InstallationDetails {
+  installation: AccountInstallation;
+  usage: { date: string; peak: number; current: number }[];
+  /** Null for an installation that holds a seat of its own rather than reporting usage (a desktop). */
+  usageLimits: UsageLimits | null;
+}
+
+async function usageLimitsOf(db: Executor, installation: AccountInstallation, now: Date): Promise<UsageLimits | null> {
+  const product = await findProduct(db, installation.product_code);
+  if (!product || !isBound(product)) return null;
+  const { params } = product;
+  const quota = installation.license_key_id ? (await factsOfStored(db, installation)).seats : null;
+  const overLimit = quota !== null && isOverLimit({ usagePeak: installation.usage_peak, seats: quota });
+  const schedule = { params, lastReportedAt: installation.usage_reported_at, now, nextCheckInAt: installation.next_check_in_at, overLimit };
+  return {
+    quota,
+    overuse: overusePeriod(params, installation.over_limit_since),
+    usageReportDays: params.usageReportDays,
+    lastUsageReportAt: installation.usage_reported_at,
+    nextUsageReportAt: installation.state === 'active' ? nextUsageReportAt(schedule) : null,
+  };
+}
+
+/** An installation as its details dialog shows it: general facts, hardware, and its usage per report date against its limits. */
+export async function installationDetails(db: Executor, installation: AccountInstallation, now: Date): Promise<InstallationDetails> {
+  return { installation, usage: await usageHistory(db, installation.id, USAGE_HISTORY_DAYS), usageLimits: await usageLimitsOf(db, installation, now) };
 }
 
 export async function getInstallation(deps: Deps, actor: Actor, accountId: string, installationId: string): Promise<InstallationDetails> {
   const { scope } = await authorizeLicensing(deps.db, actor, accountId, 'installations.view');
-  return installationDetails(deps.db, await visibleInstallation(deps.db, scope, accountId, installationId));
+  return installationDetails(deps.db, await visibleInstallation(deps.db, scope, accountId, installationId), deps.clock.now());
 }
 
 export interface KeyUsage {

@@ -39,8 +39,9 @@ export async function updateInstallation(
     const installation = await visibleInstallation(trx, scope, accountId, installationId);
     const set = { ...(changes.alias !== undefined ? { alias: changes.alias } : {}), ...(changes.notes !== undefined ? { notes: changes.notes } : {}) };
     await updateInstallationNotes(trx, installation.id, set);
-    await recordChange(trx, actor, { accountId, action: 'installation.updated', targetType: 'installation', targetId: installation.id, details: set }, deps.clock.now());
-    return installationDetails(trx, { ...installation, ...set });
+    const now = deps.clock.now();
+    await recordChange(trx, actor, { accountId, action: 'installation.updated', targetType: 'installation', targetId: installation.id, details: set }, now);
+    return installationDetails(trx, { ...installation, ...set }, now);
   });
 }
 

@@ -9,6 +9,7 @@ import { checkActivation } from '../../domain/activation-rules.js';
 import { isOverLimit, nextValidationAt, overLimitSince, type CertificateClaims, type Warning } from '../../domain/certificate.js';
 import { claimsFor, isBound } from '../../domain/license-basis.js';
 import type { CheckInAction, checkInRequestSchema, CheckInResponse } from '../../domain/licensing-protocol.js';
+import { nextUsageReportAt } from '../../domain/usage-reports.js';
 import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
 import { certificateOf, factsByToken, factsOfStored, installationDetails, type InstallationFacts } from './installation-facts.js';
@@ -64,6 +65,8 @@ interface CheckInAnswer {
   action: CheckInAction;
   warnings: Warning[];
   nextCheckIn: Date;
+  /** Null where the product takes no usage reports, or the installation was just deactivated. */
+  nextUsageReport: Date | null;
   claims: CertificateClaims;
 }
 
@@ -79,7 +82,8 @@ async function recordAndCertify(trx: Executor | null, deps: Deps, facts: Install
   const { params } = basis.product;
   const usageFacts = { usagePeak: usage?.peak ?? installation.usage_peak, seats, now, params };
   const bound = isBound(basis.product);
-  const nextCheckIn = nextValidationAt(now, params, bound && isOverLimit(usageFacts), Math.random);
+  const overLimit = bound && isOverLimit(usageFacts);
+  const nextCheckIn = nextValidationAt(now, params, overLimit, Math.random);
   const record = {
     details: installationDetails(input, installation.site),
     usage,
@@ -92,7 +96,8 @@ async function recordAndCertify(trx: Executor | null, deps: Deps, facts: Install
       ? await recordWentOverLimit(trx ?? deps.db, deps, installation, basis, record, seats)
       : await recordCheckInWithUsage(trx ?? deps.relaxedDb, installation.id, installation.account_id, record);
   const { standing, claims } = certificateOf(deps, { ...facts, installation: recorded }, { now, nextCheckInAt: nextCheckIn });
-  return { warnings: standing.warnings, nextCheckIn, claims };
+  const nextUsageReport = nextUsageReportAt({ params, lastReportedAt: recorded.usage_reported_at, now, nextCheckInAt: nextCheckIn, overLimit });
+  return { warnings: standing.warnings, nextCheckIn, nextUsageReport, claims };
 }
 
 const DEACTIVATED_FROM_PORTAL = 'deactivated from the portal';
@@ -110,7 +115,7 @@ async function checkInWithPendingAction(trx: InTransaction, deps: Deps, read: In
     await recordDeactivation(trx, installation, DEACTIVATED_FROM_PORTAL, now);
     const standing = { state: 'deactivated' as const, licenseExpiresAt: now, graceUntil: null };
     const claims = claimsFor({ issuer: deps.config.publicUrl, ...facts, now, nextCheckInAt: now, expiresAt: now }, standing);
-    return { action: 'deactivate', warnings: [], nextCheckIn: now, claims };
+    return { action: 'deactivate', warnings: [], nextCheckIn: now, nextUsageReport: null, claims };
   }
   let action: CheckInAction = 'none';
   const warnings: Warning[] = [];
@@ -148,6 +153,7 @@ export async function checkIn(deps: Deps, token: string, input: CheckInInput): P
   return {
     certificate: signCertificate(signer, answer.claims),
     nextCheckInAt: answer.nextCheckIn.toISOString(),
+    nextUsageReportAt: answer.nextUsageReport?.toISOString() ?? null,
     action: answer.action,
     warnings: answer.warnings,
     profile: null,

@@ -11693,6 +11693,8 @@ export interface components {
             certificate: string;
             /** Format: date-time */
             nextCheckInAt: string;
+            /** @description When the next usage report is due: send `usage` with the check-in at or after it (null: the product takes no usage reports) */
+            nextUsageReportAt?: string | null;
             profile: {
                 [key: string]: unknown;
             } | null;
@@ -11704,6 +11706,8 @@ export interface components {
             certificate: string;
             /** Format: date-time */
             nextCheckInAt: string;
+            /** @description When the next usage report is due: send `usage` with the check-in at or after it (null: the product takes no usage reports) */
+            nextUsageReportAt?: string | null;
             profile: {
                 [key: string]: unknown;
             } | null;
@@ -11900,11 +11904,29 @@ export interface components {
             id: string;
             name: string | null;
             notes: string;
-            /** @description Peak usage per report date (UTC), newest first */
+            /** @description Usage per report date (UTC), newest first: the highest peak of the date's reports and the current use of its latest */
             usage: {
+                current: number;
                 date: string;
                 peak: number;
             }[];
+            /** @description Farms and proxies: what their usage is read against; null for an installation with a seat of its own */
+            usageLimits: {
+                /** @description When the server received its latest usage report */
+                lastUsageReportAt: string | null;
+                /** @description When its next usage report is due; null when it is no longer active */
+                nextUsageReportAt: string | null;
+                /** @description Time over the limit: the overuse grace (grace true, kept once given), or where going over only warns the time since usage went over (until null while it still is) */
+                overuse: {
+                    from: string;
+                    grace: boolean;
+                    until: string | null;
+                } | null;
+                /** @description The seats its key licenses; null once the key is gone */
+                quota: number | null;
+                /** @description How often it reports its usage, in days */
+                usageReportDays: number | null;
+            } | null;
         };
         InstallationDetailsInput: {
             alias: string | null;
@@ -11949,11 +11971,29 @@ export interface components {
             id: string;
             name: string | null;
             notes: string;
-            /** @description Peak usage per report date (UTC), newest first */
+            /** @description Usage per report date (UTC), newest first: the highest peak of the date's reports and the current use of its latest */
             usage: {
+                current: number;
                 date: string;
                 peak: number;
             }[];
+            /** @description Farms and proxies: what their usage is read against; null for an installation with a seat of its own */
+            usageLimits: {
+                /** @description When the server received its latest usage report */
+                lastUsageReportAt: string | null;
+                /** @description When its next usage report is due; null when it is no longer active */
+                nextUsageReportAt: string | null;
+                /** @description Time over the limit: the overuse grace (grace true, kept once given), or where going over only warns the time since usage went over (until null while it still is) */
+                overuse: {
+                    from: string;
+                    grace: boolean;
+                    until: string | null;
+                } | null;
+                /** @description The seats its key licenses; null once the key is gone */
+                quota: number | null;
+                /** @description How often it reports its usage, in days */
+                usageReportDays: number | null;
+            } | null;
         };
         /** @description The id and the chosen columns */
         InstallationRow: {

@@ -8,6 +8,7 @@ import type { KeyChoice } from '../key-data';
 import { SavingForm } from '../saving-form';
 import { can, useSession } from '../session';
 import { CloseActions, Dialog, Load, useLoad } from '../ui';
+import { UsageChart } from '../usage-chart';
 import { detailsTarget, InstallationActions, type ActionOutcome } from './installation-actions';
 import { Results } from './installations-dialogs';
 import { StateBadge } from './installations-table';
@@ -73,6 +74,7 @@ export function InstallationDialog({
           const d = current ?? loaded;
           const g = d.general;
           const h = d.hardware;
+          const limits = d.usageLimits;
           return (
             <>
               <div className="dialog-subtitle">
@@ -117,6 +119,8 @@ export function InstallationDialog({
                 {g.pendingAction && <Fact label="At next check-in">{g.pendingAction === 'move' ? 'Moves to another key' : 'Deactivates'}</Fact>}
                 {g.siteCode && <Fact label="Site">{g.siteDescription ? `${g.siteCode} · ${g.siteDescription}` : g.siteCode}</Fact>}
                 {g.usageCurrent !== null && <Fact label="Current usage">{g.usageCurrent}</Fact>}
+                {limits && <Fact label="Last usage report">{limits.lastUsageReportAt && formatDateTime(limits.lastUsageReportAt)}</Fact>}
+                {limits?.nextUsageReportAt && <Fact label="Next usage report due">{formatDateTime(limits.nextUsageReportAt)}</Fact>}
               </dl>
               <h3>Hardware</h3>
               <dl className="facts facts-tight">
@@ -130,16 +134,20 @@ export function InstallationDialog({
               {d.usage.length === 0 ? (
                 <p className="muted">No usage reported yet.</p>
               ) : (
-                <DataTable
-                  short
-                  labelledBy="usage-title"
-                  rows={d.usage}
-                  rowKey={(u) => u.date}
-                  columns={[
-                    { header: 'Report date (UTC)', cell: (u) => u.date },
-                    { header: 'Peak', className: 'num', cell: (u) => u.peak },
-                  ]}
-                />
+                <>
+                  <UsageChart usage={d.usage} limits={limits ?? { quota: null, overuse: null }} />
+                  <DataTable
+                    short
+                    labelledBy="usage-title"
+                    rows={d.usage}
+                    rowKey={(u) => u.date}
+                    columns={[
+                      { header: 'Report date (UTC)', cell: (u) => u.date },
+                      { header: 'Peak', className: 'num', cell: (u) => u.peak },
+                      { header: 'Current', className: 'num', cell: (u) => u.current },
+                    ]}
+                  />
+                </>
               )}
               {manage && (
                 <>
