@@ -12174,6 +12174,8 @@ export interface components {
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
+                installationsPerKey: 1 | null;
                 itemId: string;
                 licenseType: string | null;
                 productCode: string;
@@ -12181,6 +12183,11 @@ export interface components {
                 productModel: string;
                 productName: string;
                 quantity: number;
+                /**
+                 * @description what one seat is, and so what a key's quota counts
+                 * @enum {string}
+                 */
+                seatUnit: "installation" | "user" | "concurrent_user" | "managed_device";
                 /** @description where the product's customers get support: an https://, http:// or mailto: address, or null */
                 supportUrl: string | null;
                 used: number;
@@ -12200,6 +12207,8 @@ export interface components {
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
+                installationsPerKey: 1 | null;
                 itemId: string;
                 licenseType: string | null;
                 productCode: string;
@@ -12207,6 +12216,11 @@ export interface components {
                 productModel: string;
                 productName: string;
                 quantity: number;
+                /**
+                 * @description what one seat is, and so what a key's quota counts
+                 * @enum {string}
+                 */
+                seatUnit: "installation" | "user" | "concurrent_user" | "managed_device";
                 /** @description where the product's customers get support: an https://, http:// or mailto: address, or null */
                 supportUrl: string | null;
                 used: number;
@@ -12352,6 +12366,8 @@ export interface components {
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
+                installationsPerKey: 1 | null;
                 itemId: string;
                 licenseType: string | null;
                 productCode: string;
@@ -12359,6 +12375,11 @@ export interface components {
                 productModel: string;
                 productName: string;
                 quantity: number;
+                /**
+                 * @description what one seat is, and so what a key's quota counts
+                 * @enum {string}
+                 */
+                seatUnit: "installation" | "user" | "concurrent_user" | "managed_device";
                 /** @description where the product's customers get support: an https://, http:// or mailto: address, or null */
                 supportUrl: string | null;
                 used: number;
@@ -12380,6 +12401,8 @@ export interface components {
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
+                installationsPerKey: 1 | null;
                 itemId: string;
                 licenseType: string | null;
                 productCode: string;
@@ -12387,6 +12410,11 @@ export interface components {
                 productModel: string;
                 productName: string;
                 quantity: number;
+                /**
+                 * @description what one seat is, and so what a key's quota counts
+                 * @enum {string}
+                 */
+                seatUnit: "installation" | "user" | "concurrent_user" | "managed_device";
                 /** @description where the product's customers get support: an https://, http:// or mailto: address, or null */
                 supportUrl: string | null;
                 used: number;
