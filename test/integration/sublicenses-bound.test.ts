@@ -138,6 +138,20 @@ describe('additional keys of a server farm (concurrent users)', () => {
     expect(await primaryFarm.report(0)).toMatchObject({ seats: 45 });
   });
 
+  it("moves a farm to a sublicense's key only where that key has seats to share, then licenses it for that key's share", async () => {
+    const s = await boundSubscription([{ productCode: 'ras', licenseType: null, quantity: 20 }]);
+    const dynamic = await s.create({ name: 'Lab', kind: 'dynamic', quota: 5 });
+    const reserved = await s.create({ name: 'Branch', kind: 'reserved', quota: 5 });
+    const farm = await activated(s.key, 'ras');
+    expect(await farm.report(15)).toMatchObject({ seats: 15, state: 'active' });
+    const move = (targetKeyId: string) => s.client.post(`/api/v1/accounts/${s.accountId}/installations/actions`, { action: 'move', installationIds: [farm.id], targetKeyId });
+    expect((await move(dynamic.id)).body.results[0].error.code).toBe('quota_exhausted');
+    expect((await move(reserved.id)).body.results[0]).toMatchObject({ ok: true, pendingAction: 'move' });
+    const moved = await farm.client.post('/licensing/v1/check-ins', {});
+    expect(moved.body.action).toBe('reactivate');
+    expect(claimsOf(moved.body.certificate).lic).toMatchObject({ keyId: reserved.id, seats: 5 });
+  });
+
   it("answers another account's administrator 404 and creates nothing", async () => {
     const s = await boundSubscription([{ productCode: 'ras', licenseType: null, quantity: 50 }]);
     const stranger = await signedInUser(t, 'stranger');
