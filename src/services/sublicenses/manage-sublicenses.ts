@@ -12,7 +12,7 @@ import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
 import type { Actor } from '../../domain/actor.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
-import { reportedUseOf } from '../licensing/item-pool.js';
+import { itemPoolOf, reportedUseOf } from '../licensing/item-pool.js';
 import { seatsOfItem, type ItemSeats } from '../subscriptions/subscription-view.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -93,7 +93,7 @@ async function lockSublicense(trx: InTransaction, accountId: string, subscriptio
   if (!item) throw notFound('License key');
   const product = await productOf(trx, item);
   const keys = await listKeysOfSubscription(trx, subscriptionId);
-  return { subscription, key, item, product, keys, pool: poolOfItem(item, keys, await reportedUseOf(trx, item, keys, product)) };
+  return { subscription, key, item, product, keys, pool: await itemPoolOf(trx, item, keys, product) };
 }
 
 /**
