@@ -1,6 +1,6 @@
 import type { Product } from './catalog.js';
 import { certificateClaims, certificateExpiresAt, licenseStanding, offlineCertificateExpiresAt, type CertificateClaims, type Standing } from './certificate.js';
-import { keySeats, usageSeats, type PoolState, type SeatFigures } from './seat-pool.js';
+import { keySeats, shareOf, usageSeats, type PoolState, type SeatFigures } from './seat-pool.js';
 
 /**
  * What an installation's license rests on, and what follows from it: the seats it licenses, how it
@@ -37,7 +37,7 @@ export interface BasisInstallation {
 }
 
 /** A product whose key serves one installation (a farm, a proxy), which reports its usage against the key's seats. */
-export const isBound = (product: Product) => product.params.installationsPerKey === 1;
+export const isBound = (product: Pick<Product, 'params'>) => product.params.installationsPerKey === 1;
 
 /** Whether the seats the certificate licenses come from the key's pool: only a bound key's do. */
 export function seatsNeedPool<B extends LicenseBasis>(basis: B): basis is Extract<B, { trial: false }> {
@@ -49,21 +49,24 @@ export function figuresNeedPool<B extends LicenseBasis>(basis: B): basis is Extr
   return !basis.trial && !isBound(basis.product);
 }
 
-function keySeatsIn(basis: Extract<LicenseBasis, { trial: false }>, pool: PoolState | null): SeatFigures {
+function poolOfBasis(basis: Extract<LicenseBasis, { trial: false }>, pool: PoolState | null): PoolState {
   if (!pool) throw new Error(`the seats of key ${basis.key.id} need its pool`);
-  return keySeats(basis.key.id, pool);
+  return pool;
 }
 
-/** Seats the certificate licenses: one per installation, or the whole key for a bound installation (from its pool). */
+/**
+ * Seats the certificate licenses: one per installation, or for a bound installation its key's
+ * share of the pool, the pool counting each bound key's reported use (seat-pool.ts, shareOf).
+ */
 export function licensedSeats(basis: LicenseBasis, pool: PoolState | null): number {
   if (basis.trial) return basis.product.params.trialSeats;
   if (!isBound(basis.product)) return 1;
-  return keySeatsIn(basis, pool).total;
+  return shareOf(basis.key.id, poolOfBasis(basis, pool));
 }
 
 /** The key's seats as the installation's console shows them: the key's pool, or a bound installation's reported use. */
 export function seatFigures(basis: LicenseBasis, installation: BasisInstallation, seats: number, pool: PoolState | null): SeatFigures {
-  if (figuresNeedPool(basis)) return keySeatsIn(basis, pool);
+  if (figuresNeedPool(basis)) return keySeats(basis.key.id, poolOfBasis(basis, pool));
   return usageSeats(seats, isBound(basis.product) ? installation.usage_current : 1);
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuditEventRow } from '../data/repositories/audit-events.js';
 import type { Account, Order, Subscription, User } from '../data/schema.js';
+import { licensingParamsSchema } from '../domain/catalog.js';
 import { displayStatus } from '../domain/subscription.js';
 import { INVITATION_STATES } from '../domain/invitation.js';
 import { INVITATION_LANGUAGES } from '../mail/templates.js';
@@ -270,6 +271,10 @@ export const subscriptionDetailsSchema = z
         productCode: z.string(),
         productName: z.string(),
         productModel: z.string().describe('per_device, per_user, concurrent_users or per_managed_device'),
+        seatUnit: licensingParamsSchema.shape.seatUnit.describe("what one seat is, and so what a key's quota counts"),
+        installationsPerKey: licensingParamsSchema.shape.installationsPerKey.describe(
+          "1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat",
+        ),
         supportUrl: z.string().nullable().describe("where the product's customers get support: an https://, http:// or mailto: address, or null"),
         licenseType: z.string().nullable(),
         quantity: z.number(),
@@ -314,6 +319,8 @@ export function presentSubscriptionDetails(v: SubscriptionView, now: Date): z.in
       productCode: i.item.product_code,
       productName: i.productName,
       productModel: i.productModel,
+      seatUnit: i.seatUnit,
+      installationsPerKey: i.installationsPerKey,
       supportUrl: i.supportUrl,
       licenseType: i.item.license_type,
       quantity: i.item.quantity,

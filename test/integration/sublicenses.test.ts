@@ -142,19 +142,6 @@ describe('additional license keys', () => {
     const installation = await t.deps.db.selectFrom('installations').select(['state', 'deactivation_reason']).where('id', '=', seat.id).executeTakeFirstOrThrow();
     expect(installation).toEqual({ state: 'deactivated', deactivation_reason: 'key_expired' });
   });
-
-  it('refuses sublicenses for products whose key activates one server', async () => {
-    const c = await customerWithSubscription(t, { items: [{ productCode: 'ras', licenseType: null, quantity: 50 }] });
-    const res = await c.client.post(`/api/v1/accounts/${c.accountId}/subscriptions/${c.subscription.id}/keys`, {
-      itemId: c.items[0]!.id,
-      name: 'Farm 2',
-      kind: 'dynamic',
-      quota: 5,
-      expiresAt: null,
-    });
-    expect(res.status).toBe(400);
-    expect(res.body.error.details.field).toBe('itemId');
-  });
 });
 
 describe('License Administrators', () => {

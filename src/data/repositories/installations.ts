@@ -103,6 +103,25 @@ export function reissueActivation(
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * What the active installations of these keys in one product last reported using (their peak),
+ * by key: the use of keys bound to one installation (a farm, a proxy). A key with no active
+ * installation there is left out; one without a report yet uses nothing.
+ */
+export async function reportedUseByKey(db: Executor, itemId: string, keyIds: readonly string[]): Promise<Map<string, number>> {
+  if (keyIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('installations')
+    .select(['license_key_id', 'usage_peak'])
+    .where('license_key_id', 'in', [...keyIds])
+    .where('item_id', '=', itemId)
+    .where('state', '=', 'active')
+    .execute();
+  const use = new Map<string, number>();
+  for (const r of rows) if (r.license_key_id) use.set(r.license_key_id, (use.get(r.license_key_id) ?? 0) + (r.usage_peak ?? 0));
+  return use;
+}
+
 /** Whether other machines hold the key now, or held it before: what binding a key to one installation needs. */
 /**
  * Whether another machine holds (or held) a bound key in this product: a primary key spanning a

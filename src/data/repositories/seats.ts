@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
 import type { InTransaction } from '../executor.js';
-import type { KeyKind } from '../../domain/seat-pool.js';
-
-export type SeatRefusal = 'key_quota' | 'main_pool';
+import type { KeyKind, SeatLimit } from '../../domain/seat-pool.js';
 
 /**
  * Takes one seat for an installation of `keyId` in subscription item `itemId`, by conditional
@@ -14,7 +12,7 @@ export type SeatRefusal = 'key_quota' | 'main_pool';
  * Reserved keys draw only on their own quota; the primary key only on the main pool; dynamic
  * keys on both.
  */
-export async function takeSeat(trx: InTransaction, key: { id: string; kind: KeyKind }, itemId: string): Promise<SeatRefusal | null> {
+export async function takeSeat(trx: InTransaction, key: { id: string; kind: KeyKind }, itemId: string): Promise<SeatLimit | null> {
   const keyRow = await trx
     .updateTable('license_keys')
     .set({ used: sql`used + 1` })

@@ -17,12 +17,13 @@ import { checkActivation, checkBinding } from '../../domain/activation-rules.js'
 import { AppError, notFound, type ErrorCode } from '../../domain/errors.js';
 import type { InstallationAction } from '../../domain/installation-actions.js';
 import { isBound } from '../../domain/license-basis.js';
-import { availableFor, poolOfItem } from '../../domain/seat-pool.js';
+import { availableFor } from '../../domain/seat-pool.js';
 import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '../../policies/license-policy.js';
 import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
 import type { Actor } from '../../domain/actor.js';
 import { releaseInstallation } from '../licensing/deactivate-installation.js';
+import { itemPoolOf } from '../licensing/item-pool.js';
 import { installationDetails, visibleInstallation, type InstallationDetails } from './list-installations.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -79,8 +80,8 @@ async function loadMoveTarget(trx: Executor, scope: KeyScope, accountId: string,
 /**
  * Whether an installation can move to the target key when it next checks in: the same rules an
  * activation with that key passes (product, license type, expiry, blacklist), then room on the
- * key: a free seat not already promised to another waiting move, or for a key bound to one
- * installation (a farm, a proxy), the key free and its move limit not reached. The check-in
+ * key: for a key bound to one installation (a farm, a proxy), the key free and its move limit not
+ * reached; and for any key a free seat not already promised to another waiting move. The check-in
  * checks again when it carries the move out.
  */
 async function refuseMove(trx: Executor, deps: Deps, installation: Installation, target: MoveTarget): Promise<{ code: ErrorCode; message: string } | null> {
@@ -101,10 +102,9 @@ async function refuseMove(trx: Executor, deps: Deps, installation: Installation,
     const binding = await keyBinding(trx, target.key.id, verdict.item.id, installation.fingerprint);
     const bound = checkBinding({ ...binding, otherActive: binding.otherActive || target.promised > 0, movesUsed: target.key.moves_used, maxMoves: product.params.maxMoves });
     if (!bound.ok) return { code: bound.code, message: bound.code === 'move_limit_reached' ? 'The target key has moved to other installations as often as allowed' : 'The target key is in use by another installation' };
-    return null;
   }
   const item = target.items.find((i) => i.id === verdict.item.id)!;
-  const pool = poolOfItem(item, target.keys);
+  const pool = await itemPoolOf(trx, item, target.keys, product!);
   const poolKey = pool.keys.find((k) => k.id === target.key.id);
   if (!poolKey || availableFor(poolKey, pool) - target.promised <= 0) return { code: 'quota_exhausted', message: 'The target key has no free seat for this installation' };
   return null;

@@ -48,13 +48,14 @@ async function carryOutMove(trx: InTransaction, installation: Installation, basi
   });
   if (!verdict.ok) return pending(verdict.code);
   if (await findActiveInstallation(trx, key.id, installation.fingerprint)) return pending('this machine is already active on that key');
-  const occupied = await occupyKey(trx, { key, itemId: verdict.item.id, product: basis.product, fingerprint: installation.fingerprint });
+  const item = items.find((i) => i.id === verdict.item.id)!;
+  const occupied = await occupyKey(trx, { key, item, product: basis.product, fingerprint: installation.fingerprint });
   if (!occupied.ok) return pending(occupied.code);
   if (installation.holds_seat && !basis.trial) await releaseSeat(trx, basis.key, basis.item.id);
   const moved = await moveInstallation(trx, installation.id, {
     accountId: subscription.account_id,
     subscriptionId: subscription.id,
-    itemId: verdict.item.id,
+    itemId: item.id,
     licenseKeyId: key.id,
     holdsSeat: occupied.holdsSeat,
   });

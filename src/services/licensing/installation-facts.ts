@@ -10,9 +10,10 @@ import type { CertificateClaims, Standing } from '../../domain/certificate.js';
 import { AppError } from '../../domain/errors.js';
 import { certify, licensedSeats, seatsNeedPool, type LicenseBasis as BasisOf } from '../../domain/license-basis.js';
 import type { DescriptiveFields } from '../../domain/licensing-protocol.js';
-import { poolOfItem, type PoolState } from '../../domain/seat-pool.js';
+import type { PoolState } from '../../domain/seat-pool.js';
 import type { Deps } from '../context.js';
 import { hashSecret } from '../security/secrets.js';
+import { itemPoolOf } from './item-pool.js';
 
 /**
  * The facts of an installation that activation, check-in and offline files certify it from: the
@@ -49,7 +50,7 @@ const licenseGone = () => new AppError('installation_deactivated', 'The license 
 
 /** The pool of the basis's product in its subscription, as it is now. */
 export async function poolOf(db: Executor, basis: Extract<LicenseBasis, { trial: false }>): Promise<PoolState> {
-  return poolOfItem(basis.item, await listKeysOfSubscription(db, basis.subscription.id));
+  return itemPoolOf(db, basis.item, await listKeysOfSubscription(db, basis.subscription.id), basis.product);
 }
 
 /** The seats its license gives an installation; the key's pool is read only when a bound key's seats come from it. */

@@ -4,13 +4,15 @@ import { findProduct } from '../../data/repositories/products.js';
 import { adjustReserved, findSubscription, lockItem } from '../../data/repositories/subscriptions.js';
 import type { Executor, InTransaction } from '../../data/executor.js';
 import type { LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
+import type { Product } from '../../domain/catalog.js';
 import { AppError, notFound } from '../../domain/errors.js';
-import { checkQuota, excessAfterQuotaChange, poolOfItem, replaceKey, type QuotaRefusal } from '../../domain/seat-pool.js';
+import { checkQuota, excessAfterQuotaChange, poolOfItem, replaceKey, type PoolState, type QuotaRefusal } from '../../domain/seat-pool.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
 import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
 import type { Actor } from '../../domain/actor.js';
 import { generateLicenseKey } from '../licensing/key-material.js';
+import { itemPoolOf, reportedUseOf } from '../licensing/item-pool.js';
 import { seatsOfItem, type ItemSeats } from '../subscriptions/subscription-view.js';
 import { runTransaction } from '../../data/transactions.js';
 
@@ -64,35 +66,50 @@ async function subscriptionOfAccount(trx: Executor, accountId: string, subscript
   return subscription;
 }
 
+async function productOf(trx: Executor, item: SubscriptionItem): Promise<Product> {
+  const product = await findProduct(trx, item.product_code);
+  if (!product) throw new Error(`subscription item ${item.id} names unknown product ${item.product_code}`);
+  return product;
+}
+
+interface LockedSublicense {
+  subscription: Subscription;
+  key: LicenseKey;
+  item: SubscriptionItem;
+  product: Product;
+  keys: LicenseKey[];
+  pool: PoolState;
+}
+
 /**
  * The sublicense being changed, with its item, locked key first then item like every seat change,
- * and the subscription's keys as they stand under those locks.
+ * and the subscription's keys and the product's pool as they stand under those locks.
  */
-async function lockSublicense(
-  trx: InTransaction,
-  accountId: string,
-  subscriptionId: string,
-  keyId: string,
-): Promise<{ subscription: Subscription; key: LicenseKey; item: SubscriptionItem; keys: LicenseKey[] }> {
+async function lockSublicense(trx: InTransaction, accountId: string, subscriptionId: string, keyId: string): Promise<LockedSublicense> {
   const subscription = await subscriptionOfAccount(trx, accountId, subscriptionId);
   const key = await lockKey(trx, keyId);
   if (!key || key.subscription_id !== subscriptionId || key.kind === 'primary' || !key.item_id) throw notFound('License key');
   const item = await lockItem(trx, key.item_id);
   if (!item) throw notFound('License key');
-  return { subscription, key, item, keys: await listKeysOfSubscription(trx, subscriptionId) };
-}
-
-/** The seats once the key `keyId` changed to `changed` or was deleted (null); only its own installations were deactivated. */
-function seatsAfter(item: SubscriptionItem, keys: readonly LicenseKey[], keyId: string, changed: LicenseKey | null): ItemSeats {
-  const pool = poolOfItem(item, keys);
-  const before = pool.keys.find((k) => k.id === keyId)!;
-  const records = keys.flatMap((k) => (k.id !== keyId ? [k] : changed ? [changed] : []));
-  return seatsOfItem(item, records, replaceKey(pool, keyId, changed && { ...before, quota: changed.quota, used: changed.used }));
+  const product = await productOf(trx, item);
+  const keys = await listKeysOfSubscription(trx, subscriptionId);
+  return { subscription, key, item, product, keys, pool: await itemPoolOf(trx, item, keys, product) };
 }
 
 /**
- * Creates an additional key for one product of a subscription. Sublicenses split a pool of
- * per-installation seats; products whose key activates a single server have nothing to split.
+ * The seats once the sublicense changed to `changed` or was deleted (null), `deactivated` of its
+ * own installations with it; every other key holds what it held.
+ */
+function seatsAfter({ item, keys, pool, key }: LockedSublicense, changed: LicenseKey | null, deactivated: number): ItemSeats {
+  const before = pool.keys.find((k) => k.id === key.id)!;
+  const records = keys.flatMap((k) => (k.id !== key.id ? [k] : changed ? [changed] : []));
+  return seatsOfItem(item, records, replaceKey(pool, key.id, changed && { ...before, quota: changed.quota, used: before.used - deactivated }));
+}
+
+/**
+ * Creates an additional key for one product of a subscription, for any licensing model: a key of
+ * a product bound to one installation per key activates its own farm or proxy, licensed for its
+ * share of the pool (seat-pool.ts).
  */
 export async function createSublicense(
   deps: Deps,
@@ -109,12 +126,9 @@ export async function createSublicense(
     const subscription = await subscriptionOfAccount(trx, accountId, subscriptionId);
     const item = await lockItem(trx, itemId);
     if (!item || item.subscription_id !== subscriptionId) throw notFound('Product of this subscription');
-    const product = await findProduct(trx, item.product_code);
-    if (product?.params.installationsPerKey !== null) {
-      throw new AppError('validation_failed', `${product?.name ?? 'This product'} activates one server per key; additional keys are for per-device products`, { field: 'itemId' });
-    }
     const keys = await listKeysOfSubscription(trx, subscriptionId);
-    const refusal = checkQuota(poolOfItem(item, keys), { keyId: null, kind: input.kind, quota: input.quota });
+    const reportedUse = await reportedUseOf(trx, item, keys, await productOf(trx, item));
+    const refusal = checkQuota(poolOfItem(item, keys, reportedUse), { keyId: null, kind: input.kind, quota: input.quota });
     if (refusal) refuseQuota(refusal);
     if (input.kind === 'reserved') await adjustReserved(trx, item.id, input.quota);
     const { key, hash } = generateLicenseKey();
@@ -132,13 +146,15 @@ export async function createSublicense(
     });
     await recordChange(trx, actor, { accountId, action: 'license_key.created', targetType: 'license_key', targetId: created.id, details: { name: input.name, kind: input.kind, quota: input.quota } }, now);
     // A new key holds no installation yet: the pool after it is the one read plus the key.
-    return { subscription, key: created, seats: seatsOfItem(item, [...keys, created]) };
+    const after = [...keys, created];
+    return { subscription, key: created, seats: seatsOfItem(item, after, poolOfItem(item, after, reportedUse)) };
   });
 }
 
 /**
  * Edits a sublicense. A quota below what the key uses deactivates its least recently seen
- * installations (move them to another key first to keep them).
+ * installations (move them to another key first to keep them); a key bound to one installation
+ * keeps it, and its next certificate carries the fewer seats (excessAfterQuotaChange).
  */
 export async function updateSublicense(
   deps: Deps,
@@ -151,14 +167,16 @@ export async function updateSublicense(
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
     const now = deps.clock.now();
-    const { subscription, key, item, keys } = await lockSublicense(trx, accountId, subscriptionId, keyId);
+    const locked = await lockSublicense(trx, accountId, subscriptionId, keyId);
+    const { subscription, key, item } = locked;
     if (changes.expiresAt !== undefined) checkExpiry(changes.expiresAt, now);
     let deactivated = 0;
     if (changes.quota !== undefined && changes.quota !== key.quota) {
       const kind = key.kind as 'dynamic' | 'reserved';
-      const refusal = checkQuota(poolOfItem(item, keys), { keyId, kind, quota: changes.quota });
+      const refusal = checkQuota(locked.pool, { keyId, kind, quota: changes.quota });
       if (refusal) refuseQuota(refusal);
-      const excess = excessAfterQuotaChange(key.used, changes.quota);
+      // The key's counter is the installations holding one of its seats.
+      const excess = excessAfterQuotaChange(key.used, changes.quota, locked.product.params.installationsPerKey);
       if (excess > 0) deactivated = (await deactivateLeastRecentlySeen(trx, key, excess, 'quota_lowered', now)).length;
       if (kind === 'reserved') await adjustReserved(trx, item.id, changes.quota - key.quota!);
     }
@@ -173,7 +191,7 @@ export async function updateSublicense(
       now,
     );
     await recordChange(trx, actor, { accountId, action: 'license_key.updated', targetType: 'license_key', targetId: keyId, details: { ...changes, deactivated } }, now);
-    return { subscription, seats: seatsAfter(item, keys, keyId, updated), deactivated };
+    return { subscription, seats: seatsAfter(locked, updated, deactivated), deactivated };
   });
 }
 
@@ -182,11 +200,12 @@ export async function deleteSublicense(deps: Deps, actor: Actor, accountId: stri
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
     const now = deps.clock.now();
-    const { subscription, key, item, keys } = await lockSublicense(trx, accountId, subscriptionId, keyId);
+    const locked = await lockSublicense(trx, accountId, subscriptionId, keyId);
+    const { subscription, key, item } = locked;
     const released = await deactivateLeastRecentlySeen(trx, key, null, 'key_deleted', now);
     if (key.kind === 'reserved') await adjustReserved(trx, item.id, -key.quota!);
     await deleteKey(trx, keyId);
     await recordChange(trx, actor, { accountId, action: 'license_key.deleted', targetType: 'license_key', targetId: keyId, details: { name: key.name, deactivated: released.length } }, now);
-    return { subscription, seats: seatsAfter(item, keys, keyId, null), deactivated: released.length };
+    return { subscription, seats: seatsAfter(locked, null, released.length), deactivated: released.length };
   });
 }

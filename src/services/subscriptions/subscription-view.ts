@@ -5,7 +5,9 @@ import { findSubscription, listItems } from '../../data/repositories/subscriptio
 import type { Executor } from '../../data/executor.js';
 import type { LicenseKey, Order, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
-import { keyRow, poolOfItem, summarizePool, type PoolState } from '../../domain/seat-pool.js';
+import type { LicensingParams } from '../../domain/catalog.js';
+import { keyRow, summarizePool, type PoolState } from '../../domain/seat-pool.js';
+import { itemPoolOf } from '../licensing/item-pool.js';
 
 export interface KeyRowView {
   key: LicenseKey;
@@ -28,6 +30,9 @@ export interface ItemView extends Omit<ItemSeats, 'keys'> {
   productName: string;
   /** The product's licensing model, which names what its installations are (computers, farms, proxy servers). */
   productModel: string;
+  /** What a seat is, and whether a key serves one installation only: what a key's quota counts. */
+  seatUnit: LicensingParams['seatUnit'];
+  installationsPerKey: LicensingParams['installationsPerKey'];
   /** Where the product's customers get support, as the vendor set it; null for none. */
   supportUrl: string | null;
 }
@@ -39,9 +44,8 @@ export interface SubscriptionView {
   orders: Order[];
 }
 
-/**
-/** A product's seats from its pool (by default as `keys`, the subscription's key records, make it) and those records. */
-export function seatsOfItem(item: SubscriptionItem, keys: readonly LicenseKey[], pool: PoolState = poolOfItem(item, keys)): ItemSeats {
+/** A product's seats from its pool and the subscription's key records the pool was made from. */
+export function seatsOfItem(item: SubscriptionItem, keys: readonly LicenseKey[], pool: PoolState): ItemSeats {
   const summary = summarizePool(pool);
   return {
     item,
@@ -69,13 +73,16 @@ export async function loadSubscriptionView(db: Executor, accountId: string | nul
   const itemViews: ItemView[] = [];
   const keyRows: KeyRowView[] = [];
   for (const item of items) {
-    const { keys: rows, ...seats } = seatsOfItem(item, keys);
     const product = catalog.get(item.product_code);
+    if (!product) throw new Error(`subscription item ${item.id} names unknown product ${item.product_code}`);
+    const { keys: rows, ...seats } = seatsOfItem(item, keys, await itemPoolOf(db, item, keys, product));
     itemViews.push({
       ...seats,
-      productName: product?.name ?? item.product_code,
-      productModel: product?.model ?? 'per_device',
-      supportUrl: product?.supportUrl ?? null,
+      productName: product.name,
+      productModel: product.model,
+      seatUnit: product.params.seatUnit,
+      installationsPerKey: product.params.installationsPerKey,
+      supportUrl: product.supportUrl,
     });
     keyRows.push(...rows);
   }

@@ -8,10 +8,10 @@ const now = new Date('2026-03-01T12:00:00Z');
 const at = (days: number) => new Date(now.getTime() + days * DAY);
 const product = (code: string) => demoCatalog.find((p) => p.code === code)!;
 
-const keyed = (code: string, over: { status?: 'active' | 'suspended'; expiresAt?: Date; keyExpiresAt?: Date | null } = {}): LicenseBasis => ({
+const keyed = (code: string, over: { status?: 'active' | 'suspended'; expiresAt?: Date; keyExpiresAt?: Date | null; keyId?: string } = {}): LicenseBasis => ({
   trial: false,
   product: product(code),
-  key: { id: 'key-1', expires_at: over.keyExpiresAt ?? null },
+  key: { id: over.keyId ?? 'key-1', expires_at: over.keyExpiresAt ?? null },
   subscription: { id: 'sub-1', status: over.status ?? 'active', expires_at: over.expiresAt ?? at(365) },
   item: { id: 'item-1' },
 });
@@ -24,6 +24,21 @@ describe('the seats a license gives an installation', () => {
     expect(licensedSeats(keyed('desktop-business'), null)).toBe(1);
     expect(licensedSeats(trial, null)).toBe(50);
     expect(licensedSeats(keyed('ras'), pool)).toBe(10);
+  });
+
+  it("gives a bound key its share of the pool: reserved quotas and the dynamic keys' reported use are not the primary key's", () => {
+    const shared: PoolState = {
+      total: 50,
+      keys: [
+        { id: 'key-1', kind: 'primary', quota: null, used: 20 },
+        { id: 'dyn', kind: 'dynamic', quota: 15, used: 12 },
+        { id: 'res', kind: 'reserved', quota: 10, used: 3 },
+      ],
+    };
+    expect(licensedSeats(keyed('ras'), shared)).toBe(28);
+    expect(licensedSeats(keyed('mac-sccm'), shared)).toBe(28);
+    expect(licensedSeats(keyed('device-management', { keyId: 'dyn' }), shared)).toBe(15);
+    expect(licensedSeats(keyed('ras', { keyId: 'res' }), shared)).toBe(10);
   });
 
   it("needs the key's pool for a bound product", () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  activationLimit,
   availableFor,
   canActivate,
   checkQuota,
@@ -11,6 +12,7 @@ import {
   keySeats,
   poolOfItem,
   replaceKey,
+  shareOf,
   summarizePool,
   usageSeats,
   type PoolKey,
@@ -75,6 +77,63 @@ describe('who may activate', () => {
   });
 });
 
+describe('why a key cannot activate', () => {
+  it("names the key's own quota first, then the main pool", () => {
+    const pool = { total: 5, keys: [primary(3), dynamic('d', 2, 2), reserved('r', 1, 1)] };
+    expect(activationLimit(pool.keys[1]!, pool)).toBe('key_quota');
+    expect(activationLimit(pool.keys[0]!, pool)).toBe('main_pool');
+    expect(activationLimit(pool.keys[2]!, pool)).toBe('key_quota');
+  });
+
+  it('lets a reserved key activate while the main pool is full', () => {
+    const pool = { total: 5, keys: [primary(3), reserved('r', 2, 1)] };
+    expect(activationLimit(pool.keys[1]!, pool)).toBeNull();
+    expect(activationLimit(pool.keys[0]!, pool)).toBe('main_pool');
+  });
+
+  it('gives a dynamic key with room of its own the main pool as its limit', () => {
+    const pool = { total: 4, keys: [primary(4), dynamic('d', 3, 0)] };
+    expect(activationLimit(pool.keys[1]!, pool)).toBe('main_pool');
+  });
+});
+
+describe('the share of a key bound to one installation (a farm of 50 concurrent users, a reserved key of 10)', () => {
+  // Each key's use is what its farm last reported.
+  const farms = (primaryUse: number, dynamicUse: number) => ({ total: 50, keys: [primary(primaryUse), dynamic('d', 15, dynamicUse), reserved('r', 10, 4)] });
+
+  it('licenses a reserved farm its quota, whatever the others use', () => {
+    expect(shareOf('r', farms(0, 0))).toBe(10);
+    expect(shareOf('r', farms(40, 15))).toBe(10);
+    expect(shareOf('r', { ...farms(0, 0), keys: [primary(0), reserved('r', 10, 14)] })).toBe(10);
+  });
+
+  it('licenses the primary farm the total less the reserved quotas less what the dynamic farms use', () => {
+    expect(shareOf('p', farms(0, 0))).toBe(40);
+    expect(shareOf('p', farms(20, 12))).toBe(28);
+  });
+
+  it('licenses a dynamic farm its quota, or what the main pool leaves when that is less', () => {
+    expect(shareOf('d', farms(20, 12))).toBe(15);
+    expect(shareOf('d', farms(30, 12))).toBe(10);
+    expect(shareOf('d', farms(40, 0))).toBe(0);
+  });
+
+  it("does not let a farm's use past its own cap take seats from the others", () => {
+    expect(shareOf('p', farms(10, 25))).toBe(25);
+    expect(shareOf('d', farms(70, 0))).toBe(0);
+    expect(summarizePool(farms(10, 25))).toMatchObject({ mainUsed: 25, mainFree: 15, used: 39 });
+  });
+
+  it('shares the main pool among several dynamic farms', () => {
+    const pool = { total: 20, keys: [primary(5), dynamic('a', 10, 8), dynamic('b', 10, 4)] };
+    expect([shareOf('p', pool), shareOf('a', pool), shareOf('b', pool)]).toEqual([8, 10, 7]);
+  });
+
+  it('refuses a key that is not in the pool', () => {
+    expect(() => shareOf('x', farms(0, 0))).toThrow('key x is not in the pool');
+  });
+});
+
 describe('pool invariants', () => {
   const arbitraryPool = fc
     .record({
@@ -102,6 +161,32 @@ describe('pool invariants', () => {
         expect(s.mainUsed).toBeLessThanOrEqual(s.mainPool);
         for (const k of keys) if (k.quota !== null) expect(k.used).toBeLessThanOrEqual(k.quota);
         for (const k of keys) expect(availableFor(k, pool)).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+
+  it("is, for a key of many installations, its use plus what it can still take: one arithmetic for both kinds of key", () => {
+    fc.assert(
+      fc.property(arbitraryPool, fc.array(fc.nat(), { maxLength: 100 }), (p, order) => {
+        const keys: PoolKey[] = [primary(0), ...p.dynamics.map((q, i) => dynamic(`d${i}`, q, 0)), ...p.reserves.map((q, i) => reserved(`r${i}`, q, 0))];
+        const pool = { total: p.total, keys };
+        for (const pick of order) {
+          const key = keys[pick % keys.length]!;
+          if (canActivate(key, pool)) key.used++;
+        }
+        for (const k of keys) expect(shareOf(k.id, pool)).toBe(k.used + availableFor(k, pool));
+      }),
+    );
+  });
+
+  it('never licenses bound installations, within their shares, more use than the total, whatever they report', () => {
+    fc.assert(
+      fc.property(arbitraryPool, fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 9, maxLength: 9 }), (p, reports) => {
+        const keys: PoolKey[] = [primary(reports[0]!), ...p.dynamics.map((q, i) => dynamic(`d${i}`, q, reports[1 + i]!)), ...p.reserves.map((q, i) => reserved(`r${i}`, q, reports[5 + i]!))];
+        const pool = { total: p.total, keys };
+        const licensedUse = keys.map((k) => Math.min(k.used, shareOf(k.id, pool)));
+        expect(licensedUse.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(p.total);
+        for (const k of keys) expect(shareOf(k.id, pool)).toBeGreaterThanOrEqual(0);
       }),
     );
   });
@@ -155,8 +240,13 @@ describe('quota changes', () => {
   });
 
   it('counts the installations to give up when a quota drops below use', () => {
-    expect(excessAfterQuotaChange(5, 3)).toBe(2);
-    expect(excessAfterQuotaChange(2, 3)).toBe(0);
+    expect(excessAfterQuotaChange(5, 3, null)).toBe(2);
+    expect(excessAfterQuotaChange(2, 3, null)).toBe(0);
+  });
+
+  it('lets a key bound to one installation keep it whatever its quota: the quota is its seats', () => {
+    expect(excessAfterQuotaChange(1, 1, 1)).toBe(0);
+    expect(excessAfterQuotaChange(0, 1, 1)).toBe(0);
   });
 });
 
@@ -205,6 +295,24 @@ describe('the pool of one product of a subscription', () => {
       ],
     });
     expect(keySeats('p', poolOfItem(item, keys))).toEqual({ total: 7, used: 4, remaining: 2 });
+  });
+
+  it("counts, for a product bound to one installation per key, each key's reported use instead of the seat counters", () => {
+    const keys = [key('p', 'primary', null, null, 0), key('d', 'dynamic', 'item-a', 20, 0), key('r', 'reserved', 'item-a', 3, 0), key('idle', 'dynamic', 'item-a', 2, 0)];
+    const reported = new Map([
+      ['p', 30],
+      ['d', 12],
+      ['r', 2],
+    ]);
+    expect(poolOfItem({ ...item, quantity: 50, main_used: 0 }, keys, reported)).toEqual({
+      total: 50,
+      keys: [
+        { id: 'p', kind: 'primary', quota: null, used: 30 },
+        { id: 'd', kind: 'dynamic', quota: 20, used: 12 },
+        { id: 'r', kind: 'reserved', quota: 3, used: 2 },
+        { id: 'idle', kind: 'dynamic', quota: 2, used: 0 },
+      ],
+    });
   });
 
   it('refuses a subscription without its primary key', () => {

@@ -12514,6 +12514,8 @@ export interface components {
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
+                installationsPerKey: 1 | null;
                 itemId: string;
                 licenseType: string | null;
                 productCode: string;
@@ -12521,6 +12523,11 @@ export interface components {
                 productModel: string;
                 productName: string;
                 quantity: number;
+                /**
+                 * @description what one seat is, and so what a key's quota counts
+                 * @enum {string}
+                 */
+                seatUnit: "installation" | "user" | "concurrent_user" | "managed_device";
                 /** @description where the product's customers get support: an https://, http:// or mailto: address, or null */
                 supportUrl: string | null;
                 used: number;
@@ -12540,6 +12547,8 @@ export interface components {
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
+                installationsPerKey: 1 | null;
                 itemId: string;
                 licenseType: string | null;
                 productCode: string;
@@ -12547,6 +12556,11 @@ export interface components {
                 productModel: string;
                 productName: string;
                 quantity: number;
+                /**
+                 * @description what one seat is, and so what a key's quota counts
+                 * @enum {string}
+                 */
+                seatUnit: "installation" | "user" | "concurrent_user" | "managed_device";
                 /** @description where the product's customers get support: an https://, http:// or mailto: address, or null */
                 supportUrl: string | null;
                 used: number;
@@ -12692,6 +12706,8 @@ export interface components {
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
+                installationsPerKey: 1 | null;
                 itemId: string;
                 licenseType: string | null;
                 productCode: string;
@@ -12699,6 +12715,11 @@ export interface components {
                 productModel: string;
                 productName: string;
                 quantity: number;
+                /**
+                 * @description what one seat is, and so what a key's quota counts
+                 * @enum {string}
+                 */
+                seatUnit: "installation" | "user" | "concurrent_user" | "managed_device";
                 /** @description where the product's customers get support: an https://, http:// or mailto: address, or null */
                 supportUrl: string | null;
                 used: number;
@@ -12720,6 +12741,8 @@ export interface components {
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
+                installationsPerKey: 1 | null;
                 itemId: string;
                 licenseType: string | null;
                 productCode: string;
@@ -12727,6 +12750,11 @@ export interface components {
                 productModel: string;
                 productName: string;
                 quantity: number;
+                /**
+                 * @description what one seat is, and so what a key's quota counts
+                 * @enum {string}
+                 */
+                seatUnit: "installation" | "user" | "concurrent_user" | "managed_device";
                 /** @description where the product's customers get support: an https://, http:// or mailto: address, or null */
                 supportUrl: string | null;
                 used: number;

@@ -20,6 +20,15 @@ const dateRule = (v: string, all: { expires: string }) =>
 /** The seats of a product no key holds or reserves, which the quota is given from: "3 of 10 seats are left to give." */
 const seatsLeft = (p: SubscriptionProduct, named: boolean) =>
   `${p.availableInMainPool} of ${p.quantity} seat${p.quantity === 1 ? '' : 's'}${named ? ` of ${p.productName}` : ''} ${p.availableInMainPool === 1 ? 'is' : 'are'} left to give.`;
+const SEAT_UNITS: Record<SubscriptionProduct['seatUnit'], string> = { installation: 'installations', user: 'users', concurrent_user: 'concurrent users', managed_device: 'managed devices' };
+/** What a key's quota counts: the installations that may use it, or what the one installation it activates (a farm, a proxy) may serve. */
+const quotaMeaning = (p: SubscriptionProduct) =>
+  p.installationsPerKey === 1 ? `How many ${SEAT_UNITS[p.seatUnit]} the installation activated with this key may serve.` : `How many ${SEAT_UNITS[p.seatUnit]} may use this key.`;
+/** What deleting a key stops: a bound key's use is what its installation reports, not a count of installations. */
+const deletionOutcome = (key: LicenseKeyRow, p: SubscriptionProduct | undefined) => {
+  if (p?.installationsPerKey === 1) return 'The installation activated with it, if any, is deactivated, and its seats return to the subscription.';
+  return `${key.used > 0 ? `Its ${key.used} installation${key.used === 1 ? ' is' : 's are'} deactivated and its` : 'Its'} seats return to the subscription.`;
+};
 /** A custom expiration date means the end of that day, where the user is. */
 const endOfDay = (date: string) => new Date(`${date}T23:59:59`).toISOString();
 
@@ -70,7 +79,7 @@ function KeyForm({ details, accountId, dialog, onDone, onCancel }: { details: Su
           <Choice name="kind" label="Reserved" hint="Sets its quota of seats aside for this key only" checked={v.kind === 'reserved'} onSelect={() => form.set('kind', 'reserved')} />
         </fieldset>
       )}
-      <TextField label="Quota" type="number" inputMode="numeric" min={1} hint={['How many installations may use this key.', product && seatsLeft(product, details.products.length > 1)].filter(Boolean).join(' ')} field={form.field('quota')} />
+      <TextField label="Quota" type="number" inputMode="numeric" min={1} hint={product ? `${quotaMeaning(product)} ${seatsLeft(product, details.products.length > 1)}` : undefined} field={form.field('quota')} />
       <fieldset className="choices">
         <legend>Expiration</legend>
         <Choice name="expires" label="With the subscription" hint="Follows its renewals" checked={v.expires === 'subscription'} onSelect={() => form.set('expires', 'subscription')} />
@@ -136,7 +145,7 @@ export function SubscriptionDialog({
         >
           <p>
             Delete <strong>{dialog.key.name}</strong>?{' '}
-            {dialog.key.used > 0 ? `Its ${dialog.key.used} installation${dialog.key.used === 1 ? ' is' : 's are'} deactivated and its` : 'Its'} seats return to the subscription.
+            {deletionOutcome(dialog.key, d.products.find((p) => p.itemId === dialog.key.itemId))}
           </p>
         </ConfirmDialog>
       )}
