@@ -1,5 +1,5 @@
 import { deactivateLeastRecentlySeen } from '../../data/repositories/installation-release.js';
-import { deleteKey, insertLicenseKey, listKeysOfSubscription, lockKey, updateKey } from '../../data/repositories/license-keys.js';
+import { deleteKey, insertLicenseKey, listKeysOfSubscription, lockKey, updateKey, type KeyRecord } from '../../data/repositories/license-keys.js';
 import { findProduct } from '../../data/repositories/products.js';
 import { adjustReserved, findSubscription, lockItem } from '../../data/repositories/subscriptions.js';
 import type { Executor, InTransaction } from '../../data/executor.js';
@@ -73,7 +73,7 @@ async function lockSublicense(
   accountId: string,
   subscriptionId: string,
   keyId: string,
-): Promise<{ subscription: Subscription; key: LicenseKey; item: SubscriptionItem; keys: LicenseKey[] }> {
+): Promise<{ subscription: Subscription; key: LicenseKey; item: SubscriptionItem; keys: KeyRecord[] }> {
   const subscription = await subscriptionOfAccount(trx, accountId, subscriptionId);
   const key = await lockKey(trx, keyId);
   if (!key || key.subscription_id !== subscriptionId || key.kind === 'primary' || !key.item_id) throw notFound('License key');
@@ -83,10 +83,10 @@ async function lockSublicense(
 }
 
 /** The seats once the key `keyId` changed to `changed` or was deleted (null); only its own installations were deactivated. */
-function seatsAfter(item: SubscriptionItem, keys: readonly LicenseKey[], keyId: string, changed: LicenseKey | null): ItemSeats {
+function seatsAfter(item: SubscriptionItem, keys: readonly KeyRecord[], keyId: string, changed: LicenseKey | null): ItemSeats {
   const pool = poolOfItem(item, keys);
   const before = pool.keys.find((k) => k.id === keyId)!;
-  const records = keys.flatMap((k) => (k.id !== keyId ? [k] : changed ? [changed] : []));
+  const records = keys.flatMap((k) => (k.id !== keyId ? [k] : changed ? [{ ...changed, profile_name: k.profile_name }] : []));
   return seatsOfItem(item, records, replaceKey(pool, keyId, changed && { ...before, quota: changed.quota, used: changed.used }));
 }
 
@@ -132,7 +132,7 @@ export async function createSublicense(
     });
     await recordChange(trx, actor, { accountId, action: 'license_key.created', targetType: 'license_key', targetId: created.id, details: { name: input.name, kind: input.kind, quota: input.quota } }, now);
     // A new key holds no installation yet: the pool after it is the one read plus the key.
-    return { subscription, key: created, seats: seatsOfItem(item, [...keys, created]) };
+    return { subscription, key: created, seats: seatsOfItem(item, [...keys, { ...created, profile_name: null }]) };
   });
 }
 

@@ -1,14 +1,14 @@
-import { listKeysOfSubscription } from '../../data/repositories/license-keys.js';
+import { listKeysOfSubscription, type KeyRecord } from '../../data/repositories/license-keys.js';
 import { listOrdersOfSubscription } from '../../data/repositories/orders.js';
 import { listProducts } from '../../data/repositories/products.js';
 import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
 import type { Executor } from '../../data/executor.js';
-import type { LicenseKey, Order, Subscription, SubscriptionItem } from '../../data/schema.js';
+import type { Order, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
 import { keyRow, poolOfItem, summarizePool, type PoolState } from '../../domain/seat-pool.js';
 
 export interface KeyRowView {
-  key: LicenseKey;
+  key: KeyRecord;
   itemId: string;
   quota: number;
   used: number;
@@ -41,7 +41,7 @@ export interface SubscriptionView {
 
 /**
 /** A product's seats from its pool (by default as `keys`, the subscription's key records, make it) and those records. */
-export function seatsOfItem(item: SubscriptionItem, keys: readonly LicenseKey[], pool: PoolState = poolOfItem(item, keys)): ItemSeats {
+export function seatsOfItem(item: SubscriptionItem, keys: readonly KeyRecord[], pool: PoolState = poolOfItem(item, keys)): ItemSeats {
   const summary = summarizePool(pool);
   return {
     item,
