@@ -41,6 +41,14 @@ export function nextVersion(current: { version: number; contentHash: string }, n
   return newHash === current.contentHash ? current.version : current.version + 1;
 }
 
+/** A key's profile as an installation's context reads it: only when it is of the installation's product. */
+export interface KeyProfile {
+  id: string;
+  name: string;
+  version: number;
+  payloads: Payload[];
+}
+
 /** The configuration an installation runs with, as certificates, check-ins and offline files name it. */
 export interface InstallationConfiguration {
   /** null for the built-in Default. */

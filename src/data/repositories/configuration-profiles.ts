@@ -4,6 +4,8 @@ import type { KeyKind } from '../../domain/seat-pool.js';
 import type { Executor, InTransaction } from '../executor.js';
 import { PRODUCT_COLUMNS, productFromRow } from './products.js';
 import type { Product } from '../../domain/catalog.js';
+import type { KeyProfile } from '../../domain/configuration-profile.js';
+import { keyProfileJson } from './installations.js';
 
 /** A profile with the keys it is assigned to, as the Configuration Profiles page lists it. */
 export interface ProfileRecord {
@@ -125,4 +127,10 @@ export async function listAccountProducts(db: Executor, accountId: string): Prom
     .orderBy('p.code')
     .execute();
   return rows.map(productFromRow);
+}
+
+/** A key's profile for its installations of `productCode` (see keyProfileJson); null: the built-in Default. */
+export async function findKeyProfile(db: Executor, keyId: string, productCode: string): Promise<KeyProfile | null> {
+  const { rows } = await sql<{ profile: KeyProfile | null }>`SELECT ${keyProfileJson(sql`${keyId}::uuid`, sql`${productCode}::text`)} AS profile`.execute(db);
+  return rows[0]?.profile ?? null;
 }

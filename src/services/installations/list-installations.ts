@@ -20,6 +20,8 @@ import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '.
 import type { Actor } from '../../domain/actor.js';
 import type { Deps } from '../context.js';
 import { keysetPage, type Page } from '../paging.js';
+import { installationConfiguration } from '../licensing/installation-configuration.js';
+import type { InstallationConfiguration } from '../../domain/configuration-profile.js';
 
 /** What the caller asks of the list: InstallationFilter without what the service works out (scope, time). */
 export type InstallationListInput = Omit<InstallationListQuery, 'keyIds' | 'now' | 'expiringSoonUntil'>;
@@ -94,11 +96,13 @@ export async function visibleInstallation(db: Executor, scope: KeyScope, account
 export interface InstallationDetails {
   installation: AccountInstallation;
   usage: { date: string; peak: number }[];
+  /** The configuration its check-ins deliver now, to compare with the one it reported applied. */
+  configuration: InstallationConfiguration;
 }
 
-/** An installation as its details dialog shows it: general facts, hardware, and the peak usage per report date. */
+/** An installation as its details dialog shows it: general facts, its configuration, hardware, and the peak usage per report date. */
 export async function installationDetails(db: Executor, installation: AccountInstallation): Promise<InstallationDetails> {
-  return { installation, usage: await usageHistory(db, installation.id, USAGE_HISTORY_DAYS) };
+  return { installation, usage: await usageHistory(db, installation.id, USAGE_HISTORY_DAYS), configuration: installationConfiguration(installation.profile, null) };
 }
 
 export async function getInstallation(deps: Deps, actor: Actor, accountId: string, installationId: string): Promise<InstallationDetails> {

@@ -2169,7 +2169,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Comma-separated columns to show (default all): name, alias, state, blacklisted, product, licenseType, key, subscriptionId, version, hostOs, userName, activatedAt, activatedBy, lastContactAt, licenseExpiresAt, usagePeak, usageCurrent, pendingAction, notes, serialNumber, macAddresses, ipAddresses, siteCode */
+                    /** @description Comma-separated columns to show (default all): name, alias, state, blacklisted, product, licenseType, key, profile, subscriptionId, version, hostOs, userName, activatedAt, activatedBy, lastContactAt, licenseExpiresAt, usagePeak, usageCurrent, pendingAction, notes, serialNumber, macAddresses, ipAddresses, siteCode */
                     columns?: string;
                     cursor?: string;
                     /** @description By the license expiry that applies: the key's own date or its subscription's; expiring soon is within 30 days */
@@ -2178,6 +2178,8 @@ export interface paths {
                     limit?: number;
                     order?: "asc" | "desc";
                     product?: string;
+                    /** @description By the key's configuration profile: its id, or default for the built-in Default */
+                    profile?: string;
                     /** @description Part of the name, alias, user name, host OS, fingerprint, serial number, MAC or IP address */
                     q?: string;
                     /** @description ties are broken by id */
@@ -2316,13 +2318,15 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Comma-separated columns to show (default all): name, alias, state, blacklisted, product, licenseType, key, subscriptionId, version, hostOs, userName, activatedAt, activatedBy, lastContactAt, licenseExpiresAt, usagePeak, usageCurrent, pendingAction, notes, serialNumber, macAddresses, ipAddresses, siteCode */
+                    /** @description Comma-separated columns to show (default all): name, alias, state, blacklisted, product, licenseType, key, profile, subscriptionId, version, hostOs, userName, activatedAt, activatedBy, lastContactAt, licenseExpiresAt, usagePeak, usageCurrent, pendingAction, notes, serialNumber, macAddresses, ipAddresses, siteCode */
                     columns?: string;
                     /** @description By the license expiry that applies: the key's own date or its subscription's; expiring soon is within 30 days */
                     expiry?: "all" | "expiring_soon" | "expired";
                     keyId?: string;
                     order?: "asc" | "desc";
                     product?: string;
+                    /** @description By the key's configuration profile: its id, or default for the built-in Default */
+                    profile?: string;
                     /** @description Part of the name, alias, user name, host OS, fingerprint, serial number, MAC or IP address */
                     q?: string;
                     /** @description ties are broken by id */
@@ -12508,6 +12512,8 @@ export interface components {
             installationToken: string;
             /** Format: date-time */
             nextCheckInAt: string;
+            /** @description the configuration to apply; always sent by this server */
+            profile?: components["schemas"]["ProfileDelivery"];
         };
         ActivationInput: {
             certificate: string;
@@ -12515,6 +12521,8 @@ export interface components {
             installationToken: string;
             /** Format: date-time */
             nextCheckInAt: string;
+            /** @description the configuration to apply; always sent by this server */
+            profile?: components["schemas"]["ProfileDeliveryInput"];
         };
         ActivationRequest: {
             activationCode?: string;
@@ -12598,9 +12606,8 @@ export interface components {
             certificate: string;
             /** Format: date-time */
             nextCheckInAt: string;
-            profile: {
-                [key: string]: unknown;
-            } | null;
+            /** @description the configuration to apply when profileHash is not the current one; null when it is */
+            profile: components["schemas"]["ProfileDelivery"] | null;
             warnings: components["schemas"]["LicenseWarning"][];
         };
         CheckInInput: {
@@ -12609,9 +12616,8 @@ export interface components {
             certificate: string;
             /** Format: date-time */
             nextCheckInAt: string;
-            profile: {
-                [key: string]: unknown;
-            } | null;
+            /** @description the configuration to apply when profileHash is not the current one; null when it is */
+            profile: components["schemas"]["ProfileDeliveryInput"] | null;
             warnings: components["schemas"]["LicenseWarningInput"][];
         };
         CheckInRequest: {
@@ -12625,6 +12631,8 @@ export interface components {
             };
             hostOs?: string;
             name?: string;
+            /** @description the hash of the configuration the installation has applied */
+            profileHash?: string;
             serverId?: string;
             siteCode?: string;
             siteDescription?: string;
@@ -12651,6 +12659,8 @@ export interface components {
             };
             hostOs?: string;
             name?: string;
+            /** @description the hash of the configuration the installation has applied */
+            profileHash?: string;
             serverId?: string;
             siteCode?: string;
             siteDescription?: string;
@@ -12826,6 +12836,18 @@ export interface components {
                     code: string;
                     name: string;
                 };
+                /** @description The key's configuration profile and whether the installation has applied it */
+                profile: {
+                    /**
+                     * @description what the installation reported at its last check-in: the current version, an earlier one (the current one arrives at its next check-in), or nothing yet
+                     * @enum {string}
+                     */
+                    applied: "current" | "earlier" | "not_reported";
+                    /** @description null: the built-in Default */
+                    id: string | null;
+                    name: string;
+                    version: number;
+                };
                 serverId: string | null;
                 siteCode: string | null;
                 siteDescription: string | null;
@@ -12874,6 +12896,18 @@ export interface components {
                 product: {
                     code: string;
                     name: string;
+                };
+                /** @description The key's configuration profile and whether the installation has applied it */
+                profile: {
+                    /**
+                     * @description what the installation reported at its last check-in: the current version, an earlier one (the current one arrives at its next check-in), or nothing yet
+                     * @enum {string}
+                     */
+                    applied: "current" | "earlier" | "not_reported";
+                    /** @description null: the built-in Default */
+                    id: string | null;
+                    name: string;
+                    version: number;
                 };
                 serverId: string | null;
                 siteCode: string | null;
@@ -12927,6 +12961,11 @@ export interface components {
                 code: string;
                 name: string;
             };
+            /** @description The key's configuration profile; null: the built-in Default */
+            profile?: {
+                id: string;
+                name: string;
+            } | null;
             serialNumber?: string | null;
             siteCode?: string | null;
             /** @enum {string} */
@@ -12963,6 +13002,11 @@ export interface components {
                 code: string;
                 name: string;
             };
+            /** @description The key's configuration profile; null: the built-in Default */
+            profile?: {
+                id: string;
+                name: string;
+            } | null;
             serialNumber?: string | null;
             siteCode?: string | null;
             /** @enum {string} */
@@ -13563,6 +13607,26 @@ export interface components {
             /** @description the rows of every key in the product's pool, whose figures the change moved */
             keys: components["schemas"]["LicenseKeyRowInput"][];
             used: number;
+        };
+        ProfileDelivery: {
+            /** @description a compact JWS (EdDSA, kid in the header) by the server over the configuration document */
+            document: string;
+            /** @description the configuration's hash: report it back as profileHash once applied; the certificate's lic.profile.hash names the current one */
+            hash: string;
+            /** @description null for the built-in Default */
+            id: string | null;
+            name: string;
+            version: number;
+        };
+        ProfileDeliveryInput: {
+            /** @description a compact JWS (EdDSA, kid in the header) by the server over the configuration document */
+            document: string;
+            /** @description the configuration's hash: report it back as profileHash once applied; the certificate's lic.profile.hash names the current one */
+            hash: string;
+            /** @description null for the built-in Default */
+            id: string | null;
+            name: string;
+            version: number;
         };
         ProvenEmail: {
             email: string;
