@@ -1,3 +1,4 @@
+import { DEFAULT_PROFILE_NAME } from './default-profile.js';
 import { invalidInput, type InputIssue } from './errors.js';
 import { checkPayload, configurationHash, effectiveConfiguration, type EffectiveConfiguration, type Payload, type PayloadType } from './payloads.js';
 
@@ -6,7 +7,7 @@ import { checkPayload, configurationHash, effectiveConfiguration, type Effective
  * license key. A key with no profile uses the built-in Default, which is no row: it has no
  * payloads, never changes, and is the same for every account.
  */
-export const DEFAULT_PROFILE = { id: null, name: 'Default', version: 1, payloads: [] as Payload[] } as const;
+export const DEFAULT_PROFILE = { id: null, name: DEFAULT_PROFILE_NAME, version: 1, payloads: [] as Payload[] } as const;
 
 /** What a profile delivers to an installation that has no group policy, as its hash says. */
 export function profileHash(payloads: readonly Payload[]): string {

@@ -4,7 +4,8 @@ import type { InstallationDetails, KeyUsage } from '../services/installations/li
 import { INSTALLATION_COLUMN_LABELS, INSTALLATION_ID_LABEL, installationStateLabel, pendingActionLabel, type InstallationColumn } from '../domain/installation-columns.js';
 import type { CsvColumn } from './csv.js';
 import { iso } from './presenters.js';
-import { appliedState, DEFAULT_PROFILE } from '../domain/configuration-profile.js';
+import { appliedState } from '../domain/configuration-profile.js';
+import { DEFAULT_PROFILE_NAME } from '../domain/default-profile.js';
 
 // The installation lists and details of the portal (PRODUCT.md, capability 7): camelCase, ISO timestamps.
 interface Hardware {
@@ -49,7 +50,7 @@ export const LIST_COLUMNS = {
   profile: column(
     profileRefSchema,
     (r) => (r.profile_id !== null && r.profile_name !== null ? { id: r.profile_id, name: r.profile_name } : null),
-    (r) => r.profile_name ?? DEFAULT_PROFILE.name,
+    (r) => r.profile_name ?? DEFAULT_PROFILE_NAME,
   ),
   subscriptionId: column(nullableString, (r) => r.subscription_id, (r) => r.subscription_id),
   version: column(nullableString, (r) => r.app_version, (r) => r.app_version),
