@@ -38,7 +38,27 @@ agent status --offline
 agent check-in
 curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION" | jq -c '.keys[] | {kind, quota, used, available}'
 
-echo "4. It deactivates; the seat is free again"
+echo "4. Carol makes a configuration profile, gives it to a sublicense, and a second Mac activates with that key"
+ITEM=$(curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION" | jq -r '.products[0].itemId')
+SUBKEY=$(curl -sf "${carol[@]}" -X POST "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION/keys" \
+  -d "{\"itemId\":\"$ITEM\",\"name\":\"Design team\",\"kind\":\"dynamic\",\"quota\":3,\"expiresAt\":null}" | jq -r .key)
+SUBKEY_ID=$(jq -r .id <<<"$SUBKEY"); SUBKEY_TEXT=$(jq -r .key <<<"$SUBKEY")
+PROFILE=$(curl -sf "${carol[@]}" -X POST "$API/accounts/$ACCOUNT/configuration-profiles" -d '{"name":"Design Macs","product":"desktop-business",
+  "payloads":[{"type":"major_upgrades","enabled":true,"settings":{"allowed":true}},{"type":"updates","enabled":true,"settings":{"branch":"stable"}}]}' | jq -r .profile.id)
+curl -sf "${carol[@]}" -X PUT "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION/keys/$SUBKEY_ID/configuration-profile" -d "{\"profileId\":\"$PROFILE\"}"; echo
+design() { local command=$1; shift; keyline agent "$command" --state "$WORK/design.json" "$@"; }
+design activate --server "$SERVER" --product desktop-business --key "$SUBKEY_TEXT" --name "Design iMac" --fingerprint "design-imac-$(date +%s)"
+design status | grep -E '^(profile|payload)'
+
+echo "5. Carol changes the profile (version 2); the Mac gets it at its next check-in"
+curl -sf "${carol[@]}" -X PUT "$API/accounts/$ACCOUNT/configuration-profiles/$PROFILE" -d '{"name":"Design Macs",
+  "payloads":[{"type":"major_upgrades","enabled":true,"settings":{"allowed":false}},{"type":"updates","enabled":true,"settings":{"branch":"beta"}}]}' | jq -c '.profile | {name, version}'
+design check-in | grep 'profile received'
+design status | grep -E '^(profile|payload)'
+design status | grep -q 'version 2'
+curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/installations?profile=$PROFILE&columns=name,profile" | jq -c '.items[] | {name, profile: .profile.name}'
+
+echo "6. The first Mac deactivates; its seat is free again"
 agent deactivate
 curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION" | jq -c '.keys[] | {kind, quota, used, available}'
 rm -rf "$WORK"

@@ -3,8 +3,9 @@ import { ZodError } from 'zod';
 import { RUNNABLE_STATES, type CertificateClaims, type Warning } from '../domain/certificate.js';
 import { AppError } from '../domain/errors.js';
 import { usageReportDue } from '../domain/usage-reports.js';
-import { jwksSchema, type ActivationResponse, type CheckInRequest, type Jwks, type OfflineRequestKind } from '../domain/licensing-protocol.js';
-import { isLicensed, verifyCertificate } from './certificate.js';
+import { configurationDocumentSchema, jwksSchema, type ActivationResponse, type CheckInRequest, type Jwks, type OfflineRequestKind, type ProfileDelivery } from '../domain/licensing-protocol.js';
+import { isLicensed, verifyCertificate, verifyServerJws } from './certificate.js';
+import { verifyConfiguration } from './configuration.js';
 import { LicensingClient, LicensingError, ServerUnavailable } from './licensing-client.js';
 import { checkOfflineAnswer, writeOfflineRequest } from './offline.js';
 import { describeMachine, loadState, newIdentity, saveState, StateFileError, type ActivationState, type AgentState } from './state.js';
@@ -70,6 +71,37 @@ async function verifiedClaims(client: LicensingClient, certificate: string, jwks
   return { claims: verdict.claims, jwks: keys };
 }
 
+/**
+ * The configuration to keep after the server answered: a delivered one once its document verifies
+ * against the new certificate, else the one kept already (the server sends none when it is current).
+ */
+function acceptedProfile(delivery: ProfileDelivery | null | undefined, kept: ProfileDelivery | undefined, jwks: Jwks, claims: CertificateClaims): ProfileDelivery | undefined {
+  if (!delivery) return kept;
+  const verdict = verifyConfiguration(delivery, jwks, claims);
+  if (!verdict.ok) throw unlicensed(`profile_${verdict.problem}`, `The server's configuration profile does not verify: ${verdict.problem}`);
+  return delivery;
+}
+
+/** The kept configuration, its payloads read from its document (verified when it was kept). */
+function profileData(activation: ActivationState) {
+  const { profile } = activation;
+  if (!profile) return null;
+  const read = verifyServerJws(profile.document, activation.jwks, configurationDocumentSchema);
+  return { id: profile.id, name: profile.name, version: profile.version, hash: profile.hash, payloads: read.ok ? read.payload.payloads : [] };
+}
+
+const settingText = (v: unknown) => (Array.isArray(v) ? v.join(' ') : String(v));
+
+function profileLines(activation: ActivationState): string[] {
+  const profile = profileData(activation);
+  if (!profile) return ['profile:          none received yet'];
+  return [
+    `profile:          ${profile.name}, version ${profile.version}${profile.id === null ? ' (built in)' : ''}`,
+    ...(profile.payloads.length === 0 ? ['payloads:         none'] : []),
+    ...profile.payloads.map((p) => `payload:          ${p.type}: ${Object.entries(p.settings).map(([k, v]) => `${k}=${settingText(v)}`).join(', ')}`),
+  ];
+}
+
 function licenseLines(claims: CertificateClaims): string[] {
   return [
     `product:          ${claims.aud}`,
@@ -94,6 +126,7 @@ const licenseData = (claims: CertificateClaims) => ({
 });
 
 const warningLines = (warnings: Warning[]) => warnings.map((w) => `warning:          ${w.message}`);
+const withProfile = (profile: ProfileDelivery | undefined) => (profile ? { profile } : {});
 const licensedExit = (claims: CertificateClaims) => (isLicensed(claims) ? EXIT.ok : EXIT.unlicensed);
 
 export interface ActivationOptions {
@@ -139,6 +172,7 @@ async function keep(opts: ActivationOptions & { licenseType?: string | undefined
       certificate: activation.certificate,
       nextCheckInAt: activation.nextCheckInAt,
       jwks,
+      ...withProfile(acceptedProfile(activation.profile, undefined, jwks, claims)),
     },
   });
   return {
@@ -188,15 +222,15 @@ export async function status(opts: { state: string; offline: boolean }): Promise
     if (!verdict.ok) throw unlicensed(`certificate_${verdict.problem}`, `The stored certificate is not valid: ${verdict.problem}`);
     return {
       exitCode: licensedExit(verdict.claims),
-      data: { ...licenseData(verdict.claims), verified: true, ...usageScheduleData(activation) },
-      lines: ['Certificate verified offline.', ...licenseLines(verdict.claims), ...usageScheduleLine(activation)],
+      data: { ...licenseData(verdict.claims), verified: true, ...usageScheduleData(activation), profile: profileData(activation) },
+      lines: ['Certificate verified offline.', ...licenseLines(verdict.claims), ...usageScheduleLine(activation), ...profileLines(activation)],
     };
   }
   const { server, installationToken } = online(activation);
   const answer = await new LicensingClient(server).status(installationToken);
   return {
     exitCode: RUNNABLE_STATES.includes(answer.state) ? EXIT.ok : EXIT.unlicensed,
-    data: { installationId: activation.installationId, product: activation.product, ...answer, ...usageScheduleData(activation) },
+    data: { installationId: activation.installationId, product: activation.product, ...answer, ...usageScheduleData(activation), profile: profileData(activation) },
     lines: [
       `product:          ${activation.product}`,
       `installation:     ${activation.installationId}`,
@@ -204,6 +238,7 @@ export async function status(opts: { state: string; offline: boolean }): Promise
       `seats:            ${answer.used} used of ${answer.total}, ${answer.remaining} remaining`,
       `license expires:  ${answer.licenseExpiresAt}`,
       ...usageScheduleLine(activation),
+      ...profileLines(activation),
       ...warningLines(answer.warnings),
     ],
   };
@@ -218,7 +253,7 @@ export async function checkIn(opts: { state: string; peak?: number | undefined; 
   const state = await activatedState(opts.state);
   const activation = online(state.activation);
   const client = new LicensingClient(activation.server);
-  const body: CheckInRequest = {};
+  const body: CheckInRequest = activation.profile ? { profileHash: activation.profile.hash } : {};
   const measured = opts.peak !== undefined || opts.current !== undefined;
   const due = usageReportDue(activation, new Date());
   if (measured && due) {
@@ -231,8 +266,9 @@ export async function checkIn(opts: { state: string; peak?: number | undefined; 
     return { exitCode: EXIT.unlicensed, data: { action: answer.action, installationId: activation.installationId }, lines: ['The server deactivated this installation.'] };
   }
   const { claims, jwks } = await verifiedClaims(client, answer.certificate, activation.jwks, { product: activation.product, installationId: activation.installationId });
+  const profile = acceptedProfile(answer.profile, activation.profile, jwks, claims);
   // A server from before the schedule leaves it out: then the agent reports whenever it has usage.
-  const next: ActivationState = { ...activation, certificate: answer.certificate, nextCheckInAt: answer.nextCheckInAt, nextUsageReportAt: answer.nextUsageReportAt, jwks };
+  const next: ActivationState = { ...activation, certificate: answer.certificate, nextCheckInAt: answer.nextCheckInAt, nextUsageReportAt: answer.nextUsageReportAt, jwks, ...withProfile(profile) };
   await saveState(opts.state, { ...state, activation: next });
   const usageReported = body.usage !== undefined;
   const usageLine = (text: string) => [`usage report:     ${text}`];
@@ -243,12 +279,14 @@ export async function checkIn(opts: { state: string; peak?: number | undefined; 
       : usageReportDue(next, new Date())
         ? usageLine('due: send it with --peak and --current')
         : [];
+  const received = answer.profile ? [`profile received: ${answer.profile.name}, version ${answer.profile.version}`] : [];
   return {
     exitCode: licensedExit(claims),
-    data: { ...licenseData(claims), action: answer.action, nextCheckInAt: answer.nextCheckInAt, ...usageScheduleData(next), usageReported, warnings: answer.warnings },
+    data: { ...licenseData(claims), action: answer.action, nextCheckInAt: answer.nextCheckInAt, ...usageScheduleData(next), usageReported, warnings: answer.warnings, profileReceived: answer.profile !== null },
     lines: [
       answer.action === 'reactivate' ? 'Checked in: moved to another license key.' : 'Checked in.',
       ...licenseLines(claims),
+      ...received,
       `next check-in:    ${answer.nextCheckInAt}`,
       ...usageOutcome,
       ...usageScheduleLine(next),
@@ -388,6 +426,7 @@ export async function offlineApply(opts: { state: string; file: string; jwks?: s
   const { answer, claims } = checked;
   const pending = identity.offlineRequest!;
   const kept = identity.activation?.installationId === answer.installationId ? identity.activation : null;
+  const profile = acceptedProfile(answer.profile, kept?.profile, jwks, claims);
   await saveState(opts.state, {
     ...identity,
     offlineRequest: null,
@@ -399,6 +438,7 @@ export async function offlineApply(opts: { state: string; file: string; jwks?: s
       certificate: answer.certificate,
       nextCheckInAt: new Date(claims.exp * 1000).toISOString(),
       jwks,
+      ...withProfile(profile),
     },
   });
   return {

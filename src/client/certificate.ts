@@ -1,4 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
+import type { z } from 'zod';
 import { RUNNABLE_STATES, type CertificateClaims } from '../domain/certificate.js';
 import { acceptedJwsHeader, type JwsHeader } from '../domain/jws.js';
 import { certificateClaimsSchema, type Jwks } from '../domain/licensing-protocol.js';
@@ -25,21 +26,23 @@ function signedBy(jwk: Jwks['keys'][number], data: string, signature: string): b
   }
 }
 
+export type SignatureProblem = 'malformed' | 'unknown_key' | 'bad_signature';
+
 /**
- * Verifies a certificate with the server's public keys alone, no network: the EdDSA signature by
- * the key its header names, then that it is not past `exp` and is for this product and installation.
+ * A compact JWS the server signed (a certificate, a configuration document), its payload read
+ * with `schema` and its EdDSA signature checked with the key its header names, no network.
  */
-export function verifyCertificate(certificate: string, jwks: Jwks, expect: Expectations = {}): Verification {
-  const parts = certificate.split('.');
+export function verifyServerJws<T>(jws: string, jwks: Jwks, schema: z.ZodType<T>): { ok: true; kid: string; payload: T } | { ok: false; problem: SignatureProblem } {
+  const parts = jws.split('.');
   if (parts.length !== 3) return { ok: false, problem: 'malformed' };
   const [header, payload, signature] = parts as [string, string, string];
   let protectedHeader: JwsHeader | null;
-  let claims: CertificateClaims;
+  let content: T;
   try {
     protectedHeader = acceptedJwsHeader(decode(header));
-    const parsed = certificateClaimsSchema.safeParse(decode(payload));
+    const parsed = schema.safeParse(decode(payload));
     if (!parsed.success) return { ok: false, problem: 'malformed' };
-    claims = parsed.data;
+    content = parsed.data;
   } catch {
     return { ok: false, problem: 'malformed' };
   }
@@ -47,10 +50,21 @@ export function verifyCertificate(certificate: string, jwks: Jwks, expect: Expec
   const jwk = jwks.keys.find((k) => k.kid === protectedHeader.kid);
   if (!jwk) return { ok: false, problem: 'unknown_key' };
   if (!signedBy(jwk, `${header}.${payload}`, signature)) return { ok: false, problem: 'bad_signature' };
+  return { ok: true, kid: jwk.kid, payload: content };
+}
+
+/**
+ * Verifies a certificate with the server's public keys alone, no network: the EdDSA signature by
+ * the key its header names, then that it is not past `exp` and is for this product and installation.
+ */
+export function verifyCertificate(certificate: string, jwks: Jwks, expect: Expectations = {}): Verification {
+  const verified = verifyServerJws(certificate, jwks, certificateClaimsSchema);
+  if (!verified.ok) return verified;
+  const claims = verified.payload;
   if ((expect.now ?? new Date()).getTime() >= claims.exp * 1000) return { ok: false, problem: 'expired' };
   if (expect.product !== undefined && claims.aud !== expect.product) return { ok: false, problem: 'wrong_product' };
   if (expect.installationId !== undefined && claims.sub !== expect.installationId) return { ok: false, problem: 'wrong_installation' };
-  return { ok: true, kid: jwk.kid, claims };
+  return { ok: true, kid: verified.kid, claims };
 }
 
 /** Whether the product may run under these claims: a verified certificate whose license is active or in grace. */

@@ -5,5 +5,6 @@
 export { LICENSE_STATES, RUNNABLE_STATES, WARNING_CODES, type CertificateClaims, type LicenseState, type Warning } from '../domain/certificate.js';
 export * from '../domain/licensing-protocol.js';
 export { isLicensed, verifyCertificate, type CertificateProblem, type Verification } from './certificate.js';
+export { verifyConfiguration, type ConfigurationProblem } from './configuration.js';
 export { LicensingClient, LicensingError, ServerUnavailable, type ClientOptions } from './licensing-client.js';
 export { describeMachine, loadState, machineFingerprint, newIdentity, saveState, type AgentState } from './state.js';

@@ -2,12 +2,13 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { z } from 'zod';
-import { fingerprintSchema, jwksSchema, OFFLINE_REQUEST_KINDS, type DescriptiveFields } from '../domain/licensing-protocol.js';
+import { fingerprintSchema, jwksSchema, OFFLINE_REQUEST_KINDS, profileDeliverySchema, type DescriptiveFields } from '../domain/licensing-protocol.js';
 
 /**
  * What an installation keeps between runs (PROTOCOL.md, "Installation identity"): its machine
  * fingerprint and its own Ed25519 key pair from the first run, and after an activation the
- * installation id, token, certificate and the server's public keys to verify it offline.
+ * installation id, token, certificate and the server's public keys to verify it offline, and the
+ * configuration profile it has applied.
  */
 const activationSchema = z.object({
   /** The server and token of an online activation; an installation activated with offline files has neither. */
@@ -21,6 +22,8 @@ const activationSchema = z.object({
   /** From the last check-in: when a usage report is due (null: the product takes none; left out: not told yet, report now). */
   nextUsageReportAt: z.string().nullable().optional(),
   jwks: jwksSchema,
+  /** The configuration applied here, as the server delivered it (its document verified); its hash goes with every check-in. */
+  profile: profileDeliverySchema.optional(),
 });
 
 /** The offline request this installation wrote last: only the answer to it is applied. */

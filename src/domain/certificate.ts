@@ -167,6 +167,16 @@ export interface LicenseClaims {
   graceUntil?: string;
   /** What the license enables in the product: the catalog's features of its product (and edition). */
   features: string[];
+  /** The configuration the installation should run with; its document comes with activations, check-ins and offline files. */
+  profile?: ProfileClaims;
+}
+
+/** Names the configuration an installation should have applied: id null for the built-in Default. */
+export interface ProfileClaims {
+  id: string | null;
+  name: string;
+  version: number;
+  hash: string;
 }
 
 export interface CertificateClaims {
@@ -187,6 +197,7 @@ export interface CertificateInput {
   licenseType: string | null;
   seats: number;
   standing: Pick<Standing, 'state' | 'licenseExpiresAt' | 'graceUntil'>;
+  profile: ProfileClaims;
   issuedAt: Date;
   expiresAt: Date;
 }
@@ -211,6 +222,7 @@ export function certificateClaims(c: CertificateInput): CertificateClaims {
       licenseExpiresAt: c.standing.licenseExpiresAt.toISOString(),
       ...(c.standing.graceUntil ? { graceUntil: c.standing.graceUntil.toISOString() } : {}),
       features: [...c.product.features],
+      profile: { id: c.profile.id, name: c.profile.name, version: c.profile.version, hash: c.profile.hash },
     },
   };
 }

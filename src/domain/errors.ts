@@ -51,6 +51,10 @@ export const errorStatus = {
   trial_used: 409,
   // Installations in the portal.
   already_on_key: 409,
+  // Configuration profiles.
+  profile_name_taken: 409,
+  profile_in_use: 409,
+  profile_product_mismatch: 409,
   // Vendor back office.
   product_in_use: 409,
   file_malformed: 400,

@@ -10,6 +10,7 @@ export const INSTALLATION_COLUMN_LABELS = {
   product: 'Product',
   licenseType: 'License type',
   key: 'License key',
+  profile: 'Configuration profile',
   subscriptionId: 'Subscription',
   version: 'App version',
   hostOs: 'Host OS',

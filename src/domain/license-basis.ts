@@ -1,5 +1,5 @@
 import type { Product } from './catalog.js';
-import { certificateClaims, certificateExpiresAt, licenseStanding, offlineCertificateExpiresAt, type CertificateClaims, type Standing } from './certificate.js';
+import { certificateClaims, certificateExpiresAt, licenseStanding, offlineCertificateExpiresAt, type CertificateClaims, type ProfileClaims, type Standing } from './certificate.js';
 import { keySeats, shareOf, usageSeats, type PoolState, type SeatFigures } from './seat-pool.js';
 
 /**
@@ -89,6 +89,8 @@ export interface ClaimsInput {
   installation: BasisInstallation;
   basis: LicenseBasis;
   seats: number;
+  /** The configuration the installation should run with (installation-configuration.ts). */
+  configuration: ProfileClaims;
   now: Date;
   nextCheckInAt: Date;
   expiresAt?: Date | undefined;
@@ -104,6 +106,7 @@ export function claimsFor(c: ClaimsInput, standing: Pick<Standing, 'state' | 'li
     licenseType: c.installation.license_type,
     seats: c.seats,
     standing,
+    profile: c.configuration,
     issuedAt: c.now,
     expiresAt: c.expiresAt ?? certificateExpiresAt(c.nextCheckInAt, c.basis.product.params),
   });

@@ -101,12 +101,40 @@ export const activationRequestSchema = z
   .meta({ id: 'ActivationRequest' });
 export type ActivationRequest = z.input<typeof activationRequestSchema>;
 
+const settingValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+
+/** What a configuration document signs: the effective configuration of one installation. */
+export const configurationDocumentSchema = z.object({
+  kind: z.literal('configuration'),
+  sub: z.string().describe('the installation id'),
+  aud: z.string().describe('the product code'),
+  id: z.string().nullable().describe('the profile id; null for the built-in Default'),
+  name: z.string(),
+  version: z.number().int(),
+  hash: z.string(),
+  payloads: z.array(z.object({ type: z.string(), settings: z.record(z.string(), settingValueSchema) })).describe('the enabled payloads, one per type, in type order'),
+  iat: z.number().int(),
+});
+export type ConfigurationDocument = z.infer<typeof configurationDocumentSchema>;
+
+export const profileDeliverySchema = z
+  .object({
+    id: z.string().nullable().describe('null for the built-in Default'),
+    name: z.string(),
+    version: z.number().int(),
+    hash: z.string().describe("the configuration's hash: report it back as profileHash once applied; the certificate's lic.profile.hash names the current one"),
+    document: z.string().describe('a compact JWS (EdDSA, kid in the header) by the server over the configuration document'),
+  })
+  .meta({ id: 'ProfileDelivery' });
+export type ProfileDelivery = z.infer<typeof profileDeliverySchema>;
+
 export const activationResponseSchema = z
   .object({
     installationId: z.string(),
     installationToken: z.string(),
     certificate: z.string(),
     nextCheckInAt: iso,
+    profile: profileDeliverySchema.optional().describe('the configuration to apply; always sent by this server'),
   })
   .meta({ id: 'Activation' });
 export type ActivationResponse = z.infer<typeof activationResponseSchema>;
@@ -122,6 +150,7 @@ export const checkInRequestSchema = z
     usage: usageSchema.optional(),
     ...descriptiveFields,
     virtualMachines: z.array(z.record(z.string(), z.unknown())).max(10_000).optional().describe('Accepted; the inventory comes later'),
+    profileHash: z.string().min(1).max(100).optional().describe('the hash of the configuration the installation has applied'),
   })
   .meta({ id: 'CheckInRequest' });
 export type CheckInRequest = z.input<typeof checkInRequestSchema>;
@@ -143,7 +172,7 @@ export const checkInResponseSchema = z
       .describe('When the next usage report is due: send `usage` with the check-in at or after it (null: the product takes no usage reports)'),
     action: z.enum(CHECK_IN_ACTIONS),
     warnings: z.array(warningSchema),
-    profile: z.record(z.string(), z.unknown()).nullable(),
+    profile: profileDeliverySchema.nullable().describe('the configuration to apply when profileHash is not the current one; null when it is'),
   })
   .meta({ id: 'CheckIn' });
 export type CheckInResponse = z.infer<typeof checkInResponseSchema>;
@@ -195,6 +224,7 @@ export const certificateClaimsSchema: z.ZodType<CertificateClaims> = z.object({
     licenseExpiresAt: iso,
     graceUntil: iso.optional(),
     features: z.array(z.string()),
+    profile: z.object({ id: z.string().nullable(), name: z.string(), version: z.number().int(), hash: z.string() }).optional(),
   }),
 });
 
@@ -247,6 +277,7 @@ export const offlineAnswerSchema = z.object({
   nonce: z.string(),
   publicKeyThumbprint: z.string(),
   issuedAt: iso,
+  profile: profileDeliverySchema.optional(),
 });
 export type OfflineAnswer = z.infer<typeof offlineAnswerSchema>;
 

@@ -20,6 +20,7 @@ import { registerSecurityHeaders } from './security-headers.js';
 import { accountsRoutes } from './routes/accounts.js';
 import { apiTokensRoutes } from './routes/api-tokens.js';
 import { auditRoutes } from './routes/audit.js';
+import { configurationProfilesRoutes } from './routes/configuration-profiles.js';
 import { devMailboxRoutes } from './routes/dev-mailbox.js';
 import { healthRoutes } from './routes/health.js';
 import { installInvitationsRoutes } from './routes/install-invitations.js';
@@ -127,6 +128,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(subscriptionsRoutes(deps), { prefix: '/api/v1' });
   await app.register(licenseKeysRoutes(deps), { prefix: '/api/v1' });
   await app.register(keyAdminsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(configurationProfilesRoutes(deps), { prefix: '/api/v1' });
   await app.register(subscriptionRegistrationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(installationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(licensingRoutes(deps));

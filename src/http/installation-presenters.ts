@@ -4,6 +4,8 @@ import type { InstallationDetails, KeyUsage } from '../services/installations/li
 import { INSTALLATION_COLUMN_LABELS, INSTALLATION_ID_LABEL, installationStateLabel, pendingActionLabel, type InstallationColumn } from '../domain/installation-columns.js';
 import type { CsvColumn } from './csv.js';
 import { iso } from './presenters.js';
+import { appliedState } from '../domain/configuration-profile.js';
+import { DEFAULT_PROFILE_NAME } from '../domain/default-profile.js';
 
 // The installation lists and details of the portal (PRODUCT.md, capability 7): camelCase, ISO timestamps.
 interface Hardware {
@@ -19,6 +21,7 @@ const siteOf = (row: { site: Record<string, unknown> }) => row.site as { siteCod
 const nullableString = z.string().nullable();
 const keyRefSchema = z.object({ id: z.string(), name: z.string() }).nullable().describe('The license key (never its text); null when it was deleted');
 const productRefSchema = z.object({ code: z.string(), name: z.string() });
+const profileRefSchema = z.object({ id: z.string(), name: z.string() }).nullable().describe("The key's configuration profile; null: the built-in Default");
 const stateSchema = z.enum(['active', 'deactivated']);
 const pendingSchema = z.enum(['deactivate', 'move']).nullable();
 
@@ -43,6 +46,11 @@ export const LIST_COLUMNS = {
     keyRefSchema,
     (r) => (r.license_key_id && r.key_name !== null ? { id: r.license_key_id, name: r.key_name } : null),
     (r) => r.key_name,
+  ),
+  profile: column(
+    profileRefSchema,
+    (r) => (r.profile_id !== null && r.profile_name !== null ? { id: r.profile_id, name: r.profile_name } : null),
+    (r) => r.profile_name ?? DEFAULT_PROFILE_NAME,
   ),
   subscriptionId: column(nullableString, (r) => r.subscription_id, (r) => r.subscription_id),
   version: column(nullableString, (r) => r.app_version, (r) => r.app_version),
@@ -96,6 +104,16 @@ export const installationDetailsSchema = z
       product: productRefSchema,
       licenseType: nullableString,
       key: keyRefSchema,
+      profile: z
+        .object({
+          id: nullableString.describe('null: the built-in Default'),
+          name: z.string(),
+          version: z.number().int(),
+          applied: z
+            .enum(['current', 'earlier', 'not_reported'])
+            .describe('what the installation reported at its last check-in: the current version, an earlier one (the current one arrives at its next check-in), or nothing yet'),
+        })
+        .describe("The key's configuration profile and whether the installation has applied it"),
       subscriptionId: nullableString,
       version: nullableString,
       hostOs: nullableString,
@@ -137,7 +155,7 @@ export const installationDetailsSchema = z
   })
   .meta({ id: 'InstallationDetails' });
 
-export function presentInstallationDetails({ installation: i, usage, usageLimits: limits }: InstallationDetails): z.infer<typeof installationDetailsSchema> {
+export function presentInstallationDetails({ installation: i, usage, usageLimits: limits, configuration }: InstallationDetails): z.infer<typeof installationDetailsSchema> {
   const hardware = hardwareOf(i);
   const site = siteOf(i);
   return {
@@ -153,6 +171,7 @@ export function presentInstallationDetails({ installation: i, usage, usageLimits
       product: { code: i.product_code, name: i.product_name },
       licenseType: i.license_type,
       key: i.license_key_id && i.key_name !== null ? { id: i.license_key_id, name: i.key_name } : null,
+      profile: { id: configuration.id, name: configuration.name, version: configuration.version, applied: appliedState(i.applied_profile_hash, configuration) },
       subscriptionId: i.subscription_id,
       version: i.app_version,
       hostOs: i.host_os,

@@ -243,6 +243,10 @@ export const licenseKeyRowSchema = z
     available: z.number(),
     expiresAt: z.string().describe('the key’s own date, or the subscription’s for keys that renew with it'),
     renewsWithSubscription: z.boolean(),
+    profile: z
+      .object({ id: z.string(), name: z.string() })
+      .nullable()
+      .describe('the configuration profile assigned to the key; null: the built-in Default (no payloads)'),
   })
   .meta({ id: 'LicenseKeyRow' });
 
@@ -298,6 +302,7 @@ export function presentKeyRow(r: KeyRowView, s: Subscription): z.infer<typeof li
     available: r.available,
     expiresAt: (r.key.expires_at && r.key.expires_at < s.expires_at ? r.key.expires_at : s.expires_at).toISOString(),
     renewsWithSubscription: r.key.expires_at === null,
+    profile: r.key.profile_id && r.key.profile_name !== null ? { id: r.key.profile_id, name: r.key.profile_name } : null,
   };
 }
 

@@ -88,6 +88,34 @@ describe('keyline agent', () => {
     expect((await readState(state)).fingerprint).toBe(kept.fingerprint);
   });
 
+  it("keeps the key's configuration profile, reports it at check-in and shows the new version once it arrives", async () => {
+    const c = await customerWithSubscription(t);
+    const base = `/api/v1/accounts/${c.accountId}`;
+    const key = (await c.client.post(`${base}/subscriptions/${c.subscription.id}/keys`, { itemId: c.items[0]!.id, name: 'Design', kind: 'dynamic', quota: 2, expiresAt: null })).body.key;
+    const payloads = (allowed: boolean) => [{ type: 'major_upgrades', enabled: true, settings: { allowed } }];
+    const profile = (await c.client.post(`${base}/configuration-profiles`, { name: 'Engineering', product: 'desktop-business', payloads: payloads(true) })).body.profile;
+    await c.client.put(`${base}/subscriptions/${c.subscription.id}/keys/${key.id}/configuration-profile`, { profileId: profile.id });
+    const state = stateFile();
+    expect((await agent('activate', '--server', server, '--product', 'desktop-business', '--key', key.key, '--state', state)).code).toBe(0);
+    expect((await readState(state)).activation!.profile).toMatchObject({ id: profile.id, version: 1, hash: profile.hash });
+    const status = await agent('status', '--state', state);
+    expect(status.stdout).toMatch(/profile:\s+Engineering, version 1\n/);
+    expect(status.stdout).toMatch(/payload:\s+major_upgrades: allowed=true/);
+
+    const unchanged = await agent('check-in', '--state', state, '--json');
+    expect(unchanged.json).toMatchObject({ ok: true, profileReceived: false });
+    await c.client.put(`${base}/configuration-profiles/${profile.id}`, { name: 'Engineering', payloads: payloads(false) });
+    const changed = await agent('check-in', '--state', state);
+    expect(changed.stdout).toMatch(/profile received: Engineering, version 2/);
+    const offline = await agent('status', '--offline', '--state', state, '--json');
+    expect(offline.json.profile).toMatchObject({ name: 'Engineering', version: 2, payloads: [{ type: 'major_upgrades', settings: { allowed: false } }] });
+    const row = await t.deps.db.selectFrom('installations').select('applied_profile_hash').where('license_key_id', '=', key.id).executeTakeFirstOrThrow();
+    expect(row.applied_profile_hash).toBe(profile.hash);
+    expect((await agent('check-in', '--state', state, '--json')).json.profileReceived).toBe(false);
+    const applied = await t.deps.db.selectFrom('installations').select('applied_profile_hash').where('license_key_id', '=', key.id).executeTakeFirstOrThrow();
+    expect(applied.applied_profile_hash).toBe(offline.json.profile.hash);
+  });
+
   it('update-license applies what the portal left pending at once: a move, then a deactivation', async () => {
     const c = await customerWithSubscription(t);
     const base = `/api/v1/accounts/${c.accountId}`;

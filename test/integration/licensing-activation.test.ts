@@ -14,7 +14,7 @@ const typo = (key: string) => key.slice(0, 3) + (key[3] === 'A' ? 'B' : 'A') + k
 const codeOf = async (body: Record<string, unknown>) => (await activate(t, body)).body.error?.code as string | undefined;
 
 describe('an activation', () => {
-  it('takes one seat and answers with an installation, its token, a certificate and the next check-in', async () => {
+  it('takes one seat and answers with an installation, its token, a certificate, the next check-in and the configuration to apply', async () => {
     const order = await registeredOrder(t);
     const res = await activate(t, activationBody(order.key, { name: 'Ada’s laptop', appVersion: '20.1', hostOs: 'macOS 15', hardware: { cpuArch: 'arm64', macAddresses: ['aa:bb:cc:dd:ee:ff'] } }));
     expect(res.status).toBe(201);
@@ -23,6 +23,7 @@ describe('an activation', () => {
       installationToken: expect.stringMatching(/^kli_/),
       certificate: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       nextCheckInAt: expect.any(String),
+      profile: { id: null, name: 'Default', version: 1, hash: expect.any(String), document: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) },
     });
     expect(await counters(t.deps.db, order.primaryKey.id, order.items[0]!.id)).toMatchObject({ used: 1, mainUsed: 1, active: 1 });
     const stored = await t.deps.db.selectFrom('installations').selectAll().where('id', '=', res.body.installationId).executeTakeFirstOrThrow();

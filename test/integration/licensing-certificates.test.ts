@@ -61,6 +61,7 @@ describe('a certificate', () => {
         state: 'active',
         licenseExpiresAt: order.subscription.expires_at.toISOString(),
         features: ['configuration_profiles'],
+        profile: { id: null, name: 'Default', version: 1, hash: res.body.profile.hash },
       },
     });
   });

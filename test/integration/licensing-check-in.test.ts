@@ -39,10 +39,10 @@ describe('status', () => {
 });
 
 describe('a check-in', () => {
-  it('answers with a fresh certificate, the next check-in, no action and no profile, and records the visit', async () => {
+  it('answers with a fresh certificate, the next check-in, no action and no profile when the current one is applied, and records the visit', async () => {
     const { activation, installation } = await activated(undefined, { siteCode: 'HQ', serverId: 'a' });
     t.clock.advanceDays(3);
-    const res = await installation.post('/licensing/v1/check-ins', { appVersion: '21.0', serverId: 'b', virtualMachines: [{ name: 'vm1' }] });
+    const res = await installation.post('/licensing/v1/check-ins', { appVersion: '21.0', serverId: 'b', virtualMachines: [{ name: 'vm1' }], profileHash: activation.profile.hash });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ action: 'none', warnings: [], profile: null });
     expect(res.body.certificate).not.toBe(activation.certificate);

@@ -98,6 +98,9 @@ export class ApiClient {
   patch<T = any>(url: string, body?: unknown) {
     return this.request<T>('PATCH', url, body ?? {});
   }
+  put<T = any>(url: string, body?: unknown) {
+    return this.request<T>('PUT', url, body ?? {});
+  }
   delete<T = any>(url: string) {
     return this.request<T>('DELETE', url);
   }

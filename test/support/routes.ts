@@ -114,6 +114,9 @@ export function exampleBody(op: Operation, ids: Ids): Record<string, unknown> | 
     'POST /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys': { itemId: ids['itemId'], name: 'K', kind: 'dynamic', quota: 1, expiresAt: null },
     'PATCH /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}': { name: 'Renamed' },
     'PATCH /api/v1/accounts/{accountId}/installations/{installationId}': { notes: 'hello' },
+    'POST /api/v1/accounts/{accountId}/configuration-profiles': { name: `Profile ${Math.random()}`, product: 'desktop-business', payloads: [] },
+    'PUT /api/v1/accounts/{accountId}/configuration-profiles/{profileId}': { name: 'Renamed profile', payloads: [] },
+    'PUT /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}/configuration-profile': { profileId: ids['profileId'] },
     'POST /api/v1/accounts/{accountId}/installations/actions': { action: 'deactivate', installationIds: [ids['installationId']] },
     'POST /api/v1/subscriptions/registrations': { licenseKey: generateLicenseKey().key, company: { ...ACME } },
     'PUT /api/v1/vendor/products/{code}': (({ code: _code, ...definition }) => definition)(demoCatalog[0]!),
@@ -163,8 +166,8 @@ export function callExample(client: ApiClient, op: Operation, ids: Ids) {
 
 /**
  * A business account with one of everything the routes address: its administrator, a regular
- * member, a subscription with a sublicense, an installation (and that installation's own client),
- * an invitation, a session and an API token. `ids` names them by path parameter.
+ * member, a subscription with a sublicense, an installation (and that installation's own client), a
+ * configuration profile, an invitation, a session and an API token. `ids` names them by path parameter.
  */
 export async function accountWithResources(t: TestApp, name: string) {
   const owner = await signedInUser(t, `${name}-owner`);
@@ -181,10 +184,11 @@ export async function accountWithResources(t: TestApp, name: string) {
     expiresAt: null,
   });
   const installation = await activate(t, activationBody(order.key));
+  const profile = await owner.client.post(`/api/v1/accounts/${account.id}/configuration-profiles`, { name: `${name} profile`, product: 'desktop-business', payloads: [] });
   const invite = await owner.client.post(`/api/v1/accounts/${account.id}/invitations`, { emails: [uniqueEmail(`${name}-invitee`)] });
   const sessions = await owner.client.get('/api/v1/sessions');
   const token = await owner.client.post('/api/v1/me/api-tokens', { name });
-  const made = [registered, sublicense, installation, invite, token].map((r) => r.status);
+  const made = [registered, sublicense, installation, profile, invite, token].map((r) => r.status);
   if (made.some((s) => s !== 201)) throw new Error(`fixtures for ${name} were not all made: ${made.join(', ')}`);
   const ids: Ids = {
     accountId: account.id,
@@ -198,6 +202,7 @@ export async function accountWithResources(t: TestApp, name: string) {
     itemId: order.items[0]!.id,
     keyId: sublicense.body.key.id,
     installationId: installation.body.installationId,
+    profileId: profile.body.profile.id,
     id: '00000000-0000-4000-8000-000000000000',
   };
   return { ids, owner, member, order, installationClient: asInstallation(t, installation.body.installationToken) };

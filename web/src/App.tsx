@@ -64,7 +64,7 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
   const details = match('/accounts/:accountId/subscriptions/:subscriptionId', path);
   if (details) return <SubscriptionDetailsPage accountId={details['accountId']!} subscriptionId={details['subscriptionId']!} />;
   const installation = match('/accounts/:accountId/installations/:installationId', path);
-  if (installation) return <Installations keyId={search.get('keyId')} product={search.get('product')} installationId={installation['installationId']!} />;
+  if (installation) return <Installations keyId={search.get('keyId')} product={search.get('product')} profile={search.get('profile')} installationId={installation['installationId']!} />;
   if (path === '/back-office' || path.startsWith('/back-office/')) {
     return (
       <Suspense
@@ -90,7 +90,7 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
     case '/users':
       return <Users />;
     case '/installations':
-      return <Installations keyId={search.get('keyId')} product={search.get('product')} installationId={null} />;
+      return <Installations keyId={search.get('keyId')} product={search.get('product')} profile={search.get('profile')} installationId={null} />;
     case '/invite-to-install':
       return <InviteToInstall keyId={search.get('keyId')} />;
     case '/offline-activation':

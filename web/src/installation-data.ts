@@ -19,6 +19,8 @@ export type SortKey = NonNullable<ListFilters['sort']>;
 export interface ListQuery {
   keyId: string | null;
   product: string | null;
+  /** A configuration profile's id, or default. */
+  profile: string | null;
   state: StateFilter;
   expiry: ExpiryFilter;
   q: string;
@@ -37,6 +39,7 @@ export function listFilters(query: ListQuery): ListFilters {
     columns: query.columns.join(','),
     keyId: query.keyId ?? undefined,
     product: query.product ?? undefined,
+    profile: query.profile ?? undefined,
     q: query.q.trim() || undefined,
   };
 }

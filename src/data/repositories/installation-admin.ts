@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Installation } from '../schema.js';
 import type { Executor, InTransaction } from '../executor.js';
+import { keyProfileJson } from './installations.js';
 
 /** The portal's view of an account's installations (PRODUCT.md, capability 7). */
 
@@ -12,6 +13,8 @@ export interface InstallationFilter {
   keyId?: string | undefined;
   subscriptionId?: string | undefined;
   product?: string | undefined;
+  /** The key's configuration profile: an id, or 'default' for keys with none (for the installation's product). */
+  profile?: string | undefined;
   state: InstallationStateFilter;
   expiry: ExpiryFilter;
   q?: string | undefined;
@@ -64,6 +67,10 @@ function matching(db: Executor, accountId: string, f: InstallationFilter) {
   if (f.keyId) q = q.where('i.license_key_id', '=', f.keyId);
   if (f.subscriptionId) q = q.where('i.subscription_id', '=', f.subscriptionId);
   if (f.product) q = q.where('i.product_code', '=', f.product);
+  if (f.profile) {
+    const profile = keyProfileJson(sql`i.license_key_id`, sql`i.product_code`);
+    q = q.where(f.profile === 'default' ? sql<boolean>`${profile} IS NULL` : sql<boolean>`(${profile})->>'id' = ${f.profile}`);
+  }
   if (f.state !== 'all') q = q.where(inState[f.state]);
   // On the expiry sort's own expression, so that sorting by expiry reads just the range.
   if (f.expiry === 'expired') q = q.where(sorts.expiresAt.expr, '<=', f.now);
@@ -80,6 +87,7 @@ export function listInstallations(db: Executor, accountId: string, query: Instal
   const byIdAlone = query.keyId !== undefined && query.sort === 'expiresAt';
   let q = matching(db, accountId, query)
     .leftJoin('license_keys as k', 'k.id', 'i.license_key_id')
+    .leftJoin('configuration_profiles as cp', (join) => join.onRef('cp.id', '=', 'k.profile_id').onRef('cp.product_code', '=', 'i.product_code'))
     .innerJoin('products as p', 'p.code', 'i.product_code')
     .select([
       'i.id',
@@ -92,6 +100,8 @@ export function listInstallations(db: Executor, accountId: string, query: Instal
       'i.license_type',
       'i.license_key_id',
       'k.name as key_name',
+      'cp.id as profile_id',
+      'cp.name as profile_name',
       'i.subscription_id',
       'i.app_version',
       'i.host_os',
@@ -136,14 +146,14 @@ export function countInstallationsByProduct(db: Executor, accountId: string, key
 
 export type InstallationCountsRow = Awaited<ReturnType<typeof countInstallationsByProduct>>[number];
 
-/** An installation of the account with its key's and product's names, for the details dialog. */
+/** An installation of the account with its key's and product's names and its key's profile, for the details dialog. */
 export function findAccountInstallation(db: Executor, accountId: string, installationId: string) {
   return db
     .selectFrom('installations as i')
     .leftJoin('license_keys as k', 'k.id', 'i.license_key_id')
     .innerJoin('products as p', 'p.code', 'i.product_code')
     .selectAll('i')
-    .select(['k.name as key_name', 'p.name as product_name'])
+    .select(['k.name as key_name', 'p.name as product_name', keyProfileJson(sql`i.license_key_id`, sql`i.product_code`).as('profile')])
     .where('i.account_id', '=', accountId)
     .where('i.id', '=', installationId)
     .executeTakeFirst();

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../schema.js';
 import type { ProductRow } from './products.js';
+import type { KeyProfile } from '../../domain/configuration-profile.js';
 import type { Executor } from '../executor.js';
 import { Batcher, batcherFor, type BatchOptions } from '../batcher.js';
 
@@ -157,6 +158,8 @@ export interface CheckInRecord {
   details: InstallationDetails;
   usage: { peak: number; current: number; measuredAt: Date } | null;
   overLimitSince: Date | null;
+  /** The hash of the configuration the installation reports having applied; undefined keeps the one it reported before. */
+  appliedProfileHash?: string | undefined;
   now: Date;
   nextCheckInAt: Date;
 }
@@ -206,7 +209,14 @@ export interface InstallationContext {
   item: SubscriptionItem | null;
   product: ProductRow;
   trialEnd: Date | null;
+  /** The key's configuration profile when it is of the installation's product; null: the built-in Default. */
+  profile: KeyProfile | null;
 }
+
+/** A key's profile as JSON, when it is of `product` (a primary key may span products; a profile is of one). */
+export const keyProfileJson = (keyId: RawBuilder<unknown>, product: RawBuilder<unknown>) =>
+  sql<KeyProfile | null>`(SELECT jsonb_build_object('id', cp.id, 'name', cp.name, 'version', cp.version, 'payloads', cp.payloads)
+    FROM license_keys pk JOIN configuration_profiles cp ON cp.id = pk.profile_id WHERE pk.id = ${keyId} AND cp.product_code = ${product})`;
 
 // Rows nested as JSON come back with timestamps as text; every timestamp column is named *_at.
 export function reviveTimestamps<T>(row: Record<string, unknown> | null): T | null {
@@ -220,7 +230,8 @@ const contextBatchers = new WeakMap<Executor, ContextBatcher>();
 
 /**
  * Everything a bearer-token call needs about its installation in one round trip: the installation,
- * whether it is blacklisted, its key, subscription, item and product, and a trial's end. Check-ins
+ * whether it is blacklisted, its key, subscription, item and product, a trial's end, and its key's
+ * configuration profile. Check-ins
  * are the most frequent call of all, so this is an indexed lookup by token hash, and outside a
  * transaction the lookups of concurrent calls share one statement (see batcher.ts).
  */
@@ -242,12 +253,13 @@ async function findInstallationContexts(db: Executor, tokenHashes: string[]): Pr
       sql<Record<string, unknown> | null>`(SELECT to_jsonb(it) FROM subscription_items it WHERE it.id = i.item_id)`.as('item_row'),
       sql<Date | null>`(SELECT t.expires_at FROM trials t WHERE i.trial AND t.product_code = i.product_code AND t.fingerprint = i.fingerprint)`.as('trial_end'),
       sql<ProductRow>`to_jsonb(p)`.as('product_row'),
+      keyProfileJson(sql`i.license_key_id`, sql`i.product_code`).as('profile_row'),
     ])
     .where('i.token_hash', 'in', [...new Set(tokenHashes)])
     .execute();
   const byHash = new Map<string, InstallationContext>();
   for (const row of rows) {
-    const { key_row, subscription_row, item_row, trial_end, product_row, ...installation } = row;
+    const { key_row, subscription_row, item_row, trial_end, product_row, profile_row, ...installation } = row;
     byHash.set(installation.token_hash, {
       installation,
       key: reviveTimestamps<LicenseKey>(key_row),
@@ -255,6 +267,7 @@ async function findInstallationContexts(db: Executor, tokenHashes: string[]): Pr
       item: reviveTimestamps<SubscriptionItem>(item_row),
       product: product_row,
       trialEnd: trial_end === null ? null : new Date(trial_end),
+      profile: profile_row,
     });
   }
   return tokenHashes.map((hash) => byHash.get(hash));
@@ -294,11 +307,11 @@ async function recordCheckIns(db: Executor, writes: CheckInWrite[]): Promise<Ins
     return sql`(${id}::uuid, ${accountId}::uuid, ${d.name ?? null}::text, ${d.app_version ?? null}::text, ${d.host_os ?? null}::text,
       ${d.user_name ?? null}::text, ${json(d.hardware)}::jsonb, ${json(d.site)}::jsonb, ${c.usage !== null}::boolean,
       ${c.usage?.peak ?? null}::int, ${c.usage?.current ?? null}::int, ${c.usage?.measuredAt ?? null}::timestamptz,
-      ${c.overLimitSince}::timestamptz, ${c.now}::timestamptz, ${c.nextCheckInAt}::timestamptz)`;
+      ${c.overLimitSince}::timestamptz, ${c.appliedProfileHash ?? null}::text, ${c.now}::timestamptz, ${c.nextCheckInAt}::timestamptz)`;
   });
   const { rows } = await sql<Installation>`
     WITH v (id, account_id, name, app_version, host_os, user_name, hardware, site, has_usage, usage_peak, usage_current,
-            usage_measured_at, over_limit_since, now, next_check_in_at) AS (VALUES ${sql.join(values)}),
+            usage_measured_at, over_limit_since, applied_profile_hash, now, next_check_in_at) AS (VALUES ${sql.join(values)}),
     report AS (
       INSERT INTO installation_usage (installation_id, account_id, peak, current, measured_at, reported_at)
       SELECT id, account_id, usage_peak, usage_current, usage_measured_at, now FROM v WHERE has_usage
@@ -315,6 +328,7 @@ async function recordCheckIns(db: Executor, writes: CheckInWrite[]): Promise<Ins
       usage_measured_at = CASE WHEN v.has_usage THEN v.usage_measured_at ELSE i.usage_measured_at END,
       usage_reported_at = CASE WHEN v.has_usage THEN v.now ELSE i.usage_reported_at END,
       over_limit_since = v.over_limit_since,
+      applied_profile_hash = coalesce(v.applied_profile_hash, i.applied_profile_hash),
       last_seen_at = v.now,
       next_check_in_at = v.next_check_in_at
     FROM v
@@ -337,12 +351,13 @@ export interface ActivationContext {
   product: ProductRow | null;
   blacklisted: boolean;
   activeInstallation: Installation | null;
+  profile: KeyProfile | null;
 }
 
 /**
  * Everything an activation checks about a key before taking a seat, in one round trip: its
- * subscription and products, the product asked for, and whether this machine is blacklisted or
- * already active on the key.
+ * subscription and products, the product asked for, whether this machine is blacklisted or
+ * already active on the key, and the key's configuration profile.
  */
 export async function findActivationContext(
   db: Executor,
@@ -354,6 +369,7 @@ export async function findActivationContext(
     product: ProductRow | null;
     blacklisted: boolean;
     active_installation: Record<string, unknown> | null;
+    profile: KeyProfile | null;
   }>`
     SELECT
       (SELECT to_jsonb(s) FROM subscriptions s WHERE s.id = ${a.subscriptionId}) AS subscription,
@@ -362,7 +378,8 @@ export async function findActivationContext(
       (SELECT to_jsonb(p) FROM products p WHERE p.code = ${a.productCode}) AS product,
       EXISTS (SELECT 1 FROM blacklisted_machines b WHERE b.license_key_id = ${a.keyId} AND b.fingerprint = ${a.fingerprint}) AS blacklisted,
       (SELECT to_jsonb(i) FROM installations i
-         WHERE i.license_key_id = ${a.keyId} AND i.fingerprint = ${a.fingerprint} AND i.state = 'active') AS active_installation`.execute(db);
+         WHERE i.license_key_id = ${a.keyId} AND i.fingerprint = ${a.fingerprint} AND i.state = 'active') AS active_installation,
+      ${keyProfileJson(sql`${a.keyId}::uuid`, sql`${a.productCode}::text`)} AS profile`.execute(db);
   const row = rows[0]!;
   return {
     subscription: reviveTimestamps<Subscription>(row.subscription),
@@ -370,6 +387,7 @@ export async function findActivationContext(
     product: row.product,
     blacklisted: row.blacklisted,
     activeInstallation: reviveTimestamps<Installation>(row.active_installation),
+    profile: row.profile,
   };
 }
 

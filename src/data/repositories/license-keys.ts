@@ -46,14 +46,19 @@ export function findPrimaryKey(db: Executor, subscriptionId: string): Promise<Li
   return db.selectFrom('license_keys').selectAll().where('subscription_id', '=', subscriptionId).where('kind', '=', 'primary').executeTakeFirst();
 }
 
-export function listKeysOfSubscription(db: Executor, subscriptionId: string): Promise<LicenseKey[]> {
+/** A key with the name of its configuration profile (null: the built-in Default), as the License Keys table shows it. */
+export type KeyRecord = LicenseKey & { profile_name: string | null };
+
+export function listKeysOfSubscription(db: Executor, subscriptionId: string): Promise<KeyRecord[]> {
   return db
-    .selectFrom('license_keys')
-    .selectAll()
-    .where('subscription_id', '=', subscriptionId)
-    .orderBy((eb) => eb.case().when('kind', '=', 'primary').then(0).else(1).end())
-    .orderBy('created_at')
-    .orderBy('id')
+    .selectFrom('license_keys as k')
+    .leftJoin('configuration_profiles as cp', 'cp.id', 'k.profile_id')
+    .selectAll('k')
+    .select('cp.name as profile_name')
+    .where('k.subscription_id', '=', subscriptionId)
+    .orderBy((eb) => eb.case().when('k.kind', '=', 'primary').then(0).else(1).end())
+    .orderBy('k.created_at')
+    .orderBy('k.id')
     .execute();
 }
 

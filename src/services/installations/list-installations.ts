@@ -25,6 +25,8 @@ import type { Actor } from '../../domain/actor.js';
 import type { Deps } from '../context.js';
 import { factsOfStored } from '../licensing/installation-facts.js';
 import { keysetPage, type Page } from '../paging.js';
+import { installationConfiguration } from '../licensing/installation-configuration.js';
+import type { InstallationConfiguration } from '../../domain/configuration-profile.js';
 
 /** What the caller asks of the list: InstallationFilter without what the service works out (scope, time). */
 export type InstallationListInput = Omit<InstallationListQuery, 'keyIds' | 'now' | 'expiringSoonUntil'>;
@@ -112,6 +114,8 @@ export interface InstallationDetails {
   usage: { date: string; peak: number; current: number }[];
   /** Null for an installation that holds a seat of its own rather than reporting usage (a desktop). */
   usageLimits: UsageLimits | null;
+  /** The configuration its check-ins deliver now, to compare with the one it reported applied. */
+  configuration: InstallationConfiguration;
 }
 
 async function usageLimitsOf(db: Executor, installation: AccountInstallation, now: Date): Promise<UsageLimits | null> {
@@ -130,9 +134,14 @@ async function usageLimitsOf(db: Executor, installation: AccountInstallation, no
   };
 }
 
-/** An installation as its details dialog shows it: general facts, hardware, and its usage per report date against its limits. */
+/** An installation as its details dialog shows it: general facts, its configuration, hardware, and its usage per report date against its limits. */
 export async function installationDetails(db: Executor, installation: AccountInstallation, now: Date): Promise<InstallationDetails> {
-  return { installation, usage: await usageHistory(db, installation.id, USAGE_HISTORY_DAYS), usageLimits: await usageLimitsOf(db, installation, now) };
+  return {
+    installation,
+    usage: await usageHistory(db, installation.id, USAGE_HISTORY_DAYS),
+    usageLimits: await usageLimitsOf(db, installation, now),
+    configuration: installationConfiguration(installation.profile, null),
+  };
 }
 
 export async function getInstallation(deps: Deps, actor: Actor, accountId: string, installationId: string): Promise<InstallationDetails> {

@@ -24,7 +24,8 @@ import type { Origin } from '../../domain/actor.js';
 import { ACTIVATION_GUESSES_PER_ADDRESS, ACTIVATIONS_PER_KEY, enforceRateLimit, refuseWhenLimited } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { activationCodeHash, licenseKeyHash } from './key-material.js';
-import { certificateOf, installationDetails, seatsOf, type LicenseBasis } from './installation-facts.js';
+import { certificateOf, factsFrom, installationDetails, seatsOf, type LicenseBasis } from './installation-facts.js';
+import { deliverConfiguration } from './installation-configuration.js';
 import { occupyKey } from './occupy-key.js';
 import { activeSigner, signCertificate } from './signing.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -136,6 +137,7 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
       installationToken: token,
       certificate: signCertificate(signer, result.claims),
       nextCheckInAt: result.nextCheckIn.toISOString(),
+      profile: deliverConfiguration(signer, result.claims, result.configuration),
     },
   };
 }
@@ -210,7 +212,10 @@ async function seatInstallation(deps: Deps, trx: InTransaction, key: LicenseKey,
 
   // The seats come from the key, not the installation: worked out before there is one.
   const seats = await seatsOf(trx, basis);
-  const certified = (installation: Installation) => certificateOf(deps, { installation, basis, seats }, { now, nextCheckInAt: nextCheckIn, expiresAt });
+  const certified = (installation: Installation) => {
+    const facts = factsFrom(installation, basis, seats, context.profile);
+    return { configuration: facts.configuration, ...certificateOf(deps, facts, { now, nextCheckInAt: nextCheckIn, expiresAt }) };
+  };
   let existing = context.activeInstallation ?? undefined;
   if (!existing) {
     const occupied = await occupyKey(trx, { key, item, product: basis.product, fingerprint: input.fingerprint });

@@ -8,6 +8,7 @@ import type { Installation } from '../../data/schema.js';
 import { checkActivation } from '../../domain/activation-rules.js';
 import { isOverLimit, nextValidationAt, overLimitSince, type CertificateClaims, type Warning } from '../../domain/certificate.js';
 import { claimsFor, isBound } from '../../domain/license-basis.js';
+import type { InstallationConfiguration } from '../../domain/configuration-profile.js';
 import type { CheckInAction, checkInRequestSchema, CheckInResponse } from '../../domain/licensing-protocol.js';
 import { nextUsageReportAt } from '../../domain/usage-reports.js';
 import { recordChange } from '../changes.js';
@@ -16,6 +17,7 @@ import { certificateOf, factsByToken, factsOfStored, installationDetails, type I
 import { occupyKey } from './occupy-key.js';
 import { recordDeactivation, releaseInstallation } from './deactivate-installation.js';
 import { activeSigner, signCertificate } from './signing.js';
+import { deliverConfiguration } from './installation-configuration.js';
 import { recordWentOverLimit } from './usage-alerts.js';
 import { retrying, runTransaction } from '../../data/transactions.js';
 
@@ -69,6 +71,8 @@ interface CheckInAnswer {
   /** Null where the product takes no usage reports, or the installation was just deactivated. */
   nextUsageReport: Date | null;
   claims: CertificateClaims;
+  /** The configuration to deliver when the installation has not applied it; null after a deactivation. */
+  configuration: InstallationConfiguration | null;
 }
 
 /**
@@ -89,6 +93,7 @@ async function recordAndCertify(trx: Executor | null, deps: Deps, facts: Install
     details: installationDetails(input, installation.site),
     usage,
     overLimitSince: bound ? overLimitSince(installation.over_limit_since, usageFacts) : null,
+    appliedProfileHash: input.profileHash,
     now,
     nextCheckInAt: nextCheckIn,
   };
@@ -98,7 +103,7 @@ async function recordAndCertify(trx: Executor | null, deps: Deps, facts: Install
       : await recordCheckInWithUsage(trx ?? deps.relaxedDb, installation.id, installation.account_id, record);
   const { standing, claims } = certificateOf(deps, { ...facts, installation: recorded }, { now, nextCheckInAt: nextCheckIn });
   const nextUsageReport = nextUsageReportAt({ params, lastReportedAt: recorded.usage_reported_at, now, nextCheckInAt: nextCheckIn, overLimit });
-  return { warnings: standing.warnings, nextCheckIn, nextUsageReport, claims };
+  return { warnings: standing.warnings, nextCheckIn, nextUsageReport, claims, configuration: facts.configuration };
 }
 
 const DEACTIVATED_FROM_PORTAL = 'deactivated from the portal';
@@ -116,7 +121,7 @@ async function checkInWithPendingAction(trx: InTransaction, deps: Deps, read: In
     await recordDeactivation(trx, installation, DEACTIVATED_FROM_PORTAL, now);
     const standing = { state: 'deactivated' as const, licenseExpiresAt: now, graceUntil: null };
     const claims = claimsFor({ issuer: deps.config.publicUrl, ...facts, now, nextCheckInAt: now, expiresAt: now }, standing);
-    return { action: 'deactivate', warnings: [], nextCheckIn: now, nextUsageReport: null, claims };
+    return { action: 'deactivate', warnings: [], nextCheckIn: now, nextUsageReport: null, claims, configuration: null };
   }
   let action: CheckInAction = 'none';
   const warnings: Warning[] = [];
@@ -136,7 +141,8 @@ async function checkInWithPendingAction(trx: InTransaction, deps: Deps, read: In
 
 /**
  * A check-in (PROTOCOL.md): records what the installation reports, carries out what the portal
- * left pending for it, and answers with a fresh certificate. An expired license still gets a
+ * left pending for it, and answers with a fresh certificate, and with the configuration document
+ * when the installation reports another than the current one. An expired license still gets a
  * certificate, saying `expired`: the desktop rule is that it runs until this check-in, then stops.
  * The ordinary check-in, with nothing pending, is one read and one write with no transaction:
  * it is the call a fleet makes most.
@@ -151,12 +157,14 @@ export async function checkIn(deps: Deps, token: string, input: CheckInInput): P
       ? { ...(await recordAndCertify(null, deps, facts, input, deps.clock.now())), action: 'none' }
       : await runTransaction(deps.db, (trx) => checkInWithPendingAction(trx, deps, facts, input));
   }, { idempotent: true });
+  const { configuration } = answer;
   return {
     certificate: signCertificate(signer, answer.claims),
     nextCheckInAt: answer.nextCheckIn.toISOString(),
     nextUsageReportAt: answer.nextUsageReport?.toISOString() ?? null,
     action: answer.action,
     warnings: answer.warnings,
-    profile: null,
+    // Only a configuration the installation has not applied is signed and sent.
+    profile: configuration && configuration.hash !== input.profileHash ? deliverConfiguration(signer, answer.claims, configuration) : null,
   };
 }

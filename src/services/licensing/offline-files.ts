@@ -4,6 +4,7 @@ import { acceptNonce, attachNonceInstallation } from '../../data/repositories/of
 import type { Executor, InTransaction } from '../../data/executor.js';
 import { refusal } from '../../domain/activation-rules.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
+import type { InstallationConfiguration } from '../../domain/configuration-profile.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { offlineExpiresAt } from '../../domain/license-basis.js';
 import type { OfflineAnswerKind, OfflineRequest, OfflineUploadAnswer } from '../../domain/licensing-protocol.js';
@@ -17,6 +18,7 @@ import { activateWithKey, findLicenseKey } from './activate-installation.js';
 import { releaseInstallation } from './deactivate-installation.js';
 import { certificateOf, factsOfStored, installationDetails } from './installation-facts.js';
 import { activeSigner, signCertificate, signOfflineAnswer, type Signer } from './signing.js';
+import { deliverConfiguration } from './installation-configuration.js';
 import { runTransaction } from '../../data/transactions.js';
 
 type Request<K extends OfflineRequest['kind']> = Extract<OfflineRequest, { kind: K }>;
@@ -34,16 +36,23 @@ async function takeNonce(trx: Executor, accountId: string, request: OfflineReque
   }
 }
 
-/** The signed file the installation applies: its certificate, bound to its identity and to the request. */
-function answerFile(signer: Signer, kind: OfflineAnswerKind, request: OfflineRequest, installationId: string, claims: CertificateClaims, now: Date): OfflineUploadAnswer {
+/** A certificate's claims and the configuration they name. */
+interface Certified {
+  claims: CertificateClaims;
+  configuration: InstallationConfiguration;
+}
+
+/** The signed file the installation applies: its certificate and configuration, bound to its identity and to the request. */
+function answerFile(signer: Signer, kind: OfflineAnswerKind, request: OfflineRequest, installationId: string, certified: Certified, now: Date): OfflineUploadAnswer {
   const content = signOfflineAnswer(signer, {
     kind,
-    certificate: signCertificate(signer, claims),
+    certificate: signCertificate(signer, certified.claims),
     installationId,
     fingerprint: request.fingerprint,
     nonce: request.nonce,
     publicKeyThumbprint: okpThumbprint(request.publicKey),
     issuedAt: now.toISOString(),
+    profile: deliverConfiguration(signer, certified.claims, certified.configuration),
   });
   return { kind, installationId, file: armor(ARMOR_KIND_OF[kind], content), fileName: `keyline-${kind}-${installationId}.txt` };
 }
@@ -64,7 +73,7 @@ async function activateOffline(deps: Deps, actor: Actor, access: LicensingAccess
     await attachNonceInstallation(trx, request.nonce, result.installation.id);
     return result;
   });
-  return answerFile(signer, 'activation', request, activated.installation.id, activated.claims, now);
+  return answerFile(signer, 'activation', request, activated.installation.id, activated, now);
 }
 
 type BoundInstallation = AuthenticatedInstallation & { license_key_id: string };
@@ -97,7 +106,7 @@ async function lockBoundInstallation(trx: InTransaction, access: LicensingAccess
 /** A fresh certificate with the subscription as it is now (renewed, more seats, or expired). */
 async function refreshOffline(deps: Deps, actor: Actor, access: LicensingAccess, request: Request<'refresh-request'>, now: Date): Promise<OfflineUploadAnswer> {
   const signer = await activeSigner(deps);
-  const claims = await runTransaction(deps.db, async (trx) => {
+  const certified = await runTransaction(deps.db, async (trx): Promise<Certified> => {
     const installation = await lockBoundInstallation(trx, access, request);
     if (installation.state === 'deactivated') throw new AppError('installation_deactivated', 'This installation has been deactivated; activate it again');
     if (installation.blacklisted) throw refusal('installation_blacklisted');
@@ -106,9 +115,10 @@ async function refreshOffline(deps: Deps, actor: Actor, access: LicensingAccess,
     const expiresAt = offlineExpiresAt(facts.basis);
     const recorded = await recordOfflineRefresh(trx, installation.id, { details: installationDetails(request, installation.site), now, certificateEndsAt: expiresAt });
     await recordChange(trx, actor, { accountId: access.account.id, action: 'installation.offline_refreshed', targetType: 'installation', targetId: installation.id }, now);
-    return certificateOf(deps, { ...facts, installation: recorded }, { now, nextCheckInAt: expiresAt, expiresAt }).claims;
+    const { claims } = certificateOf(deps, { ...facts, installation: recorded }, { now, nextCheckInAt: expiresAt, expiresAt });
+    return { claims, configuration: facts.configuration };
   });
-  return answerFile(signer, 'refresh', request, request.installationId, claims, now);
+  return answerFile(signer, 'refresh', request, request.installationId, certified, now);
 }
 
 /** The seat comes back only now, when the file is uploaded; the installation dropped its license when it wrote it. */

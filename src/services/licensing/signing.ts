@@ -7,7 +7,7 @@ import {
   type SigningKeyRow,
 } from '../../data/repositories/signing-keys.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
-import type { Jwks, OfflineAnswer } from '../../domain/licensing-protocol.js';
+import type { ConfigurationDocument, Jwks, OfflineAnswer } from '../../domain/licensing-protocol.js';
 import { okpThumbprint, signCompactJws } from '../../domain/offline-file.js';
 import type { Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
@@ -68,6 +68,11 @@ export function signCertificate(signer: Signer, claims: CertificateClaims): stri
 /** The body of an offline file the server writes: signed like a certificate, with its own type. */
 export function signOfflineAnswer(signer: Signer, answer: OfflineAnswer): string {
   return signCompactJws({ typ: 'keyline-offline', kid: signer.kid }, answer, signer.privateKey);
+}
+
+/** A configuration document: signed like a certificate, with its own type, so neither passes for the other. */
+export function signConfigurationDocument(signer: Signer, document: ConfigurationDocument): string {
+  return signCompactJws({ typ: 'keyline-configuration', kid: signer.kid }, document, signer.privateKey);
 }
 
 /** The public keys installations verify with; there is always at least the active one. */

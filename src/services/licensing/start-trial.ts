@@ -12,6 +12,7 @@ import { enforceRateLimit, TRIALS_PER_ADDRESS } from '../rate-limit.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
 import { certificateOf, factsOf, installationDetails } from './installation-facts.js';
 import { activeSigner, signCertificate } from './signing.js';
+import { deliverConfiguration } from './installation-configuration.js';
 import { runTransaction } from '../../data/transactions.js';
 
 export type TrialInput = z.output<typeof trialRequestSchema>;
@@ -51,13 +52,14 @@ export async function startTrial(deps: Deps, input: TrialInput, origin: Origin):
       nextCheckInAt: nextCheckIn,
     });
     await attachTrialInstallation(trx, product.code, input.fingerprint, installation.id);
-    const facts = await factsOf(trx, installation, { trial: true, product, trialEnd });
-    return { installation, nextCheckIn, ...certificateOf(deps, facts, { now, nextCheckInAt: nextCheckIn }) };
+    const facts = await factsOf(trx, installation, { trial: true, product, trialEnd }, null);
+    return { installation, nextCheckIn, configuration: facts.configuration, ...certificateOf(deps, facts, { now, nextCheckInAt: nextCheckIn }) };
   });
   return {
     installationId: result.installation.id,
     installationToken: token,
     certificate: signCertificate(signer, result.claims),
     nextCheckInAt: result.nextCheckIn.toISOString(),
+    profile: deliverConfiguration(signer, result.claims, result.configuration),
   };
 }

@@ -1,5 +1,5 @@
 import { deactivateLeastRecentlySeen } from '../../data/repositories/installation-release.js';
-import { deleteKey, insertLicenseKey, listKeysOfSubscription, lockKey, updateKey } from '../../data/repositories/license-keys.js';
+import { deleteKey, insertLicenseKey, listKeysOfSubscription, lockKey, updateKey, type KeyRecord } from '../../data/repositories/license-keys.js';
 import { findProduct } from '../../data/repositories/products.js';
 import { adjustReserved, findSubscription, lockItem } from '../../data/repositories/subscriptions.js';
 import type { Executor, InTransaction } from '../../data/executor.js';
@@ -77,7 +77,7 @@ interface LockedSublicense {
   key: LicenseKey;
   item: SubscriptionItem;
   product: Product;
-  keys: LicenseKey[];
+  keys: KeyRecord[];
   pool: PoolState;
 }
 
@@ -102,7 +102,7 @@ async function lockSublicense(trx: InTransaction, accountId: string, subscriptio
  */
 function seatsAfter({ item, keys, pool, key }: LockedSublicense, changed: LicenseKey | null, deactivated: number): ItemSeats {
   const before = pool.keys.find((k) => k.id === key.id)!;
-  const records = keys.flatMap((k) => (k.id !== key.id ? [k] : changed ? [changed] : []));
+  const records = keys.flatMap((k) => (k.id !== key.id ? [k] : changed ? [{ ...changed, profile_name: k.profile_name }] : []));
   return seatsOfItem(item, records, replaceKey(pool, key.id, changed && { ...before, quota: changed.quota, used: before.used - deactivated }));
 }
 
@@ -146,7 +146,7 @@ export async function createSublicense(
     });
     await recordChange(trx, actor, { accountId, action: 'license_key.created', targetType: 'license_key', targetId: created.id, details: { name: input.name, kind: input.kind, quota: input.quota } }, now);
     // A new key holds no installation yet: the pool after it is the one read plus the key.
-    const after = [...keys, created];
+    const after = [...keys, { ...created, profile_name: null }];
     return { subscription, key: created, seats: seatsOfItem(item, after, poolOfItem(item, after, reportedUse)) };
   });
 }

@@ -1,16 +1,16 @@
-import { listKeysOfSubscription } from '../../data/repositories/license-keys.js';
+import { listKeysOfSubscription, type KeyRecord } from '../../data/repositories/license-keys.js';
 import { listOrdersOfSubscription } from '../../data/repositories/orders.js';
 import { listProducts } from '../../data/repositories/products.js';
 import { findSubscription, listItems } from '../../data/repositories/subscriptions.js';
 import type { Executor } from '../../data/executor.js';
-import type { LicenseKey, Order, Subscription, SubscriptionItem } from '../../data/schema.js';
+import type { Order, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
 import type { LicensingParams } from '../../domain/catalog.js';
 import { keyRow, summarizePool, type PoolState } from '../../domain/seat-pool.js';
 import { itemPoolOf } from '../licensing/item-pool.js';
 
 export interface KeyRowView {
-  key: LicenseKey;
+  key: KeyRecord;
   itemId: string;
   quota: number;
   used: number;
@@ -45,7 +45,7 @@ export interface SubscriptionView {
 }
 
 /** A product's seats from its pool and the subscription's key records the pool was made from. */
-export function seatsOfItem(item: SubscriptionItem, keys: readonly LicenseKey[], pool: PoolState): ItemSeats {
+export function seatsOfItem(item: SubscriptionItem, keys: readonly KeyRecord[], pool: PoolState): ItemSeats {
   const summary = summarizePool(pool);
   return {
     item,

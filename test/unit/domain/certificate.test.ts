@@ -137,7 +137,7 @@ describe('how a license stands', () => {
 });
 
 describe('certificate claims', () => {
-  it('names the installation, product and key by id, with times in seconds, dates in ISO form and the product\'s features', () => {
+  it('names the installation, product and key by id, with times in seconds, dates in ISO form, the product\'s features and the configuration to apply', () => {
     const claims = certificateClaims({
       issuer: 'https://licensing.example',
       installationId: 'inst-1',
@@ -147,6 +147,7 @@ describe('certificate claims', () => {
       licenseType: null,
       seats: 50,
       standing: { state: 'grace', licenseExpiresAt: at(-1), graceUntil: at(29) },
+      profile: { id: 'profile-1', name: 'Engineering', version: 3, hash: 'h3' },
       issuedAt: new Date(now.getTime() + 999),
       expiresAt: at(2),
     });
@@ -166,6 +167,7 @@ describe('certificate claims', () => {
         licenseExpiresAt: at(-1).toISOString(),
         graceUntil: at(29).toISOString(),
         features: ['usage_reports'],
+        profile: { id: 'profile-1', name: 'Engineering', version: 3, hash: 'h3' },
       },
     });
   });
@@ -180,6 +182,7 @@ describe('certificate claims', () => {
       licenseType: null,
       seats: 1,
       standing: { state: 'active', licenseExpiresAt: at(10), graceUntil: null },
+      profile: { id: null, name: 'Default', version: 1, hash: 'h' },
       issuedAt: now,
       expiresAt: at(1),
     });

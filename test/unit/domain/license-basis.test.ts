@@ -70,12 +70,13 @@ describe('how the license of an installation stands', () => {
 });
 
 describe('the certificate of an installation', () => {
-  const times = { issuer: 'https://licensing.example', installation, now, nextCheckInAt: at(1) };
+  const configuration = { id: 'profile-1', name: 'Engineering', version: 2, hash: 'h2' };
+  const times = { issuer: 'https://licensing.example', installation, configuration, now, nextCheckInAt: at(1) };
 
   it('names its key and subscription, and outlives the next check-in by one interval', () => {
     const { standing, claims } = certify({ ...times, basis: keyed('ras'), seats: 10 });
     expect(standing.state).toBe('active');
-    expect(claims).toMatchObject({ sub: 'inst-1', aud: 'ras', exp: (at(1).getTime() + DAY) / 1000, lic: { keyId: 'key-1', subscriptionId: 'sub-1', seats: 10 } });
+    expect(claims).toMatchObject({ sub: 'inst-1', aud: 'ras', exp: (at(1).getTime() + DAY) / 1000, lic: { keyId: 'key-1', subscriptionId: 'sub-1', seats: 10, profile: configuration } });
   });
 
   it('names no key for a trial, and ends when told to', () => {

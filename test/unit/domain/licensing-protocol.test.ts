@@ -231,7 +231,8 @@ describe("the server's answers", () => {
     for (const code of WARNING_CODES) expect(takes(checkInResponseSchema, { ...checkIn, warnings: [{ code, message: 'm' }] })).toBe(true);
     expect(takes(checkInResponseSchema, { ...checkIn, warnings: [{ code: 'mystery', message: 'm' }] })).toBe(false);
     expect(takes(checkInResponseSchema, { ...checkIn, warnings: [{ code: 'over_limit', message: 'm', daysLeft: 1.5 }] })).toBe(false);
-    expect(takes(checkInResponseSchema, { ...checkIn, profile: { theme: 'dark' } })).toBe(true);
+    expect(takes(checkInResponseSchema, { ...checkIn, profile: { id: null, name: 'Default', version: 1, hash: 'h', document: 'a.b.c' } })).toBe(true);
+    expect(takes(checkInResponseSchema, { ...checkIn, profile: { theme: 'dark' } })).toBe(false);
     const [, status] = answers.status;
     for (const state of LICENSE_STATES) expect(takes(statusResponseSchema, { ...status, state })).toBe(true);
     expect(takes(statusResponseSchema, { ...status, state: 'lapsed' })).toBe(false);

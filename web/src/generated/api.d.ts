@@ -705,6 +705,639 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{accountId}/configuration-profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's configuration profiles, each with the keys it is assigned to (a key with none uses the built-in Default) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ConfigurationProfile"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a configuration profile for one product */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        payloads: {
+                            enabled: boolean;
+                            /** @description checked against the type's settings (GET payload-types) */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            type: string;
+                        }[];
+                        product: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            profile: components["schemas"]["ConfigurationProfile"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/configuration-profiles/{profileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A configuration profile */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    profileId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            profile: components["schemas"]["ConfigurationProfile"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Save a profile's name and payloads; a change to what it delivers is a new version, which its installations get at their next check-in */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    profileId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        payloads: {
+                            enabled: boolean;
+                            /** @description checked against the type's settings (GET payload-types) */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            type: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            profile: components["schemas"]["ConfigurationProfile"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a profile; while keys use it, reassignTo names the profile of the same product they get instead, or default */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description the id of a profile of the same product, or default (the built-in Default) */
+                    reassignTo?: string;
+                };
+                header?: never;
+                path: {
+                    accountId: string;
+                    profileId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{accountId}/install-invitations": {
         parameters: {
             query?: never;
@@ -1536,7 +2169,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Comma-separated columns to show (default all): name, alias, state, blacklisted, product, licenseType, key, subscriptionId, version, hostOs, userName, activatedAt, activatedBy, lastContactAt, licenseExpiresAt, usagePeak, usageCurrent, pendingAction, notes, serialNumber, macAddresses, ipAddresses, siteCode */
+                    /** @description Comma-separated columns to show (default all): name, alias, state, blacklisted, product, licenseType, key, profile, subscriptionId, version, hostOs, userName, activatedAt, activatedBy, lastContactAt, licenseExpiresAt, usagePeak, usageCurrent, pendingAction, notes, serialNumber, macAddresses, ipAddresses, siteCode */
                     columns?: string;
                     cursor?: string;
                     /** @description By the license expiry that applies: the key's own date or its subscription's; expiring soon is within 30 days */
@@ -1545,6 +2178,8 @@ export interface paths {
                     limit?: number;
                     order?: "asc" | "desc";
                     product?: string;
+                    /** @description By the key's configuration profile: its id, or default for the built-in Default */
+                    profile?: string;
                     /** @description Part of the name, alias, user name, host OS, fingerprint, serial number, MAC or IP address */
                     q?: string;
                     /** @description ties are broken by id */
@@ -1683,13 +2318,15 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Comma-separated columns to show (default all): name, alias, state, blacklisted, product, licenseType, key, subscriptionId, version, hostOs, userName, activatedAt, activatedBy, lastContactAt, licenseExpiresAt, usagePeak, usageCurrent, pendingAction, notes, serialNumber, macAddresses, ipAddresses, siteCode */
+                    /** @description Comma-separated columns to show (default all): name, alias, state, blacklisted, product, licenseType, key, profile, subscriptionId, version, hostOs, userName, activatedAt, activatedBy, lastContactAt, licenseExpiresAt, usagePeak, usageCurrent, pendingAction, notes, serialNumber, macAddresses, ipAddresses, siteCode */
                     columns?: string;
                     /** @description By the license expiry that applies: the key's own date or its subscription's; expiring soon is within 30 days */
                     expiry?: "all" | "expiring_soon" | "expired";
                     keyId?: string;
                     order?: "asc" | "desc";
                     product?: string;
+                    /** @description By the key's configuration profile: its id, or default for the built-in Default */
+                    profile?: string;
                     /** @description Part of the name, alias, user name, host OS, fingerprint, serial number, MAC or IP address */
                     q?: string;
                     /** @description ties are broken by id */
@@ -4066,6 +4703,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{accountId}/payload-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payload types of the products the account's subscriptions hold (those that take configuration profiles) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProductPayloadTypes"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{accountId}/subscriptions": {
         parameters: {
             query?: never;
@@ -5505,6 +6272,148 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}/configuration-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Assign a configuration profile of the key's product to a license key, primary or additional (null: the built-in Default) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    keyId: string;
+                    subscriptionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        profileId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description id null: the built-in Default */
+                            profile: {
+                                id: string | null;
+                                name: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -11603,6 +12512,8 @@ export interface components {
             installationToken: string;
             /** Format: date-time */
             nextCheckInAt: string;
+            /** @description the configuration to apply; always sent by this server */
+            profile?: components["schemas"]["ProfileDelivery"];
         };
         ActivationInput: {
             certificate: string;
@@ -11610,6 +12521,8 @@ export interface components {
             installationToken: string;
             /** Format: date-time */
             nextCheckInAt: string;
+            /** @description the configuration to apply; always sent by this server */
+            profile?: components["schemas"]["ProfileDeliveryInput"];
         };
         ActivationRequest: {
             activationCode?: string;
@@ -11695,9 +12608,8 @@ export interface components {
             nextCheckInAt: string;
             /** @description When the next usage report is due: send `usage` with the check-in at or after it (null: the product takes no usage reports) */
             nextUsageReportAt?: string | null;
-            profile: {
-                [key: string]: unknown;
-            } | null;
+            /** @description the configuration to apply when profileHash is not the current one; null when it is */
+            profile: components["schemas"]["ProfileDelivery"] | null;
             warnings: components["schemas"]["LicenseWarning"][];
         };
         CheckInInput: {
@@ -11708,9 +12620,8 @@ export interface components {
             nextCheckInAt: string;
             /** @description When the next usage report is due: send `usage` with the check-in at or after it (null: the product takes no usage reports) */
             nextUsageReportAt?: string | null;
-            profile: {
-                [key: string]: unknown;
-            } | null;
+            /** @description the configuration to apply when profileHash is not the current one; null when it is */
+            profile: components["schemas"]["ProfileDeliveryInput"] | null;
             warnings: components["schemas"]["LicenseWarningInput"][];
         };
         CheckInRequest: {
@@ -11724,6 +12635,8 @@ export interface components {
             };
             hostOs?: string;
             name?: string;
+            /** @description the hash of the configuration the installation has applied */
+            profileHash?: string;
             serverId?: string;
             siteCode?: string;
             siteDescription?: string;
@@ -11750,6 +12663,8 @@ export interface components {
             };
             hostOs?: string;
             name?: string;
+            /** @description the hash of the configuration the installation has applied */
+            profileHash?: string;
             serverId?: string;
             siteCode?: string;
             siteDescription?: string;
@@ -11774,6 +12689,48 @@ export interface components {
             state?: string | null;
             street: string;
             zip: string;
+        };
+        /** @description A named set of payloads of one product. A license key with no profile (profile null) uses the built-in Default, which has no payloads and is no row. */
+        ConfigurationProfile: {
+            createdAt: string;
+            /** @description the hash of what the profile delivers, as installations report it back (profileHash) */
+            hash: string;
+            id: string;
+            /** @description the license keys it is assigned to */
+            keys: {
+                id: string;
+                /** @enum {string} */
+                kind: "primary" | "dynamic" | "reserved";
+                name: string;
+                subscriptionId: string;
+            }[];
+            name: string;
+            payloads: components["schemas"]["Payload"][];
+            product: string;
+            updatedAt: string;
+            /** @description counts changes to what the profile delivers; a rename keeps it */
+            version: number;
+        };
+        /** @description A named set of payloads of one product. A license key with no profile (profile null) uses the built-in Default, which has no payloads and is no row. */
+        ConfigurationProfileInput: {
+            createdAt: string;
+            /** @description the hash of what the profile delivers, as installations report it back (profileHash) */
+            hash: string;
+            id: string;
+            /** @description the license keys it is assigned to */
+            keys: {
+                id: string;
+                /** @enum {string} */
+                kind: "primary" | "dynamic" | "reserved";
+                name: string;
+                subscriptionId: string;
+            }[];
+            name: string;
+            payloads: components["schemas"]["PayloadInput"][];
+            product: string;
+            updatedAt: string;
+            /** @description counts changes to what the profile delivers; a rename keeps it */
+            version: number;
         };
         Deactivation: {
             installationId: string;
@@ -11808,7 +12765,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "product_in_use" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
+                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "product_in_use" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
                 details: {
                     [key: string]: unknown;
                 };
@@ -11819,7 +12776,7 @@ export interface components {
         ErrorInput: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "product_in_use" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
+                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "product_in_use" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
                 details: {
                     [key: string]: unknown;
                 };
@@ -11882,6 +12839,18 @@ export interface components {
                 product: {
                     code: string;
                     name: string;
+                };
+                /** @description The key's configuration profile and whether the installation has applied it */
+                profile: {
+                    /**
+                     * @description what the installation reported at its last check-in: the current version, an earlier one (the current one arrives at its next check-in), or nothing yet
+                     * @enum {string}
+                     */
+                    applied: "current" | "earlier" | "not_reported";
+                    /** @description null: the built-in Default */
+                    id: string | null;
+                    name: string;
+                    version: number;
                 };
                 serverId: string | null;
                 siteCode: string | null;
@@ -11949,6 +12918,18 @@ export interface components {
                 product: {
                     code: string;
                     name: string;
+                };
+                /** @description The key's configuration profile and whether the installation has applied it */
+                profile: {
+                    /**
+                     * @description what the installation reported at its last check-in: the current version, an earlier one (the current one arrives at its next check-in), or nothing yet
+                     * @enum {string}
+                     */
+                    applied: "current" | "earlier" | "not_reported";
+                    /** @description null: the built-in Default */
+                    id: string | null;
+                    name: string;
+                    version: number;
                 };
                 serverId: string | null;
                 siteCode: string | null;
@@ -12020,6 +13001,11 @@ export interface components {
                 code: string;
                 name: string;
             };
+            /** @description The key's configuration profile; null: the built-in Default */
+            profile?: {
+                id: string;
+                name: string;
+            } | null;
             serialNumber?: string | null;
             siteCode?: string | null;
             /** @enum {string} */
@@ -12056,6 +13042,11 @@ export interface components {
                 code: string;
                 name: string;
             };
+            /** @description The key's configuration profile; null: the built-in Default */
+            profile?: {
+                id: string;
+                name: string;
+            } | null;
             serialNumber?: string | null;
             siteCode?: string | null;
             /** @enum {string} */
@@ -12323,6 +13314,11 @@ export interface components {
             /** @enum {string} */
             kind: "primary" | "dynamic" | "reserved";
             name: string;
+            /** @description the configuration profile assigned to the key; null: the built-in Default (no payloads) */
+            profile: {
+                id: string;
+                name: string;
+            } | null;
             quota: number;
             renewsWithSubscription: boolean;
             used: number;
@@ -12337,6 +13333,11 @@ export interface components {
             /** @enum {string} */
             kind: "primary" | "dynamic" | "reserved";
             name: string;
+            /** @description the configuration profile assigned to the key; null: the built-in Default (no payloads) */
+            profile: {
+                id: string;
+                name: string;
+            } | null;
             quota: number;
             renewsWithSubscription: boolean;
             used: number;
@@ -12465,6 +13466,172 @@ export interface components {
             productCode: string;
             quantity: number;
         };
+        Payload: {
+            /** @description a disabled payload keeps its settings and delivers nothing */
+            enabled: boolean;
+            settings: {
+                [key: string]: string | number | boolean | string[];
+            };
+            type: string;
+        };
+        PayloadInput: {
+            /** @description a disabled payload keeps its settings and delivers nothing */
+            enabled: boolean;
+            settings: {
+                [key: string]: string | number | boolean | string[];
+            };
+            type: string;
+        };
+        /** @description The payload types a product understands: each setting with its kind, label and limits, to draw a form from */
+        ProductPayloadTypes: {
+            product: string;
+            productName: string;
+            types: {
+                /** @default  */
+                description: string;
+                name: string;
+                settings: ({
+                    key: string;
+                    /** @constant */
+                    kind: "text";
+                    label: string;
+                    /** @default 200 */
+                    maxLength: number;
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    key: string;
+                    /** @constant */
+                    kind: "url";
+                    label: string;
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    key: string;
+                    /** @constant */
+                    kind: "sha256";
+                    label: string;
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    key: string;
+                    /** @constant */
+                    kind: "boolean";
+                    label: string;
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    key: string;
+                    /** @constant */
+                    kind: "integer";
+                    label: string;
+                    /** @default 1000000 */
+                    max: number;
+                    /** @default 0 */
+                    min: number;
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    key: string;
+                    /** @constant */
+                    kind: "choice";
+                    label: string;
+                    options: {
+                        label: string;
+                        value: string;
+                    }[];
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    /** @default 100 */
+                    itemMaxLength: number;
+                    key: string;
+                    /** @constant */
+                    kind: "list";
+                    label: string;
+                    /** @default 50 */
+                    maxItems: number;
+                    /** @default false */
+                    required: boolean;
+                })[];
+                type: string;
+            }[];
+        };
+        /** @description The payload types a product understands: each setting with its kind, label and limits, to draw a form from */
+        ProductPayloadTypesInput: {
+            product: string;
+            productName: string;
+            types: {
+                /** @default  */
+                description: string;
+                name: string;
+                settings: ({
+                    key: string;
+                    /** @constant */
+                    kind: "text";
+                    label: string;
+                    /** @default 200 */
+                    maxLength: number;
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    key: string;
+                    /** @constant */
+                    kind: "url";
+                    label: string;
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    key: string;
+                    /** @constant */
+                    kind: "sha256";
+                    label: string;
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    key: string;
+                    /** @constant */
+                    kind: "boolean";
+                    label: string;
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    key: string;
+                    /** @constant */
+                    kind: "integer";
+                    label: string;
+                    /** @default 1000000 */
+                    max: number;
+                    /** @default 0 */
+                    min: number;
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    key: string;
+                    /** @constant */
+                    kind: "choice";
+                    label: string;
+                    options: {
+                        label: string;
+                        value: string;
+                    }[];
+                    /** @default false */
+                    required: boolean;
+                } | {
+                    /** @default 100 */
+                    itemMaxLength: number;
+                    key: string;
+                    /** @constant */
+                    kind: "list";
+                    label: string;
+                    /** @default 50 */
+                    maxItems: number;
+                    /** @default false */
+                    required: boolean;
+                })[];
+                type: string;
+            }[];
+        };
         ProductSeats: {
             availableInMainPool: number;
             availableInReservedKeys: number;
@@ -12480,6 +13647,26 @@ export interface components {
             /** @description the rows of every key in the product's pool, whose figures the change moved */
             keys: components["schemas"]["LicenseKeyRowInput"][];
             used: number;
+        };
+        ProfileDelivery: {
+            /** @description a compact JWS (EdDSA, kid in the header) by the server over the configuration document */
+            document: string;
+            /** @description the configuration's hash: report it back as profileHash once applied; the certificate's lic.profile.hash names the current one */
+            hash: string;
+            /** @description null for the built-in Default */
+            id: string | null;
+            name: string;
+            version: number;
+        };
+        ProfileDeliveryInput: {
+            /** @description a compact JWS (EdDSA, kid in the header) by the server over the configuration document */
+            document: string;
+            /** @description the configuration's hash: report it back as profileHash once applied; the certificate's lic.profile.hash names the current one */
+            hash: string;
+            /** @description null for the built-in Default */
+            id: string | null;
+            name: string;
+            version: number;
         };
         ProvenEmail: {
             email: string;

@@ -13,6 +13,12 @@ import { detailsTarget, InstallationActions, type ActionOutcome } from './instal
 import { Results } from './installations-dialogs';
 import { StateBadge } from './installations-table';
 
+const APPLIED = {
+  current: 'applied',
+  earlier: 'an earlier version is applied; this one arrives at the next check-in',
+  not_reported: 'not reported yet',
+} as const;
+
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
@@ -108,6 +114,9 @@ export function InstallationDialog({
                 <Fact label="Computer name">{d.name}</Fact>
                 <Fact label="Product">{g.product.name}{g.licenseType ? ` (${g.licenseType})` : ''}</Fact>
                 <Fact label="License key">{g.key?.name ?? 'deleted'}</Fact>
+                <Fact label="Configuration profile">
+                  {`${g.profile.name}, version ${g.profile.version}: ${APPLIED[g.profile.applied]}`}
+                </Fact>
                 <Fact label="App version">{g.version}</Fact>
                 <Fact label="Host OS">{g.hostOs}</Fact>
                 <Fact label="User">{g.userName}</Fact>

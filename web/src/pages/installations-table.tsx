@@ -4,6 +4,7 @@ import { formatDate, formatDateTime } from '../format';
 import type { Column, InstallationRow, SortKey } from '../installation-data';
 import { Link } from '../router';
 import { Badge } from '../ui';
+import { DEFAULT_PROFILE_NAME } from '../../../src/domain/default-profile';
 import { INSTALLATION_COLUMN_LABELS, installationStateLabel, pendingActionLabel } from '../../../src/domain/installation-columns';
 
 // The installations table: the columns a user may choose, and one page of rows.
@@ -27,6 +28,15 @@ export const COLUMNS: { name: Column; label: string; sort?: SortKey; cell(r: Ins
   { name: 'state', label: INSTALLATION_COLUMN_LABELS.state, cell: (r) => <StateBadge state={r.state ?? 'deactivated'} blacklisted={r.blacklisted ?? false} pendingAction={r.pendingAction ?? null} /> },
   { name: 'key', label: INSTALLATION_COLUMN_LABELS.key, cell: (r) => r.key?.name ?? <span className="muted">deleted</span> },
   { name: 'product', label: INSTALLATION_COLUMN_LABELS.product, cell: (r) => r.product?.name },
+  {
+    name: 'profile',
+    label: INSTALLATION_COLUMN_LABELS.profile,
+    cell: (r) => (
+      <Link href={`/installations?profile=${encodeURIComponent(r.profile?.id ?? 'default')}`} title="Show the installations with this profile">
+        {r.profile?.name ?? DEFAULT_PROFILE_NAME}
+      </Link>
+    ),
+  },
   { name: 'lastContactAt', label: INSTALLATION_COLUMN_LABELS.lastContactAt, sort: 'lastSeen', cell: (r) => r.lastContactAt && formatDateTime(r.lastContactAt) },
   { name: 'version', label: INSTALLATION_COLUMN_LABELS.version, cell: (r) => r.version },
   { name: 'hostOs', label: INSTALLATION_COLUMN_LABELS.hostOs, cell: (r) => r.hostOs },

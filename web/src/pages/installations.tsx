@@ -22,6 +22,7 @@ import { InstallationDialog } from './installation-details';
 import { Results } from './installations-dialogs';
 import { ALWAYS, COLUMNS, InstallationsTable, saveColumns, savedColumns } from './installations-table';
 import { endSentence } from '../../../src/domain/sentence';
+import { DEFAULT_PROFILE_NAME } from '../../../src/domain/default-profile';
 
 const PAGE_SIZE = 50;
 
@@ -66,9 +67,9 @@ function useSelection(kept: string, scope: string): [ReadonlySet<string>, Dispat
  * The account's installations; `installationId` (from the address /accounts/:accountId/installations/:id)
  * opens one's details over the list, so that they can be shared, reloaded or opened in a new tab.
  */
-export function Installations({ keyId, product, installationId }: { keyId: string | null; product: string | null; installationId: string | null }) {
+export function Installations({ keyId, product, profile, installationId }: { keyId: string | null; product: string | null; profile: string | null; installationId: string | null }) {
   const { account } = useSession();
-  const kept = `installations:${keyId ?? ''}:${product ?? ''}`;
+  const kept = `installations:${keyId ?? ''}:${product ?? ''}:${profile ?? ''}`;
   const [state, setState] = useKeptState<StateFilter>(`${kept}:state`, 'all');
   const [expiry, setExpiry] = useKeptState<ExpiryFilter>(`${kept}:expiry`, 'all');
   const [search, setSearch] = useKeptState(`${kept}:typed`, '');
@@ -80,18 +81,19 @@ export function Installations({ keyId, product, installationId }: { keyId: strin
   const [keys] = useLoad(() => listAccountKeys(account.id), [account.id]);
 
   const shown = COLUMNS.filter((c) => columns.includes(c.name));
-  const query: ListQuery = { keyId, product, state, expiry, q, sort: sort.key, order: sort.order, columns: [...new Set([...ALWAYS, ...shown.map((c) => c.name), 'product', 'key'] as Column[])] };
+  const query: ListQuery = { keyId, product, profile, state, expiry, q, sort: sort.key, order: sort.order, columns: [...new Set([...ALWAYS, ...shown.map((c) => c.name), 'product', 'key'] as Column[])] };
   const exportQuery: ListQuery = { ...query, columns: shown.map((c) => c.name) };
-  const pages = usePages(`${kept}:pages`, (cursor) => listInstallations(account.id, query, cursor, PAGE_SIZE), [keyId, product, state, expiry, q, sort.key, sort.order, columns.join()]);
+  const pages = usePages(`${kept}:pages`, (cursor) => listInstallations(account.id, query, cursor, PAGE_SIZE), [keyId, product, profile, state, expiry, q, sort.key, sort.order, columns.join()]);
   const { state: page, reload } = pages;
 
   // A new filter, search or order starts with nothing selected.
-  const [selected, setSelected] = useSelection(`${kept}:chosen`, [keyId, product, state, expiry, q, sort.key, sort.order].join('\n'));
+  const [selected, setSelected] = useSelection(`${kept}:chosen`, [keyId, product, profile, state, expiry, q, sort.key, sort.order].join('\n'));
 
   const rows = page.status === 'ready' ? page.data.items : [];
   const chosen = rows.filter((r) => selected.has(r.id));
   const keyName = keys.status === 'ready' ? keys.data.find((k) => k.id === keyId) : undefined;
   const productName = product ? (rows.find((r) => r.product?.code === product)?.product?.name ?? product) : null;
+  const profileName = profile ? (profile === 'default' ? DEFAULT_PROFILE_NAME : (rows.find((r) => r.profile?.id === profile)?.profile?.name ?? null)) : null;
   const of = keyName?.name ?? productName;
 
   const chooseColumns = (next: Column[]) => {
@@ -105,7 +107,7 @@ export function Installations({ keyId, product, installationId }: { keyId: strin
     reload();
   };
   // The list's own address (its filters) with or without one installation's details over it.
-  const filters = new URLSearchParams(Object.entries({ keyId, product }).flatMap(([name, value]) => (value ? [[name, value]] : []))).toString();
+  const filters = new URLSearchParams(Object.entries({ keyId, product, profile }).flatMap(([name, value]) => (value ? [[name, value]] : []))).toString();
   const listHref = `/installations${filters ? `?${filters}` : ''}`;
   const detailsHref = (id: string) => `${accountPath(account.id)}/installations/${encodeURIComponent(id)}${filters ? `?${filters}` : ''}`;
 
@@ -118,7 +120,15 @@ export function Installations({ keyId, product, installationId }: { keyId: strin
       </nav>
       <div className="page-head page-head-actions">
         <div>
-          <h1>Installations{of ? ` of ${of}` : ''}</h1>
+          <h1>
+            Installations{of ? ` of ${of}` : ''}
+            {profileName ? ` with the profile ${profileName}` : ''}
+          </h1>
+          {profile && (
+            <p>
+              <Link href="/installations">Show the installations of every configuration profile</Link>
+            </p>
+          )}
           {product && (
             <p>
               <Link href="/installations">Show the installations of all products</Link>

@@ -1,0 +1,5 @@
+/**
+ * The built-in configuration profile's name: a key with no profile of its own uses it. Kept apart
+ * from the profile rules (configuration-profile.ts) so the portal can name it without them.
+ */
+export const DEFAULT_PROFILE_NAME = 'Default';
