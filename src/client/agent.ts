@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { ZodError } from 'zod';
 import { RUNNABLE_STATES, type CertificateClaims, type Warning } from '../domain/certificate.js';
 import { AppError } from '../domain/errors.js';
-import { jwksSchema, type ActivationResponse, type CheckInRequest, type Jwks, type OfflineRequestKind } from '../domain/licensing-protocol.js';
+import { jwksSchema, type ActivationResponse, type CheckInRequest, type Jwks, type OfflineRequestKind, type VirtualMachineReport } from '../domain/licensing-protocol.js';
 import { isLicensed, verifyCertificate } from './certificate.js';
 import { LicensingClient, LicensingError, ServerUnavailable } from './licensing-client.js';
 import { checkOfflineAnswer, writeOfflineRequest } from './offline.js';
@@ -193,8 +193,23 @@ export async function status(opts: { state: string; offline: boolean }): Promise
   };
 }
 
+/**
+ * The VM inventory to report, from a JSON file holding an array of entries. Only its shape as a
+ * list is checked here: the server reads each entry and answers a warning for each it refuses.
+ */
+async function readVirtualMachines(file: string): Promise<VirtualMachineReport[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new AgentFailure(EXIT.usage, 'usage', `Cannot read the virtual machines from ${file}: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new AgentFailure(EXIT.usage, 'usage', `${file} must hold a JSON array of virtual machines`);
+  return parsed as VirtualMachineReport[];
+}
+
 /** Reports in, keeps the new certificate, and follows what the server asks: a deactivation ends the activation here. */
-export async function checkIn(opts: { state: string; peak?: number | undefined; current?: number | undefined }): Promise<AgentResult> {
+export async function checkIn(opts: { state: string; peak?: number | undefined; current?: number | undefined; vms?: string | undefined }): Promise<AgentResult> {
   const state = await activatedState(opts.state);
   const activation = online(state.activation);
   const client = new LicensingClient(activation.server);
@@ -203,6 +218,7 @@ export async function checkIn(opts: { state: string; peak?: number | undefined; 
     const peak = opts.peak ?? opts.current!;
     body.usage = { peak, current: opts.current ?? peak, measuredAt: new Date().toISOString() };
   }
+  if (opts.vms !== undefined) body.virtualMachines = await readVirtualMachines(opts.vms);
   const answer = await client.checkIn(activation.installationToken, body);
   if (answer.action === 'deactivate') {
     await saveState(opts.state, { ...state, activation: null });

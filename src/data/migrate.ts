@@ -13,6 +13,7 @@ import * as m0010 from './migrations/0010_expiry_reminders.js';
 import * as m0011 from './migrations/0011_product_support.js';
 import * as m0012 from './migrations/0012_install_invitation_sending.js';
 import * as m0013 from './migrations/0013_configuration_profiles.js';
+import * as m0014 from './migrations/0014_virtual_machines.js';
 
 // The list is static so the server needs no file-system scan and a bundle keeps its migrations.
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0011_product_support': m0011,
   '0012_install_invitation_sending': m0012,
   '0013_configuration_profiles': m0013,
+  '0014_virtual_machines': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { productSchema } from './catalog.js';
 import { LICENSE_STATES, WARNING_CODES, type CertificateClaims } from './certificate.js';
 import type { ErrorCode } from './errors.js';
-import { MAX_VMS_PER_INSTALLATION, VM_ARCHITECTURES, VM_STATES } from './virtual-machines.js';
+import { MAX_VMS_PER_INSTALLATION, VM_ARCHITECTURES, VM_STATES, type VmState } from './virtual-machines.js';
 
 /**
  * The messages of PROTOCOL.md as schemas: the server validates requests and its answers with
@@ -132,7 +132,20 @@ export const checkInRequestSchema = z
       ),
   })
   .meta({ id: 'CheckInRequest' });
-export type CheckInRequest = z.input<typeof checkInRequestSchema>;
+
+/** A virtual machine as an installation reports it; the server reads and checks each entry on its own (virtual-machines.ts). */
+export interface VirtualMachineReport {
+  /** RFC 4122 text, in any case, optionally in braces. */
+  uuid: string;
+  name: string;
+  guestOs?: string | null;
+  state: VmState;
+  /** x86_64, arm64 or x86 (amd64, aarch64, i386 … are read as these). */
+  architecture: string;
+  /** ISO 8601 with an offset; null for a VM never started. */
+  lastUsedAt?: string | null;
+}
+export type CheckInRequest = Omit<z.input<typeof checkInRequestSchema>, 'virtualMachines'> & { virtualMachines?: VirtualMachineReport[] };
 
 export const warningSchema = z
   .object({ code: z.enum(WARNING_CODES), message: z.string(), daysLeft: z.number().int().optional(), entry: z.number().int().min(1).optional() })

@@ -16,6 +16,7 @@ import { occupyKey } from './occupy-key.js';
 import { recordDeactivation, releaseInstallation } from './deactivate-installation.js';
 import { activeSigner, signCertificate } from './signing.js';
 import { recordWentOverLimit } from './usage-alerts.js';
+import { recordVirtualMachines } from './virtual-machine-inventory.js';
 import { retrying, runTransaction } from '../../data/transactions.js';
 
 export type CheckInInput = z.output<typeof checkInRequestSchema>;
@@ -141,9 +142,12 @@ export async function checkIn(deps: Deps, token: string, input: CheckInInput): P
   // (the ordinary one writes outside a transaction, in a shared batch) runs again.
   const answer = await retrying(async (): Promise<CheckInAnswer> => {
     const facts = await factsByToken(deps.db, token);
-    return facts.installation.pending_action === null
-      ? { ...(await recordAndCertify(null, deps, facts, input, deps.clock.now())), action: 'none' }
-      : await runTransaction(deps.db, (trx) => checkInWithPendingAction(trx, deps, facts, input));
+    const answer: CheckInAnswer =
+      facts.installation.pending_action === null
+        ? { ...(await recordAndCertify(null, deps, facts, input, deps.clock.now())), action: 'none' }
+        : await runTransaction(deps.db, (trx) => checkInWithPendingAction(trx, deps, facts, input));
+    const inventory = answer.action === 'deactivate' ? [] : await recordVirtualMachines(deps, facts, input.virtualMachines);
+    return { ...answer, warnings: [...answer.warnings, ...inventory] };
   }, { idempotent: true });
   return {
     certificate: signCertificate(signer, answer.claims),
