@@ -1,3 +1,6 @@
+/** The catalog feature of the products whose installations keep a VM inventory (desktop Enterprise); the portal shows the list for it. */
+export const VM_INVENTORY_FEATURE = 'vm_inventory';
+
 /**
  * The virtual machine list's columns as the portal names them; the CSV export heads its columns
  * with the same names, so a file reads like the screen it was exported from.
@@ -11,7 +14,6 @@ export const VM_COLUMN_LABELS = {
   installation: 'Installation',
   key: 'License key',
   uuid: 'UUID',
-  reportedAt: 'Reported',
 } as const;
 
 export type VmColumn = keyof typeof VM_COLUMN_LABELS;

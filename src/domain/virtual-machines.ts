@@ -8,9 +8,6 @@ import type { Warning } from './certificate.js';
  * read on its own, the good ones are kept and each bad one is refused with a warning naming it.
  */
 
-/** The catalog feature of the products whose installations keep a VM inventory (desktop Enterprise). */
-export const VM_INVENTORY_FEATURE = 'vm_inventory';
-
 /** The states Parallels Desktop shows a VM in; anything else (a transition such as "starting") is not a state to keep. */
 export const VM_STATES = ['running', 'paused', 'suspended', 'stopped'] as const;
 export type VmState = (typeof VM_STATES)[number];

@@ -70,7 +70,6 @@ const CELLS: Record<VmColumn, CsvColumn<VirtualMachineRow>['value']> = {
   installation: (r) => installationLabel({ alias: r.installation_alias, name: r.installation_name }),
   key: (r) => r.key_name,
   uuid: (r) => r.uuid,
-  reportedAt: (r) => r.reported_at.toISOString(),
 };
 const csvColumns: CsvColumn<VirtualMachineRow>[] = (Object.keys(VM_COLUMN_LABELS) as VmColumn[]).map((c) => ({ header: VM_COLUMN_LABELS[c], value: CELLS[c] }));
 

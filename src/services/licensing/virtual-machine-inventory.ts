@@ -1,7 +1,8 @@
 import { replaceInventory } from '../../data/repositories/virtual-machines.js';
 import { runTransaction } from '../../data/transactions.js';
 import type { Warning } from '../../domain/certificate.js';
-import { inventoryHash, readInventory, VM_INVENTORY_FEATURE } from '../../domain/virtual-machines.js';
+import { VM_INVENTORY_FEATURE } from '../../domain/virtual-machine-columns.js';
+import { inventoryHash, readInventory } from '../../domain/virtual-machines.js';
 import type { Deps } from '../context.js';
 import type { InstallationFacts } from './installation-facts.js';
 

@@ -6092,7 +6092,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Columns: Name, Guest OS, State, Architecture, Last used, Installation, License key, UUID, Reported; times ISO 8601 UTC */
+                /** @description Columns: Name, Guest OS, State, Architecture, Last used, Installation, License key, UUID; times ISO 8601 UTC */
                 200: {
                     headers: {
                         [name: string]: unknown;
