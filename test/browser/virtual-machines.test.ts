@@ -84,6 +84,13 @@ describe('the Virtual Machines page', () => {
     await page.reload();
     await expect.poll(() => vmNames(page).then((n) => n.length)).toBe(50);
     expect((await vmNames(page)).slice(0, 2)).toEqual(['Kali', 'Test VM 00']);
+    const nameHeader = table(page).getByRole('columnheader', { name: 'Name' });
+    await nameHeader.getByRole('button').click();
+    await expect.poll(() => vmNames(page).then((n) => n.slice(0, 2))).toEqual(['Windows 11 dev', 'Ubuntu server']);
+    expect(await nameHeader.getAttribute('aria-sort')).toBe('descending');
+    await nameHeader.getByRole('button').click();
+    await expect.poll(() => vmNames(page).then((n) => n[0])).toBe('Kali');
+    expect(await nameHeader.getAttribute('aria-sort')).toBe('ascending');
     await page.getByRole('navigation', { name: 'Virtual machines pages' }).getByRole('button', { name: 'Next →' }).click();
     await expect.poll(() => vmNames(page)).toEqual(['Test VM 49', 'Test VM 50', 'Test VM 51', 'Test VM 52', 'Ubuntu server', 'Windows 11 dev']);
     const row = table(page).getByRole('row').filter({ hasText: 'Ubuntu server' });

@@ -134,7 +134,7 @@ async function checkInWithPendingAction(trx: InTransaction, deps: Deps, read: In
  * left pending for it, and answers with a fresh certificate. An expired license still gets a
  * certificate, saying `expired`: the desktop rule is that it runs until this check-in, then stops.
  * The ordinary check-in, with nothing pending, is one read and one write with no transaction:
- * it is the call a fleet makes most.
+ * it is the call a fleet makes most. A changed VM inventory adds one short transaction of its own.
  */
 export async function checkIn(deps: Deps, token: string, input: CheckInInput): Promise<CheckInResponse> {
   const signer = await activeSigner(deps);
@@ -142,12 +142,12 @@ export async function checkIn(deps: Deps, token: string, input: CheckInInput): P
   // (the ordinary one writes outside a transaction, in a shared batch) runs again.
   const answer = await retrying(async (): Promise<CheckInAnswer> => {
     const facts = await factsByToken(deps.db, token);
-    const answer: CheckInAnswer =
+    const certified: CheckInAnswer =
       facts.installation.pending_action === null
         ? { ...(await recordAndCertify(null, deps, facts, input, deps.clock.now())), action: 'none' }
         : await runTransaction(deps.db, (trx) => checkInWithPendingAction(trx, deps, facts, input));
-    const inventory = answer.action === 'deactivate' ? [] : await recordVirtualMachines(deps, facts, input.virtualMachines);
-    return { ...answer, warnings: [...answer.warnings, ...inventory] };
+    const inventory = certified.action === 'deactivate' ? [] : await recordVirtualMachines(deps, facts, input.virtualMachines);
+    return { ...certified, warnings: [...certified.warnings, ...inventory] };
   }, { idempotent: true });
   return {
     certificate: signCertificate(signer, answer.claims),
