@@ -18,16 +18,16 @@ export type VmState = (typeof VM_STATES)[number];
  */
 export const VM_ARCHITECTURES = ['x86_64', 'arm64', 'x86'] as const;
 export type VmArchitecture = (typeof VM_ARCHITECTURES)[number];
-const ARCHITECTURE_SPELLINGS: Record<string, VmArchitecture> = {
-  x86_64: 'x86_64',
-  amd64: 'x86_64',
-  x64: 'x86_64',
-  arm64: 'arm64',
-  aarch64: 'arm64',
-  x86: 'x86',
-  i386: 'x86',
-  i686: 'x86',
-};
+const ARCHITECTURE_SPELLINGS = new Map<string, VmArchitecture>([
+  ['x86_64', 'x86_64'],
+  ['amd64', 'x86_64'],
+  ['x64', 'x86_64'],
+  ['arm64', 'arm64'],
+  ['aarch64', 'arm64'],
+  ['x86', 'x86'],
+  ['i386', 'x86'],
+  ['i686', 'x86'],
+]);
 
 /** How many VMs one installation's inventory holds; entries after these are refused together. */
 export const MAX_VMS_PER_INSTALLATION = 200;
@@ -87,7 +87,7 @@ function stateOf(value: unknown): Field<VmState> {
 
 function architectureOf(value: unknown): Field<VmArchitecture> {
   if (value === undefined || value === null) return bad('it has no architecture');
-  const known = typeof value === 'string' ? ARCHITECTURE_SPELLINGS[value.trim().toLowerCase()] : undefined;
+  const known = typeof value === 'string' ? ARCHITECTURE_SPELLINGS.get(value.trim().toLowerCase()) : undefined;
   return known ? ok(known) : bad(`its architecture is not one of ${VM_ARCHITECTURES.join(', ')}`);
 }
 

@@ -69,6 +69,8 @@ describe('reading a reported VM inventory', () => {
       [vm(9, { architecture: undefined }), /has no architecture/],
       [vm(9, { architecture: 'sparc' }), /architecture is not one of x86_64, arm64, x86/],
       [vm(9, { architecture: ['arm64'] }), /architecture is not one of/],
+      [vm(9, { architecture: 'constructor' }), /architecture is not one of/],
+      [vm(9, { state: 'toString' }), /state is not one of/],
       [vm(9, { lastUsedAt: 'yesterday' }), /lastUsedAt is not an ISO 8601/],
       [vm(9, { lastUsedAt: '2026-03-01' }), /lastUsedAt is not an ISO 8601/],
       [vm(9, { lastUsedAt: '2026-03-01T11:00:00' }), /lastUsedAt is not an ISO 8601/],
