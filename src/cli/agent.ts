@@ -71,6 +71,12 @@ export function registerAgentCommands(program: Command): void {
   command('check-in', 'report in and renew the certificate')
     .option('--peak <n>', 'usage report: peak since the last check-in', count)
     .option('--current <n>', 'usage report: current use', count)
+    .option(
+      '--vms <file>',
+      'report the virtual machines of this host (replacing the last report): a JSON file holding an array of ' +
+        '{ "uuid", "name", "guestOs", "state" (running|paused|suspended|stopped), "architecture" (x86_64|arm64|x86), "lastUsedAt" (ISO 8601) }; ' +
+        'the server keeps them for products with a VM inventory and warns about each entry it refuses',
+    )
     .action(run(checkIn));
 
   command('update-license', 'check in now so that a deactivation or move left pending in the portal takes effect at once').action(run(updateLicense));

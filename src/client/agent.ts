@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { RUNNABLE_STATES, type CertificateClaims, type Warning } from '../domain/certificate.js';
 import { AppError } from '../domain/errors.js';
 import { usageReportDue } from '../domain/usage-reports.js';
-import { configurationDocumentSchema, jwksSchema, type ActivationResponse, type CheckInRequest, type Jwks, type OfflineRequestKind, type ProfileDelivery } from '../domain/licensing-protocol.js';
+import { configurationDocumentSchema, jwksSchema, type ActivationResponse, type CheckInRequest, type Jwks, type OfflineRequestKind, type ProfileDelivery, type VirtualMachineReport } from '../domain/licensing-protocol.js';
 import { isLicensed, verifyCertificate, verifyServerJws } from './certificate.js';
 import { verifyConfiguration } from './configuration.js';
 import { LicensingClient, LicensingError, ServerUnavailable } from './licensing-client.js';
@@ -245,11 +245,26 @@ export async function status(opts: { state: string; offline: boolean }): Promise
 }
 
 /**
+ * The VM inventory to report, from a JSON file holding an array of entries. Only its shape as a
+ * list is checked here: the server reads each entry and answers a warning for each it refuses.
+ */
+async function readVirtualMachines(file: string): Promise<VirtualMachineReport[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new AgentFailure(EXIT.usage, 'usage', `Cannot read the virtual machines from ${file}: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new AgentFailure(EXIT.usage, 'usage', `${file} must hold a JSON array of virtual machines`);
+  return parsed as VirtualMachineReport[];
+}
+
+/**
  * Reports in, keeps the new certificate, and follows what the server asks: a deactivation ends the
  * activation here. The usage measured (`peak`, `current`) goes with the check-in only when the
  * server's schedule says a report is due, as a product's weekly report would.
  */
-export async function checkIn(opts: { state: string; peak?: number | undefined; current?: number | undefined }): Promise<AgentResult> {
+export async function checkIn(opts: { state: string; peak?: number | undefined; current?: number | undefined; vms?: string | undefined }): Promise<AgentResult> {
   const state = await activatedState(opts.state);
   const activation = online(state.activation);
   const client = new LicensingClient(activation.server);
@@ -260,6 +275,7 @@ export async function checkIn(opts: { state: string; peak?: number | undefined; 
     const peak = opts.peak ?? opts.current!;
     body.usage = { peak, current: opts.current ?? peak, measuredAt: new Date().toISOString() };
   }
+  if (opts.vms !== undefined) body.virtualMachines = await readVirtualMachines(opts.vms);
   const answer = await client.checkIn(activation.installationToken, body);
   if (answer.action === 'deactivate') {
     await saveState(opts.state, { ...state, activation: null });

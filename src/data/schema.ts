@@ -4,6 +4,7 @@ import type { OrderItem, OrderKind } from '../domain/order.js';
 import type { Payload } from '../domain/payloads.js';
 import type { KeyKind } from '../domain/seat-pool.js';
 import type { Duration, SalesChannel, SubscriptionStatus, SupportPlan } from '../domain/subscription.js';
+import type { VmArchitecture, VmState } from '../domain/virtual-machines.js';
 import type { InvitationLanguage } from '../mail/templates.js';
 
 // Row types of the tables the migrations create; kept by hand next to the migrations. The values
@@ -265,6 +266,8 @@ export interface InstallationsTable {
   applied_profile_hash: string | null;
   /** When the server recorded the latest usage report (0018): the report schedule runs from it. */
   usage_reported_at: NullableTimestamp;
+  /** The digest of the stored VM inventory (0014): a check-in reporting the same one writes nothing. */
+  vm_inventory_hash: string | null;
   over_limit_since: NullableTimestamp;
   /** Activated with offline files: it never checks in. */
   offline: Generated<boolean>;
@@ -283,6 +286,19 @@ export interface InstallationUsageTable {
   peak: number;
   current: number;
   measured_at: Timestamp;
+  reported_at: Timestamp;
+}
+
+export interface VirtualMachinesTable {
+  installation_id: string;
+  uuid: string;
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  guest_os: string | null;
+  state: VmState;
+  architecture: VmArchitecture;
+  last_used_at: NullableTimestamp;
   reported_at: Timestamp;
 }
 
@@ -370,6 +386,7 @@ export interface DB {
   license_keys: LicenseKeysTable;
   installations: InstallationsTable;
   installation_usage: InstallationUsageTable;
+  virtual_machines: VirtualMachinesTable;
   blacklisted_machines: BlacklistedMachinesTable;
   trials: TrialsTable;
   orders: OrdersTable;

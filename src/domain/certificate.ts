@@ -22,6 +22,8 @@ export const WARNING_CODES = [
   'over_limit',
   'overuse_grace',
   'move_pending',
+  'virtual_machine_refused',
+  'virtual_machines_over_limit',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -29,6 +31,8 @@ export interface Warning {
   code: WarningCode;
   message: string;
   daysLeft?: number;
+  /** Which entry of a reported list (numbered from 1) the warning is about: a refused virtual machine. */
+  entry?: number;
 }
 
 const HOUR_SECONDS = 3600;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { productSchema } from './catalog.js';
 import { LICENSE_STATES, WARNING_CODES, type CertificateClaims } from './certificate.js';
 import type { ErrorCode } from './errors.js';
+import { MAX_VMS_PER_INSTALLATION, VM_ARCHITECTURES, VM_STATES, type VmState } from './virtual-machines.js';
 
 /**
  * The messages of PROTOCOL.md as schemas: the server validates requests and its answers with
@@ -149,13 +150,35 @@ export const checkInRequestSchema = z
   .strictObject({
     usage: usageSchema.optional(),
     ...descriptiveFields,
-    virtualMachines: z.array(z.record(z.string(), z.unknown())).max(10_000).optional().describe('Accepted; the inventory comes later'),
+    // Entries are read one by one (virtual-machines.ts) so that one bad entry never refuses the check-in.
+    virtualMachines: z
+      .array(z.unknown())
+      .max(10_000)
+      .optional()
+      .describe(
+        `The installation's virtual machines, all of them (the inventory is replaced): each { uuid, name, guestOs?, state (${VM_STATES.join(', ')}), architecture (${VM_ARCHITECTURES.join(', ')}), lastUsedAt? }; a bad entry is refused with a warning, entries past ${MAX_VMS_PER_INSTALLATION} too`,
+      ),
     profileHash: z.string().min(1).max(100).optional().describe('the hash of the configuration the installation has applied'),
   })
   .meta({ id: 'CheckInRequest' });
-export type CheckInRequest = z.input<typeof checkInRequestSchema>;
 
-export const warningSchema = z.object({ code: z.enum(WARNING_CODES), message: z.string(), daysLeft: z.number().int().optional() }).meta({ id: 'LicenseWarning' });
+/** A virtual machine as an installation reports it; the server reads and checks each entry on its own (virtual-machines.ts). */
+export interface VirtualMachineReport {
+  /** RFC 4122 text, in any case, optionally in braces. */
+  uuid: string;
+  name: string;
+  guestOs?: string | null;
+  state: VmState;
+  /** x86_64, arm64 or x86 (amd64, aarch64, i386 … are read as these). */
+  architecture: string;
+  /** ISO 8601 with an offset; null for a VM never started. */
+  lastUsedAt?: string | null;
+}
+export type CheckInRequest = Omit<z.input<typeof checkInRequestSchema>, 'virtualMachines'> & { virtualMachines?: VirtualMachineReport[] };
+
+export const warningSchema = z
+  .object({ code: z.enum(WARNING_CODES), message: z.string(), daysLeft: z.number().int().optional(), entry: z.number().int().min(1).optional() })
+  .meta({ id: 'LicenseWarning' });
 export const licenseStateSchema = z.enum(LICENSE_STATES);
 
 export const CHECK_IN_ACTIONS = ['none', 'deactivate', 'reactivate'] as const;

@@ -25,6 +25,7 @@ import { devMailboxRoutes } from './routes/dev-mailbox.js';
 import { healthRoutes } from './routes/health.js';
 import { installInvitationsRoutes } from './routes/install-invitations.js';
 import { installationsRoutes } from './routes/installations.js';
+import { virtualMachinesRoutes } from './routes/virtual-machines.js';
 import { invitationsRoutes } from './routes/invitations.js';
 import { keyAdminsRoutes } from './routes/key-admins.js';
 import { licenseKeysRoutes } from './routes/license-keys.js';
@@ -131,6 +132,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(configurationProfilesRoutes(deps), { prefix: '/api/v1' });
   await app.register(subscriptionRegistrationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(installationsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(virtualMachinesRoutes(deps), { prefix: '/api/v1' });
   await app.register(licensingRoutes(deps));
   await app.register(offlineFilesRoutes(deps), { prefix: '/api/v1' });
   await app.register(vendorCatalogRoutes(deps), { prefix: '/api/v1' });

@@ -11,3 +11,21 @@ export async function keysetPage<T, K>(limit: number, read: (limit: number) => P
   const last = items[items.length - 1];
   return { items, next: rows.length > limit && last !== undefined ? keyOf(last) : null };
 }
+
+/** How many rows an export reads at a time. */
+export const EXPORT_CHUNK = 1000;
+
+/**
+ * Every row of a keyset listing, read a chunk at a time, so an export streams at any size
+ * without holding it whole.
+ */
+export async function* allRows<T, K>(read: (after: K | undefined, limit: number) => Promise<T[]>, keyOf: (last: T) => K): AsyncGenerator<T> {
+  let from: K | undefined;
+  for (;;) {
+    const rows = await read(from, EXPORT_CHUNK);
+    yield* rows;
+    const last = rows[rows.length - 1];
+    if (rows.length < EXPORT_CHUNK || !last) return;
+    from = keyOf(last);
+  }
+}

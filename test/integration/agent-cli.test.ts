@@ -234,6 +234,25 @@ describe('keyline agent', () => {
     expect((await agent('status', '--state', state, '--json')).json).toMatchObject({ ok: true, used: 47, nextUsageReportAt: day(14) });
   }, 60_000);
 
+  it("reports this host's virtual machines from a JSON file, and prints a warning for each entry refused", async () => {
+    const c = await customerWithSubscription(t, { items: [{ productCode: 'desktop-enterprise', licenseType: null, quantity: 2 }] });
+    const state = stateFile();
+    expect((await agent('activate', '--server', server, '--product', 'desktop-enterprise', '--key', c.key, '--state', state)).code).toBe(0);
+    const vms = path.join(dir, 'vms.json');
+    const good = { uuid: '{9B1DEB4D-3B7D-4BAD-9BDD-2B0D7B3DCB6D}', name: 'Windows 11', guestOs: 'Windows 11 Pro', state: 'running', architecture: 'arm64', lastUsedAt: new Date().toISOString() };
+    await fs.writeFile(vms, JSON.stringify([good, { ...good, uuid: 'nope', name: 'Broken' }]));
+    const run = await agent('check-in', '--state', state, '--vms', vms);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('warning:          Virtual machine 2 (Broken) was not recorded: its uuid is not a UUID');
+    const rows = await t.deps.db.selectFrom('virtual_machines').select(['uuid', 'name']).where('account_id', '=', c.accountId).execute();
+    expect(rows).toEqual([{ uuid: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', name: 'Windows 11' }]);
+
+    await fs.writeFile(vms, JSON.stringify({ virtualMachines: [good] }));
+    const notAList = await agent('check-in', '--state', state, '--vms', vms, '--json');
+    expect([notAList.code, notAList.json.error]).toEqual([2, { code: 'usage', message: `${vms} must hold a JSON array of virtual machines` }]);
+    expect((await agent('check-in', '--state', state, '--vms', path.join(dir, 'missing.json'))).code).toBe(2);
+  });
+
   it('starts a trial and reports farm usage', async () => {
     const state = stateFile();
     const started = await agent('trial', '--server', server, '--product', 'ras', '--state', state, '--json');

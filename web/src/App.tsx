@@ -13,6 +13,7 @@ import { OfflineActivation } from './pages/offline-activation';
 import { Profile } from './pages/profile';
 import { RegisterKey } from './pages/register-key';
 import { SubscriptionDetailsPage } from './pages/subscription-details';
+import { VirtualMachines } from './pages/virtual-machines';
 import { Subscriptions } from './pages/subscriptions';
 import { Users } from './pages/users';
 import { BACK_OFFICE_TITLES } from './pages/vendor/titles';
@@ -33,6 +34,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/profile$/, 'Profile & security'],
   [/^\/users$/, 'Users'],
   [/^\/installations$/, 'Installations'],
+  [/^\/virtual-machines$/, 'Virtual Machines'],
   [/^\/accounts\/[^/]+\/installations\/[^/]+$/, 'Installation details'],
   [/^\/invite-to-install$/, 'Invite users to install'],
   [/^\/offline-activation$/, 'Offline activation'],
@@ -91,6 +93,8 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
       return <Users />;
     case '/installations':
       return <Installations keyId={search.get('keyId')} product={search.get('product')} profile={search.get('profile')} installationId={null} />;
+    case '/virtual-machines':
+      return <VirtualMachines keyId={search.get('keyId')} installationId={search.get('installationId')} />;
     case '/invite-to-install':
       return <InviteToInstall keyId={search.get('keyId')} />;
     case '/offline-activation':

@@ -10,6 +10,7 @@ const PAGE_PERMISSIONS: [RegExp, Permission][] = [
   [/^\/accounts\/[^/]+\/subscriptions\/[^/]+$/, 'subscriptions.view'],
   [/^\/installations$/, 'installations.view'],
   [/^\/accounts\/[^/]+\/installations\/[^/]+$/, 'installations.view'],
+  [/^\/virtual-machines$/, 'installations.view'],
   [/^\/invite-to-install$/, 'install_invitations.manage'],
   [/^\/offline-activation$/, 'installations.manage'],
   [/^\/users$/, 'members.view'],

@@ -11,6 +11,25 @@ export interface Column<T> {
   sort?: 'ascending' | 'descending';
 }
 
+const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
+
+/**
+ * A column that sorts the list: its header is a button that sorts by it (again: the other way
+ * round), and the column says the order it sorts the rows in, when it does.
+ */
+export function sortableColumn<K extends string>(label: string, key: K, sort: { key: K; order: 'asc' | 'desc' }, sortBy: (key: K) => void): Pick<Column<unknown>, 'header' | 'label' | 'sort'> {
+  return {
+    header: (
+      <button type="button" className="sort" onClick={() => sortBy(key)}>
+        {label}
+        <span aria-hidden="true">{sort.key === key ? (sort.order === 'asc' ? ' ↑' : ' ↓') : ' ↕'}</span>
+      </button>
+    ),
+    label,
+    sort: sort.key === key ? ARIA_SORT[sort.order] : undefined,
+  };
+}
+
 /** A table is named by the heading above it (its id) or, where there is none, by a label of its own. */
 type Name = { labelledBy: string; label?: never } | { label: string; labelledBy?: never };
 

@@ -1,14 +1,62 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { Fragment, useEffect, useId, useState, type ReactNode } from 'react';
 import { mayOpen, otherAccountNamed } from './access';
 import { answer, api } from './api';
 import { Link, navigate } from './router';
 import { can, useSession } from './session';
+import { VM_INVENTORY_FEATURE } from '../../src/domain/virtual-machine-columns';
 
 // The switcher shows an account by its name alone, so the top bar keeps to one line; the list groups the names by kind.
 const ACCOUNT_GROUPS = [
   { kind: 'personal', label: 'Personal account' },
   { kind: 'business', label: 'Business accounts' },
 ] as const;
+
+/**
+ * The pages of the Management heading (the Enterprise management layer), each shown for accounts
+ * holding a product with its catalog feature; the heading shows when one of them does.
+ */
+const MANAGEMENT: { href: string; label: string; feature: string }[] = [{ href: '/virtual-machines', label: 'Virtual Machines', feature: VM_INVENTORY_FEATURE }];
+
+interface NavEntry {
+  href: string;
+  label: string;
+  current: boolean;
+}
+
+/** A heading of the main menu whose pages open under it; it closes on the way to one, and with Escape. */
+function NavGroup({ label, entries, path }: { label: string; entries: NavEntry[]; path: string }) {
+  // Open on the page it was opened on: following one of its links closes it.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const open = openOn === path;
+  const setOpen = (next: boolean) => setOpenOn(next ? path : null);
+  const id = useId();
+  const current = entries.some((e) => e.current);
+  return (
+    <li
+      className="nav-group"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          setOpen(false);
+          e.currentTarget.querySelector('button')?.focus();
+        }
+      }}
+    >
+      <button type="button" className={current ? 'nav-heading current' : 'nav-heading'} aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
+        {label}
+        <span aria-hidden="true">{open ? ' ▴' : ' ▾'}</span>
+      </button>
+      <ul id={id} hidden={!open}>
+        {entries.map((n) => (
+          <li key={n.href}>
+            <Link href={n.href} aria-current={n.current ? 'page' : undefined}>
+              {n.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
+}
 
 function VerifyBanner() {
   const [sent, setSent] = useState<'idle' | 'sending' | 'sent' | 'failed'>('idle');
@@ -61,6 +109,8 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
     { href: '/profile', label: 'Profile', current: path === '/profile' },
     ...(user.isOperator ? [{ href: '/back-office', label: 'Back office', current: path.startsWith('/back-office') }] : []),
   ].filter((n) => mayOpen(account, n.href));
+  // The account's own management comes before the member's own profile.
+  const management = MANAGEMENT.filter((m) => account.features.includes(m.feature) && mayOpen(account, m.href)).map((m) => ({ ...m, current: path === m.href }));
   return (
     <>
       <a className="skip" href="#main">
@@ -74,11 +124,14 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
           <nav aria-label="Main">
             <ul>
               {nav.map((n) => (
-                <li key={n.href}>
-                  <Link href={n.href} aria-current={n.current ? 'page' : undefined}>
-                    {n.label}
-                  </Link>
-                </li>
+                <Fragment key={n.href}>
+                  {n.href === '/profile' && management.length > 0 && <NavGroup label="Management" entries={management} path={path} />}
+                  <li>
+                    <Link href={n.href} aria-current={n.current ? 'page' : undefined}>
+                      {n.label}
+                    </Link>
+                  </li>
+                </Fragment>
               ))}
             </ul>
           </nav>

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Account } from '../schema.js';
 import { containing } from './search.js';
 import type { Executor, InTransaction } from '../executor.js';
@@ -76,6 +77,13 @@ export function listAccountsOfUser(db: Executor, userId: string) {
           .whereRef('key_admins.account_id', '=', 'accounts.id')
           .where('key_admins.user_id', '=', userId)
           .as('granted_keys'),
+      // What the products the account holds subscriptions of enable: the portal shows their pages.
+      sql<string[]>`(SELECT coalesce(jsonb_agg(DISTINCT f.feature ORDER BY f.feature), '[]'::jsonb)
+        FROM subscriptions s
+        JOIN subscription_items it ON it.subscription_id = s.id
+        JOIN products p ON p.code = it.product_code
+        CROSS JOIN LATERAL jsonb_array_elements_text(p.features) AS f (feature)
+        WHERE s.account_id = accounts.id)`.as('features'),
     ])
     .where('memberships.user_id', '=', userId)
     .orderBy('accounts.kind', 'desc')

@@ -19,6 +19,7 @@ const myAccountSchema = z.object({
   role: z.enum(['admin', 'member']),
   status: z.enum(['active', 'blocked']),
   permissions: z.array(z.enum(ACCOUNT_PERMISSIONS)).describe('What you may do in the account (a License Administrator on their granted keys only); none while blocked. The API decides each request by the same rule.'),
+  features: z.array(z.string()).describe('What the products the account holds subscriptions of enable (catalog features such as vm_inventory): the portal shows the pages of these'),
 });
 
 export function profileRoutes(deps: Deps): FastifyPluginAsyncZod {
@@ -30,7 +31,7 @@ export function profileRoutes(deps: Deps): FastifyPluginAsyncZod {
         const [user, accounts] = await Promise.all([getProfile(deps, actor), listMyAccounts(deps, actor)]);
         return {
           user: presentUser(user),
-          accounts: accounts.map((a) => ({ id: a.id, kind: a.kind, name: a.name, supportCode: a.support_code, role: a.role, status: a.status, permissions: a.permissions })),
+          accounts: accounts.map((a) => ({ id: a.id, kind: a.kind, name: a.name, supportCode: a.support_code, role: a.role, status: a.status, permissions: a.permissions, features: a.features })),
         };
       },
     });

@@ -24,7 +24,7 @@ import { authorizeLicensing, inScope, requireKeyInScope, type KeyScope } from '.
 import type { Actor } from '../../domain/actor.js';
 import type { Deps } from '../context.js';
 import { factsOfStored } from '../licensing/installation-facts.js';
-import { keysetPage, type Page } from '../paging.js';
+import { allRows, keysetPage, type Page } from '../paging.js';
 import { installationConfiguration } from '../licensing/installation-configuration.js';
 import type { InstallationConfiguration } from '../../domain/configuration-profile.js';
 
@@ -32,7 +32,6 @@ import type { InstallationConfiguration } from '../../domain/configuration-profi
 export type InstallationListInput = Omit<InstallationListQuery, 'keyIds' | 'now' | 'expiringSoonUntil'>;
 export type InstallationFilterInput = Omit<InstallationFilter, 'keyIds' | 'now' | 'expiringSoonUntil'>;
 
-const EXPORT_CHUNK = 1000;
 const USAGE_HISTORY_DAYS = 400;
 export const KEY_USAGE_MAX_DAYS = 366;
 
@@ -77,18 +76,11 @@ export async function exportAccountInstallations(
   input: Omit<InstallationListInput, 'limit' | 'after'>,
 ): Promise<AsyncIterable<InstallationListRow>> {
   const { scope } = await authorizeLicensing(deps.db, actor, accountId, 'installations.view');
-  return inChunks(deps.db, accountId, withScope(deps, scope, input));
-}
-
-async function* inChunks(db: Executor, accountId: string, query: Omit<InstallationListQuery, 'limit'>): AsyncGenerator<InstallationListRow> {
-  let after = query.after;
-  for (;;) {
-    const rows = await listInstallations(db, accountId, { ...query, after, limit: EXPORT_CHUNK });
-    yield* rows;
-    const last = rows[rows.length - 1];
-    if (rows.length < EXPORT_CHUNK || !last) return;
-    after = { value: last.sort_value, id: last.id };
-  }
+  const query = withScope(deps, scope, input);
+  return allRows(
+    (after: InstallationCursor | undefined, limit) => listInstallations(deps.db, accountId, { ...query, after, limit }),
+    (last) => ({ value: last.sort_value, id: last.id }),
+  );
 }
 
 /** An installation of the account the caller may see, else not found (a foreign one is never told apart). */

@@ -19,6 +19,7 @@ import { recordDeactivation, releaseInstallation } from './deactivate-installati
 import { activeSigner, signCertificate } from './signing.js';
 import { deliverConfiguration } from './installation-configuration.js';
 import { recordWentOverLimit } from './usage-alerts.js';
+import { recordVirtualMachines } from './virtual-machine-inventory.js';
 import { retrying, runTransaction } from '../../data/transactions.js';
 
 export type CheckInInput = z.output<typeof checkInRequestSchema>;
@@ -145,7 +146,7 @@ async function checkInWithPendingAction(trx: InTransaction, deps: Deps, read: In
  * when the installation reports another than the current one. An expired license still gets a
  * certificate, saying `expired`: the desktop rule is that it runs until this check-in, then stops.
  * The ordinary check-in, with nothing pending, is one read and one write with no transaction:
- * it is the call a fleet makes most.
+ * it is the call a fleet makes most. A changed VM inventory adds one short transaction of its own.
  */
 export async function checkIn(deps: Deps, token: string, input: CheckInInput): Promise<CheckInResponse> {
   const signer = await activeSigner(deps);
@@ -153,9 +154,12 @@ export async function checkIn(deps: Deps, token: string, input: CheckInInput): P
   // (the ordinary one writes outside a transaction, in a shared batch) runs again.
   const answer = await retrying(async (): Promise<CheckInAnswer> => {
     const facts = await factsByToken(deps.db, token);
-    return facts.installation.pending_action === null
-      ? { ...(await recordAndCertify(null, deps, facts, input, deps.clock.now())), action: 'none' }
-      : await runTransaction(deps.db, (trx) => checkInWithPendingAction(trx, deps, facts, input));
+    const certified: CheckInAnswer =
+      facts.installation.pending_action === null
+        ? { ...(await recordAndCertify(null, deps, facts, input, deps.clock.now())), action: 'none' }
+        : await runTransaction(deps.db, (trx) => checkInWithPendingAction(trx, deps, facts, input));
+    const inventory = certified.action === 'deactivate' ? [] : await recordVirtualMachines(deps, facts, input.virtualMachines);
+    return { ...certified, warnings: [...certified.warnings, ...inventory] };
   }, { idempotent: true });
   const { configuration } = answer;
   return {

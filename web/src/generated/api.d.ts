@@ -6824,6 +6824,292 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{accountId}/virtual-machines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's virtual machines as their installations last reported them: filters, search, sort, keyset paging
+         * @description A License Administrator sees the VMs of the installations of the keys granted to them
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    installationId?: string;
+                    /** @description all: also the VMs a deactivated installation last reported, kept for history */
+                    installations?: "active" | "all";
+                    /** @description Only the VMs of installations activated with this key (primary or sublicense) */
+                    keyId?: string;
+                    limit?: number;
+                    order?: "asc" | "desc";
+                    /** @description Part of the VM's name, guest OS or uuid, or of its installation's name or alias */
+                    q?: string;
+                    /** @description ties are broken by id; a VM never used sorts as the oldest */
+                    sort?: "name" | "lastUsed";
+                };
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["VirtualMachine"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/virtual-machines.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the list as shown (same filters and order) as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    installationId?: string;
+                    /** @description all: also the VMs a deactivated installation last reported, kept for history */
+                    installations?: "active" | "all";
+                    /** @description Only the VMs of installations activated with this key (primary or sublicense) */
+                    keyId?: string;
+                    order?: "asc" | "desc";
+                    /** @description Part of the VM's name, guest OS or uuid, or of its installation's name or alias */
+                    q?: string;
+                    /** @description ties are broken by id; a VM never used sorts as the oldest */
+                    sort?: "name" | "lastUsed";
+                };
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Columns: Name, Guest OS, State, Architecture, Last used, Installation, License key, UUID; times ISO 8601 UTC */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/email-verification": {
         parameters: {
             query?: never;
@@ -7389,6 +7675,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             accounts: {
+                                /** @description What the products the account holds subscriptions of enable (catalog features such as vm_inventory): the portal shows the pages of these */
+                                features: string[];
                                 id: string;
                                 /** @enum {string} */
                                 kind: "personal" | "business";
@@ -12647,10 +12935,8 @@ export interface components {
                 peak: number;
             };
             userName?: string;
-            /** @description Accepted; the inventory comes later */
-            virtualMachines?: {
-                [key: string]: unknown;
-            }[];
+            /** @description The installation's virtual machines, all of them (the inventory is replaced): each { uuid, name, guestOs?, state (running, paused, suspended, stopped), architecture (x86_64, arm64, x86), lastUsedAt? }; a bad entry is refused with a warning, entries past 200 too */
+            virtualMachines?: unknown[];
         };
         CheckInRequestInput: {
             appVersion?: string;
@@ -12675,10 +12961,8 @@ export interface components {
                 peak: number;
             };
             userName?: string;
-            /** @description Accepted; the inventory comes later */
-            virtualMachines?: {
-                [key: string]: unknown;
-            }[];
+            /** @description The installation's virtual machines, all of them (the inventory is replaced): each { uuid, name, guestOs?, state (running, paused, suspended, stopped), architecture (x86_64, arm64, x86), lastUsedAt? }; a bad entry is refused with a warning, entries past 200 too */
+            virtualMachines?: unknown[];
         };
         CompanyDetails: unknown;
         CompanyDetailsInput: {
@@ -13344,14 +13628,16 @@ export interface components {
         };
         LicenseWarning: {
             /** @enum {string} */
-            code: "license_expiring" | "expiry_grace" | "license_expired" | "subscription_suspended" | "key_expired" | "over_limit" | "overuse_grace" | "move_pending";
+            code: "license_expiring" | "expiry_grace" | "license_expired" | "subscription_suspended" | "key_expired" | "over_limit" | "overuse_grace" | "move_pending" | "virtual_machine_refused" | "virtual_machines_over_limit";
             daysLeft?: number;
+            entry?: number;
             message: string;
         };
         LicenseWarningInput: {
             /** @enum {string} */
-            code: "license_expiring" | "expiry_grace" | "license_expired" | "subscription_suspended" | "key_expired" | "over_limit" | "overuse_grace" | "move_pending";
+            code: "license_expiring" | "expiry_grace" | "license_expired" | "subscription_suspended" | "key_expired" | "over_limit" | "overuse_grace" | "move_pending" | "virtual_machine_refused" | "virtual_machines_over_limit";
             daysLeft?: number;
+            entry?: number;
             message: string;
         };
         Member: {
@@ -13969,6 +14255,56 @@ export interface components {
             status: "active" | "expiring_soon" | "expired" | "suspended";
             /** @enum {string} */
             supportPlan: "standard" | "premium";
+        };
+        VirtualMachine: {
+            /** @enum {string} */
+            architecture: "x86_64" | "arm64" | "x86";
+            guestOs: string | null;
+            /** @description Names the row for paging; a VM is its uuid on its installation */
+            id: string;
+            installation: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                state: "active" | "deactivated";
+            };
+            /** @description The license key of the installation (never its text); null when it was deleted */
+            key: {
+                id: string;
+                name: string;
+            } | null;
+            lastUsedAt: string | null;
+            name: string;
+            /** @description When the check-in that last changed the inventory came */
+            reportedAt: string;
+            /** @enum {string} */
+            state: "running" | "paused" | "suspended" | "stopped";
+            uuid: string;
+        };
+        VirtualMachineInput: {
+            /** @enum {string} */
+            architecture: "x86_64" | "arm64" | "x86";
+            guestOs: string | null;
+            /** @description Names the row for paging; a VM is its uuid on its installation */
+            id: string;
+            installation: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                state: "active" | "deactivated";
+            };
+            /** @description The license key of the installation (never its text); null when it was deleted */
+            key: {
+                id: string;
+                name: string;
+            } | null;
+            lastUsedAt: string | null;
+            name: string;
+            /** @description When the check-in that last changed the inventory came */
+            reportedAt: string;
+            /** @enum {string} */
+            state: "running" | "paused" | "suspended" | "stopped";
+            uuid: string;
         };
     };
     responses: never;

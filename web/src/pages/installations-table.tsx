@@ -1,5 +1,5 @@
 import type { Dispatch, ReactNode, SetStateAction } from 'react';
-import { DataTable } from '../data-table';
+import { DataTable, sortableColumn } from '../data-table';
 import { formatDate, formatDateTime } from '../format';
 import type { Column, InstallationRow, SortKey } from '../installation-data';
 import { Link } from '../router';
@@ -55,7 +55,6 @@ const DEFAULT_COLUMNS: Column[] = ['name', 'state', 'key', 'lastContactAt', 'ver
 /** Asked for with every page: the row's name, state and blacklisting decide how it reads. */
 export const ALWAYS: Column[] = ['name', 'alias', 'state', 'blacklisted', 'pendingAction'];
 const COLUMNS_KEY = 'keyline.installations.columns';
-const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
 
 export function savedColumns(): Column[] {
   try {
@@ -145,16 +144,7 @@ export function InstallationsTable({
           ),
         },
         ...shown.map((c) => ({
-          header: c.sort ? (
-            <button type="button" className="sort" onClick={() => sortBy(c.sort!)}>
-              {c.label}
-              <span aria-hidden="true">{sort.key === c.sort ? (sort.order === 'asc' ? ' ↑' : ' ↓') : ' ↕'}</span>
-            </button>
-          ) : (
-            c.label
-          ),
-          label: c.label,
-          sort: c.sort && sort.key === c.sort ? ARIA_SORT[sort.order] : undefined,
+          ...(c.sort ? sortableColumn(c.label, c.sort, sort, sortBy) : { header: c.label, label: c.label }),
           cell: (r: InstallationRow) => c.cell(r, detailsHref),
         })),
       ]}
