@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { answer, api, ApiError, errorMessage } from './api';
 import { personName } from './format';
-import { DraftLifetime } from './kept';
+import { DraftLifetime, useKeptState } from './kept';
 import { useSessionState } from './session';
 
 /** A failed load says whether the member's role refused it: trying again cannot help then. */
@@ -313,5 +313,30 @@ export function PagerNav({ label, page, onPrevious, onNext }: { label: string; p
         Next →
       </button>
     </nav>
+  );
+}
+
+/**
+ * A list's search box: what is typed is kept across a reload under `kept`, and the list searches
+ * for it (trimmed) once submitted, through `onSearch`.
+ */
+export function SearchBox({ kept, label, placeholder, onSearch }: { kept: string; label: string; placeholder: string; onSearch(q: string): void }) {
+  const [typed, setTyped] = useKeptState(`${kept}:typed`, '');
+  const id = useId();
+  return (
+    <form
+      role="search"
+      className="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSearch(typed.trim());
+      }}
+    >
+      <label htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
+      <input id={id} type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={placeholder} />
+      <button className="button secondary">Search</button>
+    </form>
   );
 }

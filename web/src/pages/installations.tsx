@@ -16,7 +16,7 @@ import { listAccountKeys } from '../key-data';
 import { KeyOptions } from '../key-options';
 import { Link, navigate } from '../router';
 import { can, useSession } from '../session';
-import { ChoiceFilter, Empty, Load, useLoad } from '../ui';
+import { ChoiceFilter, Empty, Load, SearchBox, useLoad } from '../ui';
 import { InstallationActions, rowTarget, type ActionOutcome } from './installation-actions';
 import { InstallationDialog } from './installation-details';
 import { Results } from './installations-dialogs';
@@ -72,7 +72,6 @@ export function Installations({ keyId, product, profile, installationId }: { key
   const kept = `installations:${keyId ?? ''}:${product ?? ''}:${profile ?? ''}`;
   const [state, setState] = useKeptState<StateFilter>(`${kept}:state`, 'all');
   const [expiry, setExpiry] = useKeptState<ExpiryFilter>(`${kept}:expiry`, 'all');
-  const [search, setSearch] = useKeptState(`${kept}:typed`, '');
   const [q, setQ] = useKeptState(`${kept}:q`, '');
   const [sort, setSort] = useKeptState<{ key: SortKey; order: 'asc' | 'desc' }>(`${kept}:sort`, { key: 'lastSeen', order: 'desc' });
   const [columns, setColumns] = useState<Column[]>(savedColumns);
@@ -163,20 +162,7 @@ export function Installations({ keyId, product, profile, installationId }: { key
         </label>
         <ChoiceFilter label="Computers" value={state} choices={STATES} onChange={setState} />
         <ChoiceFilter label="Display" value={expiry} choices={EXPIRIES} onChange={setExpiry} />
-        <form
-          role="search"
-          className="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setQ(search.trim());
-          }}
-        >
-          <label htmlFor="installation-search" className="visually-hidden">
-            Search installations
-          </label>
-          <input id="installation-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name, user, MAC, IP, serial…" />
-          <button className="button secondary">Search</button>
-        </form>
+        <SearchBox kept={kept} label="Search installations" placeholder="Name, user, MAC, IP, serial…" onSearch={setQ} />
         <details className="column-chooser">
           <summary className="button secondary">Columns</summary>
           <fieldset>

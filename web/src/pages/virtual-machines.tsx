@@ -7,7 +7,7 @@ import { KeyOptions } from '../key-options';
 import { Pager, usePages } from '../paging';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import { Badge, ChoiceFilter, Empty, Load, useLoad } from '../ui';
+import { Badge, ChoiceFilter, Empty, Load, SearchBox, useLoad } from '../ui';
 import { listVirtualMachines, vmFilters, type InstallationsFilter, type VirtualMachine, type VmQuery, type VmSortKey } from '../vm-data';
 import { VM_COLUMN_LABELS, vmStateLabel } from '../../../src/domain/virtual-machine-columns';
 
@@ -33,7 +33,6 @@ export function VirtualMachines({ keyId, installationId }: { keyId: string | nul
   const { account } = useSession();
   const kept = `vms:${keyId ?? ''}:${installationId ?? ''}`;
   const [installations, setInstallations] = useKeptState<InstallationsFilter>(`${kept}:installations`, 'active');
-  const [search, setSearch] = useKeptState(`${kept}:typed`, '');
   const [q, setQ] = useKeptState(`${kept}:q`, '');
   const [sort, setSort] = useKeptState<{ key: VmSortKey; order: 'asc' | 'desc' }>(`${kept}:sort`, { key: 'name', order: 'asc' });
   const [keys] = useLoad(() => listAccountKeys(account.id), [account.id]);
@@ -67,20 +66,7 @@ export function VirtualMachines({ keyId, installationId }: { keyId: string | nul
           </select>
         </label>
         <ChoiceFilter label="Installations" value={installations} choices={INSTALLATIONS} onChange={setInstallations} />
-        <form
-          role="search"
-          className="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setQ(search.trim());
-          }}
-        >
-          <label htmlFor="vm-search" className="visually-hidden">
-            Search virtual machines
-          </label>
-          <input id="vm-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name, guest OS, UUID, computer…" />
-          <button className="button secondary">Search</button>
-        </form>
+        <SearchBox kept={kept} label="Search virtual machines" placeholder="Name, guest OS, UUID, computer…" onSearch={setQ} />
         <a className="button secondary small push-right" href={downloadHref(`${accountPath(account.id)}/virtual-machines.csv`, vmFilters(query))} download>
           Export CSV
         </a>
