@@ -3,7 +3,7 @@ import { verifyConfiguration } from '../../src/client/index.js';
 import { checkOfflineAnswer, writeOfflineRequest } from '../../src/client/offline.js';
 import { newIdentity } from '../../src/client/state.js';
 import { insertMembership } from '../../src/data/repositories/memberships.js';
-import { configurationHash } from '../../src/domain/payloads.js';
+import { configurationHash, type EffectiveConfiguration } from '../../src/domain/payloads.js';
 import { createTestApp, signedInUser, type ApiClient, type TestApp } from '../support/harness.js';
 import { activate, activationBody, asInstallation, claimsOf } from '../support/installations.js';
 import { customerWithSubscription, issueOrder } from '../support/licensing.js';
@@ -293,7 +293,7 @@ describe('delivery of a group policy', () => {
     const savePolicy = (payloads: unknown[], name = 'Beta testers') => a.admin.put(`${a.api}/policies/${policy.id}`, { name, payloads });
     return { ...a, profile, policy, group, savePolicy };
   }
-  const merged = [
+  const merged: EffectiveConfiguration = [
     { type: 'restrictions', settings: { createVm: true } },
     { type: 'updates', settings: { branch: 'beta', serverUrl: 'https://updates.corp.example' } },
   ];
