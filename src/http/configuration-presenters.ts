@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProfileRecord } from '../data/repositories/configuration-profiles.js';
+import type { PayloadSetRecord } from '../data/repositories/payload-sets.js';
 import type { PolicyRecord } from '../data/repositories/policies.js';
 import type { UserGroupRecord } from '../data/repositories/user-groups.js';
 import type { Product } from '../domain/catalog.js';
@@ -28,8 +29,6 @@ const payloadSetFields = (what: string) => ({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-
-type PayloadSetRecord = Omit<ProfileRecord, 'keys'>;
 
 function presentPayloadSet(p: PayloadSetRecord) {
   return {

@@ -1,29 +1,19 @@
 import { sql } from 'kysely';
-import type { Payload } from '../../domain/payloads.js';
 import type { KeyKind } from '../../domain/seat-pool.js';
 import type { Executor, InTransaction } from '../executor.js';
 import { PRODUCT_COLUMNS, productFromRow } from './products.js';
 import type { Product } from '../../domain/catalog.js';
-import { lockPayloadSet } from './payload-sets.js';
+import { lockPayloadSet, PAYLOAD_SET_COLUMNS, type PayloadSetRecord } from './payload-sets.js';
 
 /** A profile with the keys it is assigned to, as the Configuration Profiles page lists it. */
-export interface ProfileRecord {
-  id: string;
-  account_id: string;
-  product_code: string;
-  name: string;
-  payloads: Payload[];
-  version: number;
-  content_hash: string;
-  created_at: Date;
-  updated_at: Date;
+export interface ProfileRecord extends PayloadSetRecord {
   keys: { id: string; name: string; kind: KeyKind; subscription_id: string }[];
 }
 
 function withKeys(db: Executor) {
   return db
     .selectFrom('configuration_profiles as cp')
-    .select(['cp.id', 'cp.account_id', 'cp.product_code', 'cp.name', 'cp.payloads', 'cp.version', 'cp.content_hash', 'cp.created_at', 'cp.updated_at'])
+    .select(PAYLOAD_SET_COLUMNS.map((c) => `cp.${c}` as const))
     .select(
       sql<ProfileRecord['keys']>`(SELECT coalesce(jsonb_agg(jsonb_build_object('id', k.id, 'name', k.name, 'kind', k.kind, 'subscription_id', k.subscription_id)
         ORDER BY k.subscription_id, k.kind <> 'primary', k.created_at, k.id), '[]'::jsonb) FROM license_keys k WHERE k.profile_id = cp.id)`.as('keys'),

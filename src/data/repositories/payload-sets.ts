@@ -9,6 +9,22 @@ import type { Executor, InTransaction } from '../executor.js';
  */
 export type PayloadSetTable = 'configuration_profiles' | 'policies';
 
+/** A set as its table holds it; the profile and policy lists add what they are assigned to. */
+export interface PayloadSetRecord {
+  id: string;
+  account_id: string;
+  product_code: string;
+  name: string;
+  payloads: Payload[];
+  version: number;
+  content_hash: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The columns of a PayloadSetRecord. */
+export const PAYLOAD_SET_COLUMNS = ['id', 'account_id', 'product_code', 'name', 'payloads', 'version', 'content_hash', 'created_at', 'updated_at'] as const;
+
 /** The unique index of each table's names (see its migration), and whether it is per product. */
 const names: Record<PayloadSetTable, { constraint: string; perProduct: boolean }> = {
   configuration_profiles: { constraint: 'configuration_profiles_name', perProduct: false },

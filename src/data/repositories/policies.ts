@@ -1,26 +1,16 @@
 import { sql } from 'kysely';
-import type { Payload } from '../../domain/payloads.js';
 import type { Executor, InTransaction } from '../executor.js';
-import { lockPayloadSet } from './payload-sets.js';
+import { lockPayloadSet, PAYLOAD_SET_COLUMNS, type PayloadSetRecord } from './payload-sets.js';
 
 /** A policy with the user groups it is assigned to, as the Policies page lists it. */
-export interface PolicyRecord {
-  id: string;
-  account_id: string;
-  product_code: string;
-  name: string;
-  payloads: Payload[];
-  version: number;
-  content_hash: string;
-  created_at: Date;
-  updated_at: Date;
+export interface PolicyRecord extends PayloadSetRecord {
   groups: { id: string; name: string; subscription_id: string }[];
 }
 
 function withGroups(db: Executor) {
   return db
     .selectFrom('policies as po')
-    .select(['po.id', 'po.account_id', 'po.product_code', 'po.name', 'po.payloads', 'po.version', 'po.content_hash', 'po.created_at', 'po.updated_at'])
+    .select(PAYLOAD_SET_COLUMNS.map((c) => `po.${c}` as const))
     .select(
       sql<PolicyRecord['groups']>`(SELECT coalesce(jsonb_agg(jsonb_build_object('id', g.id, 'name', g.name, 'subscription_id', g.subscription_id)
         ORDER BY lower(g.name), g.id), '[]'::jsonb) FROM user_groups g WHERE g.policy_id = po.id)`.as('groups'),

@@ -1,4 +1,4 @@
-import { insertPayloadSet, isSetNameConflict, isSetNameTaken, updatePayloadSet, type PayloadSetTable } from '../../data/repositories/payload-sets.js';
+import { insertPayloadSet, isSetNameConflict, isSetNameTaken, updatePayloadSet, type PayloadSetRecord, type PayloadSetTable } from '../../data/repositories/payload-sets.js';
 import { findProduct } from '../../data/repositories/products.js';
 import type { Executor, InTransaction } from '../../data/executor.js';
 import type { Actor } from '../../domain/actor.js';
@@ -32,16 +32,6 @@ export interface PayloadSetKind {
   nameTaken: (name: string) => AppError;
 }
 
-/** A stored set as these steps read it. */
-export interface StoredSet {
-  id: string;
-  account_id: string;
-  product_code: string;
-  name: string;
-  version: number;
-  content_hash: string;
-}
-
 const uniqueName = (trx: Executor, kind: PayloadSetKind, set: { accountId: string; productCode: string; name: string; exceptId: string | null }): UniqueName => ({
   taken: () => isSetNameTaken(trx, kind.table, set, set.name, set.exceptId),
   conflict: (err: unknown) => isSetNameConflict(kind.table, err),
@@ -60,7 +50,7 @@ export async function insertCheckedSet(trx: InTransaction, actor: Actor, kind: P
 }
 
 /** Saves a locked set's name and payloads: a new version only when what it delivers changed, so a rename reaches no installation. */
-export async function updateCheckedSet(trx: InTransaction, actor: Actor, kind: PayloadSetKind, current: StoredSet, input: PayloadSetInput, now: Date): Promise<void> {
+export async function updateCheckedSet(trx: InTransaction, actor: Actor, kind: PayloadSetKind, current: PayloadSetRecord, input: PayloadSetInput, now: Date): Promise<void> {
   const types = (await findProduct(trx, current.product_code))?.payloadTypes ?? [];
   const payloads = checkPayloadSet(types, input.payloads);
   const contentHash = payloadSetHash(payloads);
