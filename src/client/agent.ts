@@ -82,21 +82,27 @@ function acceptedProfile(delivery: ProfileDelivery | null | undefined, kept: Pro
   return delivery;
 }
 
-/** The kept configuration, its payloads read from its document (verified when it was kept). */
+/** The kept configuration, its policies and payloads read from its document (verified when it was kept). */
 function profileData(activation: ActivationState) {
   const { profile } = activation;
   if (!profile) return null;
   const read = verifyServerJws(profile.document, activation.jwks, configurationDocumentSchema);
-  return { id: profile.id, name: profile.name, version: profile.version, hash: profile.hash, payloads: read.ok ? read.payload.payloads : [] };
+  const document = read.ok ? read.payload : null;
+  return { id: profile.id, name: profile.name, version: profile.version, hash: profile.hash, policies: document?.policies ?? [], payloads: document?.payloads ?? [] };
 }
 
 const settingText = (v: unknown) => (Array.isArray(v) ? v.join(' ') : String(v));
+
+// How the status names a kind of policy; a kind this agent does not know yet is shown as it is.
+const policyKindText: Record<string, string> = { group_policy: 'user group policy' };
 
 function profileLines(activation: ActivationState): string[] {
   const profile = profileData(activation);
   if (!profile) return ['profile:          none received yet'];
   return [
     `profile:          ${profile.name}, version ${profile.version}${profile.id === null ? ' (built in)' : ''}`,
+    ...(profile.policies.length === 0 ? ['policies:         none'] : []),
+    ...profile.policies.map((p) => `policy:           ${p.name}, version ${p.version} (${policyKindText[p.kind] ?? p.kind})`),
     ...(profile.payloads.length === 0 ? ['payloads:         none'] : []),
     ...profile.payloads.map((p) => `payload:          ${p.type}: ${Object.entries(p.settings).map(([k, v]) => `${k}=${settingText(v)}`).join(', ')}`),
   ];
@@ -295,7 +301,8 @@ export async function checkIn(opts: { state: string; peak?: number | undefined; 
       : usageReportDue(next, new Date())
         ? usageLine('due: send it with --peak and --current')
         : [];
-  const received = answer.profile ? [`profile received: ${answer.profile.name}, version ${answer.profile.version}`] : [];
+  const receivedPolicies = (answer.profile?.policies ?? []).map((p) => `, policy ${p.name} version ${p.version}`).join('');
+  const received = answer.profile ? [`profile received: ${answer.profile.name}, version ${answer.profile.version}${receivedPolicies}`] : [];
   return {
     exitCode: licensedExit(claims),
     data: { ...licenseData(claims), action: answer.action, nextCheckInAt: answer.nextCheckInAt, ...usageScheduleData(next), usageReported, warnings: answer.warnings, profileReceived: answer.profile !== null },

@@ -155,7 +155,8 @@ export interface ProductsTable {
   created_at: Generated<Date>;
 }
 
-export interface ConfigurationProfilesTable {
+/** A payload set: the columns a configuration profile and a policy share (payload-sets.ts). */
+export interface PayloadSetsTable {
   id: Generated<string>;
   account_id: string;
   product_code: string;
@@ -163,6 +164,22 @@ export interface ConfigurationProfilesTable {
   payloads: Json<Payload[]>;
   version: Generated<number>;
   content_hash: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type ConfigurationProfilesTable = PayloadSetsTable;
+export type PoliciesTable = PayloadSetsTable;
+
+export interface UserGroupsTable {
+  id: Generated<string>;
+  account_id: string;
+  subscription_id: string;
+  license_key_id: string;
+  policy_id: string | null;
+  name: string;
+  directory_group: string | null;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -380,6 +397,8 @@ export interface DB {
   rate_limits: RateLimitsTable;
   products: ProductsTable;
   configuration_profiles: ConfigurationProfilesTable;
+  policies: PoliciesTable;
+  user_groups: UserGroupsTable;
   signing_keys: SigningKeysTable;
   subscriptions: SubscriptionsTable;
   subscription_items: SubscriptionItemsTable;
@@ -407,3 +426,4 @@ export type LicenseKey = Selectable<LicenseKeysTable>;
 export type Installation = Selectable<InstallationsTable>;
 export type Order = Selectable<OrdersTable>;
 export type InstallInvitation = Selectable<InstallInvitationsTable>;
+export type UserGroup = Selectable<UserGroupsTable>;

@@ -180,7 +180,17 @@ export interface ProfileClaims {
   id: string | null;
   name: string;
   version: number;
+  /** The policies laid over the profile, in the order they apply; absent when there are none. */
+  policies?: PolicyClaim[];
   hash: string;
+}
+
+/** A policy over the profile, by kind (configuration-policy.ts: a user group's policy is `group_policy`). */
+export interface PolicyClaim {
+  kind: string;
+  id: string;
+  name: string;
+  version: number;
 }
 
 export interface CertificateClaims {
@@ -226,7 +236,13 @@ export function certificateClaims(c: CertificateInput): CertificateClaims {
       licenseExpiresAt: c.standing.licenseExpiresAt.toISOString(),
       ...(c.standing.graceUntil ? { graceUntil: c.standing.graceUntil.toISOString() } : {}),
       features: [...c.product.features],
-      profile: { id: c.profile.id, name: c.profile.name, version: c.profile.version, hash: c.profile.hash },
+      profile: {
+        id: c.profile.id,
+        name: c.profile.name,
+        version: c.profile.version,
+        ...(c.profile.policies?.length ? { policies: c.profile.policies.map(({ kind, id, name, version }) => ({ kind, id, name, version })) } : {}),
+        hash: c.profile.hash,
+      },
     },
   };
 }

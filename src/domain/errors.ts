@@ -55,6 +55,12 @@ export const errorStatus = {
   profile_name_taken: 409,
   profile_in_use: 409,
   profile_product_mismatch: 409,
+  // Enterprise management: policies and user groups.
+  feature_not_included: 403,
+  policy_name_taken: 409,
+  policy_product_mismatch: 409,
+  group_name_taken: 409,
+  key_in_group: 409,
   // Vendor back office.
   product_in_use: 409,
   file_malformed: 400,

@@ -104,6 +104,12 @@ export type ActivationRequest = z.input<typeof activationRequestSchema>;
 
 const settingValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
+/** The policies laid over the profile, in the order they apply; absent when there are none. A kind a client does not know is still a policy it was given. */
+const policyRefsSchema = z
+  .array(z.object({ kind: z.string(), id: z.string(), name: z.string(), version: z.number().int() }))
+  .optional()
+  .describe("the policies over the profile, in the order they apply (a user group's policy: kind group_policy); absent when there are none");
+
 /** What a configuration document signs: the effective configuration of one installation. */
 export const configurationDocumentSchema = z.object({
   kind: z.literal('configuration'),
@@ -112,6 +118,7 @@ export const configurationDocumentSchema = z.object({
   id: z.string().nullable().describe('the profile id; null for the built-in Default'),
   name: z.string(),
   version: z.number().int(),
+  policies: policyRefsSchema,
   hash: z.string(),
   payloads: z.array(z.object({ type: z.string(), settings: z.record(z.string(), settingValueSchema) })).describe('the enabled payloads, one per type, in type order'),
   iat: z.number().int(),
@@ -123,6 +130,7 @@ export const profileDeliverySchema = z
     id: z.string().nullable().describe('null for the built-in Default'),
     name: z.string(),
     version: z.number().int(),
+    policies: policyRefsSchema,
     hash: z.string().describe("the configuration's hash: report it back as profileHash once applied; the certificate's lic.profile.hash names the current one"),
     document: z.string().describe('a compact JWS (EdDSA, kid in the header) by the server over the configuration document'),
   })
@@ -247,7 +255,7 @@ export const certificateClaimsSchema: z.ZodType<CertificateClaims> = z.object({
     licenseExpiresAt: iso,
     graceUntil: iso.optional(),
     features: z.array(z.string()),
-    profile: z.object({ id: z.string().nullable(), name: z.string(), version: z.number().int(), hash: z.string() }).optional(),
+    profile: z.object({ id: z.string().nullable(), name: z.string(), version: z.number().int(), policies: policyRefsSchema, hash: z.string() }).optional(),
   }),
 });
 

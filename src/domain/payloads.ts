@@ -188,21 +188,22 @@ export type EffectiveConfiguration = { type: string; settings: Settings }[];
 
 /**
  * The precedence rule of configuration (capability 10): an installation's configuration is its
- * key's profile, overridden by the policy of the user group its key belongs to.
+ * key's profile, overridden by the policies laid over it (today the policy of the user group its
+ * key belongs to), each policy over the ones before it.
  *
- * - Only enabled payloads count; a disabled payload, in either, is as if it were absent (so a
- *   disabled payload in a policy never removes the profile's).
- * - A type enabled in only one of the two is taken whole from it.
- * - A type enabled in both takes the profile's settings with each setting the policy sets
- *   replaced by the policy's value ("set" means present; a boolean false or an empty list is a
- *   value and overrides).
+ * - Only enabled payloads count; a disabled payload, anywhere, is as if it were absent (so a
+ *   disabled payload in a policy never removes what comes before it).
+ * - A type enabled in only one of them is taken whole from it.
+ * - A type enabled in several takes the profile's settings (or the first policy's that has it)
+ *   with each setting a later policy sets replaced by that policy's value ("set" means present; a
+ *   boolean false or an empty list is a value and overrides).
  */
-export function effectiveConfiguration(profile: readonly Payload[], policy: readonly Payload[] | null): EffectiveConfiguration {
-  const enabled = (payloads: readonly Payload[] | null) => new Map((payloads ?? []).filter((p) => p.enabled).map((p) => [p.type, p.settings]));
-  const fromProfile = enabled(profile);
-  const fromPolicy = enabled(policy);
-  const types = [...new Set([...fromProfile.keys(), ...fromPolicy.keys()])].sort();
-  return types.map((type) => ({ type, settings: { ...fromProfile.get(type), ...fromPolicy.get(type) } }));
+export function effectiveConfiguration(profile: readonly Payload[], policies: readonly (readonly Payload[])[]): EffectiveConfiguration {
+  const merged = new Map<string, Settings>();
+  for (const layer of [profile, ...policies]) {
+    for (const p of layer) if (p.enabled) merged.set(p.type, { ...merged.get(p.type), ...p.settings });
+  }
+  return [...merged.keys()].sort().map((type) => ({ type, settings: merged.get(type)! }));
 }
 
 /** JSON with object keys sorted at every level, so equal content always hashes alike. */

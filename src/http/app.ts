@@ -21,6 +21,8 @@ import { accountsRoutes } from './routes/accounts.js';
 import { apiTokensRoutes } from './routes/api-tokens.js';
 import { auditRoutes } from './routes/audit.js';
 import { configurationProfilesRoutes } from './routes/configuration-profiles.js';
+import { policiesRoutes } from './routes/policies.js';
+import { userGroupsRoutes } from './routes/user-groups.js';
 import { devMailboxRoutes } from './routes/dev-mailbox.js';
 import { healthRoutes } from './routes/health.js';
 import { installInvitationsRoutes } from './routes/install-invitations.js';
@@ -130,6 +132,8 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(licenseKeysRoutes(deps), { prefix: '/api/v1' });
   await app.register(keyAdminsRoutes(deps), { prefix: '/api/v1' });
   await app.register(configurationProfilesRoutes(deps), { prefix: '/api/v1' });
+  await app.register(policiesRoutes(deps), { prefix: '/api/v1' });
+  await app.register(userGroupsRoutes(deps), { prefix: '/api/v1' });
   await app.register(subscriptionRegistrationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(installationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(virtualMachinesRoutes(deps), { prefix: '/api/v1' });

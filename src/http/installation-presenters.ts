@@ -5,6 +5,7 @@ import { INSTALLATION_COLUMN_LABELS, INSTALLATION_ID_LABEL, installationStateLab
 import type { CsvColumn } from './csv.js';
 import { iso } from './presenters.js';
 import { appliedState } from '../domain/configuration-profile.js';
+import { POLICY_KINDS } from '../domain/configuration-policy.js';
 import { DEFAULT_PROFILE_NAME } from '../domain/default-profile.js';
 
 // The installation lists and details of the portal (PRODUCT.md, capability 7): camelCase, ISO timestamps.
@@ -113,7 +114,11 @@ export const installationDetailsSchema = z
             .enum(['current', 'earlier', 'not_reported'])
             .describe('what the installation reported at its last check-in: the current version, an earlier one (the current one arrives at its next check-in), or nothing yet'),
         })
-        .describe("The key's configuration profile and whether the installation has applied it"),
+        .describe("The key's configuration profile and whether the installation has applied it (with the policies over it, as applied says)"),
+      group: z.object({ id: z.string(), name: z.string() }).nullable().describe("The user group whose sublicense the installation is on; null for none"),
+      policies: z
+        .array(z.object({ kind: z.enum(POLICY_KINDS), id: z.string(), name: z.string(), version: z.number().int() }))
+        .describe("The policies over the profile that its check-ins deliver, in the order they apply: its user group's policy (kind group_policy), when it has one of the installation's product"),
       subscriptionId: nullableString,
       version: nullableString,
       hostOs: nullableString,
@@ -172,6 +177,8 @@ export function presentInstallationDetails({ installation: i, usage, usageLimits
       licenseType: i.license_type,
       key: i.license_key_id && i.key_name !== null ? { id: i.license_key_id, name: i.key_name } : null,
       profile: { id: configuration.id, name: configuration.name, version: configuration.version, applied: appliedState(i.applied_profile_hash, configuration) },
+      group: i.group_id !== null && i.group_name !== null ? { id: i.group_id, name: i.group_name } : null,
+      policies: configuration.policies,
       subscriptionId: i.subscription_id,
       version: i.app_version,
       hostOs: i.host_os,

@@ -116,6 +116,36 @@ describe('keyline agent', () => {
     expect(applied.applied_profile_hash).toBe(offline.json.profile.hash);
   });
 
+  it("shows the policy of its user group over the key's profile, and the policy's new version once it arrives", async () => {
+    const c = await customerWithSubscription(t, { items: [{ productCode: 'desktop-enterprise', licenseType: null, quantity: 5 }] });
+    const base = `/api/v1/accounts/${c.accountId}`;
+    const upgrades = (allowed: boolean) => ({ type: 'major_upgrades', enabled: true, settings: { allowed } });
+    const policy = (await c.client.post(`${base}/policies`, { name: 'Frozen', product: 'desktop-enterprise', payloads: [upgrades(false)] })).body.policy;
+    const group = (await c.client.post(`${base}/user-groups`, { subscriptionId: c.subscription.id, name: 'Finance', quota: 2, policyId: policy.id })).body.group;
+    const profile = (await c.client.post(`${base}/configuration-profiles`, { name: 'Everyone', product: 'desktop-enterprise', payloads: [upgrades(true)] })).body.profile;
+    await c.client.put(`${base}/subscriptions/${c.subscription.id}/keys/${group.sublicense.id}/configuration-profile`, { profileId: profile.id });
+    const state = stateFile();
+    expect((await agent('activate', '--server', server, '--product', 'desktop-enterprise', '--key', group.sublicense.key, '--state', state)).code).toBe(0);
+    const status = await agent('status', '--state', state);
+    expect(status.stdout).toMatch(/profile:\s+Everyone, version 1\npolicy:\s+Frozen, version 1 \(user group policy\)\n/);
+    expect(status.stdout).toMatch(/payload:\s+major_upgrades: allowed=false/);
+
+    await c.client.put(`${base}/policies/${policy.id}`, { name: 'Frozen', payloads: [upgrades(true), { type: 'updates', enabled: true, settings: { branch: 'beta' } }] });
+    const changed = await agent('check-in', '--state', state);
+    expect(changed.stdout).toMatch(/profile received: Everyone, version 1, policy Frozen version 2/);
+    const offline = await agent('status', '--offline', '--state', state, '--json');
+    expect(offline.json.profile).toMatchObject({
+      name: 'Everyone',
+      policies: [{ kind: 'group_policy', id: policy.id, name: 'Frozen', version: 2 }],
+      payloads: [{ type: 'major_upgrades', settings: { allowed: true } }, { type: 'updates', settings: { branch: 'beta' } }],
+    });
+
+    // A key outside any group shows that it has no policy.
+    const plain = stateFile();
+    expect((await agent('activate', '--server', server, '--product', 'desktop-enterprise', '--key', c.key, '--state', plain)).code).toBe(0);
+    expect((await agent('status', '--state', plain)).stdout).toMatch(/profile:\s+Default, version 1 \(built in\)\npolicies:\s+none\n/);
+  });
+
   it('update-license applies what the portal left pending at once: a move, then a deactivation', async () => {
     const c = await customerWithSubscription(t);
     const base = `/api/v1/accounts/${c.accountId}`;

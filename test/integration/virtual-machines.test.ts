@@ -172,6 +172,7 @@ describe("the account's virtual machine list", () => {
       reportedAt: t.clock.now().toISOString(),
       installation: { id: mac2.id, name: 'lab-mac', state: 'active' },
       key: { id: lab.id, name: 'Lab' },
+      group: null,
     });
     expect(names(await list(c.client, c.base, `?keyId=${lab.id}`))).toEqual(['Android 100%', 'Kali']);
     expect(names(await list(c.client, c.base, `?installationId=${mac1.id}`))).toEqual(['ubuntu server', 'Windows 11 dev']);

@@ -117,6 +117,10 @@ export function exampleBody(op: Operation, ids: Ids): Record<string, unknown> | 
     'POST /api/v1/accounts/{accountId}/configuration-profiles': { name: `Profile ${Math.random()}`, product: 'desktop-business', payloads: [] },
     'PUT /api/v1/accounts/{accountId}/configuration-profiles/{profileId}': { name: 'Renamed profile', payloads: [] },
     'PUT /api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys/{keyId}/configuration-profile': { profileId: ids['profileId'] },
+    'POST /api/v1/accounts/{accountId}/policies': { name: `Policy ${Math.random()}`, product: 'desktop-enterprise', payloads: [] },
+    'PUT /api/v1/accounts/{accountId}/policies/{policyId}': { name: 'Renamed policy', payloads: [] },
+    'POST /api/v1/accounts/{accountId}/user-groups': { subscriptionId: ids['enterpriseSubscriptionId'], name: `Group ${Math.random()}`, quota: 1 },
+    'PUT /api/v1/accounts/{accountId}/user-groups/{groupId}': { name: 'Renamed group', quota: 1, policyId: null },
     'POST /api/v1/accounts/{accountId}/installations/actions': { action: 'deactivate', installationIds: [ids['installationId']] },
     'POST /api/v1/subscriptions/registrations': { licenseKey: generateLicenseKey().key, company: { ...ACME } },
     'PUT /api/v1/vendor/products/{code}': (({ code: _code, ...definition }) => definition)(demoCatalog[0]!),
@@ -167,7 +171,8 @@ export function callExample(client: ApiClient, op: Operation, ids: Ids) {
 /**
  * A business account with one of everything the routes address: its administrator, a regular
  * member, a subscription with a sublicense, an installation (and that installation's own client), a
- * configuration profile, an invitation, a session and an API token. `ids` names them by path parameter.
+ * configuration profile, an Enterprise subscription with a policy and a user group, an invitation,
+ * a session and an API token. `ids` names them by path parameter.
  */
 export async function accountWithResources(t: TestApp, name: string) {
   const owner = await signedInUser(t, `${name}-owner`);
@@ -185,10 +190,14 @@ export async function accountWithResources(t: TestApp, name: string) {
   });
   const installation = await activate(t, activationBody(order.key));
   const profile = await owner.client.post(`/api/v1/accounts/${account.id}/configuration-profiles`, { name: `${name} profile`, product: 'desktop-business', payloads: [] });
+  const enterprise = await issueOrder(t, { items: [{ productCode: 'desktop-enterprise', licenseType: null, quantity: 5 }] });
+  const enterpriseRegistered = await owner.client.post(`/api/v1/accounts/${account.id}/subscriptions`, { licenseKey: enterprise.key });
+  const policy = await owner.client.post(`/api/v1/accounts/${account.id}/policies`, { name: `${name} policy`, product: 'desktop-enterprise', payloads: [] });
+  const group = await owner.client.post(`/api/v1/accounts/${account.id}/user-groups`, { subscriptionId: enterprise.subscription.id, name: `${name} group`, quota: 1, policyId: policy.body.policy?.id });
   const invite = await owner.client.post(`/api/v1/accounts/${account.id}/invitations`, { emails: [uniqueEmail(`${name}-invitee`)] });
   const sessions = await owner.client.get('/api/v1/sessions');
   const token = await owner.client.post('/api/v1/me/api-tokens', { name });
-  const made = [registered, sublicense, installation, profile, invite, token].map((r) => r.status);
+  const made = [registered, sublicense, installation, profile, enterpriseRegistered, policy, group, invite, token].map((r) => r.status);
   if (made.some((s) => s !== 201)) throw new Error(`fixtures for ${name} were not all made: ${made.join(', ')}`);
   const ids: Ids = {
     accountId: account.id,
@@ -203,6 +212,9 @@ export async function accountWithResources(t: TestApp, name: string) {
     keyId: sublicense.body.key.id,
     installationId: installation.body.installationId,
     profileId: profile.body.profile.id,
+    enterpriseSubscriptionId: enterprise.subscription.id,
+    policyId: policy.body.policy.id,
+    groupId: group.body.group.id,
     id: '00000000-0000-4000-8000-000000000000',
   };
   return { ids, owner, member, order, installationClient: asInstallation(t, installation.body.installationToken) };

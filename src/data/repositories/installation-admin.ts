@@ -1,7 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Installation } from '../schema.js';
 import type { Executor, InTransaction } from '../executor.js';
-import { keyProfileJson } from './installations.js';
+import { keyPoliciesJson, keyProfileJson } from './installations.js';
+import { groupKeyOf } from './user-groups.js';
 
 /** The portal's view of an account's installations (PRODUCT.md, capability 7). */
 
@@ -15,6 +16,8 @@ export interface InstallationFilter {
   product?: string | undefined;
   /** The key's configuration profile: an id, or 'default' for keys with none (for the installation's product). */
   profile?: string | undefined;
+  /** The user group whose sublicense the installations are on. */
+  groupId?: string | undefined;
   state: InstallationStateFilter;
   expiry: ExpiryFilter;
   q?: string | undefined;
@@ -71,6 +74,7 @@ function matching(db: Executor, accountId: string, f: InstallationFilter) {
     const profile = keyProfileJson(sql`i.license_key_id`, sql`i.product_code`);
     q = q.where(f.profile === 'default' ? sql<boolean>`${profile} IS NULL` : sql<boolean>`(${profile})->>'id' = ${f.profile}`);
   }
+  if (f.groupId) q = q.where(sql<boolean>`i.license_key_id = ${groupKeyOf(accountId, f.groupId)}`);
   if (f.state !== 'all') q = q.where(inState[f.state]);
   // On the expiry sort's own expression, so that sorting by expiry reads just the range.
   if (f.expiry === 'expired') q = q.where(sorts.expiresAt.expr, '<=', f.now);
@@ -146,14 +150,25 @@ export function countInstallationsByProduct(db: Executor, accountId: string, key
 
 export type InstallationCountsRow = Awaited<ReturnType<typeof countInstallationsByProduct>>[number];
 
-/** An installation of the account with its key's and product's names and its key's profile, for the details dialog. */
+/**
+ * An installation of the account with its key's and product's names, its key's user group, and
+ * its key's profile and the policies over it, for the details dialog.
+ */
 export function findAccountInstallation(db: Executor, accountId: string, installationId: string) {
   return db
     .selectFrom('installations as i')
     .leftJoin('license_keys as k', 'k.id', 'i.license_key_id')
+    .leftJoin('user_groups as g', 'g.license_key_id', 'i.license_key_id')
     .innerJoin('products as p', 'p.code', 'i.product_code')
     .selectAll('i')
-    .select(['k.name as key_name', 'p.name as product_name', keyProfileJson(sql`i.license_key_id`, sql`i.product_code`).as('profile')])
+    .select([
+      'k.name as key_name',
+      'p.name as product_name',
+      'g.id as group_id',
+      'g.name as group_name',
+      keyProfileJson(sql`i.license_key_id`, sql`i.product_code`).as('profile'),
+      keyPoliciesJson(sql`i.license_key_id`, sql`i.product_code`).as('policies'),
+    ])
     .where('i.account_id', '=', accountId)
     .where('i.id', '=', installationId)
     .executeTakeFirst();

@@ -1,7 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../schema.js';
 import type { ProductRow } from './products.js';
-import type { KeyProfile } from '../../domain/configuration-profile.js';
+import type { KeyPolicy } from '../../domain/configuration-policy.js';
+import type { KeyConfiguration, KeyProfile } from '../../domain/configuration-profile.js';
 import type { Executor } from '../executor.js';
 import { Batcher, batcherFor, type BatchOptions } from '../batcher.js';
 
@@ -211,12 +212,31 @@ export interface InstallationContext {
   trialEnd: Date | null;
   /** The key's configuration profile when it is of the installation's product; null: the built-in Default. */
   profile: KeyProfile | null;
+  /** The policies over that profile, of the installation's product (in no particular order). */
+  policies: KeyPolicy[];
 }
 
 /** A key's profile as JSON, when it is of `product` (a primary key may span products; a profile is of one). */
 export const keyProfileJson = (keyId: RawBuilder<unknown>, product: RawBuilder<unknown>) =>
   sql<KeyProfile | null>`(SELECT jsonb_build_object('id', cp.id, 'name', cp.name, 'version', cp.version, 'payloads', cp.payloads)
     FROM license_keys pk JOIN configuration_profiles cp ON cp.id = pk.profile_id WHERE pk.id = ${keyId} AND cp.product_code = ${product})`;
+
+/**
+ * The policies over a key's profile as a JSON array, those of `product` only: today the policy of
+ * the user group the key is bound to. Another kind of account configuration (golden images) joins
+ * as another branch of this subquery, so every context query that reads it gets that too.
+ */
+export const keyPoliciesJson = (keyId: RawBuilder<unknown>, product: RawBuilder<unknown>) =>
+  sql<KeyPolicy[]>`(SELECT coalesce(jsonb_agg(jsonb_build_object('kind', 'group_policy', 'id', po.id, 'name', po.name, 'version', po.version, 'payloads', po.payloads)), '[]'::jsonb)
+    FROM user_groups g JOIN policies po ON po.id = g.policy_id WHERE g.license_key_id = ${keyId} AND po.product_code = ${product})`;
+
+/** What a key configures for its installations of `productCode` (see keyProfileJson, keyPoliciesJson), in one round trip. */
+export async function findKeyConfiguration(db: Executor, keyId: string, productCode: string): Promise<KeyConfiguration> {
+  const key = sql`${keyId}::uuid`;
+  const product = sql`${productCode}::text`;
+  const { rows } = await sql<KeyConfiguration>`SELECT ${keyProfileJson(key, product)} AS profile, ${keyPoliciesJson(key, product)} AS policies`.execute(db);
+  return rows[0] ?? { profile: null, policies: [] };
+}
 
 // Rows nested as JSON come back with timestamps as text; every timestamp column is named *_at.
 export function reviveTimestamps<T>(row: Record<string, unknown> | null): T | null {
@@ -231,7 +251,7 @@ const contextBatchers = new WeakMap<Executor, ContextBatcher>();
 /**
  * Everything a bearer-token call needs about its installation in one round trip: the installation,
  * whether it is blacklisted, its key, subscription, item and product, a trial's end, and its key's
- * configuration profile. Check-ins
+ * configuration profile and the policies over it. Check-ins
  * are the most frequent call of all, so this is an indexed lookup by token hash, and outside a
  * transaction the lookups of concurrent calls share one statement (see batcher.ts).
  */
@@ -254,12 +274,13 @@ async function findInstallationContexts(db: Executor, tokenHashes: string[]): Pr
       sql<Date | null>`(SELECT t.expires_at FROM trials t WHERE i.trial AND t.product_code = i.product_code AND t.fingerprint = i.fingerprint)`.as('trial_end'),
       sql<ProductRow>`to_jsonb(p)`.as('product_row'),
       keyProfileJson(sql`i.license_key_id`, sql`i.product_code`).as('profile_row'),
+      keyPoliciesJson(sql`i.license_key_id`, sql`i.product_code`).as('policies_row'),
     ])
     .where('i.token_hash', 'in', [...new Set(tokenHashes)])
     .execute();
   const byHash = new Map<string, InstallationContext>();
   for (const row of rows) {
-    const { key_row, subscription_row, item_row, trial_end, product_row, profile_row, ...installation } = row;
+    const { key_row, subscription_row, item_row, trial_end, product_row, profile_row, policies_row, ...installation } = row;
     byHash.set(installation.token_hash, {
       installation,
       key: reviveTimestamps<LicenseKey>(key_row),
@@ -268,6 +289,7 @@ async function findInstallationContexts(db: Executor, tokenHashes: string[]): Pr
       product: product_row,
       trialEnd: trial_end === null ? null : new Date(trial_end),
       profile: profile_row,
+      policies: policies_row,
     });
   }
   return tokenHashes.map((hash) => byHash.get(hash));
@@ -352,12 +374,13 @@ export interface ActivationContext {
   blacklisted: boolean;
   activeInstallation: Installation | null;
   profile: KeyProfile | null;
+  policies: KeyPolicy[];
 }
 
 /**
  * Everything an activation checks about a key before taking a seat, in one round trip: its
  * subscription and products, the product asked for, whether this machine is blacklisted or
- * already active on the key, and the key's configuration profile.
+ * already active on the key, and the key's configuration profile and the policies over it.
  */
 export async function findActivationContext(
   db: Executor,
@@ -370,6 +393,7 @@ export async function findActivationContext(
     blacklisted: boolean;
     active_installation: Record<string, unknown> | null;
     profile: KeyProfile | null;
+    policies: KeyPolicy[];
   }>`
     SELECT
       (SELECT to_jsonb(s) FROM subscriptions s WHERE s.id = ${a.subscriptionId}) AS subscription,
@@ -379,7 +403,8 @@ export async function findActivationContext(
       EXISTS (SELECT 1 FROM blacklisted_machines b WHERE b.license_key_id = ${a.keyId} AND b.fingerprint = ${a.fingerprint}) AS blacklisted,
       (SELECT to_jsonb(i) FROM installations i
          WHERE i.license_key_id = ${a.keyId} AND i.fingerprint = ${a.fingerprint} AND i.state = 'active') AS active_installation,
-      ${keyProfileJson(sql`${a.keyId}::uuid`, sql`${a.productCode}::text`)} AS profile`.execute(db);
+      ${keyProfileJson(sql`${a.keyId}::uuid`, sql`${a.productCode}::text`)} AS profile,
+      ${keyPoliciesJson(sql`${a.keyId}::uuid`, sql`${a.productCode}::text`)} AS policies`.execute(db);
   const row = rows[0]!;
   return {
     subscription: reviveTimestamps<Subscription>(row.subscription),
@@ -388,6 +413,7 @@ export async function findActivationContext(
     blacklisted: row.blacklisted,
     activeInstallation: reviveTimestamps<Installation>(row.active_installation),
     profile: row.profile,
+    policies: row.policies,
   };
 }
 

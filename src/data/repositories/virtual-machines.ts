@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { VirtualMachine } from '../../domain/virtual-machines.js';
 import type { Executor, InTransaction } from '../executor.js';
 import { containing } from './search.js';
+import { groupKeyOf } from './user-groups.js';
 
 /** The virtual machines installations report (PRODUCT.md capability 10), and the account's list of them. */
 
@@ -48,6 +49,8 @@ export type VirtualMachineSort = 'name' | 'lastUsed';
 
 export interface VirtualMachineFilter {
   keyId?: string | undefined;
+  /** Those of the installations on the sublicense of this user group. */
+  groupId?: string | undefined;
   installationId?: string | undefined;
   /** Those of active installations only, or also of deactivated ones (kept as they last were). */
   installations: 'active' | 'all';
@@ -82,10 +85,12 @@ export function listVirtualMachines(db: Executor, accountId: string, query: Virt
     .selectFrom('virtual_machines as vm')
     .innerJoin('installations as i', 'i.id', 'vm.installation_id')
     .leftJoin('license_keys as k', 'k.id', 'i.license_key_id')
+    .leftJoin('user_groups as g', 'g.license_key_id', 'i.license_key_id')
     .where('vm.account_id', '=', accountId)
     .where('i.account_id', '=', accountId);
   if (query.keyIds !== null) q = query.keyIds.length > 0 ? q.where('i.license_key_id', 'in', [...query.keyIds]) : q.where(sql<boolean>`false`);
   if (query.keyId) q = q.where('i.license_key_id', '=', query.keyId);
+  if (query.groupId) q = q.where(sql<boolean>`i.license_key_id = ${groupKeyOf(accountId, query.groupId)}`);
   if (query.installationId) q = q.where('vm.installation_id', '=', query.installationId);
   if (query.installations === 'active') q = q.where('i.state', '=', 'active');
   if (query.q) {
@@ -119,6 +124,8 @@ export function listVirtualMachines(db: Executor, accountId: string, query: Virt
       'i.state as installation_state',
       'i.license_key_id',
       'k.name as key_name',
+      'g.id as group_id',
+      'g.name as group_name',
       sql<string>`(${expr})::text`.as('sort_value'),
     ])
     .orderBy(sql`${expr} ${dir}`)

@@ -14,21 +14,12 @@ import { actorOf } from '../auth.js';
 import { presentPayloadTypes, presentProfile, productPayloadTypesSchema, profileSchema } from '../configuration-presenters.js';
 import { errorResponses as errors } from '../errors.js';
 import { accountIdParams, keyParams, uuid } from '../schemas/common.js';
+import { payloadSetFields, productField } from '../schemas/payload-sets.js';
 
 // Configuration profiles and their assignment to license keys: account administrators only.
 
 const tags = ['configuration profiles'];
 const profileParams = accountIdParams.extend({ profileId: uuid });
-
-const payloadInput = z.strictObject({
-  type: z.string().min(1).max(40),
-  enabled: z.boolean(),
-  settings: z.record(z.string().max(40), z.unknown()).describe("checked against the type's settings (GET payload-types)"),
-});
-const profileFields = {
-  name: z.string().trim().min(1, 'is required').max(100),
-  payloads: z.array(payloadInput).max(50),
-};
 
 export function configurationProfilesRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -57,7 +48,7 @@ export function configurationProfilesRoutes(deps: Deps): FastifyPluginAsyncZod {
         tags,
         summary: 'Create a configuration profile for one product',
         params: accountIdParams,
-        body: z.strictObject({ ...profileFields, product: z.string().min(1).max(50) }),
+        body: z.strictObject({ ...payloadSetFields, product: productField }),
         response: { 201: z.object({ profile: profileSchema }), ...errors },
       },
       handler: async (req, reply) => reply.code(201).send({ profile: presentProfile(await createProfile(deps, actorOf(req), req.params.accountId, req.body)) }),
@@ -73,7 +64,7 @@ export function configurationProfilesRoutes(deps: Deps): FastifyPluginAsyncZod {
         tags,
         summary: "Save a profile's name and payloads; a change to what it delivers is a new version, which its installations get at their next check-in",
         params: profileParams,
-        body: z.strictObject(profileFields),
+        body: z.strictObject(payloadSetFields),
         response: { 200: z.object({ profile: profileSchema }), ...errors },
       },
       handler: async (req) => ({ profile: presentProfile(await updateProfileOfAccount(deps, actorOf(req), req.params.accountId, req.params.profileId, req.body)) }),

@@ -44,6 +44,7 @@ const filterQuery = z.strictObject({
     .refine((v) => v === 'default' || uuid.safeParse(v).success, 'must be the id of a configuration profile or default')
     .optional()
     .describe("By the key's configuration profile: its id, or default for the built-in Default"),
+  groupId: uuid.optional().describe("The installations on this user group's sublicense"),
   state: z.enum(['all', 'active', 'deactivated', 'blacklisted']).default('all'),
   expiry: z.enum(['all', 'expiring_soon', 'expired']).default('all').describe("By the license expiry that applies: the key's own date or its subscription's; expiring soon is within 30 days"),
   q: z.string().trim().min(1).max(100).optional().describe('Part of the name, alias, user name, host OS, fingerprint, serial number, MAC or IP address'),

@@ -14,10 +14,10 @@ import { sortedPaging } from '../schemas/paging.js';
 
 // The account's virtual machines (PRODUCT.md capability 10), as its installations last reported them.
 
-// A user group is bound to one sublicense key, so a `group` filter, once groups exist, resolves to
-// its key and narrows the list the way keyId does.
+// A user group is bound to one sublicense key, so its filter narrows the list the way keyId does.
 const filterQuery = z.strictObject({
   keyId: uuid.optional().describe('Only the VMs of installations activated with this key (primary or sublicense)'),
+  groupId: uuid.optional().describe("Only the VMs of installations on this user group's sublicense"),
   installationId: uuid.optional(),
   installations: z.enum(['active', 'all']).default('active').describe('all: also the VMs a deactivated installation last reported, kept for history'),
   q: z.string().trim().min(1).max(100).optional().describe("Part of the VM's name, guest OS or uuid, or of its installation's name or alias"),
@@ -45,6 +45,7 @@ const virtualMachineSchema = z
     reportedAt: z.string().describe('When the check-in that last changed the inventory came'),
     installation: z.object({ id: z.string(), name: z.string(), state: z.enum(['active', 'deactivated']) }),
     key: z.object({ id: z.string(), name: z.string() }).nullable().describe('The license key of the installation (never its text); null when it was deleted'),
+    group: z.object({ id: z.string(), name: z.string() }).nullable().describe('The user group whose sublicense the installation is on; null for none'),
   })
   .meta({ id: 'VirtualMachine' });
 
@@ -59,6 +60,7 @@ const present = (r: VirtualMachineRow): z.infer<typeof virtualMachineSchema> => 
   reportedAt: r.reported_at.toISOString(),
   installation: { id: r.installation_id, name: installationLabel({ alias: r.installation_alias, name: r.installation_name }), state: r.installation_state },
   key: r.license_key_id && r.key_name !== null ? { id: r.license_key_id, name: r.key_name } : null,
+  group: r.group_id !== null && r.group_name !== null ? { id: r.group_id, name: r.group_name } : null,
 });
 
 const CELLS: Record<VmColumn, CsvColumn<VirtualMachineRow>['value']> = {

@@ -1,31 +1,26 @@
 import {
-  deleteProfile,
   findAccountProfile,
-  insertProfile,
-  isProfileNameConflict,
-  isProfileNameTaken,
   listAccountProducts,
   listAccountProfiles,
   lockAccountProfile,
   reassignProfileKeys,
   setKeyProfile,
-  updateProfile,
   type ProfileRecord,
 } from '../../data/repositories/configuration-profiles.js';
 import { lockKey } from '../../data/repositories/license-keys.js';
-import { findProduct } from '../../data/repositories/products.js';
+import { deletePayloadSet } from '../../data/repositories/payload-sets.js';
 import { findItem, listItems } from '../../data/repositories/subscriptions.js';
-import type { Executor, InTransaction } from '../../data/executor.js';
+import type { Executor } from '../../data/executor.js';
 import type { LicenseKey } from '../../data/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Product } from '../../domain/catalog.js';
-import { checkProfilePayloads, DEFAULT_PROFILE, nextVersion, profileHash } from '../../domain/configuration-profile.js';
+import { DEFAULT_PROFILE } from '../../domain/configuration-profile.js';
 import { AppError, invalidInput, notFound } from '../../domain/errors.js';
-import type { PayloadType } from '../../domain/payloads.js';
 import { authorizeAccount } from '../../policies/account-policy.js';
 import { recordChange } from '../changes.js';
 import type { Deps } from '../context.js';
 import { runTransaction } from '../../data/transactions.js';
+import { insertCheckedSet, updateCheckedSet, type PayloadSetInput, type PayloadSetKind } from './payload-sets.js';
 
 /**
  * Configuration profiles (capability 9), account administrators only: License Administrators
@@ -33,18 +28,13 @@ import { runTransaction } from '../../data/transactions.js';
  * Default.
  */
 
-export interface PayloadInput {
-  type: string;
-  enabled: boolean;
-  settings: Record<string, unknown>;
-}
+export type ProfileInput = PayloadSetInput;
 
-export interface ProfileInput {
-  name: string;
-  payloads: PayloadInput[];
-}
-
-const nameTaken = (name: string) => new AppError('profile_name_taken', `A configuration profile named “${name}” exists already in this account`, { field: 'name' });
+const PROFILES: PayloadSetKind = {
+  table: 'configuration_profiles',
+  target: 'configuration_profile',
+  nameTaken: (name) => new AppError('profile_name_taken', `A configuration profile named “${name}” exists already in this account`, { field: 'name' }),
+};
 
 /** The products the account's subscriptions hold that have payload types, with those types. */
 export async function listPayloadTypes(deps: Deps, actor: Actor, accountId: string): Promise<Product[]> {
@@ -68,32 +58,12 @@ export async function getProfile(deps: Deps, actor: Actor, accountId: string, pr
   return profileOfAccount(deps.db, accountId, profileId);
 }
 
-async function payloadTypesOf(db: Executor, productCode: string): Promise<PayloadType[]> {
-  return (await findProduct(db, productCode))?.payloadTypes ?? [];
-}
-
-/** The name is checked first so a racing twin is refused by the unique index with the same answer. */
-async function savingName<T>(accountId: string, name: string, exceptId: string | null, trx: InTransaction, save: () => Promise<T>): Promise<T> {
-  if (await isProfileNameTaken(trx, accountId, name, exceptId)) throw nameTaken(name);
-  try {
-    return await save();
-  } catch (err) {
-    if (isProfileNameConflict(err)) throw nameTaken(name);
-    throw err;
-  }
-}
-
 export async function createProfile(deps: Deps, actor: Actor, accountId: string, input: ProfileInput & { product: string }): Promise<ProfileRecord> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeAccount(trx, actor, accountId, 'configuration.manage');
     const product = (await listAccountProducts(trx, accountId)).find((p) => p.code === input.product && p.payloadTypes.length > 0);
     if (!product) throw invalidInput([{ path: 'product', message: 'is not a product of this account’s subscriptions that takes configuration profiles' }]);
-    const payloads = checkProfilePayloads(product.payloadTypes, input.payloads);
-    const now = deps.clock.now();
-    const id = await savingName(accountId, input.name, null, trx, () =>
-      insertProfile(trx, { accountId, productCode: product.code, name: input.name, payloads, contentHash: profileHash(payloads), createdBy: actor.userId, now }),
-    );
-    await recordChange(trx, actor, { accountId, action: 'configuration_profile.created', targetType: 'configuration_profile', targetId: id, details: { name: input.name, product: product.code } }, now);
+    const id = await insertCheckedSet(trx, actor, PROFILES, accountId, product, input, deps.clock.now());
     return profileOfAccount(trx, accountId, id);
   });
 }
@@ -104,13 +74,7 @@ export async function updateProfileOfAccount(deps: Deps, actor: Actor, accountId
     await authorizeAccount(trx, actor, accountId, 'configuration.manage');
     const profile = await lockAccountProfile(trx, accountId, profileId);
     if (!profile) throw notFound('Configuration profile');
-    const payloads = checkProfilePayloads(await payloadTypesOf(trx, profile.product_code), input.payloads);
-    const contentHash = profileHash(payloads);
-    const version = nextVersion({ version: profile.version, contentHash: profile.content_hash }, contentHash);
-    const now = deps.clock.now();
-    await savingName(accountId, input.name, profileId, trx, () => updateProfile(trx, profileId, { name: input.name, payloads, contentHash, version }, now));
-    const details = { name: input.name, version, ...(profile.name !== input.name ? { renamedFrom: profile.name } : {}) };
-    await recordChange(trx, actor, { accountId, action: 'configuration_profile.updated', targetType: 'configuration_profile', targetId: profileId, details }, now);
+    await updateCheckedSet(trx, actor, PROFILES, profile, input, deps.clock.now());
     return profileOfAccount(trx, accountId, profileId);
   });
 }
@@ -136,7 +100,7 @@ export async function deleteProfileOfAccount(deps: Deps, actor: Actor, accountId
     }
     const now = deps.clock.now();
     const moved = await reassignProfileKeys(trx, profileId, reassignTo ?? null, now);
-    await deleteProfile(trx, profileId);
+    await deletePayloadSet(trx, 'configuration_profiles', profileId);
     const details = { name: profile.name, keysReassigned: moved, reassignedTo: reassignTo ?? (moved > 0 ? 'default' : null) };
     await recordChange(trx, actor, { accountId, action: 'configuration_profile.deleted', targetType: 'configuration_profile', targetId: profileId, details }, now);
   });

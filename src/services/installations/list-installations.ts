@@ -132,7 +132,7 @@ export async function installationDetails(db: Executor, installation: AccountIns
     installation,
     usage: await usageHistory(db, installation.id, USAGE_HISTORY_DAYS),
     usageLimits: await usageLimitsOf(db, installation, now),
-    configuration: installationConfiguration(installation.profile, null),
+    configuration: installationConfiguration(installation),
   };
 }
 

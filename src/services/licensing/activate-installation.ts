@@ -213,7 +213,7 @@ async function seatInstallation(deps: Deps, trx: InTransaction, key: LicenseKey,
   // The seats come from the key, not the installation: worked out before there is one.
   const seats = await seatsOf(trx, basis);
   const certified = (installation: Installation) => {
-    const facts = factsFrom(installation, basis, seats, context.profile);
+    const facts = factsFrom(installation, basis, seats, context);
     return { configuration: facts.configuration, ...certificateOf(deps, facts, { now, nextCheckInAt: nextCheckIn, expiresAt }) };
   };
   let existing = context.activeInstallation ?? undefined;

@@ -1,6 +1,5 @@
-import { findInstallationContext, type AuthenticatedInstallation, type InstallationDetails } from '../../data/repositories/installations.js';
+import { findInstallationContext, findKeyConfiguration, type AuthenticatedInstallation, type InstallationDetails } from '../../data/repositories/installations.js';
 import { findTrialEnd } from '../../data/repositories/trials.js';
-import { findKeyProfile } from '../../data/repositories/configuration-profiles.js';
 import { findKey, listKeysOfSubscription } from '../../data/repositories/license-keys.js';
 import { findProduct, productFromRow } from '../../data/repositories/products.js';
 import { findItem, findSubscription } from '../../data/repositories/subscriptions.js';
@@ -8,7 +7,7 @@ import type { Executor } from '../../data/executor.js';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { refusal } from '../../domain/activation-rules.js';
 import type { CertificateClaims, Standing } from '../../domain/certificate.js';
-import type { InstallationConfiguration, KeyProfile } from '../../domain/configuration-profile.js';
+import { NO_KEY_CONFIGURATION, type InstallationConfiguration, type KeyConfiguration } from '../../domain/configuration-profile.js';
 import { AppError } from '../../domain/errors.js';
 import { certify, licensedSeats, seatsNeedPool, type LicenseBasis as BasisOf } from '../../domain/license-basis.js';
 import type { DescriptiveFields } from '../../domain/licensing-protocol.js';
@@ -62,55 +61,55 @@ export async function seatsOf(db: Executor, basis: LicenseBasis): Promise<number
   return licensedSeats(basis, seatsNeedPool(basis) ? await poolOf(db, basis) : null);
 }
 
-/** The facts from what was read, the key's profile (null: Default, and for a trial) included. */
-export function factsFrom<I extends Installation>(installation: I, basis: LicenseBasis, seats: number, profile: KeyProfile | null): InstallationFacts<I> {
-  return { installation, basis, seats, configuration: installationConfiguration(basis.trial ? null : profile, null) };
+/** The facts from what was read, what the key configures included (a trial runs with the built-in Default alone). */
+export function factsFrom<I extends Installation>(installation: I, basis: LicenseBasis, seats: number, configuration: KeyConfiguration): InstallationFacts<I> {
+  return { installation, basis, seats, configuration: installationConfiguration(basis.trial ? NO_KEY_CONFIGURATION : configuration) };
 }
 
-export async function factsOf<I extends Installation>(db: Executor, installation: I, basis: LicenseBasis, profile: KeyProfile | null): Promise<InstallationFacts<I>> {
-  return factsFrom(installation, basis, await seatsOf(db, basis), profile);
+export async function factsOf<I extends Installation>(db: Executor, installation: I, basis: LicenseBasis, configuration: KeyConfiguration): Promise<InstallationFacts<I>> {
+  return factsFrom(installation, basis, await seatsOf(db, basis), configuration);
 }
 
 /**
  * The installation a bearer token belongs to, with the license it rests on, read in one query. A
  * deactivated or blacklisted installation's token no longer works.
  */
-export async function authenticate(db: Executor, token: string): Promise<{ installation: AuthenticatedInstallation; basis: LicenseBasis; profile: KeyProfile | null }> {
+export async function authenticate(db: Executor, token: string): Promise<{ installation: AuthenticatedInstallation; basis: LicenseBasis; configuration: KeyConfiguration }> {
   const context = await findInstallationContext(db, hashSecret(token));
   if (!context) throw new AppError('token_invalid', 'The installation token is not valid');
-  const { installation, key, subscription, item, trialEnd, profile } = context;
+  const { installation, key, subscription, item, trialEnd, profile, policies } = context;
   if (installation.state === 'deactivated') throw new AppError('installation_deactivated', 'This installation has been deactivated; activate it again');
   if (installation.blacklisted) throw refusal('installation_blacklisted');
   const product = productFromRow(context.product);
   if (installation.trial) {
     if (!trialEnd) throw new Error(`trial installation ${installation.id} has no trial`);
-    return { installation, basis: { trial: true, product, trialEnd }, profile: null };
+    return { installation, basis: { trial: true, product, trialEnd }, configuration: NO_KEY_CONFIGURATION };
   }
   if (!key || !subscription || !item) throw licenseGone();
-  return { installation, basis: { trial: false, product, key, subscription, item }, profile };
+  return { installation, basis: { trial: false, product, key, subscription, item }, configuration: { profile, policies } };
 }
 
 /** The facts of the installation a bearer token belongs to (see authenticate). */
 export async function factsByToken(db: Executor, token: string): Promise<InstallationFacts<AuthenticatedInstallation>> {
-  const { installation, basis, profile } = await authenticate(db, token);
-  return factsOf(db, installation, basis, profile);
+  const { installation, basis, configuration } = await authenticate(db, token);
+  return factsOf(db, installation, basis, configuration);
 }
 
-/** The facts of an installation already read (after a move, or named by an offline file), its license and profile read by id. */
+/** The facts of an installation already read (after a move, or named by an offline file), its license and configuration read by id. */
 export async function factsOfStored<I extends Installation>(trx: Executor, installation: I): Promise<InstallationFacts<I>> {
   const product = await findProduct(trx, installation.product_code);
   if (!product) throw new Error(`installation ${installation.id} names unknown product ${installation.product_code}`);
   if (installation.trial) {
     const trialEnd = await findTrialEnd(trx, installation.product_code, installation.fingerprint);
     if (!trialEnd) throw new Error(`trial installation ${installation.id} has no trial`);
-    return factsOf(trx, installation, { trial: true, product, trialEnd }, null);
+    return factsOf(trx, installation, { trial: true, product, trialEnd }, NO_KEY_CONFIGURATION);
   }
   const key = installation.license_key_id ? await findKey(trx, installation.license_key_id) : undefined;
   const subscription = installation.subscription_id ? await findSubscription(trx, installation.subscription_id) : undefined;
   const item = installation.item_id ? await findItem(trx, installation.item_id) : undefined;
   if (!key || !subscription || !item) throw licenseGone();
-  const profile = await findKeyProfile(trx, key.id, installation.product_code);
-  return factsOf(trx, installation, { trial: false, product, key, subscription, item }, profile);
+  const configuration = await findKeyConfiguration(trx, key.id, installation.product_code);
+  return factsOf(trx, installation, { trial: false, product, key, subscription, item }, configuration);
 }
 
 /** How the facts' license stands now and the claims of its next certificate, issued by this server. */

@@ -14,6 +14,7 @@ import { certificateOf, factsOf, installationDetails } from './installation-fact
 import { activeSigner, signCertificate } from './signing.js';
 import { deliverConfiguration } from './installation-configuration.js';
 import { runTransaction } from '../../data/transactions.js';
+import { NO_KEY_CONFIGURATION } from '../../domain/configuration-profile.js';
 
 export type TrialInput = z.output<typeof trialRequestSchema>;
 
@@ -52,7 +53,7 @@ export async function startTrial(deps: Deps, input: TrialInput, origin: Origin):
       nextCheckInAt: nextCheckIn,
     });
     await attachTrialInstallation(trx, product.code, input.fingerprint, installation.id);
-    const facts = await factsOf(trx, installation, { trial: true, product, trialEnd }, null);
+    const facts = await factsOf(trx, installation, { trial: true, product, trialEnd }, NO_KEY_CONFIGURATION);
     return { installation, nextCheckIn, configuration: facts.configuration, ...certificateOf(deps, facts, { now, nextCheckInAt: nextCheckIn }) };
   });
   return {

@@ -15,6 +15,8 @@ import { generateLicenseKey } from '../licensing/key-material.js';
 import { itemPoolOf, reportedUseOf } from '../licensing/item-pool.js';
 import { seatsOfItem, type ItemSeats } from '../subscriptions/subscription-view.js';
 import { runTransaction } from '../../data/transactions.js';
+import { findGroupOfKey, isGroupNameConflict, isGroupNameTaken, renameGroupOfKey } from '../../data/repositories/user-groups.js';
+import { savingUniqueName } from '../unique-names.js';
 
 export interface SublicenseInput {
   name: string;
@@ -121,35 +123,51 @@ export async function createSublicense(
 ): Promise<SublicenseChange & { key: LicenseKey }> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
-    const now = deps.clock.now();
-    checkExpiry(input.expiresAt, now);
-    const subscription = await subscriptionOfAccount(trx, accountId, subscriptionId);
-    const item = await lockItem(trx, itemId);
-    if (!item || item.subscription_id !== subscriptionId) throw notFound('Product of this subscription');
-    const keys = await listKeysOfSubscription(trx, subscriptionId);
-    const reportedUse = await reportedUseOf(trx, item, keys, await productOf(trx, item));
-    const refusal = checkQuota(poolOfItem(item, keys, reportedUse), { keyId: null, kind: input.kind, quota: input.quota });
-    if (refusal) refuseQuota(refusal);
-    if (input.kind === 'reserved') await adjustReserved(trx, item.id, input.quota);
-    const { key, hash } = generateLicenseKey();
-    const created = await insertLicenseKey(trx, {
-      subscriptionId,
-      itemId: item.id,
-      accountId,
-      kind: input.kind,
-      name: input.name,
-      quota: input.quota,
-      keyHash: hash,
-      keyText: key,
-      expiresAt: input.expiresAt,
-      createdBy: actor.userId,
-    });
-    await recordChange(trx, actor, { accountId, action: 'license_key.created', targetType: 'license_key', targetId: created.id, details: { name: input.name, kind: input.kind, quota: input.quota } }, now);
-    // A new key holds no installation yet: the pool after it is the one read plus the key.
-    const after = [...keys, { ...created, profile_name: null }];
-    return { subscription, key: created, seats: seatsOfItem(item, after, poolOfItem(item, after, reportedUse)) };
+    return addSublicense(trx, actor, { accountId, subscriptionId, itemId }, input, deps.clock.now());
   });
 }
+
+/**
+ * The creation of a sublicense inside the caller's transaction, once the caller is authorized:
+ * the one way a key is added, by the License Keys table or with a user group (user-groups.ts).
+ */
+export async function addSublicense(
+  trx: InTransaction,
+  actor: Actor,
+  to: { accountId: string; subscriptionId: string; itemId: string },
+  input: SublicenseInput,
+  now: Date,
+): Promise<SublicenseChange & { key: LicenseKey }> {
+  const { accountId, subscriptionId } = to;
+  checkExpiry(input.expiresAt, now);
+  const subscription = await subscriptionOfAccount(trx, accountId, subscriptionId);
+  const item = await lockItem(trx, to.itemId);
+  if (!item || item.subscription_id !== subscriptionId) throw notFound('Product of this subscription');
+  const keys = await listKeysOfSubscription(trx, subscriptionId);
+  const reportedUse = await reportedUseOf(trx, item, keys, await productOf(trx, item));
+  const refusal = checkQuota(poolOfItem(item, keys, reportedUse), { keyId: null, kind: input.kind, quota: input.quota });
+  if (refusal) refuseQuota(refusal);
+  if (input.kind === 'reserved') await adjustReserved(trx, item.id, input.quota);
+  const { key, hash } = generateLicenseKey();
+  const created = await insertLicenseKey(trx, {
+    subscriptionId,
+    itemId: item.id,
+    accountId,
+    kind: input.kind,
+    name: input.name,
+    quota: input.quota,
+    keyHash: hash,
+    keyText: key,
+    expiresAt: input.expiresAt,
+    createdBy: actor.userId,
+  });
+  await recordChange(trx, actor, { accountId, action: 'license_key.created', targetType: 'license_key', targetId: created.id, details: { name: input.name, kind: input.kind, quota: input.quota } }, now);
+  // A new key holds no installation yet: the pool after it is the one read plus the key.
+  const after = [...keys, { ...created, profile_name: null }];
+  return { subscription, key: created, seats: seatsOfItem(item, after, poolOfItem(item, after, reportedUse)) };
+}
+
+export type SublicenseChanges = Partial<Pick<SublicenseInput, 'name' | 'quota' | 'expiresAt'>>;
 
 /**
  * Edits a sublicense. A quota below what the key uses deactivates its least recently seen
@@ -162,40 +180,66 @@ export async function updateSublicense(
   accountId: string,
   subscriptionId: string,
   keyId: string,
-  changes: Partial<Pick<SublicenseInput, 'name' | 'quota' | 'expiresAt'>>,
+  changes: SublicenseChanges,
 ): Promise<SublicenseChange & { deactivated: number }> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
-    const now = deps.clock.now();
-    const locked = await lockSublicense(trx, accountId, subscriptionId, keyId);
-    const { subscription, key, item } = locked;
-    if (changes.expiresAt !== undefined) checkExpiry(changes.expiresAt, now);
-    let deactivated = 0;
-    if (changes.quota !== undefined && changes.quota !== key.quota) {
-      const kind = key.kind as 'dynamic' | 'reserved';
-      const refusal = checkQuota(locked.pool, { keyId, kind, quota: changes.quota });
-      if (refusal) refuseQuota(refusal);
-      // The key's counter is the installations holding one of its seats.
-      const excess = excessAfterQuotaChange(key.used, changes.quota, locked.product.params.installationsPerKey);
-      if (excess > 0) deactivated = (await deactivateLeastRecentlySeen(trx, key, excess, 'quota_lowered', now)).length;
-      if (kind === 'reserved') await adjustReserved(trx, item.id, changes.quota - key.quota!);
-    }
-    const updated = await updateKey(
-      trx,
-      keyId,
-      {
-        ...(changes.name !== undefined ? { name: changes.name } : {}),
-        ...(changes.quota !== undefined ? { quota: changes.quota } : {}),
-        ...(changes.expiresAt !== undefined ? { expires_at: changes.expiresAt } : {}),
-      },
-      now,
-    );
-    await recordChange(trx, actor, { accountId, action: 'license_key.updated', targetType: 'license_key', targetId: keyId, details: { ...changes, deactivated } }, now);
-    return { subscription, seats: seatsAfter(locked, updated, deactivated), deactivated };
+    return changeSublicense(trx, actor, { accountId, subscriptionId, keyId }, changes, deps.clock.now());
   });
 }
 
-/** Deletes a sublicense: its installations are deactivated and its seats return to the pool. */
+const groupNameTaken = (name: string) => new AppError('group_name_taken', `A user group named “${name}” exists already in this subscription`, { field: 'name' });
+
+/**
+ * The edit of a sublicense inside the caller's transaction, once the caller is authorized: by the
+ * License Keys table or through its user group (user-groups.ts). The key's row is locked first,
+ * as every seat change does; a key bound to a user group gives the group its new name, which must
+ * be free among the subscription's groups.
+ */
+export async function changeSublicense(
+  trx: InTransaction,
+  actor: Actor,
+  target: { accountId: string; subscriptionId: string; keyId: string },
+  changes: SublicenseChanges,
+  now: Date,
+): Promise<SublicenseChange & { deactivated: number }> {
+  const { accountId, subscriptionId, keyId } = target;
+  const locked = await lockSublicense(trx, accountId, subscriptionId, keyId);
+  const { subscription, key, item } = locked;
+  if (changes.expiresAt !== undefined) checkExpiry(changes.expiresAt, now);
+  let deactivated = 0;
+  if (changes.quota !== undefined && changes.quota !== key.quota) {
+    const kind = key.kind as 'dynamic' | 'reserved';
+    const refusal = checkQuota(locked.pool, { keyId, kind, quota: changes.quota });
+    if (refusal) refuseQuota(refusal);
+    // The key's counter is the installations holding one of its seats.
+    const excess = excessAfterQuotaChange(key.used, changes.quota, locked.product.params.installationsPerKey);
+    if (excess > 0) deactivated = (await deactivateLeastRecentlySeen(trx, key, excess, 'quota_lowered', now)).length;
+    if (kind === 'reserved') await adjustReserved(trx, item.id, changes.quota - key.quota!);
+  }
+  const { name } = changes;
+  if (name !== undefined && name !== key.name) {
+    const group = await findGroupOfKey(trx, keyId);
+    if (group) {
+      const unique = { taken: () => isGroupNameTaken(trx, subscriptionId, name, group.id), conflict: isGroupNameConflict, refusal: () => groupNameTaken(name) };
+      await savingUniqueName(unique, () => renameGroupOfKey(trx, keyId, name, now));
+    }
+  }
+  const updated = await updateKey(
+    trx,
+    keyId,
+    {
+      ...(name !== undefined ? { name } : {}),
+      ...(changes.quota !== undefined ? { quota: changes.quota } : {}),
+      ...(changes.expiresAt !== undefined ? { expires_at: changes.expiresAt } : {}),
+    },
+    now,
+  );
+  await recordChange(trx, actor, { accountId, action: 'license_key.updated', targetType: 'license_key', targetId: keyId, details: { ...changes, deactivated } }, now);
+  return { subscription, seats: seatsAfter(locked, updated, deactivated), deactivated };
+}
+
+/** Deletes a sublicense: its installations are deactivated and its seats return to the pool; a user group bound to it goes with it. */
 export async function deleteSublicense(deps: Deps, actor: Actor, accountId: string, subscriptionId: string, keyId: string): Promise<SublicenseChange & { deactivated: number }> {
   return runTransaction(deps.db, async (trx) => {
     await authorizeLicensing(trx, actor, accountId, 'keys.manage');
@@ -204,8 +248,10 @@ export async function deleteSublicense(deps: Deps, actor: Actor, accountId: stri
     const { subscription, key, item } = locked;
     const released = await deactivateLeastRecentlySeen(trx, key, null, 'key_deleted', now);
     if (key.kind === 'reserved') await adjustReserved(trx, item.id, -key.quota!);
+    const group = await findGroupOfKey(trx, keyId);
     await deleteKey(trx, keyId);
-    await recordChange(trx, actor, { accountId, action: 'license_key.deleted', targetType: 'license_key', targetId: keyId, details: { name: key.name, deactivated: released.length } }, now);
+    const details = { name: key.name, deactivated: released.length, ...(group ? { userGroupDeleted: { id: group.id, name: group.name } } : {}) };
+    await recordChange(trx, actor, { accountId, action: 'license_key.deleted', targetType: 'license_key', targetId: keyId, details }, now);
     return { subscription, seats: seatsAfter(locked, null, released.length), deactivated: released.length };
   });
 }

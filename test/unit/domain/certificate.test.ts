@@ -188,4 +188,28 @@ describe('certificate claims', () => {
     });
     expect('graceUntil' in claims.lic).toBe(false);
   });
+
+  it('names the policies over the profile, in their order and no more of them than their names, and leaves them out when there are none', () => {
+    const input = {
+      issuer: 'x',
+      installationId: 'i',
+      product: { code: 'desktop-enterprise', model: 'per_device' as const, features: ['policies'] },
+      keyId: 'k',
+      subscriptionId: 's',
+      licenseType: null,
+      seats: 1,
+      standing: { state: 'active' as const, licenseExpiresAt: at(10), graceUntil: null },
+      issuedAt: now,
+      expiresAt: at(1),
+    };
+    const policies = [
+      { kind: 'group_policy', id: 'p-1', name: 'Strict', version: 2 },
+      { kind: 'golden_image', id: 'p-2', name: 'Intel image', version: 1 },
+    ];
+    const withPayloads = policies.map((p) => ({ ...p, payloads: [{ type: 'updates', enabled: true, settings: {} }] }));
+    const claims = certificateClaims({ ...input, profile: { id: 'profile-1', name: 'Engineering', version: 3, policies: withPayloads, hash: 'h3' } });
+    expect(claims.lic.profile).toEqual({ id: 'profile-1', name: 'Engineering', version: 3, policies, hash: 'h3' });
+    const none = certificateClaims({ ...input, profile: { id: null, name: 'Default', version: 1, policies: [], hash: 'h' } });
+    expect(none.lic.profile).toEqual({ id: null, name: 'Default', version: 1, hash: 'h' });
+  });
 });

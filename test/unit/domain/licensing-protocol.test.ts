@@ -237,6 +237,10 @@ describe("the server's answers", () => {
     expect(takes(checkInResponseSchema, { ...checkIn, warnings: [{ code: 'over_limit', message: 'm', daysLeft: 1.5 }] })).toBe(false);
     expect(takes(checkInResponseSchema, { ...checkIn, profile: { id: null, name: 'Default', version: 1, hash: 'h', document: 'a.b.c' } })).toBe(true);
     expect(takes(checkInResponseSchema, { ...checkIn, profile: { theme: 'dark' } })).toBe(false);
+    // A kind of policy a client does not know yet is still a policy it was given.
+    const policies = [{ kind: 'golden_image', id: 'p', name: 'Image', version: 1 }];
+    expect(takes(checkInResponseSchema, { ...checkIn, profile: { id: null, name: 'Default', version: 1, policies, hash: 'h', document: 'a.b.c' } })).toBe(true);
+    expect(takes(checkInResponseSchema, { ...checkIn, profile: { id: null, name: 'Default', version: 1, policies: [{ id: 'p' }], hash: 'h', document: 'a.b.c' } })).toBe(false);
     const [, status] = answers.status;
     for (const state of LICENSE_STATES) expect(takes(statusResponseSchema, { ...status, state })).toBe(true);
     expect(takes(statusResponseSchema, { ...status, state: 'lapsed' })).toBe(false);

@@ -87,30 +87,31 @@ describe('payload settings', () => {
   });
 });
 
-describe('effective configuration (a group policy over the key profile)', () => {
+describe('effective configuration (policies over the key profile)', () => {
   const on = (type: string, settings: Payload['settings']): Payload => ({ type, enabled: true, settings });
   const off = (type: string, settings: Payload['settings']): Payload => ({ type, enabled: false, settings });
 
   it('is the profile alone when there is no policy, enabled payloads only, in type order', () => {
-    expect(effectiveConfiguration([on('updates', { branch: 'beta' }), off('vm_image', { imageName: 'x' }), on('major_upgrades', { allowed: true })], null)).toEqual([
+    expect(effectiveConfiguration([on('updates', { branch: 'beta' }), off('vm_image', { imageName: 'x' }), on('major_upgrades', { allowed: true })], [])).toEqual([
       { type: 'major_upgrades', settings: { allowed: true } },
       { type: 'updates', settings: { branch: 'beta' } },
     ]);
   });
 
-  it('is empty for the Default profile and no policy', () => {
-    expect(effectiveConfiguration([], null)).toEqual([]);
+  it('is empty for the Default profile and no policy, or an empty one', () => {
     expect(effectiveConfiguration([], [])).toEqual([]);
+    expect(effectiveConfiguration([], [[]])).toEqual([]);
   });
 
   // Every combination of a type's presence in each: absent, disabled, enabled.
   const states = ['absent', 'disabled', 'enabled'] as const;
+  type State = (typeof states)[number];
+  const make = (state: State, settings: Payload['settings']) => (state === 'absent' ? [] : state === 'enabled' ? [on('updates', settings)] : [off('updates', settings)]);
+
   for (const inProfile of states) {
     for (const inPolicy of states) {
       it(`with the type ${inProfile} in the profile and ${inPolicy} in the policy`, () => {
-        const make = (state: (typeof states)[number], settings: Payload['settings']) =>
-          state === 'absent' ? [] : state === 'enabled' ? [on('updates', settings)] : [off('updates', settings)];
-        const result = effectiveConfiguration(make(inProfile, { branch: 'stable', serverUrl: 'https://a.example' }), make(inPolicy, { branch: 'beta' }));
+        const result = effectiveConfiguration(make(inProfile, { branch: 'stable', serverUrl: 'https://a.example' }), [make(inPolicy, { branch: 'beta' })]);
         const expected =
           inProfile === 'enabled' && inPolicy === 'enabled'
             ? [{ type: 'updates', settings: { branch: 'beta', serverUrl: 'https://a.example' } }]
@@ -124,10 +125,35 @@ describe('effective configuration (a group policy over the key profile)', () => 
     }
   }
 
+  // With two policies over the profile (another kind joining the group's), every combination of the
+  // three: each enabled one lays the settings it sets over those before it, a later one winning.
+  const profileSettings = { branch: 'stable', serverUrl: 'https://profile.example' };
+  const firstSettings = { branch: 'beta', serverUrl: 'https://first.example' };
+  const secondSettings = { branch: 'early_access' };
+  for (const inProfile of states) {
+    for (const inFirst of states) {
+      for (const inSecond of states) {
+        it(`with the type ${inProfile} in the profile, ${inFirst} in the first policy and ${inSecond} in the second`, () => {
+          const result = effectiveConfiguration(make(inProfile, profileSettings), [make(inFirst, firstSettings), make(inSecond, secondSettings)]);
+          const layers = [
+            [inProfile, profileSettings],
+            [inFirst, firstSettings],
+            [inSecond, secondSettings],
+          ] as const;
+          const enabled = layers.filter(([state]) => state === 'enabled').map(([, settings]) => settings);
+          const expected = enabled.length === 0 ? [] : [{ type: 'updates', settings: Object.assign({}, ...enabled) }];
+          expect(result).toEqual(expected);
+          // Spelled out where all three are enabled: the second policy's branch, the first's server.
+          if (enabled.length === 3) expect(result).toEqual([{ type: 'updates', settings: { branch: 'early_access', serverUrl: 'https://first.example' } }]);
+        });
+      }
+    }
+  }
+
   it('lets a policy set false or an empty list over the profile, and keeps what the policy leaves unset', () => {
     const result = effectiveConfiguration(
       [on('restrictions', { createVm: true, removeVm: true }), on('usb_devices', { policy: 'allow_listed', allowedDevices: ['05ac:12a8'] })],
-      [on('restrictions', { createVm: false }), on('usb_devices', { allowedDevices: [] })],
+      [[on('restrictions', { createVm: false }), on('usb_devices', { allowedDevices: [] })]],
     );
     expect(result).toEqual([
       { type: 'restrictions', settings: { createVm: false, removeVm: true } },
@@ -135,9 +161,17 @@ describe('effective configuration (a group policy over the key profile)', () => 
     ]);
   });
 
+  it('takes a type only a policy has from the policy, beside the types only the profile has', () => {
+    expect(effectiveConfiguration([on('updates', { branch: 'beta' })], [[on('major_upgrades', { allowed: false })]])).toEqual([
+      { type: 'major_upgrades', settings: { allowed: false } },
+      { type: 'updates', settings: { branch: 'beta' } },
+    ]);
+  });
+
   it('does not depend on the order payloads were stored in', () => {
     const a = [on('updates', { branch: 'beta' }), on('major_upgrades', { allowed: false })];
-    expect(effectiveConfiguration(a, null)).toEqual(effectiveConfiguration([...a].reverse(), null));
+    expect(effectiveConfiguration(a, [])).toEqual(effectiveConfiguration([...a].reverse(), []));
+    expect(effectiveConfiguration([], [a])).toEqual(effectiveConfiguration([], [[...a].reverse()]));
   });
 });
 
