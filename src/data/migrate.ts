@@ -44,7 +44,9 @@ export interface MigrationReport {
 }
 
 export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider });
+  // Branches land in any order, so a data folder may hold a later number before an earlier one
+  // arrives; each migration stands alone, and the pending ones run in name order.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
