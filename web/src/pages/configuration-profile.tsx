@@ -97,9 +97,9 @@ function ProfileForm({ products, profile, onSaved }: { products: ProductPayloadT
           </SelectField>
         )}
       </div>
-      <h2 id="payloads-title">Payloads</h2>
+      <h2>Payloads</h2>
       {product ? (
-        <PayloadEditor types={types} payloads={payloads} onChange={setPayloads} errors={errors} kept={draft} label="Payloads" />
+        <PayloadEditor types={types} payloads={payloads} onChange={setPayloads} errors={errors} kept={draft} />
       ) : (
         <p className="muted">Choose the product first: its payload types show here.</p>
       )}
