@@ -66,6 +66,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** How many lines the top bar's pieces (the brand, each menu entry, the switcher and Sign out) take; a heading's closed entries take none. */
+export function topBarLines(page: Page): Promise<number> {
+  return page.locator('.topbar-inner').evaluate((bar) => {
+    const boxes = [...bar.querySelectorAll('.brand, nav li, .topbar-tools > *')]
+      .map((e) => e.getBoundingClientRect())
+      .filter((box) => box.height > 0)
+      .sort((a, b) => a.top - b.top);
+    let lines = 0;
+    let bottom = -Infinity;
+    for (const box of boxes) {
+      if (box.top >= bottom) lines++;
+      bottom = Math.max(bottom, box.bottom);
+    }
+    return lines;
+  });
+}
+
 export interface PortalServer {
   server: ServerProcess;
   /** Its data folder, removed by stop(): a place for the test's own files too. */

@@ -32,7 +32,7 @@ export async function signUpCustomer(serverUrl: string, customer: Customer): Pro
 
 export interface ApiSession {
   /** One call of /api/v1; fails the test unless it succeeds. */
-  call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown): Promise<T>;
+  call<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, data?: unknown): Promise<T>;
   dispose(): Promise<void>;
 }
 
@@ -125,4 +125,20 @@ export async function registerKey(api: ApiSession, accountId: string, licenseKey
 export async function confirmEmail(api: ApiSession, serverUrl: string, email: string): Promise<void> {
   const verification = new URL(await mailedLink(serverUrl, email, 'verify-email'));
   await api.call('POST', '/email-verification', { token: verification.searchParams.get('token') });
+}
+
+/**
+ * A Regular Member of the account, invited by its administrator (whose address must be confirmed)
+ * and joined as a new user through the emailed link; their user id.
+ */
+export async function joinAsMember(admin: ApiSession, serverUrl: string, accountId: string, person: Omit<Customer, 'company'>): Promise<string> {
+  await admin.call('POST', `/accounts/${accountId}/invitations`, { emails: [person.email], role: 'member', language: 'en' });
+  const token = new URL(await mailedLink(serverUrl, person.email, 'join')).searchParams.get('token');
+  const joined = await fetch(`${serverUrl}/api/v1/invitations/${token}/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ firstName: person.firstName, lastName: person.lastName, password: person.password }),
+  });
+  expect(joined.status).toBe(200);
+  return ((await joined.json()) as { user: { id: string } }).user.id;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
+import { accessibilityProblems, launchChromium, screenshot, startPortalServer, topBarLines, type PortalServer } from './browser.js';
 import { agent, apiSession, confirmEmail, issueOrder, openRowActions, registerKey, signIn, signUpCustomer } from './flows.js';
 
 // Every page at a laptop's and a phone's width: the page itself never scrolls sideways, and axe-core
@@ -163,20 +163,6 @@ describe('the portal at 1280 px and 390 px wide', () => {
     await context.close();
   });
 });
-
-/** How many lines the top bar's pieces (the brand, each menu entry, the switcher and Sign out) take. */
-function topBarLines(page: Page): Promise<number> {
-  return page.locator('.topbar-inner').evaluate((bar) => {
-    const boxes = [...bar.querySelectorAll('.brand, nav li, .topbar-tools > *')].map((e) => e.getBoundingClientRect()).sort((a, b) => a.top - b.top);
-    let lines = 0;
-    let bottom = -Infinity;
-    for (const box of boxes) {
-      if (box.top >= bottom) lines++;
-      bottom = Math.max(bottom, box.bottom);
-    }
-    return lines;
-  });
-}
 
 /** How much narrower the account switcher is than the name it shows needs: more than 0 cuts the name off. */
 function switcherShortfall(page: Page): Promise<number> {

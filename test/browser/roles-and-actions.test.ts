@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityProblems, launchChromium, startPortalServer, type PortalServer } from './browser.js';
-import { agent, apiSession, confirmEmail, issueOrder, mailedLink, registerKey, signIn, signUpCustomer } from './flows.js';
+import { agent, apiSession, confirmEmail, issueOrder, joinAsMember, registerKey, signIn, signUpCustomer } from './flows.js';
 
 // The portal follows the member's role (issue 12, point 5), and the installations' actions ask
 // first, apply to what they can change and have their own address (point 8).
@@ -24,15 +24,8 @@ beforeAll(async () => {
   await registerKey(api, accountId, licenseKey);
   // A regular member, invited from a confirmed address and joined as a new user.
   await confirmEmail(api, url, customer.email);
-  await api.call('POST', `/accounts/${accountId}/invitations`, { emails: [member.email], role: 'member', language: 'en' });
+  await joinAsMember(api, url, accountId, member);
   await api.dispose();
-  const token = new URL(await mailedLink(url, member.email, 'join')).searchParams.get('token');
-  const joined = await fetch(`${url}/api/v1/invitations/${token}/accept`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ firstName: member.firstName, lastName: member.lastName, password: member.password }),
-  });
-  expect(joined.status).toBe(200);
   for (const n of [1, 2]) {
     const activated = await agent('activate', '--server', url, '--product', 'desktop-business', '--key', licenseKey, '--fingerprint', `roles-fingerprint-${n}`, '--name', `roles-pc-${n}`, '--state', path.join(portal.dataDir, `agent-${n}.json`));
     expect(activated.code).toBe(0);

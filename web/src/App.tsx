@@ -5,6 +5,8 @@ import { KeptScope } from './kept';
 import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from './pages/auth';
 import { AuditLog } from './pages/audit-log';
 import { BusinessProfile } from './pages/business-profile';
+import { EditProfile, NewProfile } from './pages/configuration-profile';
+import { ConfigurationProfiles } from './pages/configuration-profiles';
 import { Dashboard } from './pages/dashboard';
 import { Installations } from './pages/installations';
 import { Join } from './pages/join';
@@ -35,6 +37,9 @@ const TITLES: [RegExp, string][] = [
   [/^\/users$/, 'Users'],
   [/^\/installations$/, 'Installations'],
   [/^\/virtual-machines$/, 'Virtual Machines'],
+  [/^\/configuration-profiles$/, 'Configuration Profiles'],
+  [/^\/configuration-profiles\/new$/, 'New configuration profile'],
+  [/^\/configuration-profiles\/[^/]+$/, 'Configuration profile'],
   [/^\/accounts\/[^/]+\/installations\/[^/]+$/, 'Installation details'],
   [/^\/invite-to-install$/, 'Invite users to install'],
   [/^\/offline-activation$/, 'Offline activation'],
@@ -67,6 +72,8 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
   if (details) return <SubscriptionDetailsPage accountId={details['accountId']!} subscriptionId={details['subscriptionId']!} />;
   const installation = match('/accounts/:accountId/installations/:installationId', path);
   if (installation) return <Installations keyId={search.get('keyId')} product={search.get('product')} profile={search.get('profile')} installationId={installation['installationId']!} />;
+  const profile = path === '/configuration-profiles/new' ? null : match('/configuration-profiles/:profileId', path);
+  if (profile) return <EditProfile profileId={profile['profileId']!} />;
   if (path === '/back-office' || path.startsWith('/back-office/')) {
     return (
       <Suspense
@@ -93,6 +100,10 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
       return <Users />;
     case '/installations':
       return <Installations keyId={search.get('keyId')} product={search.get('product')} profile={search.get('profile')} installationId={null} />;
+    case '/configuration-profiles':
+      return <ConfigurationProfiles created={search.get('created')} />;
+    case '/configuration-profiles/new':
+      return <NewProfile />;
     case '/virtual-machines':
       return <VirtualMachines keyId={search.get('keyId')} installationId={search.get('installationId')} />;
     case '/invite-to-install':

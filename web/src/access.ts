@@ -11,6 +11,7 @@ const PAGE_PERMISSIONS: [RegExp, Permission][] = [
   [/^\/installations$/, 'installations.view'],
   [/^\/accounts\/[^/]+\/installations\/[^/]+$/, 'installations.view'],
   [/^\/virtual-machines$/, 'installations.view'],
+  [/^\/configuration-profiles(\/[^/]+)?$/, 'configuration.manage'],
   [/^\/invite-to-install$/, 'install_invitations.manage'],
   [/^\/offline-activation$/, 'installations.manage'],
   [/^\/users$/, 'members.view'],

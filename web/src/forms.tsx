@@ -119,11 +119,10 @@ interface Labelled {
   hint?: ReactNode;
 }
 
-function Described({ id, hint, error, children, label }: Labelled & { id: string; error: string | null; children: ReactNode }) {
+/** The hint under a field's control, or in its place the error, each by an id the control names (see described). */
+function FieldNotes({ id, hint, error, label }: Labelled & { id: string; error: string | null }) {
   return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {children}
+    <>
       {hint && !error && (
         <p className="hint" id={`${id}-hint`}>
           {hint}
@@ -132,20 +131,29 @@ function Described({ id, hint, error, children, label }: Labelled & { id: string
       <p className="field-error" id={`${id}-error`} aria-live="polite">
         {error && sentence(label, error)}
       </p>
+    </>
+  );
+}
+
+function Described({ id, hint, error, children, label }: Labelled & { id: string; error: string | null; children: ReactNode }) {
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      <FieldNotes id={id} label={label} hint={hint} error={error} />
     </div>
   );
 }
 
+/** How a control names what describes it: its error, else its hint. */
+const described = (id: string, error: string | null, hint: ReactNode) => ({
+  'aria-invalid': error ? true : undefined,
+  'aria-describedby': error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+});
+
 /** What every field's control carries: its value, and the error or hint that describes it. */
 function controlProps(id: string, field: FieldProps, hint: ReactNode) {
-  return {
-    id,
-    name: field.name,
-    value: field.value,
-    onBlur: field.onBlur,
-    'aria-invalid': field.error ? true : undefined,
-    'aria-describedby': field.error ? `${id}-error` : hint ? `${id}-hint` : undefined,
-  };
+  return { id, name: field.name, value: field.value, onBlur: field.onBlur, ...described(id, field.error, hint) };
 }
 
 type InputExtras = Omit<InputHTMLAttributes<HTMLInputElement>, 'name' | 'value' | 'onChange' | 'onBlur'>;
@@ -180,6 +188,18 @@ export function SelectField({ label, hint, field, children, ...select }: Labelle
         {children}
       </select>
     </Described>
+  );
+}
+
+/** A checkbox as a field: its label beside it, its hint or error under it. */
+export function CheckboxField({ label, hint, name, checked, error, onChange }: Labelled & { name: string; checked: boolean; error: string | null; onChange(checked: boolean): void }) {
+  const id = useId();
+  return (
+    <div className={`field field-check${error ? ' field-invalid' : ''}`}>
+      <input type="checkbox" id={id} name={name} checked={checked} onChange={(e) => onChange(e.target.checked)} {...described(id, error, hint)} />
+      <label htmlFor={id}>{label}</label>
+      <FieldNotes id={id} label={label} hint={hint} error={error} />
+    </div>
   );
 }
 

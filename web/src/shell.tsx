@@ -3,6 +3,7 @@ import { mayOpen, otherAccountNamed } from './access';
 import { answer, api } from './api';
 import { Link, navigate } from './router';
 import { can, useSession } from './session';
+import { CONFIGURATION_PROFILES_FEATURE } from '../../src/domain/default-profile';
 import { VM_INVENTORY_FEATURE } from '../../src/domain/virtual-machine-columns';
 
 // The switcher shows an account by its name alone, so the top bar keeps to one line; the list groups the names by kind.
@@ -12,10 +13,13 @@ const ACCOUNT_GROUPS = [
 ] as const;
 
 /**
- * The pages of the Management heading (the Enterprise management layer), each shown for accounts
- * holding a product with its catalog feature; the heading shows when one of them does.
+ * The pages of the Management heading (the account's management of its installations), each shown
+ * for accounts holding a product with its catalog feature; the heading shows when one of them does.
  */
-const MANAGEMENT: { href: string; label: string; feature: string }[] = [{ href: '/virtual-machines', label: 'Virtual Machines', feature: VM_INVENTORY_FEATURE }];
+const MANAGEMENT: { href: string; label: string; feature: string }[] = [
+  { href: '/configuration-profiles', label: 'Configuration Profiles', feature: CONFIGURATION_PROFILES_FEATURE },
+  { href: '/virtual-machines', label: 'Virtual Machines', feature: VM_INVENTORY_FEATURE },
+];
 
 interface NavEntry {
   href: string;
@@ -110,7 +114,7 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
     ...(user.isOperator ? [{ href: '/back-office', label: 'Back office', current: path.startsWith('/back-office') }] : []),
   ].filter((n) => mayOpen(account, n.href));
   // The account's own management comes before the member's own profile.
-  const management = MANAGEMENT.filter((m) => account.features.includes(m.feature) && mayOpen(account, m.href)).map((m) => ({ ...m, current: path === m.href }));
+  const management = MANAGEMENT.filter((m) => account.features.includes(m.feature) && mayOpen(account, m.href)).map((m) => ({ ...m, current: path === m.href || path.startsWith(`${m.href}/`) }));
   return (
     <>
       <a className="skip" href="#main">

@@ -2,6 +2,7 @@ import { answer, api, type LicenseKeyRow, type ProductSeats, type SubscriptionDe
 import { Choice, FormError, rules, SelectField, TextField, useForm } from '../forms';
 import { dateInputValue } from '../format';
 import { KeyAdmins } from './key-admins';
+import { KeyProfile, withKeyProfile } from './key-profile';
 import { BuyMoreLicenses, RenameSubscription, RenewSubscription } from './subscription-actions';
 import { ConfirmDialog, Dialog, DialogActions } from '../ui';
 
@@ -12,6 +13,7 @@ export type KeyDialog =
   | { mode: 'edit'; key: LicenseKeyRow }
   | { mode: 'delete'; key: LicenseKeyRow }
   | { mode: 'admins'; key: LicenseKeyRow }
+  | { mode: 'profile'; key: LicenseKeyRow }
   | { mode: 'rename' | 'renew' | 'buy' };
 
 const quotaRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 ? 'must be at least 1' : null);
@@ -131,6 +133,17 @@ export function SubscriptionDialog({
       {dialog.mode === 'admins' && (
         <Dialog title={`License Administrators of ${dialog.key.name}`} onClose={onClose}>
           <KeyAdmins accountId={accountId} subscriptionId={s.id} keyRow={dialog.key} onClose={onClose} />
+        </Dialog>
+      )}
+      {dialog.mode === 'profile' && (
+        <Dialog title={`Configuration profile of ${dialog.key.name}`} onClose={onClose}>
+          <KeyProfile
+            accountId={accountId}
+            details={d}
+            keyRow={dialog.key}
+            onCancel={onClose}
+            onDone={(message, profile) => finish(message)((details) => withKeyProfile(details, dialog.key.id, profile))}
+          />
         </Dialog>
       )}
       {dialog.mode === 'delete' && (

@@ -6,6 +6,7 @@ import { formatDate, formatDateTime, KIND_LABELS, linesText, type ProductNames }
 import { can } from '../session';
 import { Empty } from '../ui';
 import type { KeyDialog } from './subscription-dialogs';
+import { CONFIGURATION_PROFILES_FEATURE, DEFAULT_PROFILE_NAME } from '../../../src/domain/default-profile';
 
 // The tables of a subscription's details page: its products' seats, its license keys, its orders.
 
@@ -26,7 +27,11 @@ export function ProductsTable({ details: d }: { details: SubscriptionDetails }) 
   );
 }
 
-/** The License Keys table; a key's row offers what the member may do with it: its installations, its administrators, edit and delete. */
+/**
+ * The License Keys table, with each key's configuration profile where the account's products take
+ * them; a key's row offers what the member may do with it: its installations, its administrators,
+ * its profile, edit and delete.
+ */
 export function KeysTable({
   details: d,
   account,
@@ -37,9 +42,11 @@ export function KeysTable({
   open(dialog: Extract<KeyDialog, { key: LicenseKeyRow }>): void;
 }) {
   const manageKeys = can(account, 'keys.manage');
+  const profiles = account.features.includes(CONFIGURATION_PROFILES_FEATURE);
   const rowActions = (k: LicenseKeyRow) => [
     can(account, 'installations.view') && { label: 'Installations', href: `/installations?keyId=${k.id}` },
     account.kind === 'business' && can(account, 'members.manage') && { label: 'License Administrators', onSelect: () => open({ mode: 'admins', key: k }) },
+    profiles && can(account, 'configuration.manage') && { label: 'Configuration profile', onSelect: () => open({ mode: 'profile', key: k }) },
     manageKeys && k.kind !== 'primary' && { label: 'Edit', onSelect: () => open({ mode: 'edit', key: k }) },
     manageKeys && k.kind !== 'primary' && { label: 'Delete', danger: true, onSelect: () => open({ mode: 'delete', key: k }) },
   ];
@@ -77,6 +84,8 @@ export function KeysTable({
             </>
           ),
         },
+        // Its long header takes two lines, so the table keeps within a laptop's width.
+        ...(profiles ? [{ header: 'Configuration profile', className: 'header-wraps', cell: (k: LicenseKeyRow) => k.profile?.name ?? DEFAULT_PROFILE_NAME }] : []),
       ]}
       actions={d.keys.some((k) => rowActions(k).some(Boolean)) ? (k) => rowActions(k).some(Boolean) && <ActionsMenu rowName={k.name} actions={rowActions(k)} /> : undefined}
     />
