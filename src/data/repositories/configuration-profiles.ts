@@ -66,6 +66,8 @@ export interface NewProfile {
   contentHash: string;
   createdBy: string | null;
   now: Date;
+  /** A copy keeps the version of what it copies, which its installations have applied; a new profile starts at 1. */
+  version?: number;
 }
 
 export async function insertProfile(db: Executor, p: NewProfile): Promise<string> {
@@ -77,6 +79,7 @@ export async function insertProfile(db: Executor, p: NewProfile): Promise<string
       name: p.name,
       payloads: JSON.stringify(p.payloads),
       content_hash: p.contentHash,
+      ...(p.version !== undefined ? { version: p.version } : {}),
       created_by: p.createdBy,
       created_at: p.now,
       updated_at: p.now,

@@ -5482,6 +5482,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/edition-trial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try the edition the subscription's product upgrades to ("Try Enterprise"), beside it: a trial subscription of this account, once per account and product (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    subscriptionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The edition to try (a product code); needed only when there are several */
+                        product?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: components["schemas"]["SubscriptionSummary"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}/keys": {
         parameters: {
             query?: never;
@@ -11495,6 +11633,420 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vendor/subscriptions/{id}/conversion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Convert to the upgrade edition (Business → Enterprise): same keys and installations, the next check-in brings the new certificate; the account’s trial of it is suspended */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversion"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vendor/subscriptions/{id}/edition-trial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a trial of the edition the subscription's product upgrades to, in its account: a subscription of its own, once per account and product */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The edition to try (a product code); needed only when there are several */
+                        product?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedSubscription"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vendor/subscriptions/{id}/permanent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a trial a normal subscription on these terms (a new order from today); the subscription it was beside stays as it is */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        channel: "online" | "reseller";
+                        /**
+                         * @description 1m (online only), 1y, 2y or 3y
+                         * @enum {string}
+                         */
+                        duration: "1m" | "1y" | "2y" | "3y";
+                        /** @description Seats of the trial's product */
+                        quantity: number;
+                        /**
+                         * @description The trial's plan when left out
+                         * @enum {string}
+                         */
+                        supportPlan?: "standard" | "premium";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SubscriptionItem"][];
+                            order: components["schemas"]["Order"];
+                            subscription: components["schemas"]["SubscriptionSummary"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vendor/subscriptions/{id}/renewals": {
         parameters: {
             query?: never;
@@ -13016,6 +13568,64 @@ export interface components {
             /** @description counts changes to what the profile delivers; a rename keeps it */
             version: number;
         };
+        Conversion: {
+            /** @description the active installations, on the same keys, that get the new edition’s certificate at their next check-in */
+            installations: number;
+            items: components["schemas"]["SubscriptionItem"][];
+            /** @description each converted line: its product before and after */
+            lines: {
+                from: string;
+                itemId: string;
+                to: string;
+            }[];
+            /** @description how the keys keep delivering their configuration profiles */
+            profiles: {
+                /** @description profiles other subscriptions use too: this subscription’s keys got a copy in the new edition */
+                copied: {
+                    from: string;
+                    to: string;
+                }[];
+                /** @description profiles only this subscription’s keys used: now of the new edition */
+                moved: string[];
+            };
+            subscription: components["schemas"]["SubscriptionSummary"];
+            /** @description the account’s trials of the new edition, now suspended, and what they configured that carries over */
+            trials: {
+                carriedOver: {
+                    profiles: number;
+                };
+                subscription: components["schemas"]["SubscriptionSummary"];
+            }[];
+        };
+        ConversionInput: {
+            /** @description the active installations, on the same keys, that get the new edition’s certificate at their next check-in */
+            installations: number;
+            items: components["schemas"]["SubscriptionItemInput"][];
+            /** @description each converted line: its product before and after */
+            lines: {
+                from: string;
+                itemId: string;
+                to: string;
+            }[];
+            /** @description how the keys keep delivering their configuration profiles */
+            profiles: {
+                /** @description profiles other subscriptions use too: this subscription’s keys got a copy in the new edition */
+                copied: {
+                    from: string;
+                    to: string;
+                }[];
+                /** @description profiles only this subscription’s keys used: now of the new edition */
+                moved: string[];
+            };
+            subscription: components["schemas"]["SubscriptionSummaryInput"];
+            /** @description the account’s trials of the new edition, now suspended, and what they configured that carries over */
+            trials: {
+                carriedOver: {
+                    profiles: number;
+                };
+                subscription: components["schemas"]["SubscriptionSummaryInput"];
+            }[];
+        };
         Deactivation: {
             installationId: string;
             /** @constant */
@@ -13049,7 +13659,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "product_in_use" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
+                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "product_in_use" | "edition_not_convertible" | "already_converted" | "edition_trial_used" | "not_a_trial" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
                 details: {
                     [key: string]: unknown;
                 };
@@ -13060,7 +13670,7 @@ export interface components {
         ErrorInput: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "product_in_use" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
+                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "product_in_use" | "edition_not_convertible" | "already_converted" | "edition_trial_used" | "not_a_trial" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
                 details: {
                     [key: string]: unknown;
                 };
@@ -13982,11 +14592,14 @@ export interface components {
                 /** @enum {string} */
                 supportPlan: "standard" | "premium";
             };
+            editions: components["schemas"]["SubscriptionEditions"];
             keys: components["schemas"]["LicenseKeyRow"][];
             orders: components["schemas"]["OrderHistoryEntry"][];
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description the product code the line held before the vendor converted it to this edition */
+                convertedFrom: string | null;
                 /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
                 installationsPerKey: 1 | null;
                 itemId: string;
@@ -14015,11 +14628,14 @@ export interface components {
                 /** @enum {string} */
                 supportPlan: "standard" | "premium";
             };
+            editions: components["schemas"]["SubscriptionEditionsInput"];
             keys: components["schemas"]["LicenseKeyRowInput"][];
             orders: components["schemas"]["OrderHistoryEntryInput"][];
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description the product code the line held before the vendor converted it to this edition */
+                convertedFrom: string | null;
                 /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
                 installationsPerKey: 1 | null;
                 itemId: string;
@@ -14039,6 +14655,38 @@ export interface components {
                 used: number;
             }[];
             subscription: components["schemas"]["SubscriptionSummaryInput"];
+        };
+        SubscriptionEditions: {
+            /** @description the account's trial of that edition, once started (it may be suspended, or made permanent) */
+            trial: components["schemas"]["SubscriptionSummary"] | null;
+            /** @description when this subscription is an edition trial: the subscription it was started beside */
+            trialOf: {
+                id: string;
+                name: string;
+            } | null;
+            /** @description the edition the subscription's products upgrade to (Business → Enterprise), or were converted to; null for none */
+            upgrade: {
+                /** @description true once the vendor converted the subscription to it */
+                converted: boolean;
+                productCode: string;
+                productName: string;
+            } | null;
+        };
+        SubscriptionEditionsInput: {
+            /** @description the account's trial of that edition, once started (it may be suspended, or made permanent) */
+            trial: components["schemas"]["SubscriptionSummaryInput"] | null;
+            /** @description when this subscription is an edition trial: the subscription it was started beside */
+            trialOf: {
+                id: string;
+                name: string;
+            } | null;
+            /** @description the edition the subscription's products upgrade to (Business → Enterprise), or were converted to; null for none */
+            upgrade: {
+                /** @description true once the vendor converted the subscription to it */
+                converted: boolean;
+                productCode: string;
+                productName: string;
+            } | null;
         };
         SubscriptionItem: {
             id: string;
@@ -14174,11 +14822,14 @@ export interface components {
                 /** @enum {string} */
                 supportPlan: "standard" | "premium";
             };
+            editions: components["schemas"]["SubscriptionEditions"];
             keys: components["schemas"]["LicenseKeyRow"][];
             orders: components["schemas"]["OrderHistoryEntry"][];
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description the product code the line held before the vendor converted it to this edition */
+                convertedFrom: string | null;
                 /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
                 installationsPerKey: 1 | null;
                 itemId: string;
@@ -14209,11 +14860,14 @@ export interface components {
                 /** @enum {string} */
                 supportPlan: "standard" | "premium";
             };
+            editions: components["schemas"]["SubscriptionEditionsInput"];
             keys: components["schemas"]["LicenseKeyRowInput"][];
             orders: components["schemas"]["OrderHistoryEntryInput"][];
             products: {
                 availableInMainPool: number;
                 availableInReservedKeys: number;
+                /** @description the product code the line held before the vendor converted it to this edition */
+                convertedFrom: string | null;
                 /** @description 1: each key activates one installation (a farm, a proxy), licensed for the key's share of the seats; null: a key activates an installation per seat */
                 installationsPerKey: 1 | null;
                 itemId: string;
