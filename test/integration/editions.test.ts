@@ -186,9 +186,9 @@ describe('converting a Business subscription to Enterprise', () => {
     const details = await c.details();
     expect(details.subscription.name).toContain('Enterprise Edition');
     expect(details.products).toMatchObject([{ itemId: c.items[0]!.id, productCode: 'desktop-enterprise', productName: 'Desktop Virtualization, Enterprise Edition', convertedFrom: 'desktop-business', used: 2 }]);
-    expect(details.keys.map((k: { id: string; profile: unknown }) => [k.id, k.profile])).toEqual([
-      [c.primaryKey.id, null],
-      [c.sublicense.id, { id: c.profile.id, name: c.profile.name }],
+    expect(details.keys.map((k: { id: string; name: string; profile: unknown }) => [k.id, k.name, k.profile])).toEqual([
+      [c.primaryKey.id, details.subscription.name, null],
+      [c.sublicense.id, 'Design', { id: c.profile.id, name: c.profile.name }],
     ]);
     expect(details.editions).toMatchObject({ upgrade: { productCode: 'desktop-enterprise', converted: true }, trial: { id: c.trial.id, status: 'suspended' } });
     const installations = await t.deps.db.selectFrom('installations').select(['id', 'state', 'product_code']).where('account_id', '=', c.accountId).orderBy('id').execute();

@@ -9,7 +9,7 @@ import {
   profileNames,
   reassignSubscriptionKeys,
 } from '../../data/repositories/editions.js';
-import { listKeysOfSubscription, lockKeysForSeats } from '../../data/repositories/license-keys.js';
+import { listKeysOfSubscription, lockKeysForSeats, updateKey } from '../../data/repositories/license-keys.js';
 import { listItems, updateSubscription } from '../../data/repositories/subscriptions.js';
 import type { InTransaction } from '../../data/executor.js';
 import type { Subscription, SubscriptionItem } from '../../data/schema.js';
@@ -105,8 +105,8 @@ async function closeTrials(trx: InTransaction, actor: Actor, accountId: string, 
  * Business → Enterprise), in one transaction: each such line's product becomes its upgrade (the
  * line keeps its id, seats and keys), its installations run as the new edition and stay activated
  * on the same keys (their next check-in carries the new certificate and its features), the keys
- * keep delivering their configuration profiles, the name says the new edition where it said the
- * old one, and the account's trial of the edition is suspended. Whether the subscription is
+ * keep delivering their configuration profiles, the names of the subscription and its keys say
+ * the new edition where they said the old one, and the account's trial of the edition is suspended. Whether the subscription is
  * running, expired or suspended it keeps: the conversion changes its edition, not its standing.
  *
  * The keys are locked first, as every seat change does (lockKeysForSeats): an activation on one
@@ -120,7 +120,7 @@ async function closeTrials(trx: InTransaction, actor: Actor, accountId: string, 
 export async function convertSubscription(deps: Deps, actor: Actor, subscriptionId: string): Promise<Conversion> {
   requireOperator(actor);
   return runTransaction(deps.db, async (trx) => {
-    await lockKeysForSeats(trx, (await listKeysOfSubscription(trx, subscriptionId)).map((k) => k.id));
+    const keys = await lockKeysForSeats(trx, (await listKeysOfSubscription(trx, subscriptionId)).map((k) => k.id));
     const current = await lockSubscriptionForConversion(trx, subscriptionId);
     if (!current) throw notFound('Subscription');
     const plan = planConversion(editionItems(await listItems(trx, current.id)), await loadCatalog(trx));
@@ -134,6 +134,11 @@ export async function convertSubscription(deps: Deps, actor: Actor, subscription
     const accountId = current.account_id;
     const profiles = accountId ? await carryProfiles(trx, actor, accountId, current.id, plan.lines, now) : { moved: [], copied: [] };
     const subscription = await updateSubscription(trx, current.id, { name: convertedName(current.name, plan.lines) }, now);
+    // The primary key is named after the subscription: it says the new edition too.
+    for (const key of keys) {
+      const name = convertedName(key.name, plan.lines);
+      if (name !== key.name) await updateKey(trx, key.id, { name }, now);
+    }
     const trials = accountId ? await closeTrials(trx, actor, accountId, current.id, plan.lines, now) : [];
     const lines = plan.lines.map((l) => ({ itemId: l.itemId, from: l.from.code, to: l.to.code }));
     await recordChange(
