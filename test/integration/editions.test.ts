@@ -85,6 +85,15 @@ describe('an Enterprise trial beside a Business subscription', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('is given once when two requests come at the same moment', async () => {
+    const c = await businessCustomer();
+    const answers = await Promise.all([c.tryEnterprise(), c.tryEnterprise(), operator.post(`${V}/subscriptions/${c.subscription.id}/edition-trial`, {})]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(['edition_trial_used', 'edition_trial_used']);
+    const subscriptions = await t.deps.db.selectFrom('subscriptions').select('channel').where('account_id', '=', c.accountId).execute();
+    expect(subscriptions.map((s) => s.channel).sort()).toEqual(['reseller', 'trial']);
+  });
+
   it('is started by the vendor for the account the subscription is registered in, and answers the trial’s key', async () => {
     const c = await businessCustomer();
     const res = await operator.post(`${V}/subscriptions/${c.subscription.id}/edition-trial`, {});

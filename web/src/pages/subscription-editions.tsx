@@ -42,11 +42,13 @@ export function EditionSection({ details: d, accountId, canManage, onTrial }: { 
   const [started, setStarted] = useState(false);
   const { upgrade, trial, trialOf } = d.editions;
   if (trialOf) {
-    return (
+    const beside = <Link href={subscriptionHref({ id: trialOf.id, accountId }, accountId)}>{trialOf.name}</Link>;
+    return d.subscription.channel === 'trial' ? (
       <p className="notice">
-        A trial beside <Link href={subscriptionHref({ id: trialOf.id, accountId }, accountId)}>{trialOf.name}</Link>, which stays as it is. Ask your vendor to convert that
-        subscription, or to make this trial permanent.
+        A trial beside {beside}, which stays as it is. Ask your vendor to convert that subscription, or to make this trial permanent.
       </p>
+    ) : (
+      <p className="muted">Started as a trial beside {beside}.</p>
     );
   }
   if (!upgrade) return null;

@@ -305,7 +305,7 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                 )}
                 {trialOf && (
                   <div>
-                    <dt>Trial beside</dt>
+                    <dt>{trial ? 'Trial beside' : 'Started as a trial beside'}</dt>
                     <dd>
                       <Link href={`/back-office/subscriptions/${trialOf.id}`}>{trialOf.name}</Link>
                     </dd>
