@@ -6,7 +6,9 @@ import { extendBy } from '../../src/domain/subscription.js';
 import { createTestApp, signedInUser, uniqueEmail, type ApiClient, type TestApp } from '../support/harness.js';
 import { activate, activationBody, asInstallation, claimsOf } from '../support/installations.js';
 import { customerWithSubscription } from '../support/licensing.js';
-import { auditTrail, invitedMember } from '../support/members.js';
+import { testEngine } from '../support/database.js';
+import { auditTrail, invitedMember, overlapping } from '../support/members.js';
+import type { InTransaction } from '../../src/data/executor.js';
 import { signedInOperator } from '../support/vendor.js';
 
 let t: TestApp;
@@ -228,6 +230,23 @@ describe('converting a Business subscription to Enterprise', () => {
     const business = await businessCustomer();
     const refused = await activate(t, activationBody(business.key, { product: 'desktop-enterprise' }));
     expect([refused.status, refused.body.error.code]).toEqual([422, 'product_mismatch']);
+  });
+
+  it.runIf(testEngine() === 'postgres')('converts the installation of an activation that comes at the same moment, whichever goes first', async () => {
+    const c = await businessCustomer();
+    const convert = () => operator.post(`${V}/subscriptions/${c.subscription.id}/conversion`);
+    const activation = () => activate(t, activationBody(c.key));
+    const holdKey = (trx: InTransaction) => trx.selectFrom('license_keys').select('id').where('id', '=', c.primaryKey.id).forUpdate().execute();
+    // Both wait on the primary key's row. The conversion, then an activation; then an activation beside a second, refused, conversion.
+    for (const [start, statuses] of [
+      [() => [convert(), activation()], [200, 201]],
+      [() => [activation(), convert()], [201, 409]],
+    ] as const) {
+      const answers = await overlapping(t, holdKey, start);
+      expect(answers.map((a) => a.status).sort()).toEqual(statuses);
+      const rows = await t.deps.db.selectFrom('installations').select(['product_code', 'state']).where('license_key_id', '=', c.primaryKey.id).execute();
+      expect(rows.every((r) => r.product_code === 'desktop-enterprise' && r.state === 'active')).toBe(true);
+    }
   });
 
   it('copies a profile that another subscription’s keys use too, so both go on delivering the same configuration', async () => {
