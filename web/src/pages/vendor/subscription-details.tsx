@@ -296,7 +296,7 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                 )}
                 {editionTrial && (
                   <div>
-                    <dt>{edition} trial</dt>
+                    <dt>{editionTrial.channel === 'trial' ? `${edition} trial` : `${edition} (was its trial)`}</dt>
                     <dd>
                       <Link href={`/back-office/subscriptions/${editionTrial.id}`}>{STATUS_LABELS[editionTrial.status]}</Link>{' '}
                       <span className="muted">(until {formatDate(editionTrial.expiresAt)})</span>
