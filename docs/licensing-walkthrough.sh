@@ -58,7 +58,20 @@ design status | grep -E '^(profile|payload)'
 design status | grep -q 'version 2'
 curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/installations?profile=$PROFILE&columns=name,profile" | jq -c '.items[] | {name, profile: .profile.name}'
 
-echo "6. The first Mac deactivates; its seat is free again"
+echo "6. Carol tries Enterprise beside her Business subscription (once per account); the vendor converts the Business subscription"
+TRIAL=$(curl -sf "${carol[@]}" -X POST "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION/edition-trial" -d '{}' | jq -r .subscription.id)
+curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION" | jq -c '.editions | {upgrade: .upgrade.productCode, trial: .trial.name}'
+curl -s "${carol[@]}" -X POST "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION/edition-trial" -d '{}' | jq -r .error.code | grep -x edition_trial_used
+vendor convert "$SUBSCRIPTION"
+agent check-in | grep -E '^product: +desktop-enterprise$'
+agent status | grep -E '^product: +desktop-enterprise$'
+design check-in | grep -E '^product: +desktop-enterprise$'
+design status | grep -E '^(product|profile)'
+design status | grep -qE '^profile: +Design Macs, version 2$'
+curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/subscriptions/$TRIAL" | jq -c '.subscription | {name, status}'
+curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/subscriptions/$TRIAL" | jq -e '.subscription.status == "suspended"' >/dev/null
+
+echo "7. The first Mac deactivates; its seat is free again"
 agent deactivate
 curl -sf "${carol[@]}" "$API/accounts/$ACCOUNT/subscriptions/$SUBSCRIPTION" | jq -c '.keys[] | {kind, quota, used, available}'
 rm -rf "$WORK"

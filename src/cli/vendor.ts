@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCatalogCommands } from './vendor/catalog-commands.js';
 import { USAGE } from './vendor/command.js';
+import { registerEditionCommands } from './vendor/edition-commands.js';
 import { DEFAULT_CONFIG } from './vendor/connection.js';
 import { registerLoginCommand } from './vendor/login.js';
 import { registerLookupCommands } from './vendor/lookup-commands.js';
@@ -15,7 +16,7 @@ import { registerSalesCommands } from './vendor/sales-commands.js';
 export function registerVendorCommands(program: Command): void {
   const vendor = program
     .command('vendor')
-    .description('the vendor back office: catalog, orders, trials, renewals, suspensions, offline activation, search (operators only)')
+    .description('the vendor back office: catalog, orders, trials, renewals, suspensions, editions, offline activation, search (operators only)')
     .option('--server <url>', 'Keyline server URL (KEYLINE_URL)')
     .option('--token <token>', 'an operator API token (KEYLINE_TOKEN)')
     .option('--config <file>', 'where `vendor login` keeps the server and token', DEFAULT_CONFIG)
@@ -26,6 +27,7 @@ export function registerVendorCommands(program: Command): void {
   registerLoginCommand(vendor);
   registerCatalogCommands(vendor);
   registerSalesCommands(vendor);
+  registerEditionCommands(vendor);
   registerLookupCommands(vendor);
   registerOperatorCommands(vendor);
 }

@@ -171,7 +171,8 @@ async function keep(opts: ActivationOptions & { licenseType?: string | undefined
     ...identity,
     activation: {
       server: opts.server,
-      product: opts.product,
+      // The edition comes from the license: an app that asked as Business may be licensed as Enterprise.
+      product: claims.aud,
       ...(opts.licenseType !== undefined ? { licenseType: opts.licenseType } : {}),
       installationId: activation.installationId,
       installationToken: activation.installationToken,
@@ -290,7 +291,16 @@ export async function checkIn(opts: { state: string; peak?: number | undefined; 
   const { claims, jwks } = await verifiedClaims(client, answer.certificate, activation.jwks, { product: activation.product, installationId: activation.installationId });
   const profile = acceptedProfile(answer.profile, activation.profile, jwks, claims);
   // A server from before the schedule leaves it out: then the agent reports whenever it has usage.
-  const next: ActivationState = { ...activation, certificate: answer.certificate, nextCheckInAt: answer.nextCheckInAt, nextUsageReportAt: answer.nextUsageReportAt, jwks, ...withProfile(profile) };
+  // After a conversion the certificate names the new edition, and the installation runs as it.
+  const next: ActivationState = {
+    ...activation,
+    product: claims.aud,
+    certificate: answer.certificate,
+    nextCheckInAt: answer.nextCheckInAt,
+    nextUsageReportAt: answer.nextUsageReportAt,
+    jwks,
+    ...withProfile(profile),
+  };
   await saveState(opts.state, { ...state, activation: next });
   const usageReported = body.usage !== undefined;
   const usageLine = (text: string) => [`usage report:     ${text}`];
@@ -455,7 +465,7 @@ export async function offlineApply(opts: { state: string; file: string; jwks?: s
     offlineRequest: null,
     activation: {
       ...kept,
-      product: pending.product,
+      product: claims.aud,
       ...(pending.licenseType !== undefined ? { licenseType: pending.licenseType } : {}),
       installationId: answer.installationId,
       certificate: answer.certificate,

@@ -54,15 +54,22 @@ export function verifyServerJws<T>(jws: string, jwks: Jwks, schema: z.ZodType<T>
 }
 
 /**
+ * Whether claims license an installation of `product`: a certificate of that product, or of the
+ * edition it upgrades to (`lic.upgradeOf`: a Business app licensed as Enterprise after a conversion).
+ */
+export const licensesProduct = (claims: Pick<CertificateClaims, 'aud' | 'lic'>, product: string) => claims.aud === product || (claims.lic.upgradeOf ?? []).includes(product);
+
+/**
  * Verifies a certificate with the server's public keys alone, no network: the EdDSA signature by
- * the key its header names, then that it is not past `exp` and is for this product and installation.
+ * the key its header names, then that it is not past `exp` and is for this product (or its
+ * upgrade) and installation.
  */
 export function verifyCertificate(certificate: string, jwks: Jwks, expect: Expectations = {}): Verification {
   const verified = verifyServerJws(certificate, jwks, certificateClaimsSchema);
   if (!verified.ok) return verified;
   const claims = verified.payload;
   if ((expect.now ?? new Date()).getTime() >= claims.exp * 1000) return { ok: false, problem: 'expired' };
-  if (expect.product !== undefined && claims.aud !== expect.product) return { ok: false, problem: 'wrong_product' };
+  if (expect.product !== undefined && !licensesProduct(claims, expect.product)) return { ok: false, problem: 'wrong_product' };
   if (expect.installationId !== undefined && claims.sub !== expect.installationId) return { ok: false, problem: 'wrong_installation' };
   return { ok: true, kid: verified.kid, claims };
 }

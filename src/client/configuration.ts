@@ -1,7 +1,7 @@
 import type { CertificateClaims } from '../domain/certificate.js';
 import { configurationDocumentSchema, type ConfigurationDocument, type Jwks, type ProfileDelivery } from '../domain/licensing-protocol.js';
 import { configurationHash } from '../domain/payloads.js';
-import { verifyServerJws, type SignatureProblem } from './certificate.js';
+import { licensesProduct, verifyServerJws, type SignatureProblem } from './certificate.js';
 
 export type ConfigurationProblem = SignatureProblem | 'wrong_installation' | 'wrong_product' | 'not_current' | 'hash_mismatch';
 
@@ -9,7 +9,8 @@ export type ConfigurationProblem = SignatureProblem | 'wrong_installation' | 'wr
  * Verifies a configuration document with the server's public keys alone: its signature, that it
  * is for this installation and product, that its payloads are what its hash says, and that it is
  * the configuration the (verified) certificate names, so an old document cannot pass for the
- * current one.
+ * current one. A document of an earlier edition stays good under its upgrade's certificate: a
+ * conversion changes the edition, not what the configuration delivers, so it is not sent again.
  */
 export function verifyConfiguration(
   delivery: Pick<ProfileDelivery, 'document'>,
@@ -20,7 +21,7 @@ export function verifyConfiguration(
   if (!verified.ok) return verified;
   const document = verified.payload;
   if (document.sub !== claims.sub) return { ok: false, problem: 'wrong_installation' };
-  if (document.aud !== claims.aud) return { ok: false, problem: 'wrong_product' };
+  if (!licensesProduct(claims, document.aud)) return { ok: false, problem: 'wrong_product' };
   if (configurationHash(document.payloads) !== document.hash) return { ok: false, problem: 'hash_mismatch' };
   if (document.hash !== claims.lic.profile?.hash) return { ok: false, problem: 'not_current' };
   return { ok: true, document };

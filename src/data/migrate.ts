@@ -16,6 +16,7 @@ import * as m0013 from './migrations/0013_configuration_profiles.js';
 import * as m0018 from './migrations/0018_usage_reported_at.js';
 import * as m0014 from './migrations/0014_virtual_machines.js';
 import * as m0015 from './migrations/0015_user_groups_policies.js';
+import * as m0016 from './migrations/0016_edition_trials.js';
 
 // The list is static so the server needs no file-system scan and a bundle keeps its migrations.
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0018_usage_reported_at': m0018,
   '0014_virtual_machines': m0014,
   '0015_user_groups_policies': m0015,
+  '0016_edition_trials': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -225,6 +225,8 @@ export interface SubscriptionItemsTable {
   quantity: number;
   reserved: Generated<number>;
   main_used: Generated<number>;
+  /** The product the item held before the vendor converted it to that product's upgrade (0016). */
+  converted_from: string | null;
 }
 
 export interface LicenseKeysTable {
@@ -334,6 +336,15 @@ export interface TrialsTable {
   created_at: Generated<Date>;
 }
 
+/** An account's trial of an upgrade product, beside the subscription it was started from (0016); once per account and product. */
+export interface EditionTrialsTable {
+  account_id: string;
+  product_code: string;
+  subscription_id: string;
+  beside_subscription_id: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface OrdersTable {
   id: Generated<string>;
   number: Generated<number>;
@@ -408,6 +419,7 @@ export interface DB {
   virtual_machines: VirtualMachinesTable;
   blacklisted_machines: BlacklistedMachinesTable;
   trials: TrialsTable;
+  edition_trials: EditionTrialsTable;
   orders: OrdersTable;
   key_admins: KeyAdminsTable;
   install_invitations: InstallInvitationsTable;

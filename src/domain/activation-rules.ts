@@ -34,9 +34,22 @@ export interface ActivationFacts {
   blacklisted: boolean;
 }
 
+type ItemChoice = Pick<ActivationFacts, 'request' | 'key' | 'items'>;
+
 /** The items the key may activate the requested product from: any of the subscription's for the primary key, its own for a sublicense. */
-function productItems(f: ActivationFacts): ItemFacts[] {
+function productItems(f: ItemChoice): ItemFacts[] {
   return f.items.filter((i) => i.productCode === f.request.product && (f.key.kind === 'primary' || i.id === f.key.itemId));
+}
+
+/**
+ * The product an activation is licensed as: the one the installation names, or the edition that
+ * product upgrades to when the key holds that instead (a subscription converted from Business to
+ * Enterprise, or an Enterprise key in a Business app). One app runs both editions; the license
+ * says which, so an app that still names the old edition is not refused for it.
+ */
+export function licensedEdition(f: ItemChoice, upgradeTo: string | null): string {
+  if (upgradeTo === null || productItems(f).length > 0) return f.request.product;
+  return productItems({ ...f, request: { ...f.request, product: upgradeTo } }).length > 0 ? upgradeTo : f.request.product;
 }
 
 const matchingItem = (f: ActivationFacts) => productItems(f).find((i) => i.licenseType === f.request.licenseType);

@@ -57,6 +57,12 @@ export const productSchema = z.strictObject({
 
 export type Product = z.output<typeof productSchema>;
 
+/**
+ * A product as a certificate licenses it: with the products that upgrade to it (its earlier
+ * editions, Business for Enterprise), whose installations run under its licenses too.
+ */
+export type LicensedProduct = Product & { upgradeOf: readonly string[] };
+
 export const supportUrlSchema = z
   .string()
   .trim()

@@ -1,4 +1,4 @@
-import type { LicensingParams, Product } from './catalog.js';
+import type { LicensedProduct, LicensingParams, Product } from './catalog.js';
 import { addDays, addSeconds, DAY_MS, daysUntil } from './clock.js';
 import { EXPIRING_SOON_DAYS } from './subscription.js';
 import { overuseGraceEnd } from './usage-reports.js';
@@ -171,6 +171,12 @@ export interface LicenseClaims {
   graceUntil?: string;
   /** What the license enables in the product: the catalog's features of its product (and edition). */
   features: string[];
+  /**
+   * The products whose installations this certificate licenses as its own (`aud`): the earlier
+   * editions that upgrade to it. An app that activated as one of them runs as `aud` from now on.
+   * Left out when there are none.
+   */
+  upgradeOf?: string[];
   /** The configuration the installation should run with; its document comes with activations, check-ins and offline files. */
   profile?: ProfileClaims;
 }
@@ -205,7 +211,7 @@ export interface CertificateClaims {
 export interface CertificateInput {
   issuer: string;
   installationId: string;
-  product: Pick<Product, 'code' | 'model' | 'features'>;
+  product: Pick<LicensedProduct, 'code' | 'model' | 'features' | 'upgradeOf'>;
   keyId: string | null;
   subscriptionId: string | null;
   licenseType: string | null;
@@ -236,6 +242,7 @@ export function certificateClaims(c: CertificateInput): CertificateClaims {
       licenseExpiresAt: c.standing.licenseExpiresAt.toISOString(),
       ...(c.standing.graceUntil ? { graceUntil: c.standing.graceUntil.toISOString() } : {}),
       features: [...c.product.features],
+      ...(c.product.upgradeOf.length > 0 ? { upgradeOf: [...c.product.upgradeOf] } : {}),
       profile: {
         id: c.profile.id,
         name: c.profile.name,

@@ -63,6 +63,11 @@ export const errorStatus = {
   key_in_group: 409,
   // Vendor back office.
   product_in_use: 409,
+  // Editions: a trial of the upgrade beside a subscription, its conversion, a trial made permanent.
+  edition_not_convertible: 409,
+  already_converted: 409,
+  edition_trial_used: 409,
+  not_a_trial: 409,
   file_malformed: 400,
   file_signature_invalid: 400,
   file_expired: 410,

@@ -1,4 +1,4 @@
-import type { Product } from './catalog.js';
+import type { LicensedProduct, Product } from './catalog.js';
 import { certificateClaims, certificateExpiresAt, licenseStanding, offlineCertificateExpiresAt, type CertificateClaims, type ProfileClaims, type Standing } from './certificate.js';
 import { keySeats, shareOf, usageSeats, type PoolState, type SeatFigures } from './seat-pool.js';
 
@@ -24,8 +24,8 @@ export interface BasisItem {
 
 /** A key of a subscription item, or a trial. */
 export type LicenseBasis<K extends BasisKey = BasisKey, S extends BasisSubscription = BasisSubscription, I extends BasisItem = BasisItem> =
-  | { trial: false; product: Product; key: K; subscription: S; item: I }
-  | { trial: true; product: Product; trialEnd: Date };
+  | { trial: false; product: LicensedProduct; key: K; subscription: S; item: I }
+  | { trial: true; product: LicensedProduct; trialEnd: Date };
 
 /** The fields of a stored installation its license's standing and claims read. */
 export interface BasisInstallation {

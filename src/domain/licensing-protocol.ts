@@ -255,6 +255,7 @@ export const certificateClaimsSchema: z.ZodType<CertificateClaims> = z.object({
     licenseExpiresAt: iso,
     graceUntil: iso.optional(),
     features: z.array(z.string()),
+    upgradeOf: z.array(z.string()).optional(),
     profile: z.object({ id: z.string().nullable(), name: z.string(), version: z.number().int(), policies: policyRefsSchema, hash: z.string() }).optional(),
   }),
 });

@@ -6,7 +6,7 @@ import { displayStatus } from '../domain/subscription.js';
 import { INVITATION_STATES } from '../domain/invitation.js';
 import { INVITATION_LANGUAGES } from '../mail/templates.js';
 import type { InvitationView } from '../services/invitations/invite-members.js';
-import type { ItemSeats, KeyRowView, SubscriptionView } from '../services/subscriptions/subscription-view.js';
+import type { EditionsView, ItemSeats, KeyRowView, SubscriptionView } from '../services/subscriptions/subscription-view.js';
 
 // API shapes: camelCase, ISO timestamps. Each schema doubles as the route's response contract.
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -265,6 +265,17 @@ export const productSeatsSchema = z
   })
   .meta({ id: 'ProductSeats' });
 
+export const subscriptionEditionsSchema = z
+  .object({
+    upgrade: z
+      .object({ productCode: z.string(), productName: z.string(), converted: z.boolean().describe('true once the vendor converted the subscription to it') })
+      .nullable()
+      .describe("the edition the subscription's products upgrade to (Business → Enterprise), or were converted to; null for none"),
+    trial: subscriptionSummarySchema.nullable().describe("the account's trial of that edition, once started (it may be suspended, or made permanent)"),
+    trialOf: z.object({ id: z.string(), name: z.string() }).nullable().describe('when this subscription is an edition trial: the subscription it was started beside'),
+  })
+  .meta({ id: 'SubscriptionEditions' });
+
 export const subscriptionDetailsSchema = z
   .object({
     subscription: subscriptionSummarySchema,
@@ -282,11 +293,13 @@ export const subscriptionDetailsSchema = z
         supportUrl: z.string().nullable().describe("where the product's customers get support: an https://, http:// or mailto: address, or null"),
         licenseType: z.string().nullable(),
         quantity: z.number(),
+        convertedFrom: z.string().nullable().describe('the product code the line held before the vendor converted it to this edition'),
         ...productSeatFields,
       }),
     ),
     keys: z.array(licenseKeyRowSchema),
     orders: z.array(orderHistorySchema),
+    editions: subscriptionEditionsSchema,
   })
   .meta({ id: 'SubscriptionDetails' });
 
@@ -329,9 +342,19 @@ export function presentSubscriptionDetails(v: SubscriptionView, now: Date): z.in
       supportUrl: i.supportUrl,
       licenseType: i.item.license_type,
       quantity: i.item.quantity,
+      convertedFrom: i.item.converted_from,
       ...presentSeatFigures(i),
     })),
     keys: v.keys.map((r) => presentKeyRow(r, s)),
     orders: v.orders.map(presentOrderHistory),
+    editions: presentEditions(v.editions, now),
+  };
+}
+
+export function presentEditions(e: EditionsView, now: Date): z.infer<typeof subscriptionEditionsSchema> {
+  return {
+    upgrade: e.upgrade && { productCode: e.upgrade.product.code, productName: e.upgrade.product.name, converted: e.upgrade.converted },
+    trial: e.trial && presentSubscription(e.trial.trial, now),
+    trialOf: e.trialOf,
   };
 }

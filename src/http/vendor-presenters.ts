@@ -5,6 +5,7 @@ import { maskLicenseKey } from '../domain/license-key.js';
 import type { ListedSubscription } from '../services/vendor/search-subscriptions.js';
 import type { SubscriptionView } from '../services/subscriptions/subscription-view.js';
 import type { IssuedSubscription } from '../services/vendor/issue-subscription.js';
+import type { Conversion } from '../services/editions/convert-subscription.js';
 import {
   accountSchema,
   orderHistorySchema,
@@ -92,6 +93,35 @@ export function presentVendorSubscriptionDetails(v: SubscriptionView & { account
     ...details,
     keys: details.keys.map((k) => (k.kind === 'primary' ? k : { ...k, key: maskLicenseKey(k.key) })),
     account: v.account ? presentAccount(v.account) : null,
+  };
+}
+
+export const conversionSchema = z
+  .object({
+    subscription: subscriptionSummarySchema,
+    items: z.array(itemSchema),
+    lines: z.array(z.object({ itemId: z.string(), from: z.string(), to: z.string() })).describe('each converted line: its product before and after'),
+    installations: z.number().int().describe('the active installations, on the same keys, that get the new edition’s certificate at their next check-in'),
+    profiles: z
+      .object({
+        moved: z.array(z.string()).describe('profiles only this subscription’s keys used: now of the new edition'),
+        copied: z.array(z.object({ from: z.string(), to: z.string() })).describe('profiles other subscriptions use too: this subscription’s keys got a copy in the new edition'),
+      })
+      .describe('how the keys keep delivering their configuration profiles'),
+    trials: z
+      .array(z.object({ subscription: subscriptionSummarySchema, carriedOver: z.object({ profiles: z.number().int() }) }))
+      .describe('the account’s trials of the new edition, now suspended, and what they configured that carries over'),
+  })
+  .meta({ id: 'Conversion' });
+
+export function presentConversion(c: Conversion, now: Date): z.infer<typeof conversionSchema> {
+  return {
+    subscription: presentSubscription(c.subscription, now),
+    items: c.items.map(presentItem),
+    lines: c.lines,
+    installations: c.installations,
+    profiles: c.profiles,
+    trials: c.trials.map((t) => ({ subscription: presentSubscription(t.subscription, now), carriedOver: t.carriedOver })),
   };
 }
 

@@ -92,19 +92,28 @@ export function memberRemoved(d: { firstName: string; account: string }): Render
   };
 }
 
-export function licenseKeyIssued(d: { subscriptionName: string; key: string; expiresAt: Date; registerLink: string }): RenderedEmail {
+export function licenseKeyIssued(d: { subscriptionName: string; key: string; expiresAt: Date; link: string }): RenderedEmail {
   return {
     template: 'license_key_issued',
     subject: `Your license key: ${d.subscriptionName}`,
-    text: `Thank you for your order.\n\nSubscription: ${d.subscriptionName}\nLicense key: ${d.key}\nValid until: ${d.expiresAt.toISOString().slice(0, 10)}\n\nRegister the key in My Account to manage your licenses and installations:\n\n${d.registerLink}${signature}`,
+    text: `Thank you for your order.\n\nSubscription: ${d.subscriptionName}\nLicense key: ${d.key}\nValid until: ${d.expiresAt.toISOString().slice(0, 10)}\n\nRegister the key in My Account to manage your licenses and installations:\n\n${d.link}${signature}`,
   };
 }
 
-export function trialKeyIssued(d: { subscriptionName: string; key: string; expiresAt: Date; registerLink: string }): RenderedEmail {
+export function trialKeyIssued(d: { subscriptionName: string; key: string; expiresAt: Date; link: string }): RenderedEmail {
   return {
     template: 'trial_key_issued',
     subject: `Your trial license key: ${d.subscriptionName}`,
-    text: `Here is your trial license.\n\nSubscription: ${d.subscriptionName}\nLicense key: ${d.key}\nTrial ends: ${d.expiresAt.toISOString().slice(0, 10)}\n\nRegister the key in My Account to manage your licenses and installations:\n\n${d.registerLink}${signature}`,
+    text: `Here is your trial license.\n\nSubscription: ${d.subscriptionName}\nLicense key: ${d.key}\nTrial ends: ${d.expiresAt.toISOString().slice(0, 10)}\n\nRegister the key in My Account to manage your licenses and installations:\n\n${d.link}${signature}`,
+  };
+}
+
+/** An Enterprise trial beside a subscription: it belongs to the account at once, so there is no key to register. */
+export function editionTrialStarted(d: { subscriptionName: string; key: string; expiresAt: Date; link: string }): RenderedEmail {
+  return {
+    template: 'edition_trial_started',
+    subject: `Your trial has started: ${d.subscriptionName}`,
+    text: `Your trial is ready, beside your current subscription, which stays as it is.\n\nSubscription: ${d.subscriptionName}\nLicense key: ${d.key}\nTrial ends: ${d.expiresAt.toISOString().slice(0, 10)}\n\nIt is in your business account already; see it and its keys in My Account:\n\n${d.link}${signature}`,
   };
 }
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCertificate, type AgentState } from '../../src/client/index.js';
 import { createTestApp, type TestApp } from '../support/harness.js';
 import { asInstallation, counters, registeredOrder } from '../support/installations.js';
-import { customerWithSubscription } from '../support/licensing.js';
+import { customerWithSubscription, operatorActor } from '../support/licensing.js';
+import { convertSubscription } from '../../src/services/editions/convert-subscription.js';
 
 let t: TestApp;
 let server: string;
@@ -144,6 +145,20 @@ describe('keyline agent', () => {
     const plain = stateFile();
     expect((await agent('activate', '--server', server, '--product', 'desktop-enterprise', '--key', c.key, '--state', plain)).code).toBe(0);
     expect((await agent('status', '--state', plain)).stdout).toMatch(/profile:\s+Default, version 1 \(built in\)\npolicies:\s+none\n/);
+  });
+
+  it('runs as Enterprise once its Business subscription is converted: the next check-in brings the new edition, and status shows it', async () => {
+    const order = await registeredOrder(t);
+    const state = stateFile();
+    expect((await agent('activate', '--server', server, '--product', 'desktop-business', '--key', order.key, '--state', state)).code).toBe(0);
+    await convertSubscription(t.deps, await operatorActor(t), order.subscription.id);
+    const checkedIn = await agent('check-in', '--state', state, '--json');
+    expect([checkedIn.code, checkedIn.stderr]).toEqual([0, '']);
+    expect(checkedIn.json).toMatchObject({ ok: true, product: 'desktop-enterprise', state: 'active' });
+    expect((await readState(state)).activation).toMatchObject({ product: 'desktop-enterprise' });
+    const status = await agent('status', '--state', state);
+    expect(status.stdout).toMatch(/product:\s+desktop-enterprise/);
+    expect((await agent('status', '--offline', '--state', state, '--json')).json).toMatchObject({ ok: true, product: 'desktop-enterprise', verified: true });
   });
 
   it('update-license applies what the portal left pending at once: a move, then a deactivation', async () => {

@@ -10,6 +10,7 @@ import { loadState, newIdentity } from '../../src/client/state.js';
 import { insertMembership } from '../../src/data/repositories/memberships.js';
 import { addDays } from '../../src/domain/clock.js';
 import { armor, dearmor } from '../../src/domain/offline-file.js';
+import { convertSubscription } from '../../src/services/editions/convert-subscription.js';
 import { purgeOfflineNonces } from '../../src/services/licensing/purge-offline-nonces.js';
 import { setAccountOfflineActivation } from '../../src/services/vendor/offline-activation.js';
 import { createTestApp, signedInUser, type TestApp } from '../support/harness.js';
@@ -173,6 +174,16 @@ describe('offline refresh', () => {
     const online = await runAgentCommand(() => checkIn({ state }));
     expect([online.exitCode, online.data]).toEqual([2, { error: expect.objectContaining({ code: 'activated_offline' }) }]);
     expect(await c.seats()).toMatchObject({ used: 1, active: 1 });
+  });
+
+  it('refreshes an installation converted to Enterprise while offline, from a file that still names Business', async () => {
+    const { c, state, installationId } = await activatedOffline();
+    await convertSubscription(t.deps, await operatorActor(t), c.subscription.id);
+    const res = await c.upload(await requestFile(state, { kind: 'refresh' }));
+    expect([res.status, res.body.installationId]).toEqual([200, installationId]);
+    const applied = await apply(state, res.body.file);
+    expect([applied.exitCode, applied.data['product']]).toEqual([0, 'desktop-enterprise']);
+    expect((await runAgentCommand(() => status({ state, offline: true }))).data).toMatchObject({ verified: true, product: 'desktop-enterprise' });
   });
 });
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extendBy } from '../../src/domain/subscription.js';
 import { createTestApp, PASSWORD, signedInUser, uniqueEmail, type TestApp } from '../support/harness.js';
+import { customerWithSubscription } from '../support/licensing.js';
 import { signedInOperator } from '../support/vendor.js';
 import { runVendorCli } from '../support/vendor-cli.js';
 
@@ -94,5 +95,26 @@ describe('keyline vendor', () => {
 
     const usage = await vendor(['offline', '00000000-0000-4000-8000-000000000000']);
     expect([usage.code, usage.stderr.trim()]).toEqual([2, 'give exactly one of --enable and --disable']);
+  });
+
+  it('starts an Enterprise trial beside a Business subscription, makes it permanent, and converts the Business subscription', { timeout: SLOW }, async () => {
+    const c = await customerWithSubscription(t);
+    const trial = await vendor(['edition-trial', c.subscription.id, '--json']);
+    expect([trial.code, trial.stderr]).toEqual([0, '']);
+    const issued = JSON.parse(trial.stdout);
+    expect(issued).toMatchObject({ subscription: { accountId: c.accountId, channel: 'trial' }, items: [{ productCode: 'desktop-enterprise', quantity: 1 }] });
+
+    const usage = await vendor(['make-permanent', issued.subscription.id, '--duration', '1y', '--channel', 'reseller']);
+    expect(usage.code).toBe(2);
+    const permanent = await vendor(['make-permanent', issued.subscription.id, '--quantity', '3', '--duration', '1y', '--channel', 'reseller']);
+    expect([permanent.code, permanent.stderr]).toEqual([0, '']);
+    expect(permanent.stdout).toContain(`Subscription ${issued.subscription.id} is a reseller subscription now: desktop-enterprise=3`);
+
+    const converted = await vendor(['convert', c.subscription.id]);
+    expect([converted.code, converted.stderr]).toEqual([0, '']);
+    expect(converted.stdout).toMatch(/Converted\s+\S+: desktop-business -> desktop-enterprise/);
+    expect(converted.stdout).toMatch(/Installations 0 active, on the same keys/);
+    const again = await vendor(['convert', c.subscription.id]);
+    expect([again.code, again.stderr.trim()]).toEqual([1, 'already_converted: This subscription was already converted to its upgrade edition']);
   });
 });

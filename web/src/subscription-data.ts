@@ -1,3 +1,4 @@
+import { subscriptionPath } from '../../src/domain/portal-links';
 import { answer, api, type ProductSeats, type Query, type SubscriptionDetails } from './api';
 
 type ListQuery = Query<'get', '/api/v1/accounts/{accountId}/subscriptions'>;
@@ -12,8 +13,7 @@ export function listSubscriptions(accountId: string, q: { filter: Filter; sort: 
 export const getSubscription = (accountId: string, subscriptionId: string) =>
   answer(api.GET('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { params: { path: { accountId, subscriptionId } } }));
 
-export const subscriptionHref = (s: { id: string; accountId: string | null }, accountId: string) =>
-  `/accounts/${s.accountId ?? accountId}/subscriptions/${s.id}`;
+export const subscriptionHref = (s: { id: string; accountId: string | null }, accountId: string) => subscriptionPath(s.accountId ?? accountId, s.id);
 
 /** The details once a change to a key moved its product's seats: that product's figures and key rows replaced in place. */
 export function withSeats(details: SubscriptionDetails, seats: ProductSeats): SubscriptionDetails {

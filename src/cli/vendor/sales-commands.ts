@@ -8,7 +8,7 @@ import { day, products } from './text.js';
 
 type OrderRequest = paths['/api/v1/vendor/orders']['post']['requestBody']['content']['application/json'];
 
-function describeIssued(issued: Schemas['IssuedSubscription']): string {
+export function describeIssued(issued: Schemas['IssuedSubscription']): string {
   const s = issued.subscription;
   return [
     `Subscription  ${s.id}`,

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../schema.js';
-import type { ProductRow } from './products.js';
+import { licensedProductJson, type LicensedProductRow } from './products.js';
 import type { KeyPolicy } from '../../domain/configuration-policy.js';
 import type { KeyConfiguration, KeyProfile } from '../../domain/configuration-profile.js';
 import type { Executor } from '../executor.js';
@@ -208,7 +208,7 @@ export interface InstallationContext {
   key: LicenseKey | null;
   subscription: Subscription | null;
   item: SubscriptionItem | null;
-  product: ProductRow;
+  product: LicensedProductRow;
   trialEnd: Date | null;
   /** The key's configuration profile when it is of the installation's product; null: the built-in Default. */
   profile: KeyProfile | null;
@@ -264,7 +264,6 @@ export async function findInstallationContext(db: Executor, tokenHash: string): 
 async function findInstallationContexts(db: Executor, tokenHashes: string[]): Promise<(InstallationContext | undefined)[]> {
   const rows = await db
     .selectFrom('installations as i')
-    .innerJoin('products as p', 'p.code', 'i.product_code')
     .selectAll('i')
     .select([
       sql<boolean>`EXISTS (SELECT 1 FROM blacklisted_machines b WHERE b.license_key_id = i.license_key_id AND b.fingerprint = i.fingerprint)`.as('blacklisted'),
@@ -272,7 +271,7 @@ async function findInstallationContexts(db: Executor, tokenHashes: string[]): Pr
       sql<Record<string, unknown> | null>`(SELECT to_jsonb(s) FROM subscriptions s WHERE s.id = i.subscription_id)`.as('subscription_row'),
       sql<Record<string, unknown> | null>`(SELECT to_jsonb(it) FROM subscription_items it WHERE it.id = i.item_id)`.as('item_row'),
       sql<Date | null>`(SELECT t.expires_at FROM trials t WHERE i.trial AND t.product_code = i.product_code AND t.fingerprint = i.fingerprint)`.as('trial_end'),
-      sql<ProductRow>`to_jsonb(p)`.as('product_row'),
+      sql<LicensedProductRow>`${licensedProductJson(sql`i.product_code`)}`.as('product_row'),
       keyProfileJson(sql`i.license_key_id`, sql`i.product_code`).as('profile_row'),
       keyPoliciesJson(sql`i.license_key_id`, sql`i.product_code`).as('policies_row'),
     ])
@@ -367,53 +366,66 @@ async function recordCheckIns(db: Executor, writes: CheckInWrite[]): Promise<Ins
   });
 }
 
+/** A product an activation may be licensed as, with what the key configures for that product. */
+export interface EditionContext extends KeyConfiguration {
+  product: LicensedProductRow;
+}
+
 export interface ActivationContext {
   subscription: Subscription | null;
   items: SubscriptionItem[];
-  product: ProductRow | null;
+  /** The product asked for; null when the catalog has none of that code. */
+  requested: EditionContext | null;
+  /** The edition the product asked for upgrades to, which a converted subscription holds instead. */
+  upgrade: EditionContext | null;
   blacklisted: boolean;
   activeInstallation: Installation | null;
-  profile: KeyProfile | null;
-  policies: KeyPolicy[];
 }
 
 /**
  * Everything an activation checks about a key before taking a seat, in one round trip: its
- * subscription and products, the product asked for, whether this machine is blacklisted or
- * already active on the key, and the key's configuration profile and the policies over it.
+ * subscription and products, the product asked for and the edition that one upgrades to (each
+ * with the key's configuration profile of it and the policies over it), and whether this machine
+ * is blacklisted or already active on the key.
  */
 export async function findActivationContext(
   db: Executor,
   a: { keyId: string; subscriptionId: string; productCode: string; fingerprint: string },
 ): Promise<ActivationContext> {
+  const upgradeCode = sql`(SELECT up.upgrade_to FROM products up WHERE up.code = ${a.productCode})`;
   const { rows } = await sql<{
     subscription: Record<string, unknown> | null;
     items: Record<string, unknown>[];
-    product: ProductRow | null;
+    product: LicensedProductRow | null;
+    profile: KeyProfile | null;
+    upgrade: LicensedProductRow | null;
+    upgrade_profile: KeyProfile | null;
+    policies: KeyPolicy[];
+    upgrade_policies: KeyPolicy[];
     blacklisted: boolean;
     active_installation: Record<string, unknown> | null;
-    profile: KeyProfile | null;
-    policies: KeyPolicy[];
   }>`
     SELECT
       (SELECT to_jsonb(s) FROM subscriptions s WHERE s.id = ${a.subscriptionId}) AS subscription,
       (SELECT coalesce(jsonb_agg(to_jsonb(it) ORDER BY it.product_code, it.license_type), '[]'::jsonb)
          FROM subscription_items it WHERE it.subscription_id = ${a.subscriptionId}) AS items,
-      (SELECT to_jsonb(p) FROM products p WHERE p.code = ${a.productCode}) AS product,
+      ${licensedProductJson(sql`${a.productCode}::text`)} AS product,
+      ${keyProfileJson(sql`${a.keyId}::uuid`, sql`${a.productCode}::text`)} AS profile,
+      ${licensedProductJson(upgradeCode)} AS upgrade,
+      ${keyProfileJson(sql`${a.keyId}::uuid`, upgradeCode)} AS upgrade_profile,
+      ${keyPoliciesJson(sql`${a.keyId}::uuid`, sql`${a.productCode}::text`)} AS policies,
+      ${keyPoliciesJson(sql`${a.keyId}::uuid`, upgradeCode)} AS upgrade_policies,
       EXISTS (SELECT 1 FROM blacklisted_machines b WHERE b.license_key_id = ${a.keyId} AND b.fingerprint = ${a.fingerprint}) AS blacklisted,
       (SELECT to_jsonb(i) FROM installations i
-         WHERE i.license_key_id = ${a.keyId} AND i.fingerprint = ${a.fingerprint} AND i.state = 'active') AS active_installation,
-      ${keyProfileJson(sql`${a.keyId}::uuid`, sql`${a.productCode}::text`)} AS profile,
-      ${keyPoliciesJson(sql`${a.keyId}::uuid`, sql`${a.productCode}::text`)} AS policies`.execute(db);
+         WHERE i.license_key_id = ${a.keyId} AND i.fingerprint = ${a.fingerprint} AND i.state = 'active') AS active_installation`.execute(db);
   const row = rows[0]!;
   return {
     subscription: reviveTimestamps<Subscription>(row.subscription),
     items: row.items.map((i) => reviveTimestamps<SubscriptionItem>(i)!),
-    product: row.product,
+    requested: row.product && { product: row.product, profile: row.profile, policies: row.policies },
+    upgrade: row.upgrade && { product: row.upgrade, profile: row.upgrade_profile, policies: row.upgrade_policies },
     blacklisted: row.blacklisted,
     activeInstallation: reviveTimestamps<Installation>(row.active_installation),
-    profile: row.profile,
-    policies: row.policies,
   };
 }
 

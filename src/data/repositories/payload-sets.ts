@@ -59,6 +59,8 @@ export interface NewPayloadSet {
   contentHash: string;
   createdBy: string | null;
   now: Date;
+  /** A copy keeps the version of what it copies, which its installations have applied; a new set starts at 1. */
+  version?: number;
 }
 
 export async function insertPayloadSet(db: Executor, table: PayloadSetTable, p: NewPayloadSet): Promise<string> {
@@ -70,6 +72,7 @@ export async function insertPayloadSet(db: Executor, table: PayloadSetTable, p: 
       name: p.name,
       payloads: JSON.stringify(p.payloads),
       content_hash: p.contentHash,
+      ...(p.version !== undefined ? { version: p.version } : {}),
       created_by: p.createdBy,
       created_at: p.now,
       updated_at: p.now,

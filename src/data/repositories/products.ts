@@ -1,4 +1,5 @@
-import { catalogProductSchema, productSchema, type CatalogProduct, type Product } from '../../domain/catalog.js';
+import { sql, type RawBuilder } from 'kysely';
+import { catalogProductSchema, productSchema, type CatalogProduct, type LicensedProduct, type Product } from '../../domain/catalog.js';
 import type { Executor } from '../executor.js';
 
 export type ProductRow = {
@@ -28,6 +29,28 @@ export const productFromRow = (r: ProductRow): Product =>
     payloadTypes: r.payload_types,
     upgradeTo: r.upgrade_to,
   });
+
+/** A product row with the codes of the products that upgrade to it, as licensedProductJson reads it. */
+export type LicensedProductRow = ProductRow & { upgrade_of: string[] };
+
+/**
+ * The product of this code as JSON (null for none), with the products whose upgrade it is: what a
+ * certificate of it licenses. A subquery of the statement it is in, so no extra round trip; the
+ * catalog is a handful of rows.
+ */
+export const licensedProductJson = (code: RawBuilder<unknown>) =>
+  sql<LicensedProductRow | null>`(SELECT to_jsonb(lp) || jsonb_build_object('upgrade_of',
+    (SELECT coalesce(jsonb_agg(u.code ORDER BY u.code), '[]'::jsonb) FROM products u WHERE u.upgrade_to = lp.code))
+    FROM products lp WHERE lp.code = ${code})`;
+
+export const licensedProductFromRow = (r: LicensedProductRow): LicensedProduct => ({ ...productFromRow(r), upgradeOf: r.upgrade_of });
+
+/** A product as its certificates license it (see licensedProductJson). */
+export async function findLicensedProduct(db: Executor, code: string): Promise<LicensedProduct | undefined> {
+  const { rows } = await sql<{ product: LicensedProductRow | null }>`SELECT ${licensedProductJson(sql`${code}::text`)} AS product`.execute(db);
+  const row = rows[0]?.product;
+  return row ? licensedProductFromRow(row) : undefined;
+}
 
 /** The whole catalog as it is sold, support addresses included. */
 export async function listProducts(db: Executor): Promise<CatalogProduct[]> {

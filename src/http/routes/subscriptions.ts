@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { Deps } from '../../services/context.js';
 import { getSubscription, listSubscriptions, updateSubscriptionSettings } from '../../services/subscriptions/customer-subscriptions.js';
 import { buyMoreLicenses, quoteRenewal, renewOnline } from '../../services/subscriptions/online-purchases.js';
+import { startEditionTrialInAccount } from '../../services/editions/edition-trial.js';
 import { actorOf } from '../auth.js';
 import { errorResponses as errors } from '../errors.js';
 import { presentSubscription, presentSubscriptionDetails, subscriptionDetailsSchema, subscriptionSummarySchema } from '../presenters.js';
-import { accountIdParams, isoDate, pageQuery, subscriptionParams } from '../schemas/common.js';
+import { accountIdParams, editionChoice, isoDate, pageQuery, subscriptionParams } from '../schemas/common.js';
 import { sortedPaging } from '../schemas/paging.js';
 
 // A customer's subscriptions: the list, the details page, its settings, and what is bought online.
@@ -68,6 +69,21 @@ export function subscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
           deps.clock.now(),
         ),
       }),
+    });
+
+    app.post('/accounts/:accountId/subscriptions/:subscriptionId/edition-trial', {
+      schema: {
+        tags: ['subscriptions'],
+        summary: "Try the edition the subscription's product upgrades to (\"Try Enterprise\"), beside it: a trial subscription of this account, once per account and product (administrators)",
+        params: subscriptionParams,
+        body: editionChoice,
+        response: { 201: z.object({ subscription: subscriptionSummarySchema }), ...errors },
+      },
+      handler: async (req, reply) => {
+        const { accountId, subscriptionId } = req.params;
+        const { subscription } = await startEditionTrialInAccount(deps, actorOf(req), accountId, subscriptionId, req.body.product);
+        return reply.code(201).send({ subscription: presentSubscription(subscription, deps.clock.now()) });
+      },
     });
 
     const duration = z.enum(['1m', '1y', '2y', '3y']);

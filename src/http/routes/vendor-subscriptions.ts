@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../services/context.js';
+import { convertSubscription } from '../../services/editions/convert-subscription.js';
+import { startEditionTrialAsVendor } from '../../services/editions/edition-trial.js';
+import { makeTrialPermanent } from '../../services/editions/make-permanent.js';
 import { addLicenses } from '../../services/vendor/add-licenses.js';
 import { renewSubscription } from '../../services/vendor/renew-subscription.js';
 import { exportAllSubscriptions, listAllSubscriptions, type ListedSubscription } from '../../services/vendor/search-subscriptions.js';
@@ -10,12 +13,16 @@ import { actorOf } from '../auth.js';
 import { sendCsv, type CsvColumn } from '../csv.js';
 import { errorResponses as errors } from '../errors.js';
 import { presentSubscription, subscriptionSummarySchema } from '../presenters.js';
-import { pageQuery, uuid } from '../schemas/common.js';
+import { editionChoice, pageQuery, uuid } from '../schemas/common.js';
 import { cursorParam } from '../schemas/paging.js';
 import { config, cursorOf, duration, idParams, orderLines, page, search, tags } from '../schemas/vendor.js';
 import {
+  conversionSchema,
+  issuedSchema,
   itemSchema,
   orderSchema,
+  presentConversion,
+  presentIssued,
   presentItem,
   presentListedSubscription,
   presentOrder,
@@ -24,7 +31,8 @@ import {
   vendorSubscriptionSchema,
 } from '../vendor-presenters.js';
 
-// Every customer's subscriptions as the vendor sees them: search, export, details, renewals, more licenses, suspension.
+// Every customer's subscriptions as the vendor sees them: search, export, details, renewals, more licenses, suspension,
+// and editions: a trial of the upgrade beside one, its conversion, a trial made permanent.
 
 const subscriptionFilter = z.strictObject({
   search: search.optional().meta({ description: "Part of a customer email or subscription name, a key's last group, or an account's support code" }),
@@ -130,6 +138,49 @@ export function vendorSubscriptionsRoutes(deps: Deps): FastifyPluginAsyncZod {
       config,
       schema: { tags, summary: 'Suspend: its keys stop activating until resumed', params: idParams, response: { 200: z.object({ subscription: subscriptionSummarySchema }), ...errors } },
       handler: async (req) => ({ subscription: presentSubscription(await suspendSubscription(deps, actorOf(req), req.params.id), deps.clock.now()) }),
+    });
+
+    app.post('/vendor/subscriptions/:id/edition-trial', {
+      config,
+      schema: {
+        tags,
+        summary: "Start a trial of the edition the subscription's product upgrades to, in its account: a subscription of its own, once per account and product",
+        params: idParams,
+        body: editionChoice,
+        response: { 201: issuedSchema, ...errors },
+      },
+      handler: async (req, reply) => reply.code(201).send(presentIssued(await startEditionTrialAsVendor(deps, actorOf(req), req.params.id, req.body.product), deps.clock.now())),
+    });
+
+    app.post('/vendor/subscriptions/:id/conversion', {
+      config,
+      schema: {
+        tags,
+        summary: 'Convert to the upgrade edition (Business → Enterprise): same keys and installations, the next check-in brings the new certificate; the account’s trial of it is suspended',
+        params: idParams,
+        response: { 200: conversionSchema, ...errors },
+      },
+      handler: async (req) => presentConversion(await convertSubscription(deps, actorOf(req), req.params.id), deps.clock.now()),
+    });
+
+    app.post('/vendor/subscriptions/:id/permanent', {
+      config,
+      schema: {
+        tags,
+        summary: 'Make a trial a normal subscription on these terms (a new order from today); the subscription it was beside stays as it is',
+        params: idParams,
+        body: z.strictObject({
+          quantity: z.number().int().min(1).max(1_000_000).describe("Seats of the trial's product"),
+          duration,
+          channel: z.enum(['online', 'reseller']),
+          supportPlan: z.enum(['standard', 'premium']).optional().describe("The trial's plan when left out"),
+        }),
+        response: { 200: z.object({ subscription: subscriptionSummarySchema, items: z.array(itemSchema), order: orderSchema }), ...errors },
+      },
+      handler: async (req) => {
+        const { subscription, items, order } = await makeTrialPermanent(deps, actorOf(req), req.params.id, req.body);
+        return { subscription: presentSubscription(subscription, deps.clock.now()), items: items.map(presentItem), order: presentOrder(order) };
+      },
     });
 
     app.delete('/vendor/subscriptions/:id/suspension', {

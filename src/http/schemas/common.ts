@@ -62,3 +62,6 @@ export function decodeCursor<T>(cursor: string | undefined, schema: z.ZodType<T>
     return undefined;
   }
 }
+
+/** Which edition to try beside a subscription whose products upgrade to several; the only one by default. */
+export const editionChoice = z.strictObject({ product: z.string().trim().min(1).max(50).optional().describe('The edition to try (a product code); needed only when there are several') });

@@ -8,11 +8,12 @@ import {
 } from '../../data/repositories/installations.js';
 import { findInstallInvitationByCodeHash, lockInvitationForActivation, markCodeUsed } from '../../data/repositories/install-invitations.js';
 import { findKey, findKeyByHash, lockKeysForSeats } from '../../data/repositories/license-keys.js';
-import { productFromRow } from '../../data/repositories/products.js';
+import { licensedProductFromRow } from '../../data/repositories/products.js';
 import type { Installation, LicenseKey } from '../../data/schema.js';
 import { parseActivationCode } from '../../domain/activation-code.js';
-import { checkActivation, refusal } from '../../domain/activation-rules.js';
+import { checkActivation, licensedEdition, refusal } from '../../domain/activation-rules.js';
 import { nextCheckInAt } from '../../domain/certificate.js';
+import { NO_KEY_CONFIGURATION } from '../../domain/configuration-profile.js';
 import { AppError, type ErrorCode } from '../../domain/errors.js';
 import { checkCodeUse } from '../../domain/install-invitation.js';
 import { offlineExpiresAt } from '../../domain/license-basis.js';
@@ -190,14 +191,20 @@ async function seatInstallation(deps: Deps, trx: InTransaction, key: LicenseKey,
   const now = deps.clock.now();
   const context = await findActivationContext(trx, { keyId: key.id, subscriptionId: key.subscription_id, productCode: input.product, fingerprint: input.fingerprint });
   const { subscription, items, blacklisted } = context;
-  const product = context.product ? productFromRow(context.product) : undefined;
   if (!subscription) throw keyNotFound();
+  const keyFacts = { kind: key.kind, itemId: key.item_id, expiresAt: key.expires_at };
+  const itemFacts = items.map((i) => ({ id: i.id, productCode: i.product_code, licenseType: i.license_type }));
+  const request = { product: input.product, licenseType: input.licenseType ?? null };
+  // An app naming Business with a key whose subscription holds Enterprise is licensed as Enterprise.
+  const { upgrade } = context;
+  const edition = upgrade && licensedEdition({ request, key: keyFacts, items: itemFacts }, upgrade.product.code) === upgrade.product.code ? upgrade : context.requested;
+  const product = edition ? licensedProductFromRow(edition.product) : undefined;
   const verdict = checkActivation({
     now,
-    request: { product: input.product, licenseType: input.licenseType ?? null },
-    key: { kind: key.kind, itemId: key.item_id, expiresAt: key.expires_at },
+    request: { ...request, product: product?.code ?? input.product },
+    key: keyFacts,
     subscription: { accountId: subscription.account_id, status: subscription.status, expiresAt: subscription.expires_at },
-    items: items.map((i) => ({ id: i.id, productCode: i.product_code, licenseType: i.license_type })),
+    items: itemFacts,
     params: product?.params,
     blacklisted,
   });
@@ -213,7 +220,7 @@ async function seatInstallation(deps: Deps, trx: InTransaction, key: LicenseKey,
   // The seats come from the key, not the installation: worked out before there is one.
   const seats = await seatsOf(trx, basis);
   const certified = (installation: Installation) => {
-    const facts = factsFrom(installation, basis, seats, context);
+    const facts = factsFrom(installation, basis, seats, edition ?? NO_KEY_CONFIGURATION);
     return { configuration: facts.configuration, ...certificateOf(deps, facts, { now, nextCheckInAt: nextCheckIn, expiresAt }) };
   };
   let existing = context.activeInstallation ?? undefined;

@@ -1,7 +1,7 @@
 import { findInstallationContext, findKeyConfiguration, type AuthenticatedInstallation, type InstallationDetails } from '../../data/repositories/installations.js';
 import { findTrialEnd } from '../../data/repositories/trials.js';
 import { findKey, listKeysOfSubscription } from '../../data/repositories/license-keys.js';
-import { findProduct, productFromRow } from '../../data/repositories/products.js';
+import { findLicensedProduct, licensedProductFromRow } from '../../data/repositories/products.js';
 import { findItem, findSubscription } from '../../data/repositories/subscriptions.js';
 import type { Executor } from '../../data/executor.js';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
@@ -80,7 +80,7 @@ export async function authenticate(db: Executor, token: string): Promise<{ insta
   const { installation, key, subscription, item, trialEnd, profile, policies } = context;
   if (installation.state === 'deactivated') throw new AppError('installation_deactivated', 'This installation has been deactivated; activate it again');
   if (installation.blacklisted) throw refusal('installation_blacklisted');
-  const product = productFromRow(context.product);
+  const product = licensedProductFromRow(context.product);
   if (installation.trial) {
     if (!trialEnd) throw new Error(`trial installation ${installation.id} has no trial`);
     return { installation, basis: { trial: true, product, trialEnd }, configuration: NO_KEY_CONFIGURATION };
@@ -97,7 +97,7 @@ export async function factsByToken(db: Executor, token: string): Promise<Install
 
 /** The facts of an installation already read (after a move, or named by an offline file), its license and configuration read by id. */
 export async function factsOfStored<I extends Installation>(trx: Executor, installation: I): Promise<InstallationFacts<I>> {
-  const product = await findProduct(trx, installation.product_code);
+  const product = await findLicensedProduct(trx, installation.product_code);
   if (!product) throw new Error(`installation ${installation.id} names unknown product ${installation.product_code}`);
   if (installation.trial) {
     const trialEnd = await findTrialEnd(trx, installation.product_code, installation.fingerprint);

@@ -1,6 +1,7 @@
 import { findInstallationById, recordOfflineRefresh, type AuthenticatedInstallation } from '../../data/repositories/installations.js';
 import { lockKeysForSeats } from '../../data/repositories/license-keys.js';
 import { acceptNonce, attachNonceInstallation } from '../../data/repositories/offline-nonces.js';
+import { findProduct } from '../../data/repositories/products.js';
 import type { Executor, InTransaction } from '../../data/executor.js';
 import { refusal } from '../../domain/activation-rules.js';
 import type { CertificateClaims } from '../../domain/certificate.js';
@@ -88,7 +89,8 @@ async function boundInstallation(db: Executor, access: LicensingAccess, request:
   if (installation.public_key !== request.publicKey || installation.fingerprint !== request.fingerprint) {
     throw new AppError('file_wrong_installation', 'This file was not made by the machine activated as this installation');
   }
-  if (installation.product_code !== request.product) throw refusal('product_mismatch');
+  // An installation converted to the upgrade edition while offline still names its old edition.
+  if (installation.product_code !== request.product && (await findProduct(db, request.product))?.upgradeTo !== installation.product_code) throw refusal('product_mismatch');
   return { ...installation, license_key_id: keyId };
 }
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { insertInstallation } from '../../data/repositories/installations.js';
 import { attachTrialInstallation, insertTrial } from '../../data/repositories/trials.js';
-import { findProduct } from '../../data/repositories/products.js';
+import { findLicensedProduct } from '../../data/repositories/products.js';
 import { addDays } from '../../domain/clock.js';
 import { nextCheckInAt } from '../../domain/certificate.js';
 import { AppError } from '../../domain/errors.js';
@@ -29,7 +29,7 @@ export async function startTrial(deps: Deps, input: TrialInput, origin: Origin):
   const token = newSecret('kli');
   const result = await runTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
-    const product = await findProduct(trx, input.product);
+    const product = await findLicensedProduct(trx, input.product);
     if (!product) throw new AppError('not_found', `No product ${input.product}`, { field: 'product' });
     const trialEnd = addDays(now, product.params.trialDays);
     if (!(await insertTrial(trx, { productCode: product.code, fingerprint: input.fingerprint, expiresAt: trialEnd, now }))) {

@@ -54,7 +54,8 @@ export async function getSubscription(deps: Deps, actor: Actor, accountId: strin
   if (scope.all) return view;
   const keys = view.keys.filter((row) => inScope(scope, row.key.id));
   if (keys.length === 0) throw notFound('Subscription');
-  return { ...view, keys, orders: [] };
+  // The account's other subscriptions (its edition trial) are not theirs to see.
+  return { ...view, keys, orders: [], editions: { ...view.editions, trial: null, trialOf: null } };
 }
 
 export async function updateSubscriptionSettings(

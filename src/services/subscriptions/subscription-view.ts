@@ -1,3 +1,4 @@
+import { findEditionTrial, findEditionTrialBySubscription, type EditionTrialRecord } from '../../data/repositories/editions.js';
 import { listKeysOfSubscription, type KeyRecord } from '../../data/repositories/license-keys.js';
 import { listOrdersOfSubscription } from '../../data/repositories/orders.js';
 import { listProducts } from '../../data/repositories/products.js';
@@ -5,7 +6,7 @@ import { findSubscription, listItems } from '../../data/repositories/subscriptio
 import type { Executor } from '../../data/executor.js';
 import type { Order, Subscription, SubscriptionItem } from '../../data/schema.js';
 import { notFound } from '../../domain/errors.js';
-import type { LicensingParams } from '../../domain/catalog.js';
+import type { CatalogProduct, LicensingParams } from '../../domain/catalog.js';
 import { keyRow, summarizePool, type PoolState } from '../../domain/seat-pool.js';
 import { itemPoolOf } from '../licensing/item-pool.js';
 
@@ -37,11 +38,33 @@ export interface ItemView extends Omit<ItemSeats, 'keys'> {
   supportUrl: string | null;
 }
 
+/** The subscription among the editions of its product (capability 10). */
+export interface EditionsView {
+  /** The edition its products upgrade to, or were converted to; null for a product with no other edition. */
+  upgrade: { product: CatalogProduct; converted: boolean } | null;
+  /** The account's trial of that edition, beside this subscription or another. */
+  trial: EditionTrialRecord | null;
+  /** When this subscription is an edition trial: the subscription it was started beside. */
+  trialOf: { id: string; name: string } | null;
+}
+
 export interface SubscriptionView {
   subscription: Subscription;
   items: ItemView[];
   keys: KeyRowView[];
   orders: Order[];
+  editions: EditionsView;
+}
+
+/** Where a subscription stands among editions: its upgrade (pending or done), the account's trial of it, and what a trial is beside. */
+async function editionsOf(db: Executor, accountId: string | null, subscriptionId: string, items: readonly SubscriptionItem[], catalog: ReadonlyMap<string, CatalogProduct>): Promise<EditionsView> {
+  const pending = items.map((i) => catalog.get(i.product_code)?.upgradeTo).find((code) => typeof code === 'string');
+  const converted = items.find((i) => i.converted_from !== null);
+  const product = pending ? catalog.get(pending) : converted ? catalog.get(converted.product_code) : undefined;
+  const upgrade = product ? { product, converted: !pending } : null;
+  if (accountId === null) return { upgrade, trial: null, trialOf: null };
+  const [trial, self] = await Promise.all([upgrade ? findEditionTrial(db, accountId, upgrade.product.code) : null, findEditionTrialBySubscription(db, accountId, subscriptionId)]);
+  return { upgrade, trial, trialOf: self?.beside ?? null };
 }
 
 /** A product's seats from its pool and the subscription's key records the pool was made from. */
@@ -86,5 +109,5 @@ export async function loadSubscriptionView(db: Executor, accountId: string | nul
     });
     keyRows.push(...rows);
   }
-  return { subscription, items: itemViews, keys: keyRows, orders };
+  return { subscription, items: itemViews, keys: keyRows, orders, editions: await editionsOf(db, accountId, subscriptionId, items, catalog) };
 }

@@ -1,3 +1,4 @@
+import { trialName } from '../../domain/editions.js';
 import { defaultSubscriptionName, trialTerms } from '../../domain/order.js';
 import { requireOperator } from '../../policies/vendor-policy.js';
 import type { Deps } from '../context.js';
@@ -31,8 +32,9 @@ export async function issueTrial(deps: Deps, actor: Actor, input: IssueTrialInpu
     const expiresAt = new Date(now.getTime() + terms.days * DAY_MS);
     const issue = {
       kind: 'trial' as const,
+      accountId: null,
       customerEmail: input.customerEmail,
-      name: `Trial: ${defaultSubscriptionName([terms.item], catalog, expiresAt)}`,
+      name: trialName(defaultSubscriptionName([terms.item], catalog, expiresAt)),
       items: [terms.item],
       channel: 'trial' as const,
       duration: null,

@@ -27,6 +27,6 @@ export async function placeOrder(deps: Deps, actor: Actor, input: PlaceOrderInpu
     if (problem) throw orderRefused(problem);
     const now = deps.clock.now();
     const expiresAt = extendBy(now, input.duration);
-    return issueSubscription(trx, deps, actor, { ...input, kind: 'new', name: defaultSubscriptionName(input.items, catalog, expiresAt), expiresAt }, now);
+    return issueSubscription(trx, deps, actor, { ...input, kind: 'new', accountId: null, name: defaultSubscriptionName(input.items, catalog, expiresAt), expiresAt }, now);
   });
 }

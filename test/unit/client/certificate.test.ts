@@ -79,3 +79,14 @@ describe('verifying a certificate with the public keys alone', () => {
     expect(['active', 'grace', 'over_limit', 'expired', 'deactivated'].map((s) => withState(s as CertificateClaims['lic']['state']))).toEqual([true, true, false, false, false]);
   });
 });
+
+describe('a certificate of an upgrade edition', () => {
+  const upgraded = signCertificate(signer, { ...claims, aud: 'desktop-enterprise', lic: { ...claims.lic, upgradeOf: ['desktop-business'] } });
+
+  it('licenses the installations of the editions it upgrades, and no other product', () => {
+    expect(problem(upgraded, jwks, { product: 'desktop-enterprise' })).toBe('ok');
+    expect(problem(upgraded, jwks, { product: 'desktop-business' })).toBe('ok');
+    expect(problem(upgraded, jwks, { product: 'ras' })).toBe('wrong_product');
+    expect(problem(certificate, jwks, { product: 'desktop-enterprise' })).toBe('wrong_product');
+  });
+});

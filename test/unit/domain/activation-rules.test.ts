@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVATION_RULES, checkActivation, checkBinding, refusal, type ActivationFacts } from '../../../src/domain/activation-rules.js';
+import { ACTIVATION_RULES, checkActivation, checkBinding, licensedEdition, refusal, type ActivationFacts } from '../../../src/domain/activation-rules.js';
 import { AppError } from '../../../src/domain/errors.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -94,6 +94,29 @@ describe('the activation rules', () => {
     ]);
     expect(code(everythingWrong)).toBe('key_not_registered');
     expect(code({ ...everythingWrong, subscription: { accountId: 'acct', status: 'suspended', expiresAt: days(-10) } })).toBe('license_type_mismatch');
+  });
+});
+
+describe('the edition an activation is licensed as', () => {
+  const enterprise = [{ id: 'ent', productCode: 'desktop-enterprise', licenseType: null }];
+  const asked = (product: string, over: Partial<ActivationFacts> = {}) => good({ request: { product, licenseType: null }, ...over });
+
+  it('is the product named while the key holds it, also beside its upgrade', () => {
+    expect(licensedEdition(asked('desktop-business'), 'desktop-enterprise')).toBe('desktop-business');
+    expect(licensedEdition(asked('desktop-business', { items: [...items, ...enterprise] }), 'desktop-enterprise')).toBe('desktop-business');
+  });
+
+  it('is the upgrade when the key holds that instead (a converted subscription)', () => {
+    expect(licensedEdition(asked('desktop-business', { items: enterprise }), 'desktop-enterprise')).toBe('desktop-enterprise');
+    const sublicense = { kind: 'dynamic' as const, itemId: 'ent', expiresAt: null };
+    expect(licensedEdition(asked('desktop-business', { items: [...items, ...enterprise], key: sublicense }), 'desktop-enterprise')).toBe('desktop-enterprise');
+  });
+
+  it('stays the product named, to be refused as a mismatch, when the key holds neither or the product has no upgrade', () => {
+    expect(licensedEdition(asked('desktop-business', { items: [items[1]!] }), 'desktop-enterprise')).toBe('desktop-business');
+    expect(licensedEdition(asked('ras', { items: enterprise }), null)).toBe('ras');
+    const otherKey = { kind: 'reserved' as const, itemId: 'desk', expiresAt: null };
+    expect(licensedEdition(asked('desktop-business', { items: [...items, ...enterprise], key: otherKey }), 'desktop-enterprise')).toBe('desktop-business');
   });
 });
 

@@ -141,7 +141,7 @@ describe('certificate claims', () => {
     const claims = certificateClaims({
       issuer: 'https://licensing.example',
       installationId: 'inst-1',
-      product: { code: 'ras', model: 'concurrent_users', features: ['usage_reports'] },
+      product: { code: 'ras', model: 'concurrent_users', features: ['usage_reports'], upgradeOf: [] },
       keyId: 'key-1',
       subscriptionId: 'sub-1',
       licenseType: null,
@@ -176,7 +176,7 @@ describe('certificate claims', () => {
     const claims = certificateClaims({
       issuer: 'x',
       installationId: 'i',
-      product: { code: 'p', model: 'per_device', features: [] },
+      product: { code: 'p', model: 'per_device', features: [], upgradeOf: [] },
       keyId: null,
       subscriptionId: null,
       licenseType: null,
@@ -187,13 +187,31 @@ describe('certificate claims', () => {
       expiresAt: at(1),
     });
     expect('graceUntil' in claims.lic).toBe(false);
+    expect('upgradeOf' in claims.lic).toBe(false);
+  });
+
+  it('names the editions that upgrade to the product: their installations run under it', () => {
+    const claims = certificateClaims({
+      issuer: 'x',
+      installationId: 'i',
+      product: { code: 'desktop-enterprise', model: 'per_device', features: ['policies'], upgradeOf: ['desktop-business'] },
+      keyId: 'k',
+      subscriptionId: 's',
+      licenseType: null,
+      seats: 1,
+      standing: { state: 'active', licenseExpiresAt: at(10), graceUntil: null },
+      profile: { id: null, name: 'Default', version: 1, hash: 'h' },
+      issuedAt: now,
+      expiresAt: at(1),
+    });
+    expect(claims).toMatchObject({ aud: 'desktop-enterprise', lic: { features: ['policies'], upgradeOf: ['desktop-business'] } });
   });
 
   it('names the policies over the profile, in their order and no more of them than their names, and leaves them out when there are none', () => {
     const input = {
       issuer: 'x',
       installationId: 'i',
-      product: { code: 'desktop-enterprise', model: 'per_device' as const, features: ['policies'] },
+      product: { code: 'desktop-enterprise', model: 'per_device' as const, features: ['policies'], upgradeOf: [] },
       keyId: 'k',
       subscriptionId: 's',
       licenseType: null,

@@ -6,7 +6,7 @@ import type { PoolState } from '../../../src/domain/seat-pool.js';
 const DAY = 24 * 3_600_000;
 const now = new Date('2026-03-01T12:00:00Z');
 const at = (days: number) => new Date(now.getTime() + days * DAY);
-const product = (code: string) => demoCatalog.find((p) => p.code === code)!;
+const product = (code: string) => ({ ...demoCatalog.find((p) => p.code === code)!, upgradeOf: [] });
 
 const keyed = (code: string, over: { status?: 'active' | 'suspended'; expiresAt?: Date; keyExpiresAt?: Date | null; keyId?: string } = {}): LicenseBasis => ({
   trial: false,

@@ -5,6 +5,7 @@ import { Link } from '../router';
 import { can, useSession } from '../session';
 import { getSubscription, withSeats } from '../subscription-data';
 import { AutoRenew } from './subscription-actions';
+import { EditionSection } from './subscription-editions';
 import { SubscriptionDialog, type KeyDialog } from './subscription-dialogs';
 import { KeysTable, OrdersTable, ProductsTable } from './subscription-tables';
 import { Badge, Load, useLoad } from '../ui';
@@ -89,6 +90,8 @@ export function SubscriptionDetailsPage({ accountId, subscriptionId }: { account
                   <dd>{d.contract.customerEmail}</dd>
                 </div>
               </dl>
+
+              <EditionSection details={d} accountId={accountId} canManage={canManage} onTrial={(trial) => change((current) => ({ ...current, editions: { ...current.editions, trial } }))} />
 
               <h2 id="products-title">Products</h2>
               <ProductsTable details={d} />

@@ -2,16 +2,17 @@ import { useState } from 'react';
 import { ApiError } from '../../api';
 import { FullKey, OrderKind, ProductName } from '../../cells';
 import { DataTable } from '../../data-table';
-import { FormError, SelectField, useForm } from '../../forms';
+import { FormError, SelectField, TextField, useForm } from '../../forms';
 import { DURATION_LABELS, formatDate, formatDateTime, KIND_LABELS, linesText, STATUS_LABELS } from '../../format';
 import { Link } from '../../router';
 import { endSentence } from '../../../../src/domain/sentence';
 import { Badge, ConfirmDialog, Dialog, DialogActions, Empty, Load, useLoad } from '../../ui';
+import { editionLabel } from '../subscription-editions';
 import { OrderLinesEditor, useOrderLines } from './order-lines';
 import { useCatalog } from './catalog';
 import { CHANNEL_LABELS, PLAN_LABELS, vendor, type Duration, type VendorSubscriptionDetails } from './vendor-api';
 
-type Action = 'renew' | 'add' | 'suspend';
+type Action = 'renew' | 'add' | 'suspend' | 'convert' | 'permanent';
 
 function RenewForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDone(message: string): void; onCancel(): void }) {
   const online = d.subscription.channel === 'online';
@@ -72,6 +73,52 @@ function AddLicensesForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails
   );
 }
 
+/** The guide's other path: the trial becomes a normal subscription, sold from today on these terms. */
+function MakePermanentForm({ d, onDone, onCancel }: { d: VendorSubscriptionDetails; onDone(message: string): void; onCancel(): void }) {
+  const form = useForm(
+    { quantity: String(d.products[0]?.quantity ?? 1), duration: '1y', channel: 'reseller', supportPlan: d.subscription.supportPlan as string },
+    {
+      quantity: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 ? null : 'must be a whole number of at least 1'),
+      duration: (v, all) => (v === '1m' && all.channel !== 'online' ? '1 month is sold only in online orders' : null),
+    },
+    { draft: `vendor-permanent:${d.subscription.id}` },
+  );
+  return (
+    <form
+      noValidate
+      onSubmit={form.submit(async ({ quantity, duration, channel, supportPlan }) => {
+        const made = await vendor.makePermanent(d.subscription.id, {
+          quantity: Number(quantity),
+          duration: duration as Duration,
+          channel: channel as 'online' | 'reseller',
+          supportPlan: supportPlan as 'standard' | 'premium',
+        });
+        onDone(`The trial is a ${CHANNEL_LABELS[made.subscription.channel].toLowerCase()} subscription now, until ${formatDate(made.subscription.expiresAt)} (order #${made.order.number}).`);
+      })}
+    >
+      <p>Its keys and installations stay; the subscription it was started beside stays as it is. The term runs from today.</p>
+      <FormError message={form.formError} />
+      <TextField label="Licenses" inputMode="numeric" hint={`${d.products[0]?.used ?? 0} in use now`} field={form.field('quantity')} />
+      <SelectField label="Duration" field={form.field('duration')}>
+        {(Object.entries(DURATION_LABELS) as [Duration, string][]).map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label="Channel" field={form.field('channel')}>
+        <option value="reseller">{CHANNEL_LABELS.reseller}</option>
+        <option value="online">{CHANNEL_LABELS.online}</option>
+      </SelectField>
+      <SelectField label="Support plan" field={form.field('supportPlan')}>
+        <option value="standard">{PLAN_LABELS.standard}</option>
+        <option value="premium">{PLAN_LABELS.premium}</option>
+      </SelectField>
+      <DialogActions onCancel={onCancel} disabled={form.submitting} label="Make permanent" />
+    </form>
+  );
+}
+
 function KeysSummary({ d }: { d: VendorSubscriptionDetails }) {
   if (d.keys.length === 0) return <Empty>This subscription has no license keys.</Empty>;
   const primary = d.keys.filter((k) => k.kind === 'primary');
@@ -127,6 +174,9 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
         {(d) => {
           const s = d.subscription;
           const trial = s.channel === 'trial';
+          const { upgrade, trial: editionTrial, trialOf } = d.editions;
+          const convertible = upgrade !== null && !upgrade.converted;
+          const edition = upgrade && editionLabel(upgrade.productName);
           return (
             <>
               <div className="page-head">
@@ -141,6 +191,33 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                 <button type="button" className="button secondary" disabled={trial} onClick={open('add')}>
                   Add licenses
                 </button>
+                {convertible && (
+                  <button type="button" className="button secondary" onClick={open('convert')}>
+                    Convert to {edition}
+                  </button>
+                )}
+                {convertible && !editionTrial && d.account && (
+                  <button
+                    type="button"
+                    className="button secondary"
+                    onClick={async () => {
+                      setError(null);
+                      try {
+                        const started = await vendor.startEditionTrial(s.id);
+                        done(`Trial started: ${started.subscription.name}, key ${started.primaryKey.key}, emailed to ${started.subscription.customerEmail}.`);
+                      } catch (err) {
+                        setError(err instanceof ApiError ? err.message : 'Something went wrong');
+                      }
+                    }}
+                  >
+                    Start {edition} trial
+                  </button>
+                )}
+                {trial && (
+                  <button type="button" className="button secondary" onClick={open('permanent')}>
+                    Make permanent
+                  </button>
+                )}
                 {s.status === 'suspended' ? (
                   <button
                     type="button"
@@ -163,7 +240,7 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                   </button>
                 )}
               </div>
-              {trial && <p className="muted">A trial is not renewed or enlarged: place an order for the customer instead.</p>}
+              {trial && <p className="muted">A trial is not renewed or enlarged: make it permanent, or place an order for the customer instead.</p>}
               {notice && (
                 <p className="notice" role="status">
                   {notice}
@@ -211,6 +288,29 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                   <dt>Registered</dt>
                   <dd>{s.registeredAt ? formatDate(s.registeredAt) : '—'}</dd>
                 </div>
+                {upgrade && (
+                  <div>
+                    <dt>{upgrade.converted ? 'Converted to' : 'Upgrades to'}</dt>
+                    <dd>{upgrade.productName}</dd>
+                  </div>
+                )}
+                {editionTrial && (
+                  <div>
+                    <dt>{editionTrial.channel === 'trial' ? `${edition} trial` : `${edition} (was its trial)`}</dt>
+                    <dd>
+                      <Link href={`/back-office/subscriptions/${editionTrial.id}`}>{STATUS_LABELS[editionTrial.status]}</Link>{' '}
+                      <span className="muted">(until {formatDate(editionTrial.expiresAt)})</span>
+                    </dd>
+                  </div>
+                )}
+                {trialOf && (
+                  <div>
+                    <dt>{trial ? 'Trial beside' : 'Started as a trial beside'}</dt>
+                    <dd>
+                      <Link href={`/back-office/subscriptions/${trialOf.id}`}>{trialOf.name}</Link>
+                    </dd>
+                  </div>
+                )}
               </dl>
 
               <h2>Products</h2>
@@ -257,6 +357,30 @@ export function VendorSubscriptionPage({ subscriptionId }: { subscriptionId: str
                 <Dialog title="Add licenses" onClose={() => setAction(null)}>
                   <AddLicensesForm d={d} onDone={done} onCancel={() => setAction(null)} />
                 </Dialog>
+              )}
+              {action === 'permanent' && (
+                <Dialog title="Make the trial permanent" onClose={() => setAction(null)}>
+                  <MakePermanentForm d={d} onDone={done} onCancel={() => setAction(null)} />
+                </Dialog>
+              )}
+              {action === 'convert' && upgrade && (
+                <ConfirmDialog
+                  title={`Convert to ${edition}`}
+                  action="Convert"
+                  onCancel={() => setAction(null)}
+                  onConfirm={async () => {
+                    const converted = await vendor.convert(d.subscription.id);
+                    const suspended = converted.trials.length > 0 ? ' The trial beside it is suspended.' : '';
+                    const n = converted.installations;
+                    const installations = n === 1 ? '1 active installation keeps its key and gets' : `${n} active installations keep their keys and get`;
+                    done(`Converted to ${upgrade.productName}: ${installations} the new edition at the next check-in.${suspended}`);
+                  }}
+                >
+                  <p>
+                    Convert <strong>{d.subscription.name}</strong> to {upgrade.productName}? Its license keys, seats and installations stay; each installation runs as {edition} from its next
+                    check-in, and its keys keep their configuration profiles. {editionTrial ? `The account's ${edition} trial is suspended.` : ''} This cannot be undone.
+                  </p>
+                </ConfirmDialog>
               )}
               {action === 'suspend' && (
                 <ConfirmDialog

@@ -44,6 +44,10 @@ export const vendor = {
   renew: (id: string, duration: Duration) => answer(api.POST('/api/v1/vendor/subscriptions/{id}/renewals', { ...subscription(id), body: { duration } })),
   addLicenses: (id: string, items: OrderLine[]) => answer(api.POST('/api/v1/vendor/subscriptions/{id}/additions', { ...subscription(id), body: { items } })),
   suspend: (id: string) => answer(api.POST('/api/v1/vendor/subscriptions/{id}/suspension', subscription(id))),
+  startEditionTrial: (id: string) => answer(api.POST('/api/v1/vendor/subscriptions/{id}/edition-trial', { ...subscription(id), body: {} })),
+  convert: (id: string) => answer(api.POST('/api/v1/vendor/subscriptions/{id}/conversion', subscription(id))),
+  makePermanent: (id: string, body: RequestBody<'post', '/api/v1/vendor/subscriptions/{id}/permanent'>) =>
+    answer(api.POST('/api/v1/vendor/subscriptions/{id}/permanent', { ...subscription(id), body })),
   resume: (id: string) => answer(api.DELETE('/api/v1/vendor/subscriptions/{id}/suspension', subscription(id))),
 
   accounts: (search: string, cursor: string | null, limit: number) =>
