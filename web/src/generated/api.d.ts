@@ -2174,6 +2174,8 @@ export interface paths {
                     cursor?: string;
                     /** @description By the license expiry that applies: the key's own date or its subscription's; expiring soon is within 30 days */
                     expiry?: "all" | "expiring_soon" | "expired";
+                    /** @description The installations on this user group's sublicense */
+                    groupId?: string;
                     keyId?: string;
                     limit?: number;
                     order?: "asc" | "desc";
@@ -2322,6 +2324,8 @@ export interface paths {
                     columns?: string;
                     /** @description By the license expiry that applies: the key's own date or its subscription's; expiring soon is within 30 days */
                     expiry?: "all" | "expiring_soon" | "expired";
+                    /** @description The installations on this user group's sublicense */
+                    groupId?: string;
                     keyId?: string;
                     order?: "asc" | "desc";
                     product?: string;
@@ -4833,6 +4837,636 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{accountId}/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's policies, each with the user groups it is assigned to */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Policy"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a policy for one product whose license includes policies (feature_not_included otherwise); payloads as for a configuration profile (GET payload-types) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        payloads: {
+                            enabled: boolean;
+                            /** @description checked against the type's settings (GET payload-types) */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            type: string;
+                        }[];
+                        product: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policy: components["schemas"]["Policy"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/policies/{policyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A policy */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    policyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policy: components["schemas"]["Policy"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Save a policy's name and payloads; a change to what it delivers is a new version, which its groups' installations get at their next check-in */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    policyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        payloads: {
+                            enabled: boolean;
+                            /** @description checked against the type's settings (GET payload-types) */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            type: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policy: components["schemas"]["Policy"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a policy: the groups it was assigned to keep their sublicenses and have no policy, so their installations run with their profile alone from their next check-in */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    policyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{accountId}/subscriptions": {
         parameters: {
             query?: never;
@@ -6962,6 +7596,651 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{accountId}/user-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's user groups, each with its sublicense and policy */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this subscription's groups */
+                    subscriptionId?: string;
+                };
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["UserGroup"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a user group in a subscription whose product includes user groups (feature_not_included otherwise): with a new sublicense (name, quota, kind), taken from the subscription's seats by the sublicense rules (quota_exceeds_pool when they cannot give it), or bound to an existing sublicense of the subscription (keyId; name renames it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the directory group (SSO/SCIM) whose users the group takes; null for none */
+                        directoryGroup?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description the product of the new sublicense, needed only when the subscription has several products with user groups
+                         */
+                        itemId?: string;
+                        /**
+                         * Format: uuid
+                         * @description an existing sublicense of the subscription, not bound to another group, instead of a new one
+                         */
+                        keyId?: string;
+                        /**
+                         * @description the new sublicense’s kind: reserved (the default) fences its seats off the main pool, dynamic shares it; not with keyId
+                         * @enum {string}
+                         */
+                        kind?: "dynamic" | "reserved";
+                        /** @description the group's and its sublicense's name; required for a new sublicense, and with keyId left out the group takes the key's */
+                        name?: string;
+                        /** @description a policy of the sublicense's product */
+                        policyId?: string | null;
+                        /** @description the new sublicense’s quota; not with keyId */
+                        quota?: number;
+                        /** Format: uuid */
+                        subscriptionId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            group: components["schemas"]["UserGroup"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/user-groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user group */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    groupId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            group: components["schemas"]["UserGroup"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Save a group: its name (its sublicense's too), its quota (its sublicense's: one below what the key uses deactivates its least recently seen installations), its policy (null: none) and directory group (left out: kept); its installations get the new configuration at their next check-in */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    groupId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the directory group (SSO/SCIM) whose users the group takes; null for none */
+                        directoryGroup?: string | null;
+                        name: string;
+                        policyId: string | null;
+                        quota: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deactivatedInstallations: number;
+                            group: components["schemas"]["UserGroup"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a user group: its sublicense stays, with its installations, seats and profile; only the group’s policy no longer applies to them (from their next check-in) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    groupId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{accountId}/virtual-machines": {
         parameters: {
             query?: never;
@@ -6977,6 +8256,8 @@ export interface paths {
             parameters: {
                 query?: {
                     cursor?: string;
+                    /** @description Only the VMs of installations on this user group's sublicense */
+                    groupId?: string;
                     installationId?: string;
                     /** @description all: also the VMs a deactivated installation last reported, kept for history */
                     installations?: "active" | "all";
@@ -7120,6 +8401,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Only the VMs of installations on this user group's sublicense */
+                    groupId?: string;
                     installationId?: string;
                     /** @description all: also the VMs a deactivated installation last reported, kept for history */
                     installations?: "active" | "all";
@@ -13526,10 +14809,10 @@ export interface components {
             street: string;
             zip: string;
         };
-        /** @description A named set of payloads of one product. A license key with no profile (profile null) uses the built-in Default, which has no payloads and is no row. */
+        /** @description A named set of payloads of one product. A license key with no profile (profile null) uses the built-in Default, which has no payloads and is no row. Its hash is what installations without a group policy report back (profileHash). */
         ConfigurationProfile: {
             createdAt: string;
-            /** @description the hash of what the profile delivers, as installations report it back (profileHash) */
+            /** @description the hash of what the profile delivers on its own */
             hash: string;
             id: string;
             /** @description the license keys it is assigned to */
@@ -13547,10 +14830,10 @@ export interface components {
             /** @description counts changes to what the profile delivers; a rename keeps it */
             version: number;
         };
-        /** @description A named set of payloads of one product. A license key with no profile (profile null) uses the built-in Default, which has no payloads and is no row. */
+        /** @description A named set of payloads of one product. A license key with no profile (profile null) uses the built-in Default, which has no payloads and is no row. Its hash is what installations without a group policy report back (profileHash). */
         ConfigurationProfileInput: {
             createdAt: string;
-            /** @description the hash of what the profile delivers, as installations report it back (profileHash) */
+            /** @description the hash of what the profile delivers on its own */
             hash: string;
             id: string;
             /** @description the license keys it is assigned to */
@@ -13659,7 +14942,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "product_in_use" | "edition_not_convertible" | "already_converted" | "edition_trial_used" | "not_a_trial" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
+                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "feature_not_included" | "policy_name_taken" | "policy_product_mismatch" | "group_name_taken" | "key_in_group" | "product_in_use" | "edition_not_convertible" | "already_converted" | "edition_trial_used" | "not_a_trial" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
                 details: {
                     [key: string]: unknown;
                 };
@@ -13670,7 +14953,7 @@ export interface components {
         ErrorInput: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "product_in_use" | "edition_not_convertible" | "already_converted" | "edition_trial_used" | "not_a_trial" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
+                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "feature_not_included" | "policy_name_taken" | "policy_product_mismatch" | "group_name_taken" | "key_in_group" | "product_in_use" | "edition_not_convertible" | "already_converted" | "edition_trial_used" | "not_a_trial" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
                 details: {
                     [key: string]: unknown;
                 };
@@ -13719,6 +15002,11 @@ export interface components {
                 activatedBy: string | null;
                 blacklisted: boolean;
                 deactivatedAt: string | null;
+                /** @description The user group whose sublicense the installation is on; null for none */
+                group: {
+                    id: string;
+                    name: string;
+                } | null;
                 hostOs: string | null;
                 /** @description The license key (never its text); null when it was deleted */
                 key: {
@@ -13730,11 +15018,19 @@ export interface components {
                 licenseType: string | null;
                 pendingAction: ("deactivate" | "move") | null;
                 pendingKeyId: string | null;
+                /** @description The policies over the profile that its check-ins deliver, in the order they apply: its user group's policy (kind group_policy), when it has one of the installation's product */
+                policies: {
+                    id: string;
+                    /** @enum {string} */
+                    kind: "group_policy";
+                    name: string;
+                    version: number;
+                }[];
                 product: {
                     code: string;
                     name: string;
                 };
-                /** @description The key's configuration profile and whether the installation has applied it */
+                /** @description The key's configuration profile and whether the installation has applied it (with the policies over it, as applied says) */
                 profile: {
                     /**
                      * @description what the installation reported at its last check-in: the current version, an earlier one (the current one arrives at its next check-in), or nothing yet
@@ -13798,6 +15094,11 @@ export interface components {
                 activatedBy: string | null;
                 blacklisted: boolean;
                 deactivatedAt: string | null;
+                /** @description The user group whose sublicense the installation is on; null for none */
+                group: {
+                    id: string;
+                    name: string;
+                } | null;
                 hostOs: string | null;
                 /** @description The license key (never its text); null when it was deleted */
                 key: {
@@ -13809,11 +15110,19 @@ export interface components {
                 licenseType: string | null;
                 pendingAction: ("deactivate" | "move") | null;
                 pendingKeyId: string | null;
+                /** @description The policies over the profile that its check-ins deliver, in the order they apply: its user group's policy (kind group_policy), when it has one of the installation's product */
+                policies: {
+                    id: string;
+                    /** @enum {string} */
+                    kind: "group_policy";
+                    name: string;
+                    version: number;
+                }[];
                 product: {
                     code: string;
                     name: string;
                 };
-                /** @description The key's configuration profile and whether the installation has applied it */
+                /** @description The key's configuration profile and whether the installation has applied it (with the policies over it, as applied says) */
                 profile: {
                     /**
                      * @description what the installation reported at its last check-in: the current version, an earlier one (the current one arrives at its next check-in), or nothing yet
@@ -14378,6 +15687,44 @@ export interface components {
             };
             type: string;
         };
+        /** @description A named set of payloads of one Enterprise product, assigned to user groups: at a group's installations, each setting it sets overrides the one of the key's configuration profile; what it leaves unset comes from the profile. */
+        Policy: {
+            createdAt: string;
+            /** @description the user groups it is assigned to */
+            groups: {
+                id: string;
+                name: string;
+                subscriptionId: string;
+            }[];
+            /** @description the hash of what the policy delivers on its own */
+            hash: string;
+            id: string;
+            name: string;
+            payloads: components["schemas"]["Payload"][];
+            product: string;
+            updatedAt: string;
+            /** @description counts changes to what the policy delivers; a rename keeps it */
+            version: number;
+        };
+        /** @description A named set of payloads of one Enterprise product, assigned to user groups: at a group's installations, each setting it sets overrides the one of the key's configuration profile; what it leaves unset comes from the profile. */
+        PolicyInput: {
+            createdAt: string;
+            /** @description the user groups it is assigned to */
+            groups: {
+                id: string;
+                name: string;
+                subscriptionId: string;
+            }[];
+            /** @description the hash of what the policy delivers on its own */
+            hash: string;
+            id: string;
+            name: string;
+            payloads: components["schemas"]["PayloadInput"][];
+            product: string;
+            updatedAt: string;
+            /** @description counts changes to what the policy delivers; a rename keeps it */
+            version: number;
+        };
         /** @description The payload types a product understands: each setting with its kind, label and limits, to draw a form from */
         ProductPayloadTypes: {
             product: string;
@@ -14552,6 +15899,13 @@ export interface components {
             /** @description null for the built-in Default */
             id: string | null;
             name: string;
+            /** @description the policies over the profile, in the order they apply (a user group's policy: kind group_policy); absent when there are none */
+            policies?: {
+                id: string;
+                kind: string;
+                name: string;
+                version: number;
+            }[];
             version: number;
         };
         ProfileDeliveryInput: {
@@ -14562,6 +15916,13 @@ export interface components {
             /** @description null for the built-in Default */
             id: string | null;
             name: string;
+            /** @description the policies over the profile, in the order they apply (a user group's policy: kind group_policy); absent when there are none */
+            policies?: {
+                id: string;
+                kind: string;
+                name: string;
+                version: number;
+            }[];
             version: number;
         };
         ProvenEmail: {
@@ -14781,6 +16142,68 @@ export interface components {
             isOperator: boolean;
             lastName: string;
         };
+        /** @description A group of users with its own sublicense, and the policy its installations get over their configuration profile */
+        UserGroup: {
+            createdAt: string;
+            /** @description the directory group (SSO/SCIM) whose users it takes; null for none */
+            directoryGroup: string | null;
+            id: string;
+            /** @description the name of its sublicense too: renaming one renames the other */
+            name: string;
+            /** @description null: its installations run with their key’s profile alone */
+            policy: {
+                id: string;
+                name: string;
+                version: number;
+            } | null;
+            /** @description the product of its sublicense */
+            product: string;
+            /** @description the additional license key the group is bound to */
+            sublicense: {
+                id: string;
+                /** @description the license key to give the group’s users */
+                key: string;
+                /** @enum {string} */
+                kind: "dynamic" | "reserved";
+                name: string;
+                quota: number;
+                /** @description seats its installations hold */
+                used: number;
+            };
+            subscriptionId: string;
+            updatedAt: string;
+        };
+        /** @description A group of users with its own sublicense, and the policy its installations get over their configuration profile */
+        UserGroupInput: {
+            createdAt: string;
+            /** @description the directory group (SSO/SCIM) whose users it takes; null for none */
+            directoryGroup: string | null;
+            id: string;
+            /** @description the name of its sublicense too: renaming one renames the other */
+            name: string;
+            /** @description null: its installations run with their key’s profile alone */
+            policy: {
+                id: string;
+                name: string;
+                version: number;
+            } | null;
+            /** @description the product of its sublicense */
+            product: string;
+            /** @description the additional license key the group is bound to */
+            sublicense: {
+                id: string;
+                /** @description the license key to give the group’s users */
+                key: string;
+                /** @enum {string} */
+                kind: "dynamic" | "reserved";
+                name: string;
+                quota: number;
+                /** @description seats its installations hold */
+                used: number;
+            };
+            subscriptionId: string;
+            updatedAt: string;
+        };
         UserInput: {
             createdAt: string;
             email: string;
@@ -14913,6 +16336,11 @@ export interface components {
         VirtualMachine: {
             /** @enum {string} */
             architecture: "x86_64" | "arm64" | "x86";
+            /** @description The user group whose sublicense the installation is on; null for none */
+            group: {
+                id: string;
+                name: string;
+            } | null;
             guestOs: string | null;
             /** @description Names the row for paging; a VM is its uuid on its installation */
             id: string;
@@ -14938,6 +16366,11 @@ export interface components {
         VirtualMachineInput: {
             /** @enum {string} */
             architecture: "x86_64" | "arm64" | "x86";
+            /** @description The user group whose sublicense the installation is on; null for none */
+            group: {
+                id: string;
+                name: string;
+            } | null;
             guestOs: string | null;
             /** @description Names the row for paging; a VM is its uuid on its installation */
             id: string;
