@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012_install_invitation_sending.js';
 import * as m0013 from './migrations/0013_configuration_profiles.js';
 import * as m0018 from './migrations/0018_usage_reported_at.js';
 import * as m0014 from './migrations/0014_virtual_machines.js';
+import * as m0019 from './migrations/0019_webhooks.js';
 
 // The list is static so the server needs no file-system scan and a bundle keeps its migrations.
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013_configuration_profiles': m0013,
   '0018_usage_reported_at': m0018,
   '0014_virtual_machines': m0014,
+  '0019_webhooks': m0019,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -42,6 +42,7 @@ import { vendorAccountsRoutes } from './routes/vendor-accounts.js';
 import { vendorCatalogRoutes } from './routes/vendor-catalog.js';
 import { vendorOrdersRoutes } from './routes/vendor-orders.js';
 import { vendorSubscriptionsRoutes } from './routes/vendor-subscriptions.js';
+import { webhooksRoutes } from './routes/webhooks.js';
 
 export interface AppState {
   shuttingDown: boolean;
@@ -139,6 +140,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(vendorOrdersRoutes(deps), { prefix: '/api/v1' });
   await app.register(vendorSubscriptionsRoutes(deps), { prefix: '/api/v1' });
   await app.register(vendorAccountsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(webhooksRoutes(deps), { prefix: '/api/v1' });
   if (!deps.config.smtpUrl) await app.register(devMailboxRoutes(deps), { prefix: '/api/v1' });
   return app;
 }
