@@ -33,12 +33,15 @@ export const WEBHOOK_EVENTS = {
   'subscription.renewed': { actions: ['subscription.renewed'], id: 'subscriptionId', label: 'A subscription was renewed' },
   'member.joined': { actions: ['member.joined'], id: 'userId', label: 'Someone joined the account' },
   'member.removed': { actions: ['member.removed', 'member.left'], id: 'userId', label: 'A member was removed from the account, or left it' },
-  // Reserved for the support desk, which records no change yet.
-  'ticket.updated': { actions: [], id: 'ticketId', label: 'A support ticket was updated' },
-} as const satisfies Record<string, { actions: readonly string[]; id: string; label: string }>;
+  // Reserved for the support desk, which records no change yet: subscribable, never sent so far, not offered in the portal.
+  'ticket.updated': { actions: [], id: 'ticketId', label: 'A support ticket was updated', reserved: true },
+} as const satisfies Record<string, { actions: readonly string[]; id: string; label: string; reserved?: true }>;
 
 export type WebhookEventType = keyof typeof WEBHOOK_EVENTS;
 export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENTS) as [WebhookEventType, ...WebhookEventType[]];
+
+/** The types an endpoint can hear today: the catalogue without those reserved for what does not exist yet. */
+export const OFFERED_EVENT_TYPES = WEBHOOK_EVENT_TYPES.filter((t) => !('reserved' in WEBHOOK_EVENTS[t]));
 
 /** What "Send test event" delivers: to the one endpoint, whatever it subscribes to. */
 export const WEBHOOK_TEST_EVENT = 'webhook.test';
