@@ -90,7 +90,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
         version: '1.0.0',
         description:
           'Keyline, self-hosted software licensing. /api/v1: accounts and members, subscriptions, license keys and ' +
-          'sublicenses, installations, invitations to install, offline files, the audit log, and the vendor back office ' +
+          'sublicenses, installations, invitations to install, offline files, the audit log, webhooks, and the vendor back office ' +
           '(/api/v1/vendor). /licensing/v1: the installation-facing protocol (activations, check-ins, status, ' +
           'deactivations, trials). Authenticate with the session cookie from POST /api/v1/sessions (and echo the CSRF ' +
           'token in x-csrf-token on unsafe methods) or with an API token as a Bearer token; installations use the ' +

@@ -29,7 +29,7 @@ export async function deliverDueWebhooks(deps: Deps, limit = CONCURRENCY): Promi
 export function startWebhookWorker(deps: Deps, intervalMs = 1000): PeriodicJob {
   const inFlight = new Map<string, Promise<void>>();
   let stopped = false;
-  const fill = async (): Promise<void> => {
+  const claimAndSend = async (): Promise<void> => {
     const free = CONCURRENCY - inFlight.size;
     if (stopped || free <= 0) return;
     const claimed = await claimDueDeliveries(deps.db, { now: deps.clock.now(), limit: free, leaseSeconds: leaseSecondsOf(deps), busy: [...inFlight.keys()] });
@@ -42,10 +42,27 @@ export function startWebhookWorker(deps: Deps, intervalMs = 1000): PeriodicJob {
         d.endpoint_id,
         sending.finally(() => {
           inFlight.delete(d.endpoint_id);
-          if (!stopped) fill().catch((err: unknown) => deps.log.warn({ err: String(err) }, 'webhook claim failed'));
+          fill().catch((err: unknown) => deps.log.warn({ err: String(err) }, 'webhook claim failed'));
         }),
       );
     }
+  };
+  // One claim at a time, so the places and the busy endpoints it counts are those of every claim
+  // before it; a request to fill while one runs is served right after it.
+  let filling: Promise<void> | null = null;
+  let again = false;
+  const fill = (): Promise<void> => {
+    if (filling) {
+      again = true;
+      return filling;
+    }
+    filling = (async () => {
+      do {
+        again = false;
+        await claimAndSend();
+      } while (again && !stopped);
+    })().finally(() => (filling = null));
+    return filling;
   };
   const job = startPeriodicJob(deps, 'webhooks', intervalMs, fill);
   return {

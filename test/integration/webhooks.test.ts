@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMembership } from '../../src/data/repositories/memberships.js';
 import { DISABLE_AFTER_DAYS, DISABLE_AFTER_FAILURES } from '../../src/domain/webhooks.js';
-import { deliverDueWebhooks, startWebhookWorker } from '../../src/jobs/webhook-worker.js';
+import { DELIVERY_LOG_DAYS, deliverDueWebhooks, purgeWebhookLog, startWebhookWorker } from '../../src/jobs/webhook-worker.js';
 import { recordExpiredSubscriptions, sendExpiryReminders } from '../../src/services/notifications/expiry-reminders.js';
 import { guardedLookup } from '../../src/services/webhooks/destination.js';
 import { createTestApp, signedInUser, type ApiClient, type TestApp } from '../support/harness.js';
@@ -334,6 +334,11 @@ describe('delivering to a receiver on loopback (private addresses allowed)', () 
     await deliverAll(t);
     const statuses = await t.deps.db.selectFrom('webhook_deliveries').select('status').where('endpoint_id', '=', endpoint.id).execute();
     expect(statuses.map((d) => d.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+
+    // The log keeps a month.
+    t.clock.advanceDays(DELIVERY_LOG_DAYS + 1);
+    expect(await purgeWebhookLog(t.deps)).toBeGreaterThanOrEqual(4);
+    expect(await queued()).toEqual([]);
   });
 });
 
