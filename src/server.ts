@@ -7,9 +7,10 @@ import { seedCatalog } from './data/seed.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { buildApp, type AppState } from './http/app.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
+import { purgeWebhookLog, startWebhookWorker } from './jobs/webhook-worker.js';
 import { openServerLog, type ServerLog } from './log.js';
 import { startPeriodicJob, type PeriodicJob } from './jobs/periodic.js';
-import { sendExpiryReminders } from './services/notifications/expiry-reminders.js';
+import { recordExpiredSubscriptions, sendExpiryReminders } from './services/notifications/expiry-reminders.js';
 import { purgeOfflineNonces } from './services/licensing/purge-offline-nonces.js';
 import { releaseExpiredSublicenses } from './services/sublicenses/release-expired-sublicenses.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
@@ -60,8 +61,13 @@ export async function startServer(config: Config, options: { clock?: Clock; data
   const jobs: PeriodicJob[] = config.runJobs
     ? [
         startOutboxWorker(deps, transport),
+        startWebhookWorker(deps),
+        startPeriodicJob(deps, 'webhook-log-purge', 60 * 60_000, () => purgeWebhookLog(deps)),
         startPeriodicJob(deps, 'sublicense-expiry', 60_000, () => releaseExpiredSublicenses(deps)),
-        startPeriodicJob(deps, 'expiry-reminders', 15 * 60_000, () => sendExpiryReminders(deps)),
+        startPeriodicJob(deps, 'expiry-reminders', 15 * 60_000, async () => {
+          await sendExpiryReminders(deps);
+          await recordExpiredSubscriptions(deps);
+        }),
         startPeriodicJob(deps, 'offline-nonce-purge', 60 * 60_000, () => purgeOfflineNonces(deps)),
       ]
     : [];

@@ -17,6 +17,7 @@ import * as m0018 from './migrations/0018_usage_reported_at.js';
 import * as m0014 from './migrations/0014_virtual_machines.js';
 import * as m0015 from './migrations/0015_user_groups_policies.js';
 import * as m0016 from './migrations/0016_edition_trials.js';
+import * as m0019 from './migrations/0019_webhooks.js';
 
 // The list is static so the server needs no file-system scan and a bundle keeps its migrations.
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0014_virtual_machines': m0014,
   '0015_user_groups_policies': m0015,
   '0016_edition_trials': m0016,
+  '0019_webhooks': m0019,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

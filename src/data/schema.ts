@@ -136,6 +136,55 @@ export interface AuditEventsTable {
   created_at: Timestamp;
 }
 
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  /** null: the vendor's own endpoint, which hears every account's events. */
+  account_id: string | null;
+  url: string;
+  description: string;
+  event_types: string[];
+  enabled: Generated<boolean>;
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_until: NullableTimestamp;
+  failure_streak: Generated<number>;
+  failing_since: NullableTimestamp;
+  disabled_at: NullableTimestamp;
+  disabled_reason: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  endpoint_id: string;
+  account_id: string | null;
+  event_type: string;
+  body: string;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  round_attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  account_id: string | null;
+  attempted_at: Timestamp;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
 export interface RateLimitsTable {
   key: string;
   window_started_at: Timestamp;
@@ -424,6 +473,9 @@ export interface DB {
   key_admins: KeyAdminsTable;
   install_invitations: InstallInvitationsTable;
   offline_nonces: OfflineNoncesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -432,6 +484,8 @@ export type Membership = Selectable<MembershipsTable>;
 export type Invitation = Selectable<InvitationsTable>;
 export type OutboxMessage = Selectable<OutboxTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
+export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
 export type Subscription = Selectable<SubscriptionsTable>;
 export type SubscriptionItem = Selectable<SubscriptionItemsTable>;
 export type LicenseKey = Selectable<LicenseKeysTable>;

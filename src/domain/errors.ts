@@ -61,6 +61,12 @@ export const errorStatus = {
   policy_product_mismatch: 409,
   group_name_taken: 409,
   key_in_group: 409,
+  // Webhooks: where an endpoint may point (no server-side request forgery), and how many.
+  webhook_https_required: 422,
+  webhook_address_forbidden: 422,
+  webhook_host_unresolvable: 422,
+  webhook_endpoint_limit: 409,
+  webhook_endpoint_disabled: 409,
   // Vendor back office.
   product_in_use: 409,
   // Editions: a trial of the upgrade beside a subscription, its conversion, a trial made permanent.

@@ -25,6 +25,8 @@ export const ACCOUNT_PERMISSIONS = [
   'installations.manage',
   // Configuration profiles, user groups and policies: account administrators only, never License Administrators.
   'configuration.manage',
+  // Webhook endpoints: their signing secrets and the account's events reach whoever holds them.
+  'webhooks.manage',
 ] as const;
 
 export type AccountPermission = (typeof ACCOUNT_PERMISSIONS)[number];

@@ -44,6 +44,7 @@ import { vendorAccountsRoutes } from './routes/vendor-accounts.js';
 import { vendorCatalogRoutes } from './routes/vendor-catalog.js';
 import { vendorOrdersRoutes } from './routes/vendor-orders.js';
 import { vendorSubscriptionsRoutes } from './routes/vendor-subscriptions.js';
+import { webhooksRoutes } from './routes/webhooks.js';
 
 export interface AppState {
   shuttingDown: boolean;
@@ -91,7 +92,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
         version: '1.0.0',
         description:
           'Keyline, self-hosted software licensing. /api/v1: accounts and members, subscriptions, license keys and ' +
-          'sublicenses, installations, invitations to install, offline files, the audit log, and the vendor back office ' +
+          'sublicenses, installations, invitations to install, offline files, the audit log, webhooks, and the vendor back office ' +
           '(/api/v1/vendor). /licensing/v1: the installation-facing protocol (activations, check-ins, status, ' +
           'deactivations, trials). Authenticate with the session cookie from POST /api/v1/sessions (and echo the CSRF ' +
           'token in x-csrf-token on unsafe methods) or with an API token as a Bearer token; installations use the ' +
@@ -143,6 +144,7 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(vendorOrdersRoutes(deps), { prefix: '/api/v1' });
   await app.register(vendorSubscriptionsRoutes(deps), { prefix: '/api/v1' });
   await app.register(vendorAccountsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(webhooksRoutes(deps), { prefix: '/api/v1' });
   if (!deps.config.smtpUrl) await app.register(devMailboxRoutes(deps), { prefix: '/api/v1' });
   return app;
 }

@@ -138,6 +138,14 @@ export function usageOverLimit(d: {
   };
 }
 
+export function webhookEndpointDisabled(d: { firstName: string; owner: string; url: string; failures: number; failingSince: Date; link: string }): RenderedEmail {
+  return {
+    template: 'webhook_endpoint_disabled',
+    subject: `A webhook endpoint of ${d.owner} was disabled`,
+    text: `Hello ${d.firstName},\n\nthe webhook endpoint ${d.url} of ${d.owner} failed every delivery since ${d.failingSince.toISOString().slice(0, 16).replace('T', ' ')} UTC (${d.failures} attempts in a row), so it was disabled and receives nothing now. Its delivery log says what went wrong; once the receiver works again, enable the endpoint and redeliver what it missed:\n\n${d.link}${signature}`,
+  };
+}
+
 export function subscriptionExpiring(d: { firstName: string | null; subscription: string; expiresAt: Date; daysLeft: number; autoRenew: boolean; link: string }): RenderedEmail {
   const date = d.expiresAt.toISOString().slice(0, 10);
   const next = d.autoRenew

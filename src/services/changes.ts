@@ -1,5 +1,7 @@
 import { insertAuditEvent } from '../data/repositories/audit-events.js';
+import { insertAuditEventWithDeliveries } from '../data/repositories/webhooks.js';
 import type { Executor } from '../data/executor.js';
+import { webhookEventOf } from '../domain/webhooks.js';
 
 /** What a use case changed, as its audit entry records it. */
 export interface Change {
@@ -19,10 +21,13 @@ export type ChangedBy = { userId: string | null; email: string | null; ip: strin
 
 /**
  * The one way every use case records a change it made, and the one place its side effects go:
- * today the audit entry, written inside the transaction that made the change so the log never
- * claims a change that rolled back nor misses one that landed; events and webhooks for the change
- * join here when they come, so no use case repeats them.
+ * the audit entry and, when the change is a webhook event (domain/webhooks.ts), a delivery to
+ * every endpoint subscribed to it. Both are written inside the transaction that made the change,
+ * in one statement, so neither the log nor a receiver ever hears of a change that rolled back,
+ * nor misses one that landed, and the change waits for no extra round trip.
  */
 export function recordChange(trx: Executor, by: ChangedBy, change: Change, at: Date): Promise<unknown> {
-  return insertAuditEvent(trx, { ...change, actorUserId: by?.userId ?? null, actorEmail: by?.email ?? null, ip: by?.ip ?? null, at });
+  const entry = { ...change, actorUserId: by?.userId ?? null, actorEmail: by?.email ?? null, ip: by?.ip ?? null, at };
+  const event = webhookEventOf({ ...change, by: entry.actorEmail }, at);
+  return event ? insertAuditEventWithDeliveries(trx, entry, event) : insertAuditEvent(trx, entry);
 }

@@ -92,10 +92,10 @@ export interface PortalServer {
   stop(): Promise<void>;
 }
 
-/** The real `keyline serve` on a fresh embedded database of its own, as a newcomer starts it. */
-export async function startPortalServer(name: string): Promise<PortalServer> {
+/** The real `keyline serve` on a fresh embedded database of its own, as a newcomer starts it; `env` adds settings. */
+export async function startPortalServer(name: string, env: Record<string, string> = {}): Promise<PortalServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `keyline-${name}-`));
-  const server = await startServerProcess({ KEYLINE_DATA_DIR: dataDir });
+  const server = await startServerProcess({ ...env, KEYLINE_DATA_DIR: dataDir });
   const operatorPassword = server.output().match(/password:\s+(\S+)/)?.[1];
   if (!operatorPassword) throw new Error(`the server printed no operator login:\n${server.output()}`);
   return {

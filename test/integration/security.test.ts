@@ -43,7 +43,7 @@ let ids: Ids;
 const call = (client: ApiClient, op: Operation) => callExample(client, op, ids);
 
 async function tableCounts(): Promise<Record<string, number>> {
-  const tables = ['users', 'accounts', 'memberships', 'sessions', 'api_tokens', 'user_tokens', 'invitations', 'outbox', 'audit_events', 'install_invitations', 'policies', 'user_groups'];
+  const tables = ['users', 'accounts', 'memberships', 'sessions', 'api_tokens', 'user_tokens', 'invitations', 'outbox', 'audit_events', 'install_invitations', 'policies', 'user_groups', 'webhook_endpoints', 'webhook_deliveries'];
   const counts: Record<string, number> = {};
   for (const table of tables) {
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.deps.db);

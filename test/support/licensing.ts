@@ -39,8 +39,8 @@ export async function issueOrder(t: TestApp, input: Partial<PlaceOrderInput> & {
  */
 export async function seatedInstallation(t: TestApp, key: { id: string; kind: 'primary' | 'dynamic' | 'reserved' }, itemId: string, lastSeenAt: Date) {
   return t.deps.db.transaction().execute(async (trx) => {
-    const refused = await takeSeat(trx, key, itemId);
-    if (refused) throw new Error(`no seat: ${refused}`);
+    const taken = await takeSeat(trx, key, itemId);
+    if (!taken.ok) throw new Error(`no seat: ${taken.limit}`);
     const k = await trx.selectFrom('license_keys').select(['account_id', 'subscription_id']).where('id', '=', key.id).executeTakeFirstOrThrow();
     const item = await trx.selectFrom('subscription_items').select(['product_code', 'license_type']).where('id', '=', itemId).executeTakeFirstOrThrow();
     return trx

@@ -122,6 +122,10 @@ export function exampleBody(op: Operation, ids: Ids): Record<string, unknown> | 
     'PUT /api/v1/accounts/{accountId}/policies/{policyId}': { name: 'Renamed policy', payloads: [] },
     'POST /api/v1/accounts/{accountId}/user-groups': { subscriptionId: ids['enterpriseSubscriptionId'], name: `Group ${Math.random()}`, quota: 1 },
     'PUT /api/v1/accounts/{accountId}/user-groups/{groupId}': { name: 'Renamed group', quota: 1, policyId: null },
+    'POST /api/v1/accounts/{accountId}/webhooks': { url: 'https://93.184.215.14/hooks', eventTypes: ['installation.activated'] },
+    'PATCH /api/v1/accounts/{accountId}/webhooks/{endpointId}': { description: 'Renamed' },
+    'POST /api/v1/vendor/webhooks': { url: 'https://93.184.215.14/vendor-hooks', eventTypes: ['installation.activated'] },
+    'PATCH /api/v1/vendor/webhooks/{endpointId}': { description: 'Renamed' },
     'POST /api/v1/accounts/{accountId}/installations/actions': { action: 'deactivate', installationIds: [ids['installationId']] },
     'POST /api/v1/subscriptions/registrations': { licenseKey: generateLicenseKey().key, company: { ...ACME } },
     'PUT /api/v1/vendor/products/{code}': (({ code: _code, ...definition }) => definition)(demoCatalog[0]!),
@@ -175,7 +179,7 @@ export function callExample(client: ApiClient, op: Operation, ids: Ids) {
  * A business account with one of everything the routes address: its administrator, a regular
  * member, a subscription with a sublicense, an installation (and that installation's own client), a
  * configuration profile, an Enterprise subscription with a policy and a user group, an invitation,
- * a session and an API token. `ids` names them by path parameter.
+ * a session, an API token, and a webhook endpoint with one delivery. `ids` names them by path parameter.
  */
 export async function accountWithResources(t: TestApp, name: string) {
   const owner = await signedInUser(t, `${name}-owner`);
@@ -200,7 +204,10 @@ export async function accountWithResources(t: TestApp, name: string) {
   const invite = await owner.client.post(`/api/v1/accounts/${account.id}/invitations`, { emails: [uniqueEmail(`${name}-invitee`)] });
   const sessions = await owner.client.get('/api/v1/sessions');
   const token = await owner.client.post('/api/v1/me/api-tokens', { name });
-  const made = [registered, sublicense, installation, profile, enterpriseRegistered, policy, group, invite, token].map((r) => r.status);
+  const endpoint = await owner.client.post(`/api/v1/accounts/${account.id}/webhooks`, { url: 'https://93.184.215.14/hooks', eventTypes: ['installation.activated'] });
+  const delivery = await owner.client.post(`/api/v1/accounts/${account.id}/webhooks/${endpoint.body.endpoint?.id}/test`);
+  const made = [registered, sublicense, installation, profile, enterpriseRegistered, policy, group, invite, token, endpoint].map((r) => r.status);
+  if (delivery.status !== 202) throw new Error(`the webhook delivery for ${name} was not made: ${delivery.status}`);
   if (made.some((s) => s !== 201)) throw new Error(`fixtures for ${name} were not all made: ${made.join(', ')}`);
   const ids: Ids = {
     accountId: account.id,
@@ -218,6 +225,8 @@ export async function accountWithResources(t: TestApp, name: string) {
     enterpriseSubscriptionId: enterprise.subscription.id,
     policyId: policy.body.policy.id,
     groupId: group.body.group.id,
+    endpointId: endpoint.body.endpoint.id,
+    deliveryId: delivery.body.delivery.id,
     id: '00000000-0000-4000-8000-000000000000',
   };
   return { ids, owner, member, order, installationClient: asInstallation(t, installation.body.installationToken) };

@@ -15,7 +15,16 @@ describe('loadConfig', () => {
       publicUrl: 'http://127.0.0.1:8080',
       smtpUrl: undefined,
       runJobs: true,
+      secretKey: undefined,
+      webhooks: { allowPrivate: false, allowHttp: false, timeoutMs: 10_000 },
     });
+  });
+
+  it('takes the secret key and what webhooks may reach', () => {
+    const key = Buffer.alloc(32, 7);
+    const config = loadConfig({ KEYLINE_SECRET_KEY: key.toString('base64'), KEYLINE_WEBHOOKS_ALLOW_PRIVATE: 'true', KEYLINE_WEBHOOKS_ALLOW_HTTP: 'true', KEYLINE_WEBHOOKS_TIMEOUT_MS: '2500' });
+    expect(config.secretKey).toEqual(key);
+    expect(config.webhooks).toEqual({ allowPrivate: true, allowHttp: true, timeoutMs: 2500 });
   });
 
   it('takes the environment, treating an empty variable as unset', () => {
@@ -45,6 +54,10 @@ describe('loadConfig', () => {
     ['SMTP_URL', 'mail.example.com:25'],
     ['KEYLINE_PUBLIC_URL', 'not a url'],
     ['KEYLINE_PUBLIC_URL', 'ftp://files.example.com'],
+    ['KEYLINE_SECRET_KEY', 'c2hvcnQ='],
+    ['KEYLINE_SECRET_KEY', 'not base64 at all, but long enough to be 32 bytes'],
+    ['KEYLINE_WEBHOOKS_ALLOW_PRIVATE', 'yes'],
+    ['KEYLINE_WEBHOOKS_TIMEOUT_MS', '5'],
   ])('refuses %s=%s and names the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

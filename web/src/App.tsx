@@ -18,6 +18,7 @@ import { SubscriptionDetailsPage } from './pages/subscription-details';
 import { VirtualMachines } from './pages/virtual-machines';
 import { Subscriptions } from './pages/subscriptions';
 import { Users } from './pages/users';
+import { Webhooks } from './pages/webhooks';
 import { BACK_OFFICE_TITLES } from './pages/vendor/titles';
 import { match, navigate, useLocation } from './router';
 import { useSession, useSessionState } from './session';
@@ -45,6 +46,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/offline-activation$/, 'Offline activation'],
   [/^\/business-profile$/, 'Business profile'],
   [/^\/audit-log$/, 'Audit log'],
+  [/^\/webhooks$/, 'Webhooks'],
   [/^\/signin$/, 'Sign in'],
   [/^\/signup$/, 'Create your account'],
   [/^\/forgot-password$/, 'Reset your password'],
@@ -114,6 +116,8 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
       return <BusinessProfile />;
     case '/audit-log':
       return <AuditLog />;
+    case '/webhooks':
+      return <Webhooks />;
     default:
       return (
         <section>

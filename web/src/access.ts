@@ -16,6 +16,7 @@ const PAGE_PERMISSIONS: [RegExp, Permission][] = [
   [/^\/offline-activation$/, 'installations.manage'],
   [/^\/users$/, 'members.view'],
   [/^\/audit-log$/, 'audit.view'],
+  [/^\/webhooks$/, 'webhooks.manage'],
 ];
 
 export function mayOpen(account: MyAccount, path: string): boolean {

@@ -108,7 +108,7 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
     { href: '/subscriptions', label: 'Subscriptions', current: path.startsWith('/subscriptions') || (path.includes('/subscriptions/') && !path.startsWith('/back-office')) },
     ...(can(account, 'subscriptions.manage') ? [{ href: '/register-key', label: 'Register Key', current: path === '/register-key' }] : []),
     { href: '/installations', label: 'Installations', current: ['/installations', '/invite-to-install', '/offline-activation'].includes(path) || path.includes('/installations/') },
-    ...(business ? [{ href: '/users', label: 'Users', current: ['/users', '/business-profile', '/audit-log'].includes(path) }] : []),
+    ...(business ? [{ href: '/users', label: 'Users', current: ['/users', '/business-profile', '/audit-log', '/webhooks'].includes(path) }] : []),
     ...(business && !mayOpen(account, '/users') ? [{ href: '/business-profile', label: 'Business profile', current: path === '/business-profile' }] : []),
     { href: '/profile', label: 'Profile', current: path === '/profile' },
     ...(user.isOperator ? [{ href: '/back-office', label: 'Back office', current: path.startsWith('/back-office') }] : []),

@@ -13,21 +13,23 @@ export interface NewAuditEvent {
   at: Date;
 }
 
+/** The row of an audit event, as insertAuditEvent and the statement that also queues its webhooks (webhooks.ts) write it. */
+export function auditEventRow(e: NewAuditEvent) {
+  return {
+    account_id: e.accountId,
+    actor_user_id: e.actorUserId,
+    actor_email: e.actorEmail,
+    action: e.action,
+    target_type: e.targetType,
+    target_id: e.targetId,
+    details: JSON.stringify(e.details ?? {}),
+    ip: e.ip,
+    created_at: e.at,
+  };
+}
+
 export function insertAuditEvent(db: Executor, e: NewAuditEvent) {
-  return db
-    .insertInto('audit_events')
-    .values({
-      account_id: e.accountId,
-      actor_user_id: e.actorUserId,
-      actor_email: e.actorEmail,
-      action: e.action,
-      target_type: e.targetType,
-      target_id: e.targetId,
-      details: JSON.stringify(e.details ?? {}),
-      ip: e.ip,
-      created_at: e.at,
-    })
-    .execute();
+  return db.insertInto('audit_events').values(auditEventRow(e)).execute();
 }
 
 export interface AuditFilter {

@@ -83,3 +83,8 @@ export function countOperators(db: Executor): Promise<number> {
     .executeTakeFirstOrThrow()
     .then((r) => Number(r.n));
 }
+
+/** Every vendor operator's address: whom the vendor's own notices (a webhook endpoint disabled) go to. */
+export function listOperatorEmails(db: Executor): Promise<{ email: string; firstName: string }[]> {
+  return db.selectFrom('users').select(['email', 'first_name as firstName']).where('is_operator', '=', true).orderBy('email').execute();
+}

@@ -225,7 +225,7 @@ async function seatInstallation(deps: Deps, trx: InTransaction, key: LicenseKey,
   };
   let existing = context.activeInstallation ?? undefined;
   if (!existing) {
-    const occupied = await occupyKey(trx, { key, item, product: basis.product, fingerprint: input.fingerprint });
+    const occupied = await occupyKey(trx, { key, item, product: basis.product, fingerprint: input.fingerprint }, now);
     if (!occupied.ok) {
       // A racing request of the same machine may have taken the last seat while this one waited for it.
       existing = await findActiveInstallation(trx, key.id, input.fingerprint);

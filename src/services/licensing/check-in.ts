@@ -52,7 +52,7 @@ async function carryOutMove(trx: InTransaction, installation: Installation, basi
   if (!verdict.ok) return pending(verdict.code);
   if (await findActiveInstallation(trx, key.id, installation.fingerprint)) return pending('this machine is already active on that key');
   const item = items.find((i) => i.id === verdict.item.id)!;
-  const occupied = await occupyKey(trx, { key, item, product: basis.product, fingerprint: installation.fingerprint });
+  const occupied = await occupyKey(trx, { key, item, product: basis.product, fingerprint: installation.fingerprint }, now);
   if (!occupied.ok) return pending(occupied.code);
   if (installation.holds_seat && !basis.trial) await releaseSeat(trx, basis.key, basis.item.id);
   const moved = await moveInstallation(trx, installation.id, {

@@ -7,6 +7,7 @@ import { checkBinding, type Refusal } from '../../domain/activation-rules.js';
 import type { Product } from '../../domain/catalog.js';
 import { isBound } from '../../domain/license-basis.js';
 import { activationLimit } from '../../domain/seat-pool.js';
+import { recordChange } from '../changes.js';
 import { itemPoolOf } from './item-pool.js';
 
 /**
@@ -18,14 +19,24 @@ import { itemPoolOf } from './item-pool.js';
  * A bound key must also have seats to license its installation with, by the rule every key
  * activates by (seat-pool.ts): its quota not used up, and for the primary and dynamic keys a free
  * seat in the main pool, which the other farms' or proxies' reported use may have filled.
+ *
+ * A seat that was the last free one under the key's quota or in the pool is recorded as
+ * `quota.exhausted`: from now on activations are refused until a seat is freed or bought.
  */
 export async function occupyKey(
   trx: InTransaction,
   target: { key: LicenseKey; item: SubscriptionItem; product: Product; fingerprint: string },
+  now: Date,
 ): Promise<{ ok: true; holdsSeat: boolean } | { ok: false; code: Refusal; details?: Record<string, unknown> }> {
   if (!isBound(target.product)) {
-    const refused = await takeSeat(trx, target.key, target.item.id);
-    return refused ? { ok: false, code: 'quota_exhausted', details: { limit: refused } } : { ok: true, holdsSeat: true };
+    const taken = await takeSeat(trx, target.key, target.item.id);
+    if (!taken.ok) return { ok: false, code: 'quota_exhausted', details: { limit: taken.limit } };
+    if (taken.filled) {
+      const { key, item } = target;
+      const details = { limit: taken.filled, subscriptionId: key.subscription_id, itemId: item.id, product: item.product_code };
+      await recordChange(trx, null, { accountId: key.account_id, action: 'quota.exhausted', targetType: 'license_key', targetId: key.id, details }, now);
+    }
+    return { ok: true, holdsSeat: true };
   }
   // Two machines racing for one bound key take turns here, so only one of them gets it.
   const locked = await lockKey(trx, target.key.id);

@@ -66,6 +66,11 @@ export function Users() {
               Audit log
             </Link>
           )}
+          {mayOpen(account, '/webhooks') && (
+            <Link className="button secondary small" href="/webhooks">
+              Webhooks
+            </Link>
+          )}
         </div>
       </div>
       {can(account, 'invitations.manage') && <InviteMembers accountId={account.id} onInvited={() => setInvitationsVersion((v) => v + 1)} />}

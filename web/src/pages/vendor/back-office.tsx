@@ -9,6 +9,7 @@ import { Orders } from './orders';
 import { Products } from './products';
 import { VendorSubscriptionPage } from './subscription-details';
 import { VendorSubscriptions } from './subscriptions';
+import { VendorWebhooks } from './webhooks';
 import './back-office.css';
 
 export const BACK_OFFICE = '/back-office';
@@ -19,6 +20,7 @@ const SECTIONS = [
   { href: `${BACK_OFFICE}/orders/new`, label: 'New order' },
   { href: `${BACK_OFFICE}/orders`, label: 'Orders' },
   { href: `${BACK_OFFICE}/products`, label: 'Products' },
+  { href: `${BACK_OFFICE}/webhooks`, label: 'Webhooks' },
 ];
 
 
@@ -53,6 +55,8 @@ function Page({ path }: { path: string }): ReactNode {
       return <Orders />;
     case `${BACK_OFFICE}/products`:
       return <Products />;
+    case `${BACK_OFFICE}/webhooks`:
+      return <VendorWebhooks />;
     default:
       return (
         <section>

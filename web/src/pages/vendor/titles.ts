@@ -9,4 +9,5 @@ export const BACK_OFFICE_TITLES: [RegExp, string][] = [
   [/^\/back-office\/orders\/new$/, 'New order · Back office'],
   [/^\/back-office\/orders$/, 'Orders · Back office'],
   [/^\/back-office\/products$/, 'Products · Back office'],
+  [/^\/back-office\/webhooks$/, 'Webhooks · Back office'],
 ];
