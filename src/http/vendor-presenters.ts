@@ -109,7 +109,7 @@ export const conversionSchema = z
       })
       .describe('how the keys keep delivering their configuration profiles'),
     trials: z
-      .array(z.object({ subscription: subscriptionSummarySchema, carriedOver: z.object({ profiles: z.number().int() }) }))
+      .array(z.object({ subscription: subscriptionSummarySchema, carriedOver: z.object({ profiles: z.number().int(), groups: z.number().int().describe('user groups moved onto sublicenses of the converted subscription') }) }))
       .describe('the account’s trials of the new edition, now suspended, and what they configured that carries over'),
   })
   .meta({ id: 'Conversion' });

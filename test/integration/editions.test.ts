@@ -170,7 +170,7 @@ describe('converting a Business subscription to Enterprise', () => {
       lines: [{ itemId: c.items[0]!.id, from: 'desktop-business', to: 'desktop-enterprise' }],
       installations: 2,
       profiles: { moved: [c.profile.id], copied: [] },
-      trials: [{ subscription: { id: c.trial.id, status: 'suspended' }, carriedOver: { profiles: 1 } }],
+      trials: [{ subscription: { id: c.trial.id, status: 'suspended' }, carriedOver: { profiles: 1, groups: 0 } }],
     });
 
     const keys = await jwks();
@@ -209,6 +209,25 @@ describe('converting a Business subscription to Enterprise', () => {
     const trail = await auditTrail(t, c.accountId);
     expect(trail.find((e) => e.action === 'subscription.converted')).toMatchObject({ target_id: c.subscription.id, details: { installations: 2 } });
     expect(trail.find((e) => e.action === 'subscription.suspended')).toMatchObject({ target_id: c.trial.id, details: { convertedSubscriptionId: c.subscription.id } });
+  });
+
+  it('moves the user groups the trial configured onto sublicenses of the converted subscription, each with its policy and profile', async () => {
+    const c = await convertible();
+    const policy = (await c.client.post(`${c.api}/policies`, { name: `Frozen ${uniqueEmail('p')}`, product: 'desktop-enterprise', payloads: [upgrades(false)] })).body.policy;
+    const made = await c.client.post(`${c.api}/user-groups`, { subscriptionId: c.trial.id, name: 'Finance', quota: 1, kind: 'dynamic', policyId: policy.id });
+    expect(made.status).toBe(201);
+    const converted = await c.convert();
+    expect(converted.body.trials).toMatchObject([{ subscription: { id: c.trial.id, status: 'suspended' }, carriedOver: { groups: 1 } }]);
+
+    const groups = (await c.client.get(`${c.api}/user-groups?subscriptionId=${c.subscription.id}`)).body.items;
+    expect(groups).toMatchObject([{ id: made.body.group.id, name: 'Finance', subscriptionId: c.subscription.id, policy: { id: policy.id }, sublicense: { name: 'Finance', kind: 'dynamic', quota: 1 } }]);
+    expect(groups[0].sublicense.id).not.toBe(made.body.group.sublicense.id);
+    expect((await c.client.get(`${c.api}/user-groups?subscriptionId=${c.trial.id}`)).body.items).toEqual([]);
+
+    // A Mac activated on the group's new key runs under the group's policy.
+    const activated = await activate(t, activationBody(groups[0].sublicense.key, { product: 'desktop-enterprise' }));
+    expect(activated.status).toBe(201);
+    expect(claimsOf(activated.body.certificate).lic.profile.policies).toMatchObject([{ kind: 'group_policy', id: policy.id }]);
   });
 
   it('accepts an activation that names the old product with a converted key, and answers the Enterprise certificate', async () => {

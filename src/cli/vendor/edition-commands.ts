@@ -17,7 +17,7 @@ function describeConversion(c: Schemas['Conversion']): string {
     `Products      ${products(c.items)}`,
     `Installations ${c.installations} active, on the same keys; each gets the new edition at its next check-in`,
     `Profiles      ${c.profiles.moved.length} moved to the new edition, ${c.profiles.copied.length} copied`,
-    ...c.trials.map((t) => `Trial         ${t.subscription.id} is ${t.subscription.status}; ${t.carriedOver.profiles} configuration profile(s) of the edition carry over`),
+    ...c.trials.map((t) => `Trial         ${t.subscription.id} is ${t.subscription.status}; ${t.carriedOver.profiles} configuration profile(s) of the edition carry over, ${t.carriedOver.groups} user group(s) move to the converted subscription`),
   ].join('\n');
 }
 

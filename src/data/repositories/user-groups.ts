@@ -23,6 +23,7 @@ function withKeyAndPolicy(db: Executor) {
       'k.name as key_name',
       'k.kind as key_kind',
       'k.key_text',
+      'k.profile_id as key_profile_id',
       'k.quota as key_quota',
       'k.used as key_used',
       'po.id as policy_id',
@@ -99,6 +100,11 @@ export async function updateGroup(db: InTransaction, id: string, changes: { name
 export async function renameGroupOfKey(db: InTransaction, keyId: string, name: string, now: Date): Promise<boolean> {
   const renamed = await db.updateTable('user_groups').set({ name, updated_at: now }).where('license_key_id', '=', keyId).executeTakeFirst();
   return Number(renamed.numUpdatedRows) > 0;
+}
+
+/** Binds a group to another sublicense, in another subscription of the account (a conversion carrying a trial's groups over). */
+export async function moveGroup(db: InTransaction, id: string, to: { subscriptionId: string; keyId: string }, now: Date): Promise<void> {
+  await db.updateTable('user_groups').set({ subscription_id: to.subscriptionId, license_key_id: to.keyId, updated_at: now }).where('id', '=', id).execute();
 }
 
 export async function deleteGroup(db: InTransaction, id: string): Promise<void> {

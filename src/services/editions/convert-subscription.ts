@@ -89,7 +89,7 @@ async function closeTrials(trx: InTransaction, actor: Actor, accountId: string, 
   for (const productCode of new Set(lines.map((l) => l.to.code))) {
     const found = await findEditionTrial(trx, accountId, productCode);
     if (!found || found.trial.channel !== 'trial') continue;
-    const carriedOver = await carryOverTrialConfiguration(trx, { accountId, productCode, trialSubscriptionId: found.trial.id, convertedSubscriptionId: converted });
+    const carriedOver = await carryOverTrialConfiguration(trx, actor, { accountId, productCode, trialSubscriptionId: found.trial.id, convertedSubscriptionId: converted }, now);
     let subscription = found.trial;
     if (subscription.status === 'active') {
       subscription = await updateSubscription(trx, subscription.id, { status: 'suspended' }, now);

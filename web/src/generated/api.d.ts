@@ -17174,6 +17174,8 @@ export interface components {
             /** @description the account’s trials of the new edition, now suspended, and what they configured that carries over */
             trials: {
                 carriedOver: {
+                    /** @description user groups moved onto sublicenses of the converted subscription */
+                    groups: number;
                     profiles: number;
                 };
                 subscription: components["schemas"]["SubscriptionSummary"];
@@ -17203,6 +17205,8 @@ export interface components {
             /** @description the account’s trials of the new edition, now suspended, and what they configured that carries over */
             trials: {
                 carriedOver: {
+                    /** @description user groups moved onto sublicenses of the converted subscription */
+                    groups: number;
                     profiles: number;
                 };
                 subscription: components["schemas"]["SubscriptionSummaryInput"];
