@@ -3,7 +3,7 @@ import { ActionsMenu } from '../actions-menu';
 import type { SubscriptionDetails } from '../api';
 import { DataTable } from '../data-table';
 import { FormError, rules, SelectField, TextField, useForm } from '../forms';
-import { useKeptState } from '../kept';
+import { useDraftEnd, useKeptState } from '../kept';
 import {
   createUserGroup,
   deleteUserGroup,
@@ -192,7 +192,14 @@ export function UserGroups({ subscriptionId }: { subscriptionId: string | null }
     const chosen = subscriptions.find((s) => s.details.subscription.id === subscriptionId) ?? subscriptions[0];
     return { subscriptions, policies, chosen, groups: chosen ? await listUserGroups(account.id, chosen.details.subscription.id) : [] };
   }, [account.id, subscriptionId]);
-  const [dialog, setDialog] = useKeptState<GroupDialog | null>(`user-groups:${subscriptionId ?? ''}:dialog`, null);
+  const dialogKey = `user-groups:${subscriptionId ?? ''}:dialog`;
+  const [dialog, setOpenDialog] = useKeptState<GroupDialog | null>(dialogKey, null);
+  const forgetDialog = useDraftEnd(dialogKey);
+  // A closed dialog is forgotten, so that coming back to the page opens none.
+  const setDialog = (next: GroupDialog | null) => {
+    setOpenDialog(next);
+    if (next === null) forgetDialog();
+  };
   const [notice, setNotice] = useState<string | null>(null);
   const finish = (message: string) => {
     setDialog(null);
