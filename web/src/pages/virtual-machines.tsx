@@ -25,8 +25,8 @@ function pageHref(filters: { keyId?: string | null; groupId?: string | null; ins
   return `/virtual-machines${params.size ? `?${params}` : ''}`;
 }
 
-/** The account's user groups to filter by, for those who may see them (account administrators) in an account that has them. */
-const groupsToFilterBy = (account: MyAccount) => (account.features.includes(USER_GROUPS_FEATURE) && can(account, 'configuration.manage') ? listUserGroups(account.id) : Promise.resolve([]));
+/** Whether the page filters by user group: for those who may see the groups (account administrators), in an account that has them. */
+const filtersByGroup = (account: MyAccount) => account.features.includes(USER_GROUPS_FEATURE) && can(account, 'configuration.manage');
 
 /**
  * The virtual machines the account's installations report at check-in (the Management Portal's
@@ -40,7 +40,8 @@ export function VirtualMachines({ keyId, groupId, installationId }: { keyId: str
   const [q, setQ] = useKeptState(`${kept}:q`, '');
   const [sort, setSort] = useKeptState<{ key: VmSortKey; order: 'asc' | 'desc' }>(`${kept}:sort`, { key: 'name', order: 'asc' });
   const [keys] = useLoad(() => listAccountKeys(account.id), [account.id]);
-  const [groups] = useLoad(() => groupsToFilterBy(account), [account]);
+  const byGroup = filtersByGroup(account);
+  const [groups] = useLoad(() => (byGroup ? listUserGroups(account.id) : Promise.resolve([])), [account.id, byGroup]);
   const query: VmQuery = { keyId, groupId, installationId, installations, q, sort: sort.key, order: sort.order };
   const pages = usePages(`${kept}:pages`, (cursor) => listVirtualMachines(account.id, query, cursor, PAGE_SIZE), [keyId, groupId, installationId, installations, q, sort.key, sort.order]);
   const { state: page, reload } = pages;
