@@ -112,7 +112,12 @@ export function presentUserGroup(g: UserGroupRecord): z.infer<typeof userGroupSc
 }
 
 export const productPayloadTypesSchema = z
-  .object({ product: z.string(), productName: z.string(), types: z.array(payloadTypeSchema) })
+  .object({
+    product: z.string(),
+    productName: z.string(),
+    features: z.array(z.string()).describe('what its license includes beyond profiles (policies, user_groups…): which of the management pages it takes'),
+    types: z.array(payloadTypeSchema),
+  })
   .meta({ id: 'ProductPayloadTypes', description: 'The payload types a product understands: each setting with its kind, label and limits, to draw a form from' });
 
-export const presentPayloadTypes = (p: Product): z.infer<typeof productPayloadTypesSchema> => ({ product: p.code, productName: p.name, types: p.payloadTypes });
+export const presentPayloadTypes = (p: Product): z.infer<typeof productPayloadTypesSchema> => ({ product: p.code, productName: p.name, features: p.features, types: p.payloadTypes });

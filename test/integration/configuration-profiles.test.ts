@@ -36,6 +36,11 @@ describe('configuration profiles', () => {
     expect(items.map((i: { product: string }) => i.product)).toEqual(['desktop-business']);
     expect(items[0].productName).toMatch(/Business/);
     expect(items[0].types.map((ty: { type: string }) => ty.type)).toEqual(['vm_image', 'major_upgrades', 'updates', 'restrictions', 'usb_devices']);
+    // What each product's license includes tells the portal which products take policies and user groups.
+    expect(items[0].features).not.toContain('policies');
+    const enterprise = await account({ items: [{ productCode: 'desktop-enterprise', licenseType: null, quantity: 5 }] });
+    const [product] = (await enterprise.client.get(`${enterprise.api}/payload-types`)).body.items;
+    expect(product.features).toEqual(expect.arrayContaining(['policies', 'user_groups']));
   });
 
   it('creates, reads, lists and saves a profile; only a change to what it delivers is a new version', async () => {

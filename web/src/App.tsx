@@ -12,11 +12,14 @@ import { Installations } from './pages/installations';
 import { Join } from './pages/join';
 import { InviteToInstall } from './pages/invite-to-install';
 import { OfflineActivation } from './pages/offline-activation';
+import { Policies } from './pages/policies';
+import { EditPolicy, NewPolicy } from './pages/policy';
 import { Profile } from './pages/profile';
 import { RegisterKey } from './pages/register-key';
 import { SubscriptionDetailsPage } from './pages/subscription-details';
 import { VirtualMachines } from './pages/virtual-machines';
 import { Subscriptions } from './pages/subscriptions';
+import { UserGroups } from './pages/user-groups';
 import { Users } from './pages/users';
 import { Webhooks } from './pages/webhooks';
 import { BACK_OFFICE_TITLES } from './pages/vendor/titles';
@@ -41,6 +44,10 @@ const TITLES: [RegExp, string][] = [
   [/^\/configuration-profiles$/, 'Configuration Profiles'],
   [/^\/configuration-profiles\/new$/, 'New configuration profile'],
   [/^\/configuration-profiles\/[^/]+$/, 'Configuration profile'],
+  [/^\/policies$/, 'Policies'],
+  [/^\/policies\/new$/, 'New policy'],
+  [/^\/policies\/[^/]+$/, 'Policy'],
+  [/^\/user-groups$/, 'User Groups'],
   [/^\/accounts\/[^/]+\/installations\/[^/]+$/, 'Installation details'],
   [/^\/invite-to-install$/, 'Invite users to install'],
   [/^\/offline-activation$/, 'Offline activation'],
@@ -76,6 +83,8 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
   if (installation) return <Installations keyId={search.get('keyId')} product={search.get('product')} profile={search.get('profile')} installationId={installation['installationId']!} />;
   const profile = path === '/configuration-profiles/new' ? null : match('/configuration-profiles/:profileId', path);
   if (profile) return <EditProfile profileId={profile['profileId']!} />;
+  const policy = path === '/policies/new' ? null : match('/policies/:policyId', path);
+  if (policy) return <EditPolicy policyId={policy['policyId']!} />;
   if (path === '/back-office' || path.startsWith('/back-office/')) {
     return (
       <Suspense
@@ -106,8 +115,14 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
       return <ConfigurationProfiles created={search.get('created')} />;
     case '/configuration-profiles/new':
       return <NewProfile />;
+    case '/policies':
+      return <Policies created={search.get('created')} />;
+    case '/policies/new':
+      return <NewPolicy />;
+    case '/user-groups':
+      return <UserGroups subscriptionId={search.get('subscriptionId')} />;
     case '/virtual-machines':
-      return <VirtualMachines keyId={search.get('keyId')} installationId={search.get('installationId')} />;
+      return <VirtualMachines keyId={search.get('keyId')} groupId={search.get('groupId')} installationId={search.get('installationId')} />;
     case '/invite-to-install':
       return <InviteToInstall keyId={search.get('keyId')} />;
     case '/offline-activation':

@@ -12,6 +12,8 @@ const PAGE_PERMISSIONS: [RegExp, Permission][] = [
   [/^\/accounts\/[^/]+\/installations\/[^/]+$/, 'installations.view'],
   [/^\/virtual-machines$/, 'installations.view'],
   [/^\/configuration-profiles(\/[^/]+)?$/, 'configuration.manage'],
+  [/^\/policies(\/[^/]+)?$/, 'configuration.manage'],
+  [/^\/user-groups$/, 'configuration.manage'],
   [/^\/invite-to-install$/, 'install_invitations.manage'],
   [/^\/offline-activation$/, 'installations.manage'],
   [/^\/users$/, 'members.view'],

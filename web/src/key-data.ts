@@ -1,6 +1,6 @@
 import { keyEnding } from '../../src/domain/license-key';
 import type { LicenseKeyRow } from './api';
-import { getSubscription, listSubscriptions } from './subscription-data';
+import { listSubscriptionDetails } from './subscription-data';
 
 /**
  * A license key of the account with what the pickers show of it: its subscription, product and
@@ -18,9 +18,7 @@ export interface KeyChoice extends Pick<LicenseKeyRow, 'id' | 'name' | 'kind' | 
 
 /** The keys of the account's subscriptions the caller may see, for the key filters and pickers. */
 export async function listAccountKeys(accountId: string): Promise<KeyChoice[]> {
-  const { items } = await listSubscriptions(accountId, { filter: 'all', sort: 'name', order: 'asc', limit: 100 });
-  const details = await Promise.all(items.filter((s) => s.accountId === null || s.accountId === accountId).map((s) => getSubscription(accountId, s.id)));
-  return details.flatMap((d) =>
+  return (await listSubscriptionDetails(accountId)).flatMap((d) =>
     d.keys.map((k) => {
       const product = d.products.find((p) => p.itemId === k.itemId);
       return {

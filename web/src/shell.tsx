@@ -1,6 +1,7 @@
 import { Fragment, useEffect, useId, useState, type ReactNode } from 'react';
 import { mayOpen, otherAccountNamed } from './access';
 import { answer, api } from './api';
+import { POLICIES_FEATURE, USER_GROUPS_FEATURE } from './management-data';
 import { Link, navigate } from './router';
 import { can, useSession } from './session';
 import { CONFIGURATION_PROFILES_FEATURE } from '../../src/domain/default-profile';
@@ -18,6 +19,8 @@ const ACCOUNT_GROUPS = [
  */
 const MANAGEMENT: { href: string; label: string; feature: string }[] = [
   { href: '/configuration-profiles', label: 'Configuration Profiles', feature: CONFIGURATION_PROFILES_FEATURE },
+  { href: '/policies', label: 'Policies', feature: POLICIES_FEATURE },
+  { href: '/user-groups', label: 'User Groups', feature: USER_GROUPS_FEATURE },
   { href: '/virtual-machines', label: 'Virtual Machines', feature: VM_INVENTORY_FEATURE },
 ];
 

@@ -13,6 +13,12 @@ export function listSubscriptions(accountId: string, q: { filter: Filter; sort: 
 export const getSubscription = (accountId: string, subscriptionId: string) =>
   answer(api.GET('/api/v1/accounts/{accountId}/subscriptions/{subscriptionId}', { params: { path: { accountId, subscriptionId } } }));
 
+/** The details of every subscription of the account the caller may see: the pickers' and the management pages' keys and seats. */
+export async function listSubscriptionDetails(accountId: string): Promise<SubscriptionDetails[]> {
+  const { items } = await listSubscriptions(accountId, { filter: 'all', sort: 'name', order: 'asc', limit: 100 });
+  return Promise.all(items.filter((s) => s.accountId === null || s.accountId === accountId).map((s) => getSubscription(accountId, s.id)));
+}
+
 export const subscriptionHref = (s: { id: string; accountId: string | null }, accountId: string) => subscriptionPath(s.accountId ?? accountId, s.id);
 
 /** The details once a change to a key moved its product's seats: that product's figures and key rows replaced in place. */

@@ -7,9 +7,11 @@ type ListFilters = Query<'get', '/api/v1/accounts/{accountId}/virtual-machines'>
 export type VmSortKey = NonNullable<ListFilters['sort']>;
 export type InstallationsFilter = NonNullable<ListFilters['installations']>;
 
-/** What the Virtual Machines page asks for. A user group, once there are groups, will add its key here. */
+/** What the Virtual Machines page asks for. */
 export interface VmQuery {
   keyId: string | null;
+  /** A user group: the VMs of the installations on its sublicense. */
+  groupId: string | null;
   installationId: string | null;
   installations: InstallationsFilter;
   q: string;
@@ -24,6 +26,7 @@ export function vmFilters(query: VmQuery): ListFilters {
     sort: query.sort,
     order: query.order,
     keyId: query.keyId ?? undefined,
+    groupId: query.groupId ?? undefined,
     installationId: query.installationId ?? undefined,
     q: query.q.trim() || undefined,
   };

@@ -18030,6 +18030,8 @@ export interface components {
         };
         /** @description The payload types a product understands: each setting with its kind, label and limits, to draw a form from */
         ProductPayloadTypes: {
+            /** @description what its license includes beyond profiles (policies, user_groups…): which of the management pages it takes */
+            features: string[];
             product: string;
             productName: string;
             types: {
@@ -18105,6 +18107,8 @@ export interface components {
         };
         /** @description The payload types a product understands: each setting with its kind, label and limits, to draw a form from */
         ProductPayloadTypesInput: {
+            /** @description what its license includes beyond profiles (policies, user_groups…): which of the management pages it takes */
+            features: string[];
             product: string;
             productName: string;
             types: {

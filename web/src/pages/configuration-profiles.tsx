@@ -4,7 +4,8 @@ import { ApiError } from '../api';
 import { DataTable } from '../data-table';
 import { FormError, SelectField, useForm } from '../forms';
 import { formatDate } from '../format';
-import { deleteProfile, listPayloadTypes, listProfiles, profileHref, profilesHref, type ConfigurationProfile, type ProductPayloadTypes } from '../profile-data';
+import { PayloadSetsHead, PayloadsCell } from '../payload-sets';
+import { deleteProfile, listPayloadTypes, listProfiles, profileHref, profilesHref, type ConfigurationProfile } from '../profile-data';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { subscriptionHref } from '../subscription-data';
@@ -18,19 +19,6 @@ import { endSentence } from '../../../src/domain/sentence';
 type Row = { builtIn: true } | { builtIn: false; profile: ConfigurationProfile };
 
 const keysText = (count: number) => `${count} license key${count === 1 ? '' : 's'}`;
-
-/** The names of the payloads a profile delivers, and how many it keeps switched off. */
-function PayloadsCell({ profile, products }: { profile: ConfigurationProfile; products: ProductPayloadTypes[] }) {
-  const types = products.find((p) => p.product === profile.product)?.types ?? [];
-  const on = profile.payloads.filter((p) => p.enabled).map((p) => types.find((t) => t.type === p.type)?.name ?? p.type);
-  const off = profile.payloads.length - on.length;
-  return (
-    <>
-      {on.length > 0 ? on.join(', ') : <span className="muted">None enabled</span>}
-      {off > 0 && <div className="muted small">{off} switched off</div>}
-    </>
-  );
-}
 
 function KeysCell({ profile, accountId }: { profile: ConfigurationProfile; accountId: string }) {
   if (profile.keys.length === 0) return <span className="muted">None</span>;
@@ -142,27 +130,14 @@ export function ConfigurationProfiles({ created }: { created: string | null }) {
           const rows: Row[] = [{ builtIn: true }, ...profiles.map((profile) => ({ builtIn: false as const, profile }))];
           return (
             <>
-              <div className="page-head page-head-actions">
-                <div>
-                  <h1>Configuration Profiles</h1>
-                  <p className="muted">
-                    Settings the computers of {account.name} receive from the license server, at activation and at their next check-in. Give a profile to a license key from the License Keys
-                    table of its subscription; a key without one uses the built-in Default.
-                  </p>
-                </div>
-                {products.length > 0 && (
-                  <div className="head-links">
-                    <Link className="button primary" href={`${profilesHref}/new`}>
-                      Create Profile
-                    </Link>
-                  </div>
-                )}
-              </div>
-              {(notice ?? createdProfile) && (
-                <p className="notice" role="status">
-                  {notice ?? `“${createdProfile!.name}” was created. To give it to a license key, open the key’s subscription and choose Configuration profile in the key’s actions.`}
-                </p>
-              )}
+              <PayloadSetsHead
+                title="Configuration Profiles"
+                create={products.length > 0 ? { href: `${profilesHref}/new`, label: 'Create Profile' } : null}
+                notice={notice ?? (createdProfile ? `“${createdProfile.name}” was created. To give it to a license key, open the key’s subscription and choose Configuration profile in the key’s actions.` : null)}
+              >
+                Settings the computers of {account.name} receive from the license server, at activation and at their next check-in. Give a profile to a license key from the License Keys table
+                of its subscription; a key without one uses the built-in Default.
+              </PayloadSetsHead>
               {products.length === 0 && (
                 <Empty>
                   <p>None of the products of {account.name}’s subscriptions takes configuration profiles: its keys use the built-in Default.</p>
@@ -186,7 +161,7 @@ export function ConfigurationProfiles({ created }: { created: string | null }) {
                   },
                   { header: 'Product', cell: (r) => (r.builtIn ? 'Every product' : productName(r.profile.product)) },
                   { header: 'Version', className: 'num', cell: (r) => (r.builtIn ? '1' : r.profile.version) },
-                  { header: 'Payloads', cell: (r) => (r.builtIn ? <span className="muted">None: it changes nothing</span> : <PayloadsCell profile={r.profile} products={products} />) },
+                  { header: 'Payloads', cell: (r) => (r.builtIn ? <span className="muted">None: it changes nothing</span> : <PayloadsCell set={r.profile} products={products} />) },
                   { header: 'License keys', cell: (r) => (r.builtIn ? <span className="muted">Every key without a profile of its own</span> : <KeysCell profile={r.profile} accountId={account.id} />) },
                   { header: 'Last changed', cell: (r) => (r.builtIn ? <span className="muted">never</span> : formatDate(r.profile.updatedAt)) },
                 ]}

@@ -16,11 +16,11 @@ export type KeyDialog =
   | { mode: 'profile'; key: LicenseKeyRow }
   | { mode: 'rename' | 'renew' | 'buy' };
 
-const quotaRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 ? 'must be at least 1' : null);
+export const quotaRule = (v: string) => (!/^\d+$/.test(v.trim()) ? 'must be a whole number' : Number(v) < 1 ? 'must be at least 1' : null);
 const dateRule = (v: string, all: { expires: string }) =>
   all.expires !== 'custom' ? null : !v ? 'is required' : new Date(`${v}T23:59:59`) <= new Date() ? 'must be in the future' : null;
 /** The seats of a product no key holds or reserves, which the quota is given from: "3 of 10 seats are left to give." */
-const seatsLeft = (p: SubscriptionProduct, named: boolean) =>
+export const seatsLeft = (p: SubscriptionProduct, named: boolean) =>
   `${p.availableInMainPool} of ${p.quantity} seat${p.quantity === 1 ? '' : 's'}${named ? ` of ${p.productName}` : ''} ${p.availableInMainPool === 1 ? 'is' : 'are'} left to give.`;
 const SEAT_UNITS: Record<SubscriptionProduct['seatUnit'], string> = { installation: 'installations', user: 'users', concurrent_user: 'concurrent users', managed_device: 'managed devices' };
 /** What a key's quota counts: the installations that may use it, or what the one installation it activates (a farm, a proxy) may serve. */

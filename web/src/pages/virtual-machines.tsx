@@ -1,12 +1,13 @@
-import { accountPath, downloadHref } from '../api';
+import { accountPath, downloadHref, type MyAccount } from '../api';
 import { DataTable, sortableColumn } from '../data-table';
 import { formatDateTime } from '../format';
 import { useKeptState } from '../kept';
 import { listAccountKeys } from '../key-data';
 import { KeyOptions } from '../key-options';
+import { listUserGroups, USER_GROUPS_FEATURE } from '../management-data';
 import { Pager, usePages } from '../paging';
 import { Link, navigate } from '../router';
-import { useSession } from '../session';
+import { can, useSession } from '../session';
 import { Badge, ChoiceFilter, Empty, Load, SearchBox, useLoad } from '../ui';
 import { listVirtualMachines, vmFilters, type InstallationsFilter, type VirtualMachine, type VmQuery, type VmSortKey } from '../vm-data';
 import { VM_COLUMN_LABELS, vmStateLabel } from '../../../src/domain/virtual-machine-columns';
@@ -18,26 +19,31 @@ const INSTALLATIONS: [InstallationsFilter, string][] = [
 ];
 const STATE_TONES: Record<VirtualMachine['state'], string> = { running: 'active', paused: 'neutral', suspended: 'neutral', stopped: 'neutral' };
 
-/** The page's own address with the key and installation it is narrowed to. */
-function pageHref(filters: { keyId?: string | null; installationId?: string | null }): string {
+/** The page's own address with the key, user group and installation it is narrowed to. */
+function pageHref(filters: { keyId?: string | null; groupId?: string | null; installationId?: string | null }): string {
   const params = new URLSearchParams(Object.entries(filters).flatMap(([name, value]) => (value ? [[name, value]] : [])));
   return `/virtual-machines${params.size ? `?${params}` : ''}`;
 }
 
+/** Whether the page filters by user group: for those who may see the groups (account administrators), in an account that has them. */
+const filtersByGroup = (account: MyAccount) => account.features.includes(USER_GROUPS_FEATURE) && can(account, 'configuration.manage');
+
 /**
  * The virtual machines the account's installations report at check-in (the Management Portal's
- * Virtual Machines): narrowed by key and installation through the address, so that a filtered
- * list can be shared or reloaded.
+ * Virtual Machines): narrowed by key, user group and installation through the address, so that a
+ * filtered list can be shared or reloaded.
  */
-export function VirtualMachines({ keyId, installationId }: { keyId: string | null; installationId: string | null }) {
+export function VirtualMachines({ keyId, groupId, installationId }: { keyId: string | null; groupId: string | null; installationId: string | null }) {
   const { account } = useSession();
-  const kept = `vms:${keyId ?? ''}:${installationId ?? ''}`;
+  const kept = `vms:${keyId ?? ''}:${groupId ?? ''}:${installationId ?? ''}`;
   const [installations, setInstallations] = useKeptState<InstallationsFilter>(`${kept}:installations`, 'active');
   const [q, setQ] = useKeptState(`${kept}:q`, '');
   const [sort, setSort] = useKeptState<{ key: VmSortKey; order: 'asc' | 'desc' }>(`${kept}:sort`, { key: 'name', order: 'asc' });
   const [keys] = useLoad(() => listAccountKeys(account.id), [account.id]);
-  const query: VmQuery = { keyId, installationId, installations, q, sort: sort.key, order: sort.order };
-  const pages = usePages(`${kept}:pages`, (cursor) => listVirtualMachines(account.id, query, cursor, PAGE_SIZE), [keyId, installationId, installations, q, sort.key, sort.order]);
+  const byGroup = filtersByGroup(account);
+  const [groups] = useLoad(() => (byGroup ? listUserGroups(account.id) : Promise.resolve([])), [account.id, byGroup]);
+  const query: VmQuery = { keyId, groupId, installationId, installations, q, sort: sort.key, order: sort.order };
+  const pages = usePages(`${kept}:pages`, (cursor) => listVirtualMachines(account.id, query, cursor, PAGE_SIZE), [keyId, groupId, installationId, installations, q, sort.key, sort.order]);
   const { state: page, reload } = pages;
   const sortBy = (key: VmSortKey) => setSort((s) => ({ key, order: s.key === key && s.order === 'asc' ? 'desc' : s.key === key ? 'asc' : key === 'name' ? 'asc' : 'desc' }));
   const installationName = page.status === 'ready' ? page.data.items.find((vm) => vm.installation.id === installationId)?.installation.name : undefined;
@@ -52,7 +58,7 @@ export function VirtualMachines({ keyId, installationId }: { keyId: string | nul
         <p className="muted">The virtual machines on the computers of {account.name}, as each reported them at its last check-in.</p>
         {installationId && (
           <p>
-            Showing the virtual machines of {installationName ?? 'one installation'}. <Link href={pageHref({ keyId })}>Show those of every installation</Link>
+            Showing the virtual machines of {installationName ?? 'one installation'}. <Link href={pageHref({ keyId, groupId })}>Show those of every installation</Link>
           </p>
         )}
       </div>
@@ -60,11 +66,25 @@ export function VirtualMachines({ keyId, installationId }: { keyId: string | nul
       <div className="toolbar">
         <label>
           License key
-          <select value={keyId ?? ''} onChange={(e) => navigate(pageHref({ keyId: e.target.value || null, installationId }))}>
+          <select value={keyId ?? ''} onChange={(e) => navigate(pageHref({ keyId: e.target.value || null, groupId, installationId }))}>
             <option value="">All keys</option>
             {keys.status === 'ready' && <KeyOptions keys={keys.data} />}
           </select>
         </label>
+        {(groupId || (groups.status === 'ready' && groups.data.length > 0)) && (
+          <label>
+            User group
+            <select value={groupId ?? ''} onChange={(e) => navigate(pageHref({ keyId, groupId: e.target.value || null, installationId }))}>
+              <option value="">All groups</option>
+              {groups.status === 'ready' &&
+                groups.data.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
         <ChoiceFilter label="Installations" value={installations} choices={INSTALLATIONS} onChange={setInstallations} />
         <SearchBox kept={kept} label="Search virtual machines" placeholder="Name, guest OS, UUID, computer…" onSearch={setQ} />
         <a className="button secondary small push-right" href={downloadHref(`${accountPath(account.id)}/virtual-machines.csv`, vmFilters(query))} download>
@@ -77,7 +97,7 @@ export function VirtualMachines({ keyId, installationId }: { keyId: string | nul
           if (data.items.length === 0) {
             return (
               <Empty>
-                {q || keyId || installationId || installations !== 'active' ? (
+                {q || keyId || groupId || installationId || installations !== 'active' ? (
                   <p>{q ? `No virtual machine matches “${q}”.` : 'No virtual machine matches these filters.'}</p>
                 ) : (
                   <>
@@ -110,7 +130,7 @@ export function VirtualMachines({ keyId, installationId }: { keyId: string | nul
                     header: VM_COLUMN_LABELS.installation,
                     cell: (vm) => (
                       <>
-                        <Link href={pageHref({ keyId, installationId: vm.installation.id })} aria-label={`Show only the virtual machines of ${vm.installation.name}`}>
+                        <Link href={pageHref({ keyId, groupId, installationId: vm.installation.id })} aria-label={`Show only the virtual machines of ${vm.installation.name}`}>
                           {vm.installation.name}
                         </Link>
                         {vm.installation.state === 'deactivated' && <div className="muted small">deactivated</div>}
