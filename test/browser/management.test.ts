@@ -57,7 +57,7 @@ async function openFromMenu(page: Page, name: string) {
   await settled(page);
 }
 
-const groups = async () => (await admin.call<{ items: { name: string; sublicense: { key: string; quota: number }; policy: { name: string } | null }[] }>('GET', `/accounts/${accountId}/user-groups`)).items;
+const groups = async () => (await admin.call<{ items: { id: string; name: string; sublicense: { key: string; quota: number }; policy: { name: string } | null }[] }>('GET', `/accounts/${accountId}/user-groups`)).items;
 
 describe('Management › Policies and User Groups', () => {
   it('creates a policy in the payload pane, then a user group with it whose sublicense the subscription lists; too big a quota is said at its field', async () => {
@@ -207,6 +207,18 @@ describe('Management › Policies and User Groups', () => {
     expect(await accessibilityProblems(page)).toEqual([]);
     await groupFilter.selectOption({ label: 'All groups' });
     await expect.poll(() => new URL(page.url()).searchParams.get('groupId')).toBeNull();
+
+    // The Installations list narrows to the group the same way, on the screen and in its CSV.
+    await page.goto('/installations');
+    await settled(page);
+    await page.getByLabel('User group').selectOption({ label: 'Design team' });
+    await expect.poll(() => new URL(page.url()).searchParams.get('groupId')).toBe(design!.id);
+    const installations = page.getByRole('table', { name: 'Installations' });
+    await installations.getByText('design-mac').waitFor();
+    expect(await installations.getByRole('row').count()).toBe(2);
+    const installationsCsv = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+    expect(new URL(installationsCsv!, portal.server.url).searchParams.get('groupId')).toBe(design!.id);
+    expect((await (await context.request.get(installationsCsv!)).text()).trim().split(/\r?\n/)).toHaveLength(2);
     await context.close();
   });
 

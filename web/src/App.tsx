@@ -80,7 +80,7 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
   const details = match('/accounts/:accountId/subscriptions/:subscriptionId', path);
   if (details) return <SubscriptionDetailsPage accountId={details['accountId']!} subscriptionId={details['subscriptionId']!} />;
   const installation = match('/accounts/:accountId/installations/:installationId', path);
-  if (installation) return <Installations keyId={search.get('keyId')} product={search.get('product')} profile={search.get('profile')} installationId={installation['installationId']!} />;
+  if (installation) return <Installations keyId={search.get('keyId')} groupId={search.get('groupId')} product={search.get('product')} profile={search.get('profile')} installationId={installation['installationId']!} />;
   const profile = path === '/configuration-profiles/new' ? null : match('/configuration-profiles/:profileId', path);
   if (profile) return <EditProfile profileId={profile['profileId']!} />;
   const policy = path === '/policies/new' ? null : match('/policies/:policyId', path);
@@ -110,7 +110,7 @@ function SignedInPage({ path, search }: { path: string; search: URLSearchParams 
     case '/users':
       return <Users />;
     case '/installations':
-      return <Installations keyId={search.get('keyId')} product={search.get('product')} profile={search.get('profile')} installationId={null} />;
+      return <Installations keyId={search.get('keyId')} groupId={search.get('groupId')} product={search.get('product')} profile={search.get('profile')} installationId={null} />;
     case '/configuration-profiles':
       return <ConfigurationProfiles created={search.get('created')} />;
     case '/configuration-profiles/new':

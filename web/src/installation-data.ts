@@ -18,6 +18,8 @@ export type SortKey = NonNullable<ListFilters['sort']>;
 /** What the installations page asks for: its filters, order and shown columns. */
 export interface ListQuery {
   keyId: string | null;
+  /** A user group's id: the installations on its sublicense. */
+  groupId: string | null;
   product: string | null;
   /** A configuration profile's id, or default. */
   profile: string | null;
@@ -38,6 +40,7 @@ export function listFilters(query: ListQuery): ListFilters {
     order: query.order,
     columns: query.columns.join(','),
     keyId: query.keyId ?? undefined,
+    groupId: query.groupId ?? undefined,
     product: query.product ?? undefined,
     profile: query.profile ?? undefined,
     q: query.q.trim() || undefined,

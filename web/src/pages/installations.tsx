@@ -1,6 +1,7 @@
 import { useState, type Dispatch, type SetStateAction } from 'react';
 import { accountPath, downloadHref } from '../api';
 import { FormError } from '../forms';
+import { GroupFilter } from '../group-filter';
 import { useKeptState, type KeptCodec } from '../kept';
 import { Pager, usePages } from '../paging';
 import {
@@ -67,9 +68,21 @@ function useSelection(kept: string, scope: string): [ReadonlySet<string>, Dispat
  * The account's installations; `installationId` (from the address /accounts/:accountId/installations/:id)
  * opens one's details over the list, so that they can be shared, reloaded or opened in a new tab.
  */
-export function Installations({ keyId, product, profile, installationId }: { keyId: string | null; product: string | null; profile: string | null; installationId: string | null }) {
+export function Installations({
+  keyId,
+  groupId,
+  product,
+  profile,
+  installationId,
+}: {
+  keyId: string | null;
+  groupId: string | null;
+  product: string | null;
+  profile: string | null;
+  installationId: string | null;
+}) {
   const { account } = useSession();
-  const kept = `installations:${keyId ?? ''}:${product ?? ''}:${profile ?? ''}`;
+  const kept = `installations:${keyId ?? ''}:${groupId ?? ''}:${product ?? ''}:${profile ?? ''}`;
   const [state, setState] = useKeptState<StateFilter>(`${kept}:state`, 'all');
   const [expiry, setExpiry] = useKeptState<ExpiryFilter>(`${kept}:expiry`, 'all');
   const [q, setQ] = useKeptState(`${kept}:q`, '');
@@ -80,13 +93,13 @@ export function Installations({ keyId, product, profile, installationId }: { key
   const [keys] = useLoad(() => listAccountKeys(account.id), [account.id]);
 
   const shown = COLUMNS.filter((c) => columns.includes(c.name));
-  const query: ListQuery = { keyId, product, profile, state, expiry, q, sort: sort.key, order: sort.order, columns: [...new Set([...ALWAYS, ...shown.map((c) => c.name), 'product', 'key'] as Column[])] };
+  const query: ListQuery = { keyId, groupId, product, profile, state, expiry, q, sort: sort.key, order: sort.order, columns: [...new Set([...ALWAYS, ...shown.map((c) => c.name), 'product', 'key'] as Column[])] };
   const exportQuery: ListQuery = { ...query, columns: shown.map((c) => c.name) };
-  const pages = usePages(`${kept}:pages`, (cursor) => listInstallations(account.id, query, cursor, PAGE_SIZE), [keyId, product, profile, state, expiry, q, sort.key, sort.order, columns.join()]);
+  const pages = usePages(`${kept}:pages`, (cursor) => listInstallations(account.id, query, cursor, PAGE_SIZE), [keyId, groupId, product, profile, state, expiry, q, sort.key, sort.order, columns.join()]);
   const { state: page, reload } = pages;
 
   // A new filter, search or order starts with nothing selected.
-  const [selected, setSelected] = useSelection(`${kept}:chosen`, [keyId, product, profile, state, expiry, q, sort.key, sort.order].join('\n'));
+  const [selected, setSelected] = useSelection(`${kept}:chosen`, [keyId, groupId, product, profile, state, expiry, q, sort.key, sort.order].join('\n'));
 
   const rows = page.status === 'ready' ? page.data.items : [];
   const chosen = rows.filter((r) => selected.has(r.id));
@@ -106,7 +119,7 @@ export function Installations({ keyId, product, profile, installationId }: { key
     reload();
   };
   // The list's own address (its filters) with or without one installation's details over it.
-  const filters = new URLSearchParams(Object.entries({ keyId, product, profile }).flatMap(([name, value]) => (value ? [[name, value]] : []))).toString();
+  const filters = new URLSearchParams(Object.entries({ keyId, groupId, product, profile }).flatMap(([name, value]) => (value ? [[name, value]] : []))).toString();
   const listHref = `/installations${filters ? `?${filters}` : ''}`;
   const detailsHref = (id: string) => `${accountPath(account.id)}/installations/${encodeURIComponent(id)}${filters ? `?${filters}` : ''}`;
 
@@ -160,6 +173,7 @@ export function Installations({ keyId, product, profile, installationId }: { key
             {keys.status === 'ready' && <KeyOptions keys={keys.data} />}
           </select>
         </label>
+        <GroupFilter account={account} groupId={groupId} onChange={(next) => navigate(next ? `/installations?groupId=${encodeURIComponent(next)}` : '/installations')} />
         <ChoiceFilter label="Computers" value={state} choices={STATES} onChange={setState} />
         <ChoiceFilter label="Display" value={expiry} choices={EXPIRIES} onChange={setExpiry} />
         <SearchBox kept={kept} label="Search installations" placeholder="Name, user, MAC, IP, serial…" onSearch={setQ} />

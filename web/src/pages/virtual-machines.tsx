@@ -1,13 +1,13 @@
-import { accountPath, downloadHref, type MyAccount } from '../api';
+import { accountPath, downloadHref } from '../api';
 import { DataTable, sortableColumn } from '../data-table';
 import { formatDateTime } from '../format';
 import { useKeptState } from '../kept';
 import { listAccountKeys } from '../key-data';
 import { KeyOptions } from '../key-options';
-import { listUserGroups, USER_GROUPS_FEATURE } from '../management-data';
+import { GroupFilter } from '../group-filter';
 import { Pager, usePages } from '../paging';
 import { Link, navigate } from '../router';
-import { can, useSession } from '../session';
+import { useSession } from '../session';
 import { Badge, ChoiceFilter, Empty, Load, SearchBox, useLoad } from '../ui';
 import { listVirtualMachines, vmFilters, type InstallationsFilter, type VirtualMachine, type VmQuery, type VmSortKey } from '../vm-data';
 import { VM_COLUMN_LABELS, vmStateLabel } from '../../../src/domain/virtual-machine-columns';
@@ -25,9 +25,6 @@ function pageHref(filters: { keyId?: string | null; groupId?: string | null; ins
   return `/virtual-machines${params.size ? `?${params}` : ''}`;
 }
 
-/** Whether the page filters by user group: for those who may see the groups (account administrators), in an account that has them. */
-const filtersByGroup = (account: MyAccount) => account.features.includes(USER_GROUPS_FEATURE) && can(account, 'configuration.manage');
-
 /**
  * The virtual machines the account's installations report at check-in (the Management Portal's
  * Virtual Machines): narrowed by key, user group and installation through the address, so that a
@@ -40,8 +37,6 @@ export function VirtualMachines({ keyId, groupId, installationId }: { keyId: str
   const [q, setQ] = useKeptState(`${kept}:q`, '');
   const [sort, setSort] = useKeptState<{ key: VmSortKey; order: 'asc' | 'desc' }>(`${kept}:sort`, { key: 'name', order: 'asc' });
   const [keys] = useLoad(() => listAccountKeys(account.id), [account.id]);
-  const byGroup = filtersByGroup(account);
-  const [groups] = useLoad(() => (byGroup ? listUserGroups(account.id) : Promise.resolve([])), [account.id, byGroup]);
   const query: VmQuery = { keyId, groupId, installationId, installations, q, sort: sort.key, order: sort.order };
   const pages = usePages(`${kept}:pages`, (cursor) => listVirtualMachines(account.id, query, cursor, PAGE_SIZE), [keyId, groupId, installationId, installations, q, sort.key, sort.order]);
   const { state: page, reload } = pages;
@@ -71,20 +66,7 @@ export function VirtualMachines({ keyId, groupId, installationId }: { keyId: str
             {keys.status === 'ready' && <KeyOptions keys={keys.data} />}
           </select>
         </label>
-        {(groupId || (groups.status === 'ready' && groups.data.length > 0)) && (
-          <label>
-            User group
-            <select value={groupId ?? ''} onChange={(e) => navigate(pageHref({ keyId, groupId: e.target.value || null, installationId }))}>
-              <option value="">All groups</option>
-              {groups.status === 'ready' &&
-                groups.data.map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name}
-                  </option>
-                ))}
-            </select>
-          </label>
-        )}
+        <GroupFilter account={account} groupId={groupId} onChange={(next) => navigate(pageHref({ keyId, groupId: next, installationId }))} />
         <ChoiceFilter label="Installations" value={installations} choices={INSTALLATIONS} onChange={setInstallations} />
         <SearchBox kept={kept} label="Search virtual machines" placeholder="Name, guest OS, UUID, computer…" onSearch={setQ} />
         <a className="button secondary small push-right" href={downloadHref(`${accountPath(account.id)}/virtual-machines.csv`, vmFilters(query))} download>
