@@ -207,7 +207,7 @@ describe('the Configuration Profiles page', () => {
     expect(await accessibilityProblems(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').getByText('Design team now uses Engineering Macs; its installations receive it at their next check-in.').waitFor();
-    expect(await cellUnder(keys, 'Design team', 'Configuration profile')).toBe('Engineering Macs');
+    await expect.poll(() => cellUnder(keys, 'Design team', 'Configuration profile')).toBe('Engineering Macs');
 
     const activated = await agent('activate', '--server', portal.server.url, '--product', 'desktop-business', '--key', designKey, '--fingerprint', 'profiles-fingerprint-1', '--name', 'design-mac-1', '--state', path.join(portal.dataDir, 'agent.json'));
     expect(activated.code).toBe(0);
@@ -217,7 +217,8 @@ describe('the Configuration Profiles page', () => {
     await page.getByText('Columns', { exact: true }).click();
     await page.getByLabel('Configuration profile').check();
     await installations.getByRole('columnheader', { name: 'Configuration profile' }).waitFor();
-    expect(await cellUnder(installations, 'design-mac-1', 'Configuration profile')).toBe('Engineering Macs');
+    // The header shows at once; the rows with the new column follow from the server.
+    await expect.poll(() => cellUnder(installations, 'design-mac-1', 'Configuration profile')).toBe('Engineering Macs');
 
     // The list of profiles names the key it is given to.
     await page.goto('/configuration-profiles');
@@ -275,7 +276,7 @@ describe('the Configuration Profiles page', () => {
     await page.goto(`/accounts/${accountId}/subscriptions/${subscriptionId}`);
     const keys = page.getByRole('table', { name: 'License Keys' });
     await keys.getByRole('row').filter({ hasText: 'Design team' }).waitFor();
-    expect(await cellUnder(keys, 'Design team', 'Configuration profile')).toBe('Fallback');
+    await expect.poll(() => cellUnder(keys, 'Design team', 'Configuration profile')).toBe('Fallback');
     const menu = await openRowActions(page, 'Design team');
     expect(await menu.getByRole('menuitem').allTextContents()).not.toContain('Configuration profile');
     await context.close();
