@@ -18,6 +18,7 @@ import * as m0014 from './migrations/0014_virtual_machines.js';
 import * as m0015 from './migrations/0015_user_groups_policies.js';
 import * as m0016 from './migrations/0016_edition_trials.js';
 import * as m0019 from './migrations/0019_webhooks.js';
+import * as m0020 from './migrations/0020_directory.js';
 
 // The list is static so the server needs no file-system scan and a bundle keeps its migrations.
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0015_user_groups_policies': m0015,
   '0016_edition_trials': m0016,
   '0019_webhooks': m0019,
+  '0020_directory': m0020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

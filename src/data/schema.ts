@@ -443,6 +443,45 @@ export interface OfflineNoncesTable {
   accepted_at: Timestamp;
 }
 
+export type DirectoryUserSource = 'scim' | 'sign_in';
+
+export interface DirectoryUsersTable {
+  id: Generated<string>;
+  account_id: string;
+  source: DirectoryUserSource;
+  user_name: string;
+  external_id: string | null;
+  subject: string | null;
+  email: string | null;
+  display_name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  active: Generated<boolean>;
+  attributes: Json<Record<string, unknown>>;
+  version: Generated<number>;
+  deactivated_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface DirectoryGroupsTable {
+  id: Generated<string>;
+  account_id: string;
+  display_name: string;
+  external_id: string | null;
+  attributes: Json<Record<string, unknown>>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface DirectoryGroupMembersTable {
+  group_id: string;
+  user_id: string;
+  account_id: string;
+  added_at: Generated<Date>;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -476,6 +515,9 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  directory_users: DirectoryUsersTable;
+  directory_groups: DirectoryGroupsTable;
+  directory_group_members: DirectoryGroupMembersTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -493,3 +535,5 @@ export type Installation = Selectable<InstallationsTable>;
 export type Order = Selectable<OrdersTable>;
 export type InstallInvitation = Selectable<InstallInvitationsTable>;
 export type UserGroup = Selectable<UserGroupsTable>;
+export type DirectoryUser = Selectable<DirectoryUsersTable>;
+export type DirectoryGroup = Selectable<DirectoryGroupsTable>;
