@@ -27,6 +27,32 @@ describe('loadConfig', () => {
     expect(config.webhooks).toEqual({ allowPrivate: true, allowHttp: true, timeoutMs: 2500 });
   });
 
+  it('keeps files in the data folder unless a bucket is configured, with a size limit per kind', () => {
+    expect(loadConfig({ KEYLINE_DATA_DIR: '/srv/keyline' }).storage).toEqual({
+      location: { kind: 'folder', dir: path.resolve('/srv/keyline/files') },
+      limits: { installer: 8 * 1024 ** 3, documentation: 512 * 1024 ** 2, attachment: 25 * 1024 ** 2 },
+    });
+    expect(loadConfig({ KEYLINE_STORAGE_LIMIT_ATTACHMENT: '1000' }).storage.limits.attachment).toBe(1000);
+  });
+
+  it('reads an S3-compatible bucket from KEYLINE_STORAGE_URL', () => {
+    expect(loadConfig({ KEYLINE_STORAGE_URL: 's3://releases' }).storage.location).toEqual({
+      kind: 's3', bucket: 'releases', prefix: '', endpoint: undefined, region: 'us-east-1', forcePathStyle: false, credentials: undefined,
+    });
+    expect(loadConfig({ KEYLINE_STORAGE_URL: 's3://AK:s%2Fecret@files/keyline?endpoint=http%3A%2F%2F127.0.0.1%3A9000&region=eu-west-1' }).storage.location).toEqual({
+      kind: 's3', bucket: 'files', prefix: 'keyline/', endpoint: 'http://127.0.0.1:9000', region: 'eu-west-1', forcePathStyle: true,
+      credentials: { accessKeyId: 'AK', secretAccessKey: 's/ecret' },
+    });
+  });
+
+  it.each(['http://bucket', 's3://', 's3://b?endpont=x', 's3://b?path_style=yes', 's3://b?endpoint=ftp://x', 'not a url'])('refuses the storage URL %s by name', (url) => {
+    expect(() => loadConfig({ KEYLINE_STORAGE_URL: url })).toThrow(/KEYLINE_STORAGE_URL: must be s3:\/\//);
+  });
+
+  it.each(['0', '-5', '1.5', 'lots'])('refuses the size limit %s', (limit) => {
+    expect(() => loadConfig({ KEYLINE_STORAGE_LIMIT_INSTALLER: limit })).toThrow(/KEYLINE_STORAGE_LIMIT_INSTALLER/);
+  });
+
   it('takes the environment, treating an empty variable as unset', () => {
     const config = loadConfig({
       KEYLINE_HOST: '0.0.0.0',
