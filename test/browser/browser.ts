@@ -109,3 +109,6 @@ export async function startPortalServer(name: string, env: Record<string, string
     },
   };
 }
+
+/** How many pixels the page is wider than the window: more than 0 makes the reader scroll sideways. */
+export const sidewaysOverflow = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

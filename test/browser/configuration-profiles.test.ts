@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, launchChromium, screenshot, startPortalServer, topBarLines, type PortalServer } from './browser.js';
-import { agent, apiSession, confirmEmail, issueOrder, joinAsMember, openRowActions, registerKey, signIn, signUpCustomer, type ApiSession } from './flows.js';
+import { accessibilityProblems, launchChromium, screenshot, sidewaysOverflow, startPortalServer, topBarLines, type PortalServer } from './browser.js';
+import { agent, apiSession, confirmEmail, createSublicense, issueOrder, makeKeyAdmin, openRowActions, registerKey, signIn, signUpCustomer, type ApiSession } from './flows.js';
 
 // Issue 13, point 8: the Configuration Profiles page, its payload pane, and a key's profile chosen
 // from the License Keys table, at a laptop's and a phone's width.
@@ -25,22 +25,14 @@ beforeAll(async () => {
   const licenseKey = await issueOrder(url, portal.operatorPassword, { customerEmail: customer.email, channel: 'reseller', duration: '1y' });
   admin = await apiSession(url, customer.email, customer.password);
   ({ id: subscriptionId } = await registerKey(admin, accountId, licenseKey));
-  const details = await admin.call<{ products: { itemId: string }[] }>('GET', `/accounts/${accountId}/subscriptions/${subscriptionId}`);
-  const { key } = await admin.call<{ key: { id: string; key: string } }>('POST', `/accounts/${accountId}/subscriptions/${subscriptionId}/keys`, {
-    itemId: details.products[0]!.itemId,
-    kind: 'dynamic',
-    name: 'Design team',
-    quota: 3,
-    expiresAt: null,
-  });
+  const key = await createSublicense(admin, accountId, subscriptionId, 'Design team', 3);
   designKey = key.key;
   // An Enterprise subscription beside it: profiles are of one product or the other.
   await registerKey(admin, accountId, await issueOrder(url, portal.operatorPassword, { customerEmail: customer.email, channel: 'reseller', duration: '1y', items: [{ productCode: 'desktop-enterprise', quantity: 5 }] }));
 
   // A Regular Member who administers the Design team key: a License Administrator.
   await confirmEmail(admin, url, customer.email);
-  const userId = await joinAsMember(admin, url, accountId, keyAdmin);
-  await admin.call('PUT', `/accounts/${accountId}/subscriptions/${subscriptionId}/keys/${key.id}/admins/${userId}`);
+  await makeKeyAdmin(admin, url, { accountId, subscriptionId, keyId: key.id }, keyAdmin);
   browser = await launchChromium();
 });
 
@@ -52,7 +44,6 @@ afterAll(async () => {
 
 const laptop = () => browser.newContext({ baseURL: portal.server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
 const phone = () => browser.newContext({ baseURL: portal.server.url, viewport: { width: 390, height: 844 }, locale: 'en-US' });
-const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 const profilesTable = (page: Page) => page.getByRole('table', { name: 'Configuration profiles' });
 const profileRow = (page: Page, name: string) => profilesTable(page).getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
 const tab = (page: Page, name: RegExp) => page.getByRole('tablist', { name: 'Payloads' }).getByRole('tab', { name });

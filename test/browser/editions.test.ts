@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
+import { accessibilityProblems, launchChromium, screenshot, sidewaysOverflow, startPortalServer, type PortalServer } from './browser.js';
 import { agent, apiSession, issueOrder, registerKey, signIn, signUpCustomer } from './flows.js';
 
 // Issue 13, point 5: an Enterprise trial beside a Business subscription, tried by the customer, and
@@ -16,7 +16,6 @@ let state: string;
 const stamp = Date.now();
 const customer = { email: `eddie.${stamp}@example.com`, password: 'eddie-password-1', firstName: 'Eddie', lastName: 'Edition', company: `Eddie Editions ${stamp}` };
 
-const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 const subscriptionPage = (id: string) => `/accounts/${accountId}/subscriptions/${id}`;
 
 beforeAll(async () => {

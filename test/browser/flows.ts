@@ -142,3 +142,22 @@ export async function joinAsMember(admin: ApiSession, serverUrl: string, account
   expect(joined.status).toBe(200);
   return ((await joined.json()) as { user: { id: string } }).user.id;
 }
+
+/** A dynamic sublicense of the subscription's first product, created by its administrator through the API. */
+export async function createSublicense(admin: ApiSession, accountId: string, subscriptionId: string, name: string, quota: number): Promise<{ id: string; key: string }> {
+  const details = await admin.call<{ products: { itemId: string }[] }>('GET', `/accounts/${accountId}/subscriptions/${subscriptionId}`);
+  const { key } = await admin.call<{ key: { id: string; key: string } }>('POST', `/accounts/${accountId}/subscriptions/${subscriptionId}/keys`, {
+    itemId: details.products[0]!.itemId,
+    kind: 'dynamic',
+    name,
+    quota,
+    expiresAt: null,
+  });
+  return key;
+}
+
+/** A License Administrator: a person who joins the account as a Regular Member (see joinAsMember) and is granted the key. */
+export async function makeKeyAdmin(admin: ApiSession, serverUrl: string, place: { accountId: string; subscriptionId: string; keyId: string }, person: Omit<Customer, 'company'>): Promise<void> {
+  const userId = await joinAsMember(admin, serverUrl, place.accountId, person);
+  await admin.call('PUT', `/accounts/${place.accountId}/subscriptions/${place.subscriptionId}/keys/${place.keyId}/admins/${userId}`);
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, launchChromium, screenshot, startPortalServer, topBarLines, type PortalServer } from './browser.js';
+import { accessibilityProblems, launchChromium, screenshot, sidewaysOverflow, startPortalServer, topBarLines, type PortalServer } from './browser.js';
 import { agent, apiSession, confirmEmail, issueOrder, openRowActions, registerKey, signIn, signUpCustomer } from './flows.js';
 
 // Every page at a laptop's and a phone's width: the page itself never scrolls sideways, and axe-core
@@ -45,7 +45,6 @@ afterAll(async () => {
 });
 
 /** How far the page scrolls sideways at the current width: 0 when it fits. */
-const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 /**
  * Opens each page once, waits for what shows it loaded, then at each width records any sideways

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, launchChromium, screenshot, startPortalServer, topBarLines, type PortalServer } from './browser.js';
-import { agent, apiSession, confirmEmail, issueOrder, joinAsMember, openRowActions, registerKey, signIn, signUpCustomer, type ApiSession } from './flows.js';
+import { accessibilityProblems, launchChromium, screenshot, sidewaysOverflow, startPortalServer, topBarLines, type PortalServer } from './browser.js';
+import { agent, apiSession, confirmEmail, createSublicense, issueOrder, makeKeyAdmin, openRowActions, registerKey, signIn, signUpCustomer, type ApiSession } from './flows.js';
 
 // Issue 13, point 8: Management › Policies and User Groups for an Enterprise subscription, and the
 // Virtual Machines list by user group, at a laptop's and a phone's width.
@@ -26,11 +26,9 @@ beforeAll(async () => {
   admin = await apiSession(url, customer.email, customer.password);
   ({ id: subscriptionId, name: subscriptionName } = await registerKey(admin, accountId, licenseKey));
   // A License Administrator of a key of the subscription: a Regular Member who administers a sublicense.
-  const details = await admin.call<{ products: { itemId: string }[] }>('GET', `/accounts/${accountId}/subscriptions/${subscriptionId}`);
-  const { key } = await admin.call<{ key: { id: string } }>('POST', `/accounts/${accountId}/subscriptions/${subscriptionId}/keys`, { itemId: details.products[0]!.itemId, kind: 'dynamic', name: 'Help desk', quota: 1, expiresAt: null });
+  const key = await createSublicense(admin, accountId, subscriptionId, 'Help desk', 1);
   await confirmEmail(admin, url, customer.email);
-  const userId = await joinAsMember(admin, url, accountId, keyAdmin);
-  await admin.call('PUT', `/accounts/${accountId}/subscriptions/${subscriptionId}/keys/${key.id}/admins/${userId}`);
+  await makeKeyAdmin(admin, url, { accountId, subscriptionId, keyId: key.id }, keyAdmin);
   browser = await launchChromium();
 });
 
@@ -42,7 +40,6 @@ afterAll(async () => {
 
 const laptop = () => browser.newContext({ baseURL: portal.server.url, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
 const phone = () => browser.newContext({ baseURL: portal.server.url, viewport: { width: 390, height: 844 }, locale: 'en-US' });
-const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 const settled = (page: Page) => expect.poll(() => page.locator('.spinner').count()).toBe(0);
 const row = (page: Page, table: string, name: string) => page.getByRole('table', { name: table }).getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
 /** The message that describes a field: its error once it has one. */

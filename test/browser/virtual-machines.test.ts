@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
+import { accessibilityProblems, launchChromium, screenshot, sidewaysOverflow, startPortalServer, type PortalServer } from './browser.js';
 import { agent, apiSession, issueOrder, registerKey, signIn, signUpCustomer } from './flows.js';
 
 // Issue 13, point 4: the Virtual Machines page of the Management heading, at a laptop's and a phone's width.
@@ -57,7 +57,6 @@ const vmNames = async (page: Page) => {
   await expect.poll(() => page.locator('.spinner').count()).toBe(0);
   return table(page).locator('tbody tr td:first-child').allInnerTexts();
 };
-const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 /** Opens Management › Virtual Machines from the main menu, as a person does. */
 async function openFromMenu(page: Page) {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.js';
-import { accessibilityProblems, launchChromium, screenshot, startPortalServer, type PortalServer } from './browser.js';
+import { accessibilityProblems, launchChromium, screenshot, sidewaysOverflow, startPortalServer, type PortalServer } from './browser.js';
 import { apiSession, openRowActions, signIn, signUpCustomer } from './flows.js';
 
 // Issue 16, points 5 and 6: the account's Webhooks settings, with a real receiver on loopback and the
@@ -30,7 +30,6 @@ afterAll(async () => {
 
 const endpoints = (page: Page) => page.getByRole('table', { name: 'Webhook endpoints' });
 const log = (page: Page) => page.getByRole('table', { name: 'Deliveries' });
-const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 /** Refreshes the delivery log until its first row reads as expected (the worker sends within a second or so). */
 async function firstDeliveryShows(page: Page, text: RegExp) {
