@@ -19,6 +19,7 @@ import * as m0015 from './migrations/0015_user_groups_policies.js';
 import * as m0016 from './migrations/0016_edition_trials.js';
 import * as m0019 from './migrations/0019_webhooks.js';
 import * as m0020 from './migrations/0020_directory.js';
+import * as m0021 from './migrations/0021_sso.js';
 
 // The list is static so the server needs no file-system scan and a bundle keeps its migrations.
 const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0016_edition_trials': m0016,
   '0019_webhooks': m0019,
   '0020_directory': m0020,
+  '0021_sso': m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -201,6 +201,9 @@ export interface ProductsTable {
   features: Json<string[]>;
   payload_types: Json<unknown[]>;
   upgrade_to: string | null;
+  /** Rules per license type (0021): a per-user type's minimum quantity, machines per user, ... */
+  license_type_rules: Generated<Json<Record<string, unknown>>>;
+  license_type_required: Generated<boolean>;
   created_at: Generated<Date>;
 }
 
@@ -345,6 +348,8 @@ export interface InstallationsTable {
   license_expires_at: ColumnType<Date | null, never, never>;
   blacklisted_at: ColumnType<Date | null, never, never>;
   search_text: ColumnType<string, never, never>;
+  /** The user seat an installation activated by signing in runs under (0021); it holds no seat itself. */
+  user_seat_id: string | null;
 }
 
 export interface InstallationUsageTable {
@@ -482,6 +487,64 @@ export interface DirectoryGroupMembersTable {
   added_at: Generated<Date>;
 }
 
+export interface IdentityProvidersTable {
+  account_id: string;
+  issuer: string;
+  client_id: string;
+  client_secret_sealed: string;
+  groups_claim: string | null;
+  enabled: Generated<boolean>;
+  inactivity_days: number | null;
+  version: Generated<number>;
+  tested_version: number | null;
+  tested_at: NullableTimestamp;
+  tested_claims: Json<Record<string, unknown>> | null;
+  updated_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface IdentityProviderDomainsTable {
+  domain: string;
+  account_id: string;
+}
+
+export interface UserSeatsTable {
+  id: Generated<string>;
+  account_id: string;
+  subscription_id: string;
+  item_id: string;
+  license_key_id: string;
+  directory_user_id: string;
+  taken_at: Timestamp;
+  released_at: NullableTimestamp;
+  release_reason: string | null;
+}
+
+export type SsoGrantStatus = 'pending' | 'approved' | 'denied' | 'consumed';
+
+export interface SsoGrantsTable {
+  id: Generated<string>;
+  account_id: string;
+  purpose: 'activation' | 'test';
+  product_code: string | null;
+  device_code_hash: string | null;
+  user_code: string | null;
+  oidc_state: string | null;
+  nonce: string | null;
+  code_verifier_sealed: string | null;
+  status: Generated<SsoGrantStatus>;
+  directory_user_id: string | null;
+  denial: string | null;
+  requested_by: string | null;
+  provider_version: number | null;
+  consumed_fingerprint: string | null;
+  interval_seconds: Generated<number>;
+  last_polled_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -518,6 +581,10 @@ export interface DB {
   directory_users: DirectoryUsersTable;
   directory_groups: DirectoryGroupsTable;
   directory_group_members: DirectoryGroupMembersTable;
+  identity_providers: IdentityProvidersTable;
+  identity_provider_domains: IdentityProviderDomainsTable;
+  user_seats: UserSeatsTable;
+  sso_grants: SsoGrantsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -537,3 +604,6 @@ export type InstallInvitation = Selectable<InstallInvitationsTable>;
 export type UserGroup = Selectable<UserGroupsTable>;
 export type DirectoryUser = Selectable<DirectoryUsersTable>;
 export type DirectoryGroup = Selectable<DirectoryGroupsTable>;
+export type IdentityProvider = Selectable<IdentityProvidersTable>;
+export type UserSeat = Selectable<UserSeatsTable>;
+export type SsoGrant = Selectable<SsoGrantsTable>;

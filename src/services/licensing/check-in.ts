@@ -118,8 +118,10 @@ async function checkInWithPendingAction(trx: InTransaction, deps: Deps, read: In
   let facts = read;
   const { installation, basis } = facts;
   if (installation.pending_action === 'deactivate') {
-    await releaseInstallation(trx, installation, DEACTIVATED_FROM_PORTAL, now);
-    await recordDeactivation(trx, installation, DEACTIVATED_FROM_PORTAL, now);
+    // A revoked user seat leaves its reason beside the pending deactivation; the portal leaves none.
+    const reason = installation.deactivation_reason ?? DEACTIVATED_FROM_PORTAL;
+    await releaseInstallation(trx, installation, reason, now);
+    await recordDeactivation(trx, installation, reason, now);
     const standing = { state: 'deactivated' as const, licenseExpiresAt: now, graceUntil: null };
     const claims = claimsFor({ issuer: deps.config.publicUrl, ...facts, now, nextCheckInAt: now, expiresAt: now }, standing);
     return { action: 'deactivate', warnings: [], nextCheckIn: now, nextUsageReport: null, claims, configuration: null };
