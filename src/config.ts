@@ -27,6 +27,14 @@ export interface Config {
     /** How long one delivery may take, connection to last byte, before it counts as failed. */
     timeoutMs: number;
   };
+  /** The server's calls to identity providers that account administrators configure (single sign-on). */
+  sso: {
+    /** Issuers may be on loopback, private and other non-public addresses (an identity provider inside the network). */
+    allowPrivate: boolean;
+    /** Issuers may use plain http:// (development and tests only: tokens travel readable). */
+    allowHttp: boolean;
+    timeoutMs: number;
+  };
 }
 
 /** Where kept files (downloads, attachments) live, and how large each kind may be. */
@@ -115,6 +123,9 @@ const envSchema = z.object({
   KEYLINE_WEBHOOKS_ALLOW_PRIVATE: flag,
   KEYLINE_WEBHOOKS_ALLOW_HTTP: flag,
   KEYLINE_WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  KEYLINE_SSO_ALLOW_PRIVATE: flag,
+  KEYLINE_SSO_ALLOW_HTTP: flag,
+  KEYLINE_SSO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 export class ConfigError extends Error {}
@@ -152,6 +163,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowPrivate: e.KEYLINE_WEBHOOKS_ALLOW_PRIVATE === 'true',
       allowHttp: e.KEYLINE_WEBHOOKS_ALLOW_HTTP === 'true',
       timeoutMs: e.KEYLINE_WEBHOOKS_TIMEOUT_MS,
+    },
+    sso: {
+      allowPrivate: e.KEYLINE_SSO_ALLOW_PRIVATE === 'true',
+      allowHttp: e.KEYLINE_SSO_ALLOW_HTTP === 'true',
+      timeoutMs: e.KEYLINE_SSO_TIMEOUT_MS,
     },
   };
 }

@@ -202,7 +202,7 @@ export interface ProductsTable {
   payload_types: Json<unknown[]>;
   upgrade_to: string | null;
   /** Rules per license type (0021): a per-user type's minimum quantity, machines per user, ... */
-  license_type_rules: Generated<Json<Record<string, unknown>>>;
+  license_type_rules: Json<Record<string, unknown>>;
   license_type_required: Generated<boolean>;
   created_at: Generated<Date>;
 }

@@ -1,4 +1,4 @@
-import type { LicensingParams } from './catalog.js';
+import { licenseTypeRule, type LicensingParams, type Product } from './catalog.js';
 import { addDays } from './clock.js';
 import { AppError } from './errors.js';
 import type { KeyKind } from './seat-pool.js';
@@ -12,6 +12,7 @@ export type ActivationRefusal =
   | 'key_not_registered'
   | 'product_mismatch'
   | 'license_type_mismatch'
+  | 'sign_in_required'
   | 'subscription_suspended'
   | 'subscription_expired'
   | 'key_expired'
@@ -31,9 +32,12 @@ export interface ActivationFacts {
   items: readonly ItemFacts[];
   /** The requested product's rules; undefined when the catalog has no such product. */
   params: Pick<LicensingParams, 'expiryGraceDays'> | undefined;
+  /** The product's license type rules; left out, every type is required and activates with keys. */
+  typeRules?: TypeRules | undefined;
   blacklisted: boolean;
 }
 
+type TypeRules = Pick<Product, 'licenseTypeRules' | 'licenseTypeRequired'>;
 type ItemChoice = Pick<ActivationFacts, 'request' | 'key' | 'items'>;
 
 /** The items the key may activate the requested product from: any of the subscription's for the primary key, its own for a sublicense. */
@@ -52,14 +56,31 @@ export function licensedEdition(f: ItemChoice, upgradeTo: string | null): string
   return productItems({ ...f, request: { ...f.request, product: upgradeTo } }).length > 0 ? upgradeTo : f.request.product;
 }
 
-const matchingItem = (f: ActivationFacts) => productItems(f).find((i) => i.licenseType === f.request.licenseType);
+/**
+ * The item a key activation takes its seat from: the one of the license type the installation
+ * asks for, or, where the product's types are optional and the installation names none, an item
+ * of a type whose seats keys may take too (Enterprise's SSO seats), untyped items first. Seats of
+ * a type taken only by signing in are never a key's.
+ */
+function keyItems(f: ActivationFacts): ItemFacts[] {
+  const rules: TypeRules = f.typeRules ?? { licenseTypeRules: {}, licenseTypeRequired: true };
+  const keyMay = (i: ItemFacts) => licenseTypeRule(rules, i.licenseType).keyActivation;
+  const candidates = productItems(f).filter((i) => i.licenseType === f.request.licenseType || (f.request.licenseType === null && !rules.licenseTypeRequired));
+  return candidates.filter(keyMay).sort((a, b) => Number(a.licenseType !== f.request.licenseType) - Number(b.licenseType !== f.request.licenseType));
+}
+
+const matchingItem = (f: ActivationFacts) => keyItems(f)[0];
+const signInOnly = (f: ActivationFacts) => {
+  const rules = f.typeRules;
+  return rules !== undefined && productItems(f).some((i) => !licenseTypeRule(rules, i.licenseType).keyActivation);
+};
 
 type Rule = (f: ActivationFacts) => ActivationRefusal | null;
 
 // The guides register a subscription into an account before any installation activates with it.
 const registered: Rule = (f) => (f.subscription.accountId === null ? 'key_not_registered' : null);
 const productInSubscription: Rule = (f) => (f.params && productItems(f).length > 0 ? null : 'product_mismatch');
-const licenseTypeMatches: Rule = (f) => (matchingItem(f) ? null : 'license_type_mismatch');
+const licenseTypeMatches: Rule = (f) => (matchingItem(f) ? null : signInOnly(f) ? 'sign_in_required' : 'license_type_mismatch');
 const notSuspended: Rule = (f) => (f.subscription.status === 'suspended' ? 'subscription_suspended' : null);
 const subscriptionRunning: Rule = (f) =>
   addDays(f.subscription.expiresAt, f.params?.expiryGraceDays ?? 0) <= f.now ? 'subscription_expired' : null;
@@ -113,6 +134,7 @@ const refusalMessages: Record<Refusal, string> = {
   key_not_registered: 'This license key is not registered yet: register it in the customer portal first',
   product_mismatch: 'This license key is not for this product',
   license_type_mismatch: 'This license key is not for this license type',
+  sign_in_required: 'The seats of this subscription are taken by signing in with the company account, not with a license key: activate with single sign-on',
   subscription_suspended: 'The subscription of this license key is suspended',
   subscription_expired: 'The subscription of this license key has expired',
   key_expired: 'This license key has expired',

@@ -38,11 +38,47 @@ export const licensingParamsSchema = z.strictObject({
 
 export type LicensingParams = z.infer<typeof licensingParamsSchema>;
 
-export const productSchema = z.strictObject({
+const licenseTypeCode = z.string().regex(/^[a-z][a-z0-9_]{0,29}$/);
+
+/**
+ * What a license type changes about a product, as data: the guides' SSO license is a per-user
+ * type with a minimum purchase of 50, not sold online, whose seat belongs to a person on up to a
+ * few machines, and which offers no sublicenses on Business. A type without rules sells and
+ * activates like its product.
+ */
+export const licenseTypeRuleSchema = z.strictObject({
+  /** Who holds a seat: an installation (activated with a key) or a person (activated by signing in). */
+  seatHolder: z.enum(['installation', 'user']).default('installation'),
+  minimumQuantity: z.number().int().min(1).max(1_000_000).default(1),
+  soldOnline: z.boolean().default(true),
+  /** For a per-user type: how many machines one person's seat covers. */
+  machinesPerUser: z.number().int().min(1).max(100).default(3),
+  sublicenses: z.boolean().default(true),
+  /** For a per-user type: whether license keys may also activate its seats (Enterprise mixes both). */
+  keyActivation: z.boolean().default(true),
+});
+
+export type LicenseTypeRule = z.output<typeof licenseTypeRuleSchema>;
+
+const DEFAULT_TYPE_RULE: LicenseTypeRule = licenseTypeRuleSchema.parse({});
+
+/** The rules of a subscription item's license type; an untyped item, or a type without rules, has the defaults. */
+export function licenseTypeRule(product: Pick<Product, 'licenseTypeRules'>, licenseType: string | null): LicenseTypeRule {
+  return (licenseType !== null && product.licenseTypeRules[licenseType]) || DEFAULT_TYPE_RULE;
+}
+
+/** Whether seats of this license type belong to people who activate by signing in. */
+export const isPerUserType = (product: Pick<Product, 'licenseTypeRules'>, licenseType: string | null) => licenseTypeRule(product, licenseType).seatHolder === 'user';
+
+const productFields = z.strictObject({
   code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,49}$/, 'lowercase letters, digits and dashes'),
   name: z.string().min(1).max(200),
   model: z.enum(['per_device', 'per_user', 'concurrent_users', 'per_managed_device']),
-  licenseTypes: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,29}$/)).max(10),
+  licenseTypes: z.array(licenseTypeCode).max(10),
+  /** Rules per license type (keys must be among licenseTypes); see licenseTypeRuleSchema. */
+  licenseTypeRules: z.record(licenseTypeCode, licenseTypeRuleSchema).default({}),
+  /** Whether an order must name one of licenseTypes; false also sells the product without one (per device). */
+  licenseTypeRequired: z.boolean().default(true),
   params: licensingParamsSchema,
   /** What the license enables in the product, carried in every certificate (`lic.features`). */
   features: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)).max(50).default([]),
@@ -54,6 +90,14 @@ export const productSchema = z.strictObject({
    */
   upgradeTo: z.string().regex(/^[a-z0-9][a-z0-9-]{1,49}$/).nullable().default(null),
 });
+
+function rulesNameTypes(p: Pick<z.output<typeof productFields>, 'licenseTypes' | 'licenseTypeRules'>, ctx: z.RefinementCtx) {
+  for (const type of Object.keys(p.licenseTypeRules)) {
+    if (!p.licenseTypes.includes(type)) ctx.addIssue({ code: 'custom', path: ['licenseTypeRules', type], message: `"${type}" is not one of licenseTypes` });
+  }
+}
+
+export const productSchema = productFields.superRefine(rulesNameTypes);
 
 export type Product = z.output<typeof productSchema>;
 
@@ -76,7 +120,10 @@ export const supportUrlSchema = z
  * A product as the catalog sells it: its licensing definition and where its customers get support
  * (shown on their dashboard until the support desk exists; null, or left out, for none).
  */
-export const catalogProductSchema = productSchema.extend({ supportUrl: supportUrlSchema.nullable().default(null) });
+const catalogProductFields = productFields.extend({ supportUrl: supportUrlSchema.nullable().default(null) });
+export const catalogProductSchema = catalogProductFields.superRefine(rulesNameTypes);
+/** A catalog product as the vendor's PUT sends it: its code is in the path. */
+export const catalogProductBodySchema = catalogProductFields.omit({ code: true }).superRefine(rulesNameTypes);
 
 export type CatalogProduct = z.output<typeof catalogProductSchema>;
 
@@ -95,6 +142,9 @@ const desktop: LicensingParams = {
   trialSeats: 1,
 };
 
+/** The guides' "activation using a corporate account" license: per user, 50 at least, sold by the vendor only. */
+const ssoType = { seatHolder: 'user', minimumQuantity: 50, soldOnline: false, machinesPerUser: 3 } as const;
+
 const proxy: LicensingParams = {
   seatUnit: 'managed_device',
   installationsPerKey: 1,
@@ -111,12 +161,15 @@ const proxy: LicensingParams = {
 };
 
 /** The demo catalog: the five products of the guides with the values the guides give. */
-export const demoCatalog: CatalogProduct[] = [
+export const demoCatalog: CatalogProduct[] = ([
   {
     code: 'desktop-business',
     name: 'Desktop Virtualization, Business Edition',
     model: 'per_device',
-    licenseTypes: [],
+    licenseTypes: ['sso'],
+    // Business sells no sublicenses of it, and its seats are taken by signing in only.
+    licenseTypeRules: { sso: { ...ssoType, sublicenses: false, keyActivation: false } },
+    licenseTypeRequired: false,
     params: desktop,
     features: ['configuration_profiles'],
     payloadTypes: desktopPayloadTypes,
@@ -127,7 +180,10 @@ export const demoCatalog: CatalogProduct[] = [
     code: 'desktop-enterprise',
     name: 'Desktop Virtualization, Enterprise Edition',
     model: 'per_device',
-    licenseTypes: [],
+    licenseTypes: ['sso'],
+    // Enterprise mixes both in one subscription: some seats by keys, some by signing in.
+    licenseTypeRules: { sso: { ...ssoType, sublicenses: true, keyActivation: true } },
+    licenseTypeRequired: false,
     params: { ...desktop, trialDays: 30 },
     features: ['configuration_profiles', 'user_groups', 'policies', 'golden_images', 'vm_inventory'],
     payloadTypes: desktopPayloadTypes,
@@ -180,7 +236,7 @@ export const demoCatalog: CatalogProduct[] = [
     upgradeTo: null,
     supportUrl: 'mailto:device-management-support@example.com',
   },
-];
+] satisfies z.input<typeof catalogProductSchema>[]).map((p) => catalogProductSchema.parse(p));
 
 /**
  * Whether a product may be replaced by a new definition while subscriptions hold it: every
@@ -189,7 +245,7 @@ export const demoCatalog: CatalogProduct[] = [
  */
 export function checkProductChange(next: Product, typesInUse: readonly (string | null)[]): string | null {
   for (const type of typesInUse) {
-    if (type === null && next.licenseTypes.length > 0) return 'subscriptions hold this product without a license type, so it cannot gain license types';
+    if (type === null && next.licenseTypes.length > 0 && next.licenseTypeRequired) return 'subscriptions hold this product without a license type, so it cannot gain license types';
     if (type !== null && !next.licenseTypes.includes(type)) return `subscriptions hold license type "${type}", so it must stay in licenseTypes`;
   }
   return null;

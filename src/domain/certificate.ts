@@ -164,6 +164,8 @@ export interface LicenseClaims {
   keyId: string | null;
   subscriptionId: string | null;
   licenseType: string | null;
+  /** The person whose seat licenses the installation, by the address they signed in with; left out for a key's seat. */
+  user?: string;
   model: Product['model'];
   seats: number;
   state: LicenseState;
@@ -215,6 +217,7 @@ export interface CertificateInput {
   keyId: string | null;
   subscriptionId: string | null;
   licenseType: string | null;
+  user?: string | null;
   seats: number;
   standing: Pick<Standing, 'state' | 'licenseExpiresAt' | 'graceUntil'>;
   profile: ProfileClaims;
@@ -236,6 +239,7 @@ export function certificateClaims(c: CertificateInput): CertificateClaims {
       keyId: c.keyId,
       subscriptionId: c.subscriptionId,
       licenseType: c.licenseType,
+      ...(c.user ? { user: c.user } : {}),
       model: c.product.model,
       seats: c.seats,
       state: c.standing.state,

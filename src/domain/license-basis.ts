@@ -34,6 +34,9 @@ export interface BasisInstallation {
   usage_peak: number | null;
   usage_current: number | null;
   over_limit_since: Date | null;
+  /** Set when a person's seat licenses it (activated by signing in): the certificate names them. */
+  user_seat_id?: string | null;
+  activated_by?: string | null;
 }
 
 /** A product whose key serves one installation (a farm, a proxy), which reports its usage against the key's seats. */
@@ -104,6 +107,7 @@ export function claimsFor(c: ClaimsInput, standing: Pick<Standing, 'state' | 'li
     keyId: c.basis.trial ? null : c.basis.key.id,
     subscriptionId: c.basis.trial ? null : c.basis.subscription.id,
     licenseType: c.installation.license_type,
+    user: c.installation.user_seat_id ? (c.installation.activated_by ?? null) : null,
     seats: c.seats,
     standing,
     profile: c.configuration,

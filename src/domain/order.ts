@@ -1,4 +1,4 @@
-import type { Product } from './catalog.js';
+import { licenseTypeRule, type Product } from './catalog.js';
 import { durationAllowed, type Duration, type SalesChannel } from './subscription.js';
 
 export type OrderKind = 'new' | 'renewal' | 'add_licenses' | 'trial';
@@ -17,8 +17,9 @@ export interface OrderProblem {
 
 type Line = Pick<OrderItem, 'productCode' | 'licenseType'>;
 
-/** A product sold by license type needs one of its types; a product without types takes none. */
+/** A product sold by license type needs one of its types, unless its types are optional; a product without types takes none. */
 function licenseTypeProblem(product: Product, licenseType: string | null): string | null {
+  if (licenseType === null && !product.licenseTypeRequired) return null;
   if (product.licenseTypes.length > 0 && (licenseType === null || !product.licenseTypes.includes(licenseType))) {
     return `${product.name} is sold by license type: one of ${product.licenseTypes.join(', ')}`;
   }
@@ -26,13 +27,28 @@ function licenseTypeProblem(product: Product, licenseType: string | null): strin
   return null;
 }
 
+/** A new line of a license type sold with a minimum, or not online, checked against the channel it is sold on. */
+function typeRuleProblem(product: Product, item: OrderItem, channel: SalesChannel, isNewLine: boolean): OrderProblem | null {
+  const rule = licenseTypeRule(product, item.licenseType);
+  if (!rule.soldOnline && channel === 'online') return { field: 'channel', message: `${product.name} (${item.licenseType}) is not sold online; the vendor sells it` };
+  if (isNewLine && item.quantity < rule.minimumQuantity) return { field: 'quantity', message: `${product.name} (${item.licenseType}) is sold ${rule.minimumQuantity} licenses at least` };
+  return null;
+}
+
 /**
  * Checks order lines against the catalog: known products, the license type a product needs (and
- * none where it has no types), one line per product and type, whole positive quantities. A
- * product sold by license type holds a single type per subscription (the guides sell Desktop and
- * Mobile as two subscriptions), counting the lines the subscription already has.
+ * none where it has no types), one line per product and type, whole positive quantities, and the
+ * type's own rules (a minimum for a new line, not sold online). A product that requires a license
+ * type holds a single type per subscription (the guides sell Desktop and Mobile as two
+ * subscriptions), counting the lines the subscription already has; where the type is optional, an
+ * untyped line sits beside a typed one (Enterprise mixes key and sign-in seats).
  */
-export function checkItems(items: readonly OrderItem[], catalog: ReadonlyMap<string, Product>, existing: readonly Line[] = []): OrderProblem | null {
+export function checkItems(
+  items: readonly OrderItem[],
+  catalog: ReadonlyMap<string, Product>,
+  existing: readonly Line[] = [],
+  channel: SalesChannel = 'reseller',
+): OrderProblem | null {
   if (items.length === 0) return { field: 'items', message: 'an order needs at least one product' };
   const seen = new Set<string>();
   const typeOf = new Map(existing.filter((l) => l.licenseType !== null).map((l) => [l.productCode, l.licenseType]));
@@ -45,11 +61,14 @@ export function checkItems(items: readonly OrderItem[], catalog: ReadonlyMap<str
     if (seen.has(line)) return { field: `items.${i}`, message: 'each product and license type appears once' };
     seen.add(line);
     const held = typeOf.get(item.productCode);
-    if (held !== undefined && held !== item.licenseType) {
+    if (held !== undefined && held !== item.licenseType && product.licenseTypeRequired) {
       return { field: `items.${i}.licenseType`, message: `${product.name} is sold as one subscription per license type; this one holds ${held}` };
     }
     if (item.licenseType !== null) typeOf.set(item.productCode, item.licenseType);
     if (!Number.isInteger(item.quantity) || item.quantity < 1) return { field: `items.${i}.quantity`, message: 'must be a whole number of at least 1' };
+    const isNewLine = !existing.some((l) => l.productCode === item.productCode && l.licenseType === item.licenseType);
+    const ruleProblem = typeRuleProblem(product, item, channel, isNewLine);
+    if (ruleProblem) return { field: ruleProblem.field === 'channel' ? 'channel' : `items.${i}.${ruleProblem.field}`, message: ruleProblem.message };
   }
   return null;
 }
@@ -59,7 +78,7 @@ export function checkOrder(
   order: { items: OrderItem[]; duration: Duration; channel: SalesChannel; autoRenew: boolean },
   catalog: ReadonlyMap<string, Product>,
 ): OrderProblem | null {
-  const problem = checkItems(order.items, catalog);
+  const problem = checkItems(order.items, catalog, [], order.channel);
   if (problem) return problem;
   if (!durationAllowed(order.duration, order.channel)) return { field: 'duration', message: '1 month is sold only in online orders' };
   if (order.autoRenew && order.channel !== 'online') return { field: 'autoRenew', message: 'only online orders renew automatically' };

@@ -7,6 +7,8 @@ export type ProductRow = {
   name: string;
   model: string;
   license_types: string[];
+  license_type_rules: Record<string, unknown>;
+  license_type_required: boolean;
   params: Record<string, unknown>;
   features: string[];
   payload_types: unknown[];
@@ -14,7 +16,7 @@ export type ProductRow = {
 };
 
 /** The columns a Product is made of, for every query that reads one. */
-export const PRODUCT_COLUMNS = ['code', 'name', 'model', 'license_types', 'params', 'features', 'payload_types', 'upgrade_to'] as const;
+export const PRODUCT_COLUMNS = ['code', 'name', 'model', 'license_types', 'license_type_rules', 'license_type_required', 'params', 'features', 'payload_types', 'upgrade_to'] as const;
 
 // Rows are checked against the catalog schema on the way out: a hand-edited row with a broken
 // rule fails loudly where it is read instead of misbehaving during an activation.
@@ -24,6 +26,8 @@ export const productFromRow = (r: ProductRow): Product =>
     name: r.name,
     model: r.model,
     licenseTypes: r.license_types,
+    licenseTypeRules: r.license_type_rules,
+    licenseTypeRequired: r.license_type_required,
     params: r.params,
     features: r.features,
     payloadTypes: r.payload_types,
@@ -69,6 +73,8 @@ export function productValues(p: CatalogProduct) {
     name: p.name,
     model: p.model,
     license_types: JSON.stringify(p.licenseTypes),
+    license_type_rules: JSON.stringify(p.licenseTypeRules),
+    license_type_required: p.licenseTypeRequired,
     params: JSON.stringify(p.params),
     features: JSON.stringify(p.features),
     payload_types: JSON.stringify(p.payloadTypes),

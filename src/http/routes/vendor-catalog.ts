@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../services/context.js';
-import { catalogProductSchema } from '../../domain/catalog.js';
+import { catalogProductSchema, catalogProductBodySchema } from '../../domain/catalog.js';
 import { listCatalog } from '../../services/vendor/list-products.js';
 import { putProduct } from '../../services/vendor/put-product.js';
 import { actorOf } from '../auth.js';
@@ -24,7 +24,7 @@ export function vendorCatalogRoutes(deps: Deps): FastifyPluginAsyncZod {
         tags,
         summary: 'Add a product to the catalog, or replace its definition (201 when new); products are never deleted',
         params: z.strictObject({ code: catalogProductSchema.shape.code }),
-        body: catalogProductSchema.omit({ code: true }),
+        body: catalogProductBodySchema,
         response: { 200: z.object({ product: catalogProductSchema }), 201: z.object({ product: catalogProductSchema }), ...errors },
       },
       handler: async (req, reply) => {

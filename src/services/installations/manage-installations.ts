@@ -94,6 +94,7 @@ async function refuseMove(trx: Executor, deps: Deps, installation: Installation,
     subscription: { accountId: target.subscription.account_id, status: target.subscription.status, expiresAt: target.subscription.expires_at },
     items: target.items.map((i) => ({ id: i.id, productCode: i.product_code, licenseType: i.license_type })),
     params: product?.params,
+    typeRules: product,
     blacklisted: await isBlacklisted(trx, target.key.id, installation.fingerprint),
   });
   if (!verdict.ok) return { code: verdict.code, message: `The target key cannot license this installation: ${verdict.code}` };

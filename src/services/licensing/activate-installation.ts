@@ -206,6 +206,7 @@ async function seatInstallation(deps: Deps, trx: InTransaction, key: LicenseKey,
     subscription: { accountId: subscription.account_id, status: subscription.status, expiresAt: subscription.expires_at },
     items: itemFacts,
     params: product?.params,
+    typeRules: product,
     blacklisted,
   });
   if (!verdict.ok) throw refusal(verdict.code);

@@ -47,6 +47,7 @@ async function carryOutMove(trx: InTransaction, installation: Installation, basi
     subscription: { accountId: subscription.account_id, status: subscription.status, expiresAt: subscription.expires_at },
     items: items.map((i) => ({ id: i.id, productCode: i.product_code, licenseType: i.license_type })),
     params: basis.product.params,
+    typeRules: basis.product,
     blacklisted: await isBlacklisted(trx, key.id, installation.fingerprint),
   });
   if (!verdict.ok) return pending(verdict.code);

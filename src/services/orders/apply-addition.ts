@@ -23,7 +23,7 @@ export async function applyAddition(
   now: Date,
 ): Promise<{ subscription: Subscription; items: SubscriptionItem[]; order: OrderRow }> {
   const held = (await listItems(trx, current.id)).map((i) => ({ productCode: i.product_code, licenseType: i.license_type }));
-  const problem = checkChange(current.channel, null) ?? checkItems(lines, await loadCatalog(trx), held);
+  const problem = checkChange(current.channel, null) ?? checkItems(lines, await loadCatalog(trx), held, current.channel);
   if (problem) throw orderRefused(problem);
   for (const line of lines) await addItemQuantity(trx, current.id, current.account_id, line);
   await renewOveruseGrace(trx, current.id, lines.map((l) => l.productCode));

@@ -4,7 +4,7 @@ import { findProduct } from '../../data/repositories/products.js';
 import { adjustReserved, findSubscription, lockItem } from '../../data/repositories/subscriptions.js';
 import type { Executor, InTransaction } from '../../data/executor.js';
 import type { LicenseKey, Subscription, SubscriptionItem } from '../../data/schema.js';
-import type { Product } from '../../domain/catalog.js';
+import { licenseTypeRule, type Product } from '../../domain/catalog.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import { checkQuota, excessAfterQuotaChange, poolOfItem, replaceKey, type PoolState, type QuotaRefusal } from '../../domain/seat-pool.js';
 import { authorizeLicensing } from '../../policies/license-policy.js';
@@ -143,8 +143,12 @@ export async function addSublicense(
   const subscription = await subscriptionOfAccount(trx, accountId, subscriptionId);
   const item = await lockItem(trx, to.itemId);
   if (!item || item.subscription_id !== subscriptionId) throw notFound('Product of this subscription');
+  const product = await productOf(trx, item);
+  if (!licenseTypeRule(product, item.license_type).sublicenses) {
+    throw new AppError('sublicenses_not_offered', `${product.name} (${item.license_type}) offers no sublicenses: its seats go to the people who sign in`, { field: 'itemId' });
+  }
   const keys = await listKeysOfSubscription(trx, subscriptionId);
-  const reportedUse = await reportedUseOf(trx, item, keys, await productOf(trx, item));
+  const reportedUse = await reportedUseOf(trx, item, keys, product);
   const refusal = checkQuota(poolOfItem(item, keys, reportedUse), { keyId: null, kind: input.kind, quota: input.quota });
   if (refusal) refuseQuota(refusal);
   if (input.kind === 'reserved') await adjustReserved(trx, item.id, input.quota);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION_RULES, checkActivation, checkBinding, licensedEdition, refusal, type ActivationFacts } from '../../../src/domain/activation-rules.js';
+import { demoCatalog } from '../../../src/domain/catalog.js';
 import { AppError } from '../../../src/domain/errors.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -26,6 +27,33 @@ const code = (over: Partial<ActivationFacts>) => {
   const verdict = checkActivation(good(over));
   return verdict.ok ? null : verdict.code;
 };
+
+describe('keys and the per-user SSO license type', () => {
+  const catalog = (code: string) => demoCatalog.find((p) => p.code === code)!;
+  const sso = (product: string) => ({ id: `${product}-sso`, productCode: product, licenseType: 'sso' });
+  const untyped = (product: string) => ({ id: `${product}-keys`, productCode: product, licenseType: null });
+  const keyOn = (product: string, subscriptionItems: ActivationFacts['items']) =>
+    checkActivation(good({ request: { product, licenseType: null }, items: subscriptionItems, typeRules: catalog(product) }));
+
+  it('tells a key on Business SSO seats to sign in instead', () => {
+    expect(keyOn('desktop-business', [sso('desktop-business')])).toEqual({ ok: false, code: 'sign_in_required' });
+  });
+
+  it('lets keys take Enterprise SSO seats, and untyped seats first where a subscription mixes both', () => {
+    expect(keyOn('desktop-enterprise', [sso('desktop-enterprise')])).toEqual({ ok: true, item: sso('desktop-enterprise') });
+    expect(keyOn('desktop-enterprise', [sso('desktop-enterprise'), untyped('desktop-enterprise')])).toEqual({ ok: true, item: untyped('desktop-enterprise') });
+  });
+
+  it('keeps an installation that names the SSO type on its own item', () => {
+    const verdict = checkActivation(good({ request: { product: 'desktop-enterprise', licenseType: 'sso' }, items: [untyped('desktop-enterprise'), sso('desktop-enterprise')], typeRules: catalog('desktop-enterprise') }));
+    expect(verdict).toEqual({ ok: true, item: sso('desktop-enterprise') });
+  });
+
+  it('still needs the type where the product requires one', () => {
+    const typed = [{ id: 'dm', productCode: 'device-management', licenseType: 'mobile' }];
+    expect(checkActivation(good({ request: { product: 'device-management', licenseType: null }, items: typed, typeRules: catalog('device-management') }))).toEqual({ ok: false, code: 'license_type_mismatch' });
+  });
+});
 
 describe('the activation rules', () => {
   it('lets a good activation through with the item it draws on', () => {

@@ -18,9 +18,10 @@ describe('the error catalogue', () => {
     for (const code of codes) expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
   });
 
-  it('blames the server only for its own faults, the ones worth trying again', () => {
+  it('blames the server only for its own faults and an identity provider it cannot reach, the ones worth trying again', () => {
     const serverFaults = codes.filter((c) => errorStatus[c] >= 500).sort();
-    expect(serverFaults).toEqual(['database_unavailable', 'internal_error', 'not_ready']);
+    expect(serverFaults).toEqual(['database_unavailable', 'internal_error', 'not_ready', 'sso_provider_unreachable']);
+    expect(errorStatus.sso_provider_unreachable).toBe(502);
     expect(errorStatus.internal_error).toBe(500);
     expect(errorStatus.not_ready).toBe(503);
     expect(errorStatus.database_unavailable).toBe(503);

@@ -34,6 +34,26 @@ describe('order lines', () => {
   });
 });
 
+describe('the per-user SSO license type', () => {
+  it('is sold 50 at least, and a purchase of more on a held line takes any number', () => {
+    expect(checkItems([line('desktop-business', 50, 'sso')], catalog)).toBeNull();
+    expect(checkItems([line('desktop-business', 49, 'sso')], catalog)).toEqual({ field: 'items.0.quantity', message: expect.stringContaining('50 licenses at least') });
+    const held = [{ productCode: 'desktop-business', licenseType: 'sso' }];
+    expect(checkItems([line('desktop-business', 5, 'sso')], catalog, held)).toBeNull();
+  });
+
+  it('is not sold online, while the same product per device is', () => {
+    expect(fieldOf(checkItems([line('desktop-enterprise', 60, 'sso')], catalog, [], 'online'))).toBe('channel');
+    expect(checkItems([line('desktop-enterprise', 5)], catalog, [], 'online')).toBeNull();
+  });
+
+  it('sits beside per-device seats of the same product in one subscription, in either order', () => {
+    expect(checkItems([line('desktop-enterprise', 60, 'sso'), line('desktop-enterprise', 5)], catalog)).toBeNull();
+    expect(checkItems([line('desktop-enterprise', 5), line('desktop-enterprise', 60, 'sso')], catalog)).toBeNull();
+    expect(checkItems([line('desktop-enterprise', 5)], catalog, [{ productCode: 'desktop-enterprise', licenseType: 'sso' }])).toBeNull();
+  });
+});
+
 describe('a new order', () => {
   const order = { items: [line('ras')], duration: '1y' as const, channel: 'reseller' as const, autoRenew: false };
 

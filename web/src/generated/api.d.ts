@@ -12885,6 +12885,28 @@ export interface paths {
                                 code: string;
                                 /** @default [] */
                                 features: string[];
+                                /** @default true */
+                                licenseTypeRequired: boolean;
+                                /** @default {} */
+                                licenseTypeRules: {
+                                    [key: string]: {
+                                        /** @default true */
+                                        keyActivation: boolean;
+                                        /** @default 3 */
+                                        machinesPerUser: number;
+                                        /** @default 1 */
+                                        minimumQuantity: number;
+                                        /**
+                                         * @default installation
+                                         * @enum {string}
+                                         */
+                                        seatHolder: "installation" | "user";
+                                        /** @default true */
+                                        soldOnline: boolean;
+                                        /** @default true */
+                                        sublicenses: boolean;
+                                    };
+                                };
                                 licenseTypes: string[];
                                 /** @enum {string} */
                                 model: "per_device" | "per_user" | "concurrent_users" | "per_managed_device";
@@ -13107,6 +13129,28 @@ export interface paths {
                     "application/json": {
                         /** @default [] */
                         features?: string[];
+                        /** @default true */
+                        licenseTypeRequired?: boolean;
+                        /** @default {} */
+                        licenseTypeRules?: {
+                            [key: string]: {
+                                /** @default true */
+                                keyActivation?: boolean;
+                                /** @default 3 */
+                                machinesPerUser?: number;
+                                /** @default 1 */
+                                minimumQuantity?: number;
+                                /**
+                                 * @default installation
+                                 * @enum {string}
+                                 */
+                                seatHolder?: "installation" | "user";
+                                /** @default true */
+                                soldOnline?: boolean;
+                                /** @default true */
+                                sublicenses?: boolean;
+                            };
+                        };
                         licenseTypes: string[];
                         /** @enum {string} */
                         model: "per_device" | "per_user" | "concurrent_users" | "per_managed_device";
@@ -13217,6 +13261,28 @@ export interface paths {
                                 code: string;
                                 /** @default [] */
                                 features: string[];
+                                /** @default true */
+                                licenseTypeRequired: boolean;
+                                /** @default {} */
+                                licenseTypeRules: {
+                                    [key: string]: {
+                                        /** @default true */
+                                        keyActivation: boolean;
+                                        /** @default 3 */
+                                        machinesPerUser: number;
+                                        /** @default 1 */
+                                        minimumQuantity: number;
+                                        /**
+                                         * @default installation
+                                         * @enum {string}
+                                         */
+                                        seatHolder: "installation" | "user";
+                                        /** @default true */
+                                        soldOnline: boolean;
+                                        /** @default true */
+                                        sublicenses: boolean;
+                                    };
+                                };
                                 licenseTypes: string[];
                                 /** @enum {string} */
                                 model: "per_device" | "per_user" | "concurrent_users" | "per_managed_device";
@@ -13327,6 +13393,28 @@ export interface paths {
                                 code: string;
                                 /** @default [] */
                                 features: string[];
+                                /** @default true */
+                                licenseTypeRequired: boolean;
+                                /** @default {} */
+                                licenseTypeRules: {
+                                    [key: string]: {
+                                        /** @default true */
+                                        keyActivation: boolean;
+                                        /** @default 3 */
+                                        machinesPerUser: number;
+                                        /** @default 1 */
+                                        minimumQuantity: number;
+                                        /**
+                                         * @default installation
+                                         * @enum {string}
+                                         */
+                                        seatHolder: "installation" | "user";
+                                        /** @default true */
+                                        soldOnline: boolean;
+                                        /** @default true */
+                                        sublicenses: boolean;
+                                    };
+                                };
                                 licenseTypes: string[];
                                 /** @enum {string} */
                                 model: "per_device" | "per_user" | "concurrent_users" | "per_managed_device";
@@ -17245,7 +17333,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "feature_not_included" | "policy_name_taken" | "policy_product_mismatch" | "group_name_taken" | "key_in_group" | "webhook_https_required" | "webhook_address_forbidden" | "webhook_host_unresolvable" | "webhook_endpoint_limit" | "webhook_endpoint_disabled" | "product_in_use" | "edition_not_convertible" | "already_converted" | "edition_trial_used" | "not_a_trial" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
+                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "sign_in_required" | "sso_account_unknown" | "sso_not_enabled" | "sso_domain_not_allowed" | "sso_no_subscription" | "sso_no_seat" | "sso_machine_limit" | "sso_authorization_pending" | "sso_slow_down" | "sso_grant_expired" | "sso_access_denied" | "sso_grant_used" | "sso_sign_in_failed" | "sso_provider_unreachable" | "sso_provider_invalid" | "sso_domain_taken" | "sso_untested" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "feature_not_included" | "policy_name_taken" | "policy_product_mismatch" | "group_name_taken" | "key_in_group" | "webhook_https_required" | "webhook_address_forbidden" | "webhook_host_unresolvable" | "webhook_endpoint_limit" | "webhook_endpoint_disabled" | "product_in_use" | "edition_not_convertible" | "already_converted" | "edition_trial_used" | "not_a_trial" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
                 details: {
                     [key: string]: unknown;
                 };
@@ -17256,7 +17344,7 @@ export interface components {
         ErrorInput: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "feature_not_included" | "policy_name_taken" | "policy_product_mismatch" | "group_name_taken" | "key_in_group" | "webhook_https_required" | "webhook_address_forbidden" | "webhook_host_unresolvable" | "webhook_endpoint_limit" | "webhook_endpoint_disabled" | "product_in_use" | "edition_not_convertible" | "already_converted" | "edition_trial_used" | "not_a_trial" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
+                code: "validation_failed" | "csv_invalid" | "export_too_large" | "unauthenticated" | "invalid_credentials" | "token_invalid" | "csrf_failed" | "forbidden" | "membership_blocked" | "email_not_verified" | "invitation_email_mismatch" | "operator_only" | "not_found" | "email_taken" | "already_member" | "last_admin" | "personal_account" | "cannot_target_self" | "invitation_not_pending" | "invitation_invalid" | "invitation_expired" | "user_token_invalid" | "account_locked" | "rate_limited" | "key_malformed" | "key_checksum_mismatch" | "key_not_found" | "code_not_found" | "code_expired" | "code_used" | "product_mismatch" | "license_type_mismatch" | "sign_in_required" | "sso_account_unknown" | "sso_not_enabled" | "sso_domain_not_allowed" | "sso_no_subscription" | "sso_no_seat" | "sso_machine_limit" | "sso_authorization_pending" | "sso_slow_down" | "sso_grant_expired" | "sso_access_denied" | "sso_grant_used" | "sso_sign_in_failed" | "sso_provider_unreachable" | "sso_provider_invalid" | "sso_domain_taken" | "sso_untested" | "subscription_expired" | "subscription_suspended" | "key_expired" | "key_not_registered" | "installation_blacklisted" | "installation_deactivated" | "offline_not_enabled" | "quota_exhausted" | "key_bound_to_other_installation" | "move_limit_reached" | "key_already_registered" | "quota_exceeds_pool" | "trial_used" | "already_on_key" | "profile_name_taken" | "profile_in_use" | "profile_product_mismatch" | "feature_not_included" | "policy_name_taken" | "policy_product_mismatch" | "group_name_taken" | "key_in_group" | "webhook_https_required" | "webhook_address_forbidden" | "webhook_host_unresolvable" | "webhook_endpoint_limit" | "webhook_endpoint_disabled" | "product_in_use" | "edition_not_convertible" | "already_converted" | "edition_trial_used" | "not_a_trial" | "file_malformed" | "file_signature_invalid" | "file_expired" | "file_replayed" | "file_wrong_installation" | "file_wrong_account" | "internal_error" | "not_ready" | "database_unavailable";
                 details: {
                     [key: string]: unknown;
                 };

@@ -3,7 +3,7 @@ import { Choice, FormError, rules, SelectField, TextField, useForm } from '../..
 import { DURATION_LABELS, formatDate, linesText } from '../../format';
 import { Link } from '../../router';
 import { CopyButton, DonePanel } from '../../ui';
-import { OrderLinesEditor, useOrderLines } from './order-lines';
+import { needsLicenseType, noLicenseTypeLabel, OrderLinesEditor, useOrderLines } from './order-lines';
 import { useCatalog } from './catalog';
 import { CHANNEL_LABELS, PLAN_LABELS, vendor, type Duration, type Issued, type Product } from './vendor-api';
 
@@ -137,7 +137,7 @@ function TrialForm({ catalog, onIssued }: { catalog: Product[]; onIssued(i: Issu
     {
       customerEmail: rules.email,
       productCode: rules.required,
-      licenseType: (v, all) => ((catalog.find((p) => p.code === all.productCode)?.licenseTypes.length ?? 0) > 0 && !v ? 'is required for this product' : null),
+      licenseType: (v, all) => (needsLicenseType(catalog.find((p) => p.code === all.productCode)) && !v ? 'is required for this product' : null),
     },
     { draft: 'vendor-trial' },
   );
@@ -167,7 +167,7 @@ function TrialForm({ catalog, onIssued }: { catalog: Product[]; onIssued(i: Issu
       </SelectField>
       {product && product.licenseTypes.length > 0 && (
         <SelectField label="License type" field={form.field('licenseType')}>
-          <option value="">Choose…</option>
+          <option value="">{noLicenseTypeLabel(product)}</option>
           {product.licenseTypes.map((t) => (
             <option key={t} value={t}>
               {t}

@@ -22,6 +22,11 @@ function keptLines(catalog: Product[]): KeptCodec<Draft[]> {
   });
 }
 
+/** A product whose types are optional also sells without one: per device, next to its per-user SSO type. */
+export const needsLicenseType = (product: Product | undefined) => product !== undefined && product.licenseTypes.length > 0 && product.licenseTypeRequired;
+
+export const noLicenseTypeLabel = (product: Product) => (product.licenseTypeRequired ? 'Choose…' : 'None (per device)');
+
 /** The rules of one line, worded like the server's; keyed as the API names the fields ("items.0.quantity"). */
 function lineRules(lines: Draft[], catalog: Product[]): Record<string, string> {
   const errors: Record<string, string> = {};
@@ -29,7 +34,7 @@ function lineRules(lines: Draft[], catalog: Product[]): Record<string, string> {
   lines.forEach((l, i) => {
     const product = catalog.find((p) => p.code === l.productCode);
     if (!product) errors[`items.${i}.productCode`] = 'is required';
-    else if (product.licenseTypes.length > 0 && !l.licenseType) errors[`items.${i}.licenseType`] = 'is required for this product';
+    else if (needsLicenseType(product) && !l.licenseType) errors[`items.${i}.licenseType`] = 'is required for this product';
     if (!/^\d+$/.test(l.quantity.trim())) errors[`items.${i}.quantity`] = 'must be a whole number';
     else if (Number(l.quantity) < 1) errors[`items.${i}.quantity`] = 'must be at least 1';
     else if (Number(l.quantity) > 1_000_000) errors[`items.${i}.quantity`] = 'must be at most 1000000';
@@ -125,7 +130,7 @@ export function OrderLinesEditor({ lines, catalog, single = false }: { lines: Or
                 <LineField label={`License type${n}`} name={`items.${i}.licenseType`} lines={lines}>
                   {({ id, invalid, describedBy }) => (
                     <select id={id} value={l.licenseType} aria-invalid={invalid || undefined} aria-describedby={describedBy} onChange={(e) => lines.update(i, { licenseType: e.target.value })} onBlur={() => lines.touch(`items.${i}.licenseType`)}>
-                      <option value="">Choose…</option>
+                      <option value="">{noLicenseTypeLabel(product)}</option>
                       {product.licenseTypes.map((t) => (
                         <option key={t} value={t}>
                           {t}

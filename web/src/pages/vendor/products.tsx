@@ -69,16 +69,35 @@ function valuesOf(p: Product | null) {
 
 type Values = ReturnType<typeof valuesOf>;
 
-/** The form's values as a product; what the form does not edit (features, payload types, upgrade) is kept from the product edited. */
+/** A license type as the list shows it: its rules where they differ from the product's (the per-user SSO type). */
+function typeWords(p: Product, type: string): string {
+  const rule = p.licenseTypeRules[type];
+  if (!rule) return type;
+  const words = [
+    rule.seatHolder === 'user' ? `per user, ${rule.machinesPerUser} machines each` : null,
+    rule.minimumQuantity > 1 ? `${rule.minimumQuantity} at least` : null,
+    rule.soldOnline ? null : 'not online',
+    rule.sublicenses ? null : 'no sublicenses',
+  ].filter(Boolean);
+  return words.length > 0 ? `${type} (${words.join(', ')})` : type;
+}
+
+/**
+ * The form's values as a product; what the form does not edit (features, payload types, upgrade,
+ * the rules of license types) is kept from the product edited, the rules of the types it keeps.
+ */
 function toProduct(v: Values, edited: Product | null): Product {
+  const licenseTypes = splitTypes(v.licenseTypes);
   return {
     features: edited?.features ?? [],
+    licenseTypeRules: Object.fromEntries(Object.entries(edited?.licenseTypeRules ?? {}).filter(([type]) => licenseTypes.includes(type))),
+    licenseTypeRequired: edited?.licenseTypeRequired ?? true,
     payloadTypes: edited?.payloadTypes ?? [],
     upgradeTo: edited?.upgradeTo ?? null,
     code: v.code,
     name: v.name.trim(),
     model: v.model as Product['model'],
-    licenseTypes: splitTypes(v.licenseTypes),
+    licenseTypes,
     params: {
       seatUnit: v.seatUnit as Product['params']['seatUnit'],
       installationsPerKey: v.installationsPerKey === '1' ? 1 : null,
@@ -248,7 +267,7 @@ export function Products() {
                   {p.name}
                   <div className="small muted">
                     <code>{p.code}</code>
-                    {p.licenseTypes.length > 0 && ` · types: ${p.licenseTypes.join(', ')}`}
+                    {p.licenseTypes.length > 0 && ` · types: ${p.licenseTypes.map((t) => typeWords(p, t)).join(', ')}${p.licenseTypeRequired ? '' : ' (optional)'}`}
                   </div>
                   {p.supportUrl && <div className="small muted">support: {p.supportUrl}</div>}
                 </>
