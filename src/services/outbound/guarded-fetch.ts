@@ -13,7 +13,8 @@ interface FetchOptions {
   signal?: AbortSignal | undefined;
 }
 
-const bodyText = (body: unknown): string | undefined => (body === undefined || body === null ? undefined : body instanceof URLSearchParams ? body.toString() : String(body));
+// openid-client sends form bodies (token requests) or nothing.
+const bodyText = (body: unknown): string | undefined => (body instanceof URLSearchParams ? body.toString() : typeof body === 'string' ? body : undefined);
 
 /**
  * A fetch for the server's own calls to addresses an account administrator gave (an identity
