@@ -104,16 +104,41 @@ export const activationRequestSchema = z
     licenseType: z.string().min(1).max(30).optional().describe('Required where the product has license types'),
     licenseKey: z.string().trim().min(1).max(64).optional(),
     activationCode: z.string().trim().min(1).max(64).optional(),
+    ssoDeviceCode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('The device code of a sign-in with the company account (POST /licensing/v1/sso/device-authorizations): the seat is the person’s, no key needed'),
     fingerprint: fingerprintSchema,
     publicKey: publicKeySchema,
     ...descriptiveFields,
   })
-  .refine((b) => (b.licenseKey === undefined) !== (b.activationCode === undefined), {
-    message: 'send either licenseKey or activationCode',
+  .refine((b) => [b.licenseKey, b.activationCode, b.ssoDeviceCode].filter((c) => c !== undefined).length === 1, {
+    message: 'send one of licenseKey, activationCode or ssoDeviceCode',
     path: ['licenseKey'],
   })
   .meta({ id: 'ActivationRequest' });
 export type ActivationRequest = z.input<typeof activationRequestSchema>;
+
+export const deviceAuthorizationRequestSchema = z
+  .strictObject({
+    account: z.string().trim().min(1).max(254).describe("The company's account: its support code (12345-67890) or its email domain (example.com)"),
+    product: productCodeSchema,
+  })
+  .meta({ id: 'DeviceAuthorizationRequest' });
+
+export const deviceAuthorizationSchema = z
+  .object({
+    deviceCode: z.string().describe('Secret: send it as ssoDeviceCode to POST /api/v1/activations until the person has signed in'),
+    userCode: z.string().describe('Show it to the person: they enter it at verificationUri'),
+    verificationUri: z.string(),
+    verificationUriComplete: z.string().describe('verificationUri with the code filled in (for a link or a QR code)'),
+    expiresIn: z.number().int().describe('seconds the person has to sign in'),
+    interval: z.number().int().describe('seconds to wait between activation attempts; sso_slow_down makes it longer'),
+  })
+  .meta({ id: 'DeviceAuthorization' });
 
 const settingValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 

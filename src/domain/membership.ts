@@ -27,6 +27,8 @@ export const ACCOUNT_PERMISSIONS = [
   'configuration.manage',
   // Webhook endpoints: their signing secrets and the account's events reach whoever holds them.
   'webhooks.manage',
+  // Single sign-on: the identity provider's client secret, and the seats of the people who sign in.
+  'sso.manage',
 ] as const;
 
 export type AccountPermission = (typeof ACCOUNT_PERMISSIONS)[number];

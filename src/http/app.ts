@@ -44,6 +44,8 @@ import { vendorAccountsRoutes } from './routes/vendor-accounts.js';
 import { vendorCatalogRoutes } from './routes/vendor-catalog.js';
 import { vendorOrdersRoutes } from './routes/vendor-orders.js';
 import { vendorSubscriptionsRoutes } from './routes/vendor-subscriptions.js';
+import { ssoRoutes } from './routes/sso.js';
+import { ssoSignInRoutes } from './routes/sso-sign-in.js';
 import { webhooksRoutes } from './routes/webhooks.js';
 
 export interface AppState {
@@ -139,6 +141,8 @@ export async function buildApp(deps: Deps, state: AppState = { shuttingDown: fal
   await app.register(installationsRoutes(deps), { prefix: '/api/v1' });
   await app.register(virtualMachinesRoutes(deps), { prefix: '/api/v1' });
   await app.register(licensingRoutes(deps));
+  await app.register(ssoSignInRoutes(deps));
+  await app.register(ssoRoutes(deps), { prefix: '/api/v1' });
   await app.register(offlineFilesRoutes(deps), { prefix: '/api/v1' });
   await app.register(vendorCatalogRoutes(deps), { prefix: '/api/v1' });
   await app.register(vendorOrdersRoutes(deps), { prefix: '/api/v1' });

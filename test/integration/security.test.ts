@@ -26,6 +26,7 @@ const PUBLIC = new Set([
   'GET /.well-known/keyline/jwks.json',
   'POST /licensing/v1/activations',
   'POST /licensing/v1/trials',
+  'POST /licensing/v1/sso/device-authorizations',
 ]);
 
 // Account-scoped routes a regular member may use; every other one answers 403 forbidden to them.
@@ -43,7 +44,7 @@ let ids: Ids;
 const call = (client: ApiClient, op: Operation) => callExample(client, op, ids);
 
 async function tableCounts(): Promise<Record<string, number>> {
-  const tables = ['users', 'accounts', 'memberships', 'sessions', 'api_tokens', 'user_tokens', 'invitations', 'outbox', 'audit_events', 'install_invitations', 'policies', 'user_groups', 'webhook_endpoints', 'webhook_deliveries'];
+  const tables = ['users', 'accounts', 'memberships', 'sessions', 'api_tokens', 'user_tokens', 'invitations', 'outbox', 'audit_events', 'install_invitations', 'policies', 'user_groups', 'webhook_endpoints', 'webhook_deliveries', 'identity_providers', 'identity_provider_domains', 'user_seats', 'sso_grants', 'directory_users'];
   const counts: Record<string, number> = {};
   for (const table of tables) {
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.deps.db);

@@ -4,6 +4,8 @@ import { generateLicenseKey } from '../../src/services/licensing/key-material.js
 import { ACME, signedInUser, uniqueEmail, type ApiClient, type TestApp } from './harness.js';
 import { activate, activationBody, asInstallation } from './installations.js';
 import { issueOrder } from './licensing.js';
+import { takeSeat } from '../../src/data/repositories/seats.js';
+import { insertUserSeat } from '../../src/data/repositories/user-seats.js';
 
 /**
  * The routes as the OpenAPI document lists them, with what it takes to call each one well: a valid
@@ -136,6 +138,10 @@ export function exampleBody(op: Operation, ids: Ids): Record<string, unknown> | 
     'POST /api/v1/vendor/subscriptions/{id}/edition-trial': { product: 'desktop-enterprise' },
     'POST /api/v1/vendor/subscriptions/{id}/permanent': { quantity: 5, duration: '1y', channel: 'reseller' },
     'PUT /api/v1/vendor/accounts/{id}/offline-activation': { enabled: true },
+    // A literal loopback issuer is refused before any connection: the sweeps never wait on the network.
+    'PUT /api/v1/accounts/{accountId}/sso': { issuer: 'https://127.0.0.1:9/', clientId: 'keyline', clientSecret: 'secret', allowedDomains: ['sweep.example'] },
+    'PUT /api/v1/accounts/{accountId}/sso/enabled': { enabled: true },
+    'POST /licensing/v1/sso/device-authorizations': { account: 'sweep.example', product: 'desktop-business' },
     'POST /licensing/v1/activations': { product: 'desktop-business', licenseKey: generateLicenseKey().key, fingerprint: 'sweep-fingerprint-0001', publicKey: 'A'.repeat(43) },
     'POST /licensing/v1/check-ins': {},
     'POST /api/v1/accounts/{accountId}/offline-files': { file: '-----BEGIN KEYLINE ACTIVATION REQUEST-----\nAAAA\n-----END KEYLINE ACTIVATION REQUEST-----\n' },
@@ -206,6 +212,7 @@ export async function accountWithResources(t: TestApp, name: string) {
   const token = await owner.client.post('/api/v1/me/api-tokens', { name });
   const endpoint = await owner.client.post(`/api/v1/accounts/${account.id}/webhooks`, { url: 'https://93.184.215.14/hooks', eventTypes: ['installation.activated'] });
   const delivery = await owner.client.post(`/api/v1/accounts/${account.id}/webhooks/${endpoint.body.endpoint?.id}/test`);
+  const seat = await userSeatOf(t, account.id, order);
   const made = [registered, sublicense, installation, profile, enterpriseRegistered, policy, group, invite, token, endpoint].map((r) => r.status);
   if (delivery.status !== 202) throw new Error(`the webhook delivery for ${name} was not made: ${delivery.status}`);
   if (made.some((s) => s !== 201)) throw new Error(`fixtures for ${name} were not all made: ${made.join(', ')}`);
@@ -227,9 +234,21 @@ export async function accountWithResources(t: TestApp, name: string) {
     groupId: group.body.group.id,
     endpointId: endpoint.body.endpoint.id,
     deliveryId: delivery.body.delivery.id,
+    seatId: seat.id,
     id: '00000000-0000-4000-8000-000000000000',
   };
   return { ids, owner, member, order, installationClient: asInstallation(t, installation.body.installationToken) };
+}
+
+/** A person's seat in the subscription, as signing in leaves one: counted on the primary key, held by a directory user. */
+async function userSeatOf(t: TestApp, accountId: string, order: Awaited<ReturnType<typeof issueOrder>>) {
+  return t.deps.db.transaction().execute(async (trx) => {
+    const person = await trx.insertInto('directory_users').values({ account_id: accountId, source: 'sign_in', user_name: uniqueEmail('person'), subject: `sub-${Math.random()}` }).returning('id').executeTakeFirstOrThrow();
+    const taken = await takeSeat(trx, order.primaryKey, order.items[0]!.id);
+    if (!taken.ok) throw new Error('no seat for the user seat fixture');
+    const now = t.clock.now();
+    return insertUserSeat(trx, { accountId, subscriptionId: order.subscription.id, itemId: order.items[0]!.id, licenseKeyId: order.primaryKey.id, directoryUserId: person.id, now });
+  });
 }
 
 /** Makes a member of the account blocked, as an administrator would. */

@@ -45,6 +45,11 @@ export function supportCodeExists(db: Executor, code: string): Promise<boolean> 
     .then((r) => r !== undefined);
 }
 
+/** The business account a support code names. */
+export function findAccountBySupportCode(db: Executor, code: string): Promise<Account | undefined> {
+  return db.selectFrom('accounts').selectAll().where('support_code', '=', code).where('kind', '=', 'business').executeTakeFirst();
+}
+
 export function findAccount(db: Executor, accountId: string): Promise<Account | undefined> {
   return db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
 }

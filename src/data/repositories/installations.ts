@@ -47,6 +47,8 @@ export interface NewInstallation {
   offline?: boolean;
   /** Who activated it: the invited person, the member who uploaded the offline file, or the product's user. */
   activatedBy?: string | null;
+  /** The person's seat it runs under when activated by signing in; it then holds no seat itself. */
+  userSeatId?: string | null;
 }
 
 export function insertInstallation(db: Executor, i: NewInstallation): Promise<Installation> {
@@ -67,6 +69,7 @@ export function insertInstallation(db: Executor, i: NewInstallation): Promise<In
       ...(i.offline ? { offline: true } : {}),
       ...detailColumns(i.details),
       activated_by: i.activatedBy ?? null,
+      user_seat_id: i.userSeatId ?? null,
       activated_at: i.now,
       last_seen_at: i.now,
       next_check_in_at: i.nextCheckInAt,
@@ -100,6 +103,37 @@ export function reissueActivation(
   return db
     .updateTable('installations')
     .set({ token_hash: r.tokenHash, public_key: r.publicKey, offline: r.offline, ...detailColumns(r.details), last_seen_at: r.now, next_check_in_at: r.nextCheckInAt })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Puts an active installation under a person's seat: the same machine signing in (its key
+ * activation moving to per-user, or another person taking over the machine). The caller gives
+ * back the key seat it held first.
+ */
+export function moveToUserSeat(
+  db: Executor,
+  id: string,
+  m: { userSeatId: string; itemId: string; licenseType: string | null; activatedBy: string | null },
+  r: { tokenHash: string; publicKey: string; details: InstallationDetails; now: Date; nextCheckInAt: Date },
+): Promise<Installation> {
+  return db
+    .updateTable('installations')
+    .set({
+      user_seat_id: m.userSeatId,
+      item_id: m.itemId,
+      license_type: m.licenseType,
+      activated_by: m.activatedBy,
+      holds_seat: false,
+      token_hash: r.tokenHash,
+      public_key: r.publicKey,
+      offline: false,
+      ...detailColumns(r.details),
+      last_seen_at: r.now,
+      next_check_in_at: r.nextCheckInAt,
+    })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();

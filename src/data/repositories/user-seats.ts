@@ -91,3 +91,56 @@ export async function releaseUserSeats(
     RETURNING id`.execute(trx);
   return { seats: released.length, installations: told.rows.length };
 }
+
+/** The subscription items of an account in these products, with their subscriptions, latest-ending first: where a person's seat may come from. */
+export function listAccountItems(db: Executor, accountId: string, productCodes: readonly string[]) {
+  return db
+    .selectFrom('subscription_items as i')
+    .innerJoin('subscriptions as s', 's.id', 'i.subscription_id')
+    .selectAll('i')
+    .select(['s.status as subscription_status', 's.expires_at as subscription_expires_at'])
+    .where('s.account_id', '=', accountId)
+    .where('i.product_code', 'in', [...productCodes])
+    .orderBy('s.expires_at', 'desc')
+    .orderBy('i.id')
+    .execute();
+}
+
+export interface UserSeatRow {
+  id: string;
+  directory_user_id: string;
+  user_name: string;
+  email: string | null;
+  display_name: string | null;
+  user_active: boolean;
+  subscription_id: string;
+  item_id: string;
+  product_code: string;
+  taken_at: Date;
+  machines: number;
+  last_used_at: Date | null;
+}
+
+/**
+ * The open seats of an account's people, latest taken first, each with its machines and when one
+ * of them last checked in (the use the inactivity rule reads).
+ */
+export async function listOpenUserSeats(db: Executor, accountId: string, after: { takenAt: string; id: string } | undefined, limit: number): Promise<UserSeatRow[]> {
+  const { rows } = await sql<UserSeatRow>`
+    SELECT s.id, s.directory_user_id, u.user_name, u.email, u.display_name, u.active AS user_active,
+      s.subscription_id, s.item_id, i.product_code, s.taken_at,
+      (SELECT count(*)::int FROM installations n WHERE n.user_seat_id = s.id AND n.state = 'active') AS machines,
+      (SELECT max(n.last_seen_at) FROM installations n WHERE n.user_seat_id = s.id) AS last_used_at
+    FROM user_seats s
+    JOIN directory_users u ON u.id = s.directory_user_id
+    JOIN subscription_items i ON i.id = s.item_id
+    WHERE s.account_id = ${accountId} AND s.released_at IS NULL
+      ${after ? sql`AND (s.taken_at, s.id) < (${after.takenAt}::timestamptz, ${after.id}::uuid)` : sql``}
+    ORDER BY s.taken_at DESC, s.id DESC
+    LIMIT ${limit}`.execute(db);
+  return rows;
+}
+
+export function findOpenUserSeat(db: Executor, accountId: string, seatId: string): Promise<UserSeat | undefined> {
+  return db.selectFrom('user_seats').selectAll().where('account_id', '=', accountId).where('id', '=', seatId).where('released_at', 'is', null).executeTakeFirst();
+}

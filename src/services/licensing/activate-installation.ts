@@ -28,7 +28,11 @@ import { activationCodeHash, licenseKeyHash } from './key-material.js';
 import { certificateOf, factsFrom, installationDetails, seatsOf, type LicenseBasis } from './installation-facts.js';
 import { deliverConfiguration } from './installation-configuration.js';
 import { occupyKey } from './occupy-key.js';
-import { activeSigner, signCertificate } from './signing.js';
+import { activeSigner, signCertificate, type Signer } from './signing.js';
+import { activateWithGrant, approvedGrant } from './activate-by-sign-in.js';
+import { isDuplicateUserSeat } from '../../data/repositories/user-seats.js';
+import type { CertificateClaims } from '../../domain/certificate.js';
+import type { InstallationConfiguration } from '../../domain/configuration-profile.js';
 import { runTransaction } from '../../data/transactions.js';
 import type { InTransaction } from '../../data/executor.js';
 
@@ -101,6 +105,7 @@ async function claimCode(trx: InTransaction, invitationId: string, fingerprint: 
  * new token and no second seat, also when its two requests race.
  */
 export async function activateInstallation(deps: Deps, input: ActivationInput, origin: Origin): Promise<{ created: boolean; activation: ActivationResponse }> {
+  if (input.ssoDeviceCode !== undefined) return activateBySignIn(deps, input, input.ssoDeviceCode, origin);
   const address = origin.ip ?? 'unknown';
   await refuseWhenLimited(deps, ACTIVATION_GUESSES_PER_ADDRESS, address);
   let credential: Credential;
@@ -122,15 +127,26 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
   const mode: ActivationMode = { offline: false, activatedBy: invitedEmail ?? input.userName ?? null, invitationId, by };
   // Idempotent by the machine's fingerprint: a run after a lost connection finds the installation
   // an earlier run may have committed and gives it this same token.
-  const attempt = () => runTransaction(deps.db, (trx) => activateWithKey(deps, trx, key, input, token, mode), { idempotent: true });
-  let result: Awaited<ReturnType<typeof attempt>>;
+  const result = await onceMore(() => runTransaction(deps.db, (trx) => activateWithKey(deps, trx, key, input, token, mode), { idempotent: true }));
+  return answer(signer, token, result);
+}
+
+/**
+ * Runs an activation's transaction, and once more when the same machine's (or person's) other
+ * request committed first: the retry finds the installation or seat it made.
+ */
+async function onceMore<T>(attempt: () => Promise<T>): Promise<T> {
   try {
-    result = await attempt();
+    return await attempt();
   } catch (err) {
-    // The same machine's other request committed first; this retry finds its installation.
-    if (!isDuplicateActivation(err)) throw err;
-    result = await attempt();
+    if (!isDuplicateActivation(err) && !isDuplicateUserSeat(err)) throw err;
+    return attempt();
   }
+}
+
+type Activated = { created: boolean; installation: Installation; nextCheckIn: Date; claims: CertificateClaims; configuration: InstallationConfiguration };
+
+function answer(signer: Signer, token: string, result: Activated): { created: boolean; activation: ActivationResponse } {
   return {
     created: result.created,
     activation: {
@@ -141,6 +157,15 @@ export async function activateInstallation(deps: Deps, input: ActivationInput, o
       profile: deliverConfiguration(signer, result.claims, result.configuration),
     },
   };
+}
+
+/** An activation by signing in with the company account (sso/activate-by-sign-in.ts): no key, the person's seat. */
+async function activateBySignIn(deps: Deps, input: ActivationInput, deviceCode: string, origin: Origin) {
+  const grant = await approvedGrant(deps, deviceCode, input.fingerprint, origin);
+  const signer = await activeSigner(deps);
+  const token = newSecret('kli');
+  const result = await onceMore(() => runTransaction(deps.db, (trx) => activateWithGrant(deps, trx, grant.id, input, token, origin), { idempotent: true }));
+  return answer(signer, token, result);
 }
 
 /** How an activation came: online or with offline files, and whom it is recorded as activated by. */

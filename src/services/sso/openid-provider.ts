@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import { guardedFetch } from '../outbound/guarded-fetch.js';
+import { ForbiddenDestination } from '../webhooks/destination.js';
 
 /**
  * The server as an OpenID Connect relying party (openid-client): it discovers a provider from its
@@ -46,11 +47,28 @@ export async function discoverProvider(config: Pick<Config, 'sso'>, p: ProviderC
       ...(config.sso.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
     });
   } catch (err) {
-    if (err instanceof oidc.ResponseBodyError || err instanceof oidc.ClientError) {
-      throw new AppError('sso_provider_invalid', `${p.issuer} does not answer as an OpenID Connect provider: ${err.message}`, { field: 'issuer' });
-    }
-    throw unreachable(p.issuer, err);
+    throw discoveryFailure(p.issuer, err);
   }
+}
+
+/**
+ * Why discovery failed, in the administrator's terms: an address the operator does not let the
+ * server reach, a provider that could not be reached, or an answer that is not OpenID Connect's.
+ */
+function discoveryFailure(issuer: string, err: unknown): AppError {
+  const cause = err instanceof Error ? err.cause : undefined;
+  if (cause instanceof ForbiddenDestination || err instanceof ForbiddenDestination) {
+    return new AppError(
+      'sso_provider_invalid',
+      `${issuer} is not allowed: identity providers must be on https:// at a public internet address unless the operator allows others (KEYLINE_SSO_ALLOW_HTTP, KEYLINE_SSO_ALLOW_PRIVATE)`,
+      { field: 'issuer' },
+    );
+  }
+  if (err instanceof oidc.ClientError && cause instanceof Error) return unreachable(issuer, cause);
+  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.ClientError) {
+    return new AppError('sso_provider_invalid', `${issuer} does not answer as an OpenID Connect provider: ${err.message}`, { field: 'issuer' });
+  }
+  return unreachable(issuer, err);
 }
 
 /** Where to send the person, and what to check when they come back. */

@@ -129,7 +129,7 @@ describe('an activation request', () => {
     const { licenseKey: _key, ...neither } = activation;
     expect(faults(activationRequestSchema, neither)).toEqual(['licenseKey']);
     expect(faults(activationRequestSchema, { ...activation, activationCode: 'K7Q2-M9XD' })).toEqual(['licenseKey']);
-    expect(activationRequestSchema.safeParse(neither).error?.issues[0]?.message).toBe('send either licenseKey or activationCode');
+    expect(activationRequestSchema.safeParse(neither).error?.issues[0]?.message).toBe('send one of licenseKey, activationCode or ssoDeviceCode');
   });
 
   it('trims the key it is sent, and refuses one that is only spaces or too long', () => {
