@@ -82,10 +82,10 @@ describe('the rules, each with its own code', () => {
     expect(await codeOf(activationBody(sub.key))).toBe('key_not_found');
   });
 
-  it('answers code_not_found for an activation code that is no code, and wants a key or a code but not both', async () => {
+  it('answers code_not_found for an activation code that is no code, and wants one of a key, a code or a sign-in but not two', async () => {
     expect(await codeOf({ ...machine(), product: 'desktop-business', activationCode: 'ABC-123' })).toBe('code_not_found');
     const both = await activate(t, { ...activationBody(generateLicenseKey().key), activationCode: 'ABC' });
-    expect(both.body.error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('licenseKey or activationCode') });
+    expect(both.body.error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('licenseKey, activationCode or ssoDeviceCode') });
     expect(await codeOf({ ...machine(), product: 'desktop-business' })).toBe('validation_failed');
   });
 
