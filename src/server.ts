@@ -12,6 +12,7 @@ import { openServerLog, type ServerLog } from './log.js';
 import { startPeriodicJob, type PeriodicJob } from './jobs/periodic.js';
 import { recordExpiredSubscriptions, sendExpiryReminders } from './services/notifications/expiry-reminders.js';
 import { purgeOfflineNonces } from './services/licensing/purge-offline-nonces.js';
+import { purgeExpiredGrants } from './data/repositories/sso-grants.js';
 import { releaseExpiredSublicenses } from './services/sublicenses/release-expired-sublicenses.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
 import type { Deps } from './services/context.js';
@@ -69,6 +70,7 @@ export async function startServer(config: Config, options: { clock?: Clock; data
           await recordExpiredSubscriptions(deps);
         }),
         startPeriodicJob(deps, 'offline-nonce-purge', 60 * 60_000, () => purgeOfflineNonces(deps)),
+        startPeriodicJob(deps, 'sso-grant-purge', 60 * 60_000, () => purgeExpiredGrants(deps.db, deps.clock.now())),
       ]
     : [];
   const address = await app.listen({ host: config.host, port: config.port });

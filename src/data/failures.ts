@@ -73,3 +73,8 @@ export function isStatementRefusal(err: unknown): boolean {
   const state = sqlState(err);
   return state !== undefined && !SERVER_CLASSES.has(state.slice(0, 2));
 }
+
+/** Whether the database refused a row for a unique constraint, by the constraint's name (PostgreSQL and PGlite alike). */
+export function isUniqueViolation(err: unknown, constraint: string): boolean {
+  return sqlState(err) === '23505' && (err as { constraint?: unknown }).constraint === constraint;
+}

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeExpiredGrants } from '../../src/data/repositories/sso-grants.js';
+import { DEVICE_GRANT_SECONDS } from '../../src/domain/sso.js';
 import { createTestApp, signedInUser, type TestApp } from '../support/harness.js';
 import { activate, activationBody, asInstallation, claimsOf, machine } from '../support/installations.js';
 import { customerWithSubscription, seatedInstallation } from '../support/licensing.js';
@@ -232,6 +234,20 @@ describe('activating by signing in (device authorization)', () => {
     await off.client.put(`${ssoOf(off.accountId)}/enabled`, { enabled: false });
     const res = await t.client().post('/licensing/v1/sso/device-authorizations', { account: off.domain, product: 'desktop-business' });
     expect([res.status, res.body.error.code]).toEqual([422, 'sso_not_enabled']);
+  });
+
+  it('offers no sublicenses of Business SSO seats', async () => {
+    const item = await itemOf(c.subscription.id, 'sso');
+    const res = await c.client.post(`/api/v1/accounts/${c.accountId}/subscriptions/${c.subscription.id}/keys`, { itemId: item.id, name: 'Division', kind: 'dynamic', quota: 5, expiresAt: null });
+    expect([res.status, res.body.error.code]).toEqual([409, 'sublicenses_not_offered']);
+  });
+
+  it('forgets grants a day after they expired', async () => {
+    const device = await startOnMachine(c.domain);
+    expect(await purgeExpiredGrants(t.deps.db, t.clock.now())).toBe(0);
+    t.clock.advanceSeconds(DEVICE_GRANT_SECONDS + 86_400 + 1);
+    expect(await purgeExpiredGrants(t.deps.db, t.clock.now())).toBeGreaterThanOrEqual(1);
+    expect((await activate(t, ssoActivation(device.deviceCode))).body.error.code).toBe('sso_grant_expired');
   });
 
   it('answers a code nobody is waiting for on the page, and a made-up device code at the machine', async () => {

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../failures.js';
 import type { Executor } from '../executor.js';
 import type { IdentityProvider } from '../schema.js';
 
@@ -68,8 +69,7 @@ export async function replaceProviderDomains(db: Executor, accountId: string, do
 }
 
 export function isDomainTaken(err: unknown): boolean {
-  const e = err as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && e.constraint === 'identity_provider_domains_pkey';
+  return isUniqueViolation(err, 'identity_provider_domains_pkey');
 }
 
 /** The domains of `domains` that other accounts hold. */

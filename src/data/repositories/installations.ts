@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../failures.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Installation, LicenseKey, Subscription, SubscriptionItem } from '../schema.js';
 import { licensedProductJson, type LicensedProductRow } from './products.js';
@@ -80,8 +81,7 @@ export function insertInstallation(db: Executor, i: NewInstallation): Promise<In
 
 /** True for the error of a second active installation of one fingerprint on one key (a racing retry). */
 export function isDuplicateActivation(err: unknown): boolean {
-  const e = err as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && e.constraint === 'installations_one_active_per_key';
+  return isUniqueViolation(err, 'installations_one_active_per_key');
 }
 
 export function findActiveInstallation(db: Executor, keyId: string, fingerprint: string): Promise<Installation | undefined> {

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../failures.js';
 import { sql } from 'kysely';
 import type { Payload } from '../../domain/payloads.js';
 import type { Executor, InTransaction } from '../executor.js';
@@ -41,8 +42,7 @@ export async function isSetNameTaken(db: Executor, table: PayloadSetTable, scope
 
 /** True for the error of a second set of one name where names must differ (a racing request). */
 export function isSetNameConflict(table: PayloadSetTable, err: unknown): boolean {
-  const e = err as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && e.constraint === names[table].constraint;
+  return isUniqueViolation(err, names[table].constraint);
 }
 
 /** Locks a set of the account to be changed or deleted; false when the account has no such set. */

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../failures.js';
 import { sql } from 'kysely';
 import type { Executor, InTransaction } from '../executor.js';
 import type { SsoGrant } from '../schema.js';
@@ -35,8 +36,7 @@ export function insertGrant(db: Executor, g: NewGrant): Promise<SsoGrant> {
 }
 
 export function isUserCodeTaken(err: unknown): boolean {
-  const e = err as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && e.constraint === 'sso_grants_user_code_key';
+  return isUniqueViolation(err, 'sso_grants_user_code_key');
 }
 
 /** A pending grant by the code the person typed, still open. */

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../failures.js';
 import { sql } from 'kysely';
 import type { Executor, InTransaction } from '../executor.js';
 
@@ -58,8 +59,7 @@ export async function isGroupNameTaken(db: Executor, subscriptionId: string, nam
 
 /** True for the error of a second group of one name in one subscription (a racing request). */
 export function isGroupNameConflict(err: unknown): boolean {
-  const e = err as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && e.constraint === 'user_groups_name';
+  return isUniqueViolation(err, 'user_groups_name');
 }
 
 export interface NewUserGroup {

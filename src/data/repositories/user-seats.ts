@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../failures.js';
 import { sql } from 'kysely';
 import type { Executor, InTransaction } from '../executor.js';
 import type { UserSeat } from '../schema.js';
@@ -36,8 +37,7 @@ export function insertUserSeat(
 }
 
 export function isDuplicateUserSeat(err: unknown): boolean {
-  const e = err as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && e.constraint === 'user_seats_open';
+  return isUniqueViolation(err, 'user_seats_open');
 }
 
 /** How many machines are active under a user seat. */

@@ -159,7 +159,7 @@ function answer(signer: Signer, token: string, result: Activated): { created: bo
   };
 }
 
-/** An activation by signing in with the company account (sso/activate-by-sign-in.ts): no key, the person's seat. */
+/** An activation by signing in with the company account (activate-by-sign-in.ts): no key, the person's seat. */
 async function activateBySignIn(deps: Deps, input: ActivationInput, deviceCode: string, origin: Origin) {
   const grant = await approvedGrant(deps, deviceCode, input.fingerprint, origin);
   const signer = await activeSigner(deps);

@@ -3,13 +3,12 @@ import type { InTransaction } from '../../data/executor.js';
 import { recordChange, type ChangedBy } from '../changes.js';
 
 /** Why a user's seat was taken back: the directory removed them, they stopped using the product, or an administrator did it. */
-export type SeatRevocation = 'deprovisioned' | 'inactive' | 'revoked_by_administrator' | 'key_deleted';
+export type SeatRevocation = 'deprovisioned' | 'inactive' | 'revoked_by_administrator';
 
 const reasons: Record<SeatRevocation, string> = {
   deprovisioned: 'the user was removed from the directory',
   inactive: 'the user has not used the product for the account’s inactivity period',
   revoked_by_administrator: 'an administrator took the seat back',
-  key_deleted: 'the license key the seat counted on was deleted',
 };
 
 /**
